@@ -1,0 +1,1 @@
+"""Detection: normalisation, recognizers loaded from YAML, validators, context, overlap resolution."""

@@ -1,0 +1,173 @@
+"""Recognizer specifications, parsed once from ``recognizers/*.yaml`` into frozen objects.
+
+A recognizer is data plus a checksum: patterns, context words, anti-context words and
+scores live in YAML; only validators (GB 11643, Luhn, GB 32100 …) and detectors for
+grammar-driven entities (names, addresses) are Python.
+
+Three kinds:
+- ``number``: each pattern is *fullmatched* against the compact form of a number-like run
+  of the text (separators, ``+86`` prefix and full-width forms removed), so one pattern
+  covers ``13812345678``, ``138-1234-5678``, ``１３８ １２３４ ５６７８`` and ``+86 138…``.
+- ``text``: each pattern is searched in the folded text (full-width letters and digits
+  folded to ASCII, same length); the engine adds ``(?<![0-9A-Za-z])…(?![0-9A-Za-z])``
+  unless ``boundaries: false``.
+- ``detector``: a Python detector named in `deident.detection.detectors` does the work,
+  configured by ``options``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deident.errors import ConfigError
+
+KINDS = ("number", "text", "detector")
+
+
+@dataclass(frozen=True, slots=True)
+class PatternSpec:
+    name: str
+    regex: str
+    score: float  # when the validator says valid, or there is no validator
+    validator: str | None = None
+    invalid_score: float | None = None  # None: a checksum failure rejects the match
+    unknown_score: float | None = None  # validator cannot tell (e.g. unallocated mobile prefix)
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WordsSpec:
+    words: tuple[str, ...] = ()
+    window: int = 24  # characters before the match that are searched (and `after` after it)
+    after: int = 0
+    boost: float = 0.0  # context: added to the score
+    factor: float = 1.0  # anti-context: score multiplied by this
+    suppress: bool = False  # anti-context: drop the match altogether
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleSpec:
+    text: str
+    expect: str | None  # the value that must be found, or None for a negative example
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerSpec:
+    id: str
+    entity: str
+    kind: str
+    description: str
+    patterns: tuple[PatternSpec, ...] = ()
+    context: WordsSpec = field(default_factory=WordsSpec)
+    anti_context: WordsSpec = field(default_factory=WordsSpec)
+    # Entity names this recognizer may also emit (a detector for addresses emits only CN_ADDRESS).
+    detector: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    examples: tuple[ExampleSpec, ...] = ()
+    boundaries: bool = True
+    source: str = ""  # file it came from, for error messages
+
+
+def recognizers_dir() -> Path:
+    """`recognizers/` ships inside the wheel as ``deident/recognizers``; in a source checkout
+    it is the top-level folder."""
+    packaged = Path(str(resources.files("deident"))) / "recognizers"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "recognizers"
+    if checkout.is_dir():
+        return checkout
+    raise ConfigError("the recognizers folder is missing from the installation; reinstall deident")
+
+
+def _words(raw: Any, where: str, *, anti: bool) -> WordsSpec:
+    if raw is None:
+        return WordsSpec()
+    if isinstance(raw, list):
+        raw = {"words": raw}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a list of words or a mapping")
+    words = tuple(str(w) for w in raw.get("words", ()))
+    return WordsSpec(
+        words=words,
+        window=int(raw.get("window", 24)),
+        after=int(raw.get("after", 0)),
+        boost=float(raw.get("boost", 0.0 if anti else 0.35)),
+        factor=float(raw.get("factor", 0.3 if anti else 1.0)),
+        suppress=bool(raw.get("suppress", False)),
+    )
+
+
+def _pattern(raw: Any, where: str) -> PatternSpec:
+    if not isinstance(raw, dict) or "regex" not in raw or "name" not in raw:
+        raise ConfigError(f"{where}: every pattern needs a name and a regex")
+
+    def opt(key: str) -> float | None:
+        return None if raw.get(key) is None else float(raw[key])
+
+    return PatternSpec(
+        name=str(raw["name"]),
+        regex=str(raw["regex"]),
+        score=float(raw.get("score", 0.6)),
+        validator=raw.get("validator"),
+        invalid_score=opt("invalid_score"),
+        unknown_score=opt("unknown_score"),
+        flags=tuple(raw.get("flags", ())),
+    )
+
+
+def parse_spec(data: Mapping[str, Any], source: str) -> RecognizerSpec:
+    for key in ("id", "entity", "kind"):
+        if key not in data:
+            raise ConfigError(f"{source}: missing '{key}'")
+    kind = str(data["kind"])
+    if kind not in KINDS:
+        raise ConfigError(f"{source}: kind must be one of {', '.join(KINDS)}, not '{kind}'")
+    patterns = tuple(_pattern(p, source) for p in data.get("patterns", ()))
+    if kind != "detector" and not patterns:
+        raise ConfigError(f"{source}: a '{kind}' recognizer needs at least one pattern")
+    if kind == "detector" and not data.get("detector"):
+        raise ConfigError(f"{source}: a detector recognizer must name its 'detector'")
+    examples = tuple(
+        ExampleSpec(text=str(e["text"]), expect=None if e.get("expect") is None else str(e["expect"]))
+        for e in data.get("examples", ())
+    )
+    return RecognizerSpec(
+        id=str(data["id"]),
+        entity=str(data["entity"]),
+        kind=kind,
+        description=str(data.get("description", "")).strip(),
+        patterns=patterns,
+        context=_words(data.get("context"), source, anti=False),
+        anti_context=_words(data.get("anti_context"), source, anti=True),
+        detector=data.get("detector"),
+        options=dict(data.get("options") or {}),
+        examples=examples,
+        boundaries=bool(data.get("boundaries", True)),
+        source=source,
+    )
+
+
+def load_specs(directory: Path | None = None) -> tuple[RecognizerSpec, ...]:
+    """Every ``*.yaml`` in `directory` (default: the shipped recognizers), sorted by file name."""
+    directory = directory or recognizers_dir()
+    specs = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path.name}: cannot read recognizer file: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path.name}: expected a mapping at the top level")
+        specs.append(parse_spec(data, path.name))
+    ids = [s.id for s in specs]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ConfigError(f"duplicate recognizer ids: {', '.join(sorted(dupes))}")
+    return tuple(specs)

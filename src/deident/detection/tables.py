@@ -1,0 +1,55 @@
+"""Table semantics: a column header that names its content makes every cell below it that entity.
+
+A mistyped ID under 身份证号码 is still someone's ID, so formats pass the header of a cell's
+column to the engine (`Segment.hint_entity`) and the engine reports the cell even when no
+pattern or checksum matches.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Order matters: more specific headers first (单位地址 is not a private address).
+_HEADER_RULES: tuple[tuple[str, str | None], ...] = (
+    # Public places and organisations: explicitly no entity.
+    (r"单位地址|办公地址|单位名称|企业名称|办公电话|单位电话|咨询电话|监督电话|举报电话|统一社会信用代码|信用代码|文号|编号|序号", ""),
+    (r"身份证|公民身份号码|证件号码|证件号|身份号码|证照号码|社会保障号|社保号", "CN_RESIDENT_ID"),
+    (r"手机|移动电话|联系方式|联系电话|电话号码|电话", "CN_MOBILE"),
+    (r"家庭住址|住址|居住地址|现住址|户籍地址|户籍地|联系地址|通讯地址|家庭地址|地址|住所", "CN_ADDRESS"),
+    (r"银行账号|银行卡号|开户账号|银行账户|账号|卡号|存折号|社保卡号", "CN_BANK_CARD"),
+    (r"护照号|护照", "CN_PASSPORT"),
+    (r"通行证", "CN_TRAVEL_PERMIT"),
+    (r"车牌|号牌", "CN_LICENSE_PLATE"),
+    (r"邮箱|电子邮件|E-?mail", "EMAIL_ADDRESS"),
+    (
+        r"姓名|户主|申请人|被征收人|被申请人|当事人|领取人|收款人|持卡人|户名|法定代表人|监护人|"
+        r"联系人|经办人|投诉人|来电人|受益人|补偿对象|救助对象|困难对象|家庭成员|承包人|权利人|"
+        r"被处罚人|违法行为人|驾驶人|车主|学生姓名|患者",
+        "PERSON",
+    ),
+)
+_COMPILED = tuple((re.compile(p, re.IGNORECASE), e) for p, e in _HEADER_RULES)
+_SPACES = re.compile(r"[\s\u3000:：*（）()]+")
+
+
+def header_entity(header: str) -> str | None:
+    """The entity a column header declares, or None. Headers longer than 12 characters are
+    sentences, not headers, and declare nothing."""
+    h = _SPACES.sub("", header)
+    if not h or len(h) > 12:
+        return None
+    for rx, entity in _COMPILED:
+        if rx.search(h):
+            return entity or None
+    return None
+
+
+# A cell carries a value worth forcing only if it has a digit, a Latin letter or a Han character.
+_HAS_VALUE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+# Cells that are clearly not a value: 无, 略, 合计, 空, 不详 …
+_NON_VALUES = frozenset({"无", "略", "合计", "小计", "总计", "空", "不详", "暂无", "同上", "本人", "否", "是"})
+
+
+def is_value_cell(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and t not in _NON_VALUES and _HAS_VALUE.search(t) is not None

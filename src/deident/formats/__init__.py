@@ -1,0 +1,59 @@
+"""Which module reads which file type. Modules are imported only when a file of theirs is seen."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from deident.errors import BlockedError
+from deident.formats.base import FormatModule
+
+# suffix -> (module, extra that provides its dependencies)
+_REGISTRY: dict[str, tuple[str, str | None]] = {
+    ".txt": ("deident.formats.text", None),
+    ".md": ("deident.formats.text", None),
+    ".markdown": ("deident.formats.text", None),
+    ".csv": ("deident.formats.text", None),
+    ".tsv": ("deident.formats.text", None),
+    ".html": ("deident.formats.html", None),
+    ".htm": ("deident.formats.html", None),
+    ".shtml": ("deident.formats.html", None),
+    ".docx": ("deident.formats.docx", "office"),
+    ".docm": ("deident.formats.docx", "office"),
+    ".xlsx": ("deident.formats.xlsx", "office"),
+    ".xlsm": ("deident.formats.xlsx", "office"),
+    ".pdf": ("deident.formats.pdf", "pdf"),
+    ".doc": ("deident.formats.legacy", "office"),
+    ".xls": ("deident.formats.legacy", "office"),
+    ".wps": ("deident.formats.legacy", "office"),
+    ".et": ("deident.formats.legacy", "office"),
+    ".rtf": ("deident.formats.legacy", "office"),
+    ".odt": ("deident.formats.legacy", "office"),
+    ".ods": ("deident.formats.legacy", "office"),
+    ".png": ("deident.formats.image", "ocr"),
+    ".jpg": ("deident.formats.image", "ocr"),
+    ".jpeg": ("deident.formats.image", "ocr"),
+    ".tif": ("deident.formats.image", "ocr"),
+    ".tiff": ("deident.formats.image", "ocr"),
+    ".bmp": ("deident.formats.image", "ocr"),
+}
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(_REGISTRY))
+
+
+def format_for(path: Path) -> FormatModule:
+    """The module that reads `path`, or BlockedError('unsupported type')."""
+    entry = _REGISTRY.get(path.suffix.lower())
+    if entry is None:
+        raise BlockedError("unsupported type", f"no reader for '{path.suffix or 'no suffix'}' files")
+    module_name, extra = entry
+    try:
+        return importlib.import_module(module_name)  # type: ignore[return-value]
+    except ModuleNotFoundError as exc:
+        # A format module that is not built yet, or whose library is not installed.
+        if exc.name == module_name:
+            raise BlockedError("unsupported type", f"'{path.suffix}' files are not supported yet") from exc
+        hint = f"; install deident[{extra}]" if extra else ""
+        raise BlockedError("unsupported type", f"reading '{path.suffix}' files needs {exc.name}{hint}") from exc

@@ -1,0 +1,118 @@
+"""Typed results shared by every layer: the engine, the formats, the CLI and the service.
+
+One `Finding` type travels from the recognizer to the JSON report; formats only add a
+`location` to it (with `dataclasses.replace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    CLEAN = "clean"
+    FINDINGS = "findings"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a span was reported: what a reviewer needs to judge it."""
+
+    recognizer: str
+    pattern: str
+    base_score: float
+    checksum: str = "n/a"  # "valid" | "invalid" | "unknown" | "n/a"
+    context_word: str | None = None  # word near the match that raised the score
+    anti_context_word: str | None = None  # word near the match that lowered it
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recognizer": self.recognizer,
+            "pattern": self.pattern,
+            "base_score": round(self.base_score, 4),
+            "checksum": self.checksum,
+            "context_word": self.context_word,
+            "anti_context_word": self.anti_context_word,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A span of personal data: [start, end) indexes the text of one place (`location`)."""
+
+    entity_type: str
+    start: int
+    end: int
+    text: str
+    score: float
+    recognizer: str
+    explanation: Explanation
+    location: Mapping[str, Any] = field(default_factory=dict)
+    # Entity-specific facts the masking operators use, e.g. for CN_ADDRESS the offsets
+    # (relative to `start`) where each administrative level ends: {"levels": {"township": 9}}.
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, *, path: str | None = None, redacted_text: str | None = None) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if path is not None:
+            d["path"] = path
+        d.update(
+            entity_type=self.entity_type,
+            text=self.text if redacted_text is None else redacted_text,
+            score=round(self.score, 4),
+            recognizer=self.recognizer,
+            location=dict(self.location),
+            start=self.start,
+            end=self.end,
+            explanation=self.explanation.to_dict(),
+        )
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """The verdict on one file. `blocked` always carries a reason; it is never clean."""
+
+    path: str
+    sha256: str | None
+    status: Status
+    reason: str | None = None
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "contains macros", "converted from .doc with LibreOffice"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status.value,
+            "reason": self.reason,
+            "findings": len(self.findings),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedText:
+    text: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MaskReport:
+    """The result of masking one file. `output` is None when nothing was written."""
+
+    source: str
+    output: str | None
+    report: FileReport  # the scan of the source
+    masked: int = 0  # number of findings masked
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
