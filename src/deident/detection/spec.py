@@ -38,7 +38,9 @@ class PatternSpec:
     validator: str | None = None
     invalid_score: float | None = None  # None: a checksum failure rejects the match
     unknown_score: float | None = None  # validator cannot tell (e.g. unallocated mobile prefix)
-    flags: tuple[str, ...] = ()
+    # A validator whose True verdict rejects the match: an all-digit 统一社会信用代码 must never
+    # be reported as an ID number.
+    exclude_validator: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class RecognizerSpec:
     options: Mapping[str, Any] = field(default_factory=dict)
     examples: tuple[ExampleSpec, ...] = ()
     boundaries: bool = True
+    # A literal that must occur in the text for a `text` recognizer to run at all ("@" for e-mail).
+    requires: str | None = None
     source: str = ""  # file it came from, for error messages
 
 
@@ -118,7 +122,7 @@ def _pattern(raw: Any, where: str) -> PatternSpec:
         validator=raw.get("validator"),
         invalid_score=opt("invalid_score"),
         unknown_score=opt("unknown_score"),
-        flags=tuple(raw.get("flags", ())),
+        exclude_validator=raw.get("exclude_validator"),
     )
 
 
@@ -150,6 +154,7 @@ def parse_spec(data: Mapping[str, Any], source: str) -> RecognizerSpec:
         options=dict(data.get("options") or {}),
         examples=examples,
         boundaries=bool(data.get("boundaries", True)),
+        requires=data.get("requires"),
         source=source,
     )
 

@@ -12,7 +12,10 @@ import re
 # Order matters: more specific headers first (单位地址 is not a private address).
 _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
     # Public places and organisations: explicitly no entity.
-    (r"单位地址|办公地址|单位名称|企业名称|办公电话|单位电话|咨询电话|监督电话|举报电话|统一社会信用代码|信用代码|文号|编号|序号", ""),
+    (
+        r"单位地址|办公地址|单位名称|企业名称|办公电话|单位电话|咨询电话|监督电话|举报电话|统一社会信用代码|信用代码|文号|编号|序号",
+        "",
+    ),
     (r"身份证|公民身份号码|证件号码|证件号|身份号码|证照号码|社会保障号|社保号", "CN_RESIDENT_ID"),
     (r"手机|移动电话|联系方式|联系电话|电话号码|电话", "CN_MOBILE"),
     (r"家庭住址|住址|居住地址|现住址|户籍地址|户籍地|联系地址|通讯地址|家庭地址|地址|住所", "CN_ADDRESS"),
@@ -47,7 +50,9 @@ def header_entity(header: str) -> str | None:
 # A cell carries a value worth forcing only if it has a digit, a Latin letter or a Han character.
 _HAS_VALUE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 # Cells that are clearly not a value: 无, 略, 合计, 空, 不详 …
-_NON_VALUES = frozenset({"无", "略", "合计", "小计", "总计", "空", "不详", "暂无", "同上", "本人", "否", "是"})
+_NON_VALUES = frozenset(
+    {"无", "略", "合计", "小计", "总计", "空", "不详", "暂无", "同上", "本人", "否", "是"}
+)
 
 
 def is_value_cell(text: str) -> bool:

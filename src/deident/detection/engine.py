@@ -1,0 +1,291 @@
+"""The detection engine: one pass for number-like runs, one per text pattern, then detectors,
+then context scoring, table hints and overlap resolution.
+
+An `Engine` is immutable once built and holds no per-call state, so one instance can serve
+many threads. Build it once (`Engine.create`) and reuse it: compiling the recognizers is
+the expensive part.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deident.config import ScanConfig
+from deident.detection.context import WordMatcher
+from deident.detection.detectors import Detector, build_detector
+from deident.detection.normalise import NUMBER_RUN, fold, is_masked_value, number_groups, touches_mask
+from deident.detection.resolve import resolve_overlaps
+from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs
+from deident.detection.tables import is_value_cell
+from deident.detection.validators import VALIDATORS, Validator
+from deident.errors import ConfigError
+from deident.model import Explanation, Finding
+
+HINT_SCORE = 0.9
+_MAX_NUMBER_LEN = 19  # the longest number any recognizer matches (bank cards)
+_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    spec: PatternSpec
+    rx: re.Pattern[str]
+    validator: Validator | None
+    exclude: Validator | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Recognizer:
+    spec: RecognizerSpec
+    patterns: tuple[_Pattern, ...]
+    context: WordMatcher
+    anti: WordMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    recognizer: _Recognizer
+    pattern: _Pattern
+    score: float
+    checksum: str
+
+
+def _validator(name: str | None, where: str) -> Validator | None:
+    if name is None:
+        return None
+    try:
+        return VALIDATORS[name]
+    except KeyError:
+        raise ConfigError(
+            f"{where}: unknown validator '{name}' (known: {', '.join(sorted(VALIDATORS))})"
+        ) from None
+
+
+def _compile(spec: RecognizerSpec) -> _Recognizer:
+    patterns = []
+    for p in spec.patterns:
+        regex = p.regex
+        if spec.kind == "text" and spec.boundaries:
+            # The left boundary is checked in Python (`_left_ok`): a pattern that starts with a
+            # character class lets `re` scan for that class quickly; a leading lookbehind does not.
+            regex = rf"(?:{regex})(?![0-9A-Za-z])"
+        try:
+            rx = re.compile(regex)
+        except re.error as exc:
+            raise ConfigError(f"{spec.source}: pattern '{p.name}' is not a valid regex: {exc}") from exc
+        where = f"{spec.source}: pattern '{p.name}'"
+        patterns.append(
+            _Pattern(p, rx, _validator(p.validator, where), _validator(p.exclude_validator, where))
+        )
+    return _Recognizer(
+        spec, tuple(patterns), WordMatcher.compile(spec.context), WordMatcher.compile(spec.anti_context)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_specs(directory: str | None) -> tuple[RecognizerSpec, ...]:
+    # Specs are frozen, so sharing them between engines is safe.
+    return load_specs(Path(directory) if directory else None)
+
+
+class Engine:
+    def __init__(self, specs: Sequence[RecognizerSpec], config: ScanConfig | None = None) -> None:
+        self.config = config or ScanConfig()
+        wanted = [s for s in specs if self.config.wants(s.entity)]
+        self.specs: tuple[RecognizerSpec, ...] = tuple(specs)
+        self._numbers = tuple(_compile(s) for s in wanted if s.kind == "number")
+        self._texts = tuple(_compile(s) for s in wanted if s.kind == "text")
+        detectors: list[tuple[RecognizerSpec, Detector]] = []
+        for s in wanted:
+            if s.kind == "detector" and (s.detector != "ner_model" or self.config.use_model):
+                d = build_detector(s, self.config)
+                if d is not None:
+                    detectors.append((s, d))
+        self._detectors = tuple(detectors)
+
+    @classmethod
+    def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
+        return cls(_cached_specs(str(recognizers) if recognizers else None), config)
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return tuple(sorted({s.entity for s in self.specs}))
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def _score(self, rec: _Recognizer, pat: _Pattern, value: str) -> _Candidate | None:
+        if pat.exclude is not None and pat.exclude(value):
+            return None
+        if pat.validator is None:
+            return _Candidate(rec, pat, pat.spec.score, "n/a")
+        verdict = pat.validator(value)
+        if verdict is True:
+            return _Candidate(rec, pat, pat.spec.score, "valid")
+        if verdict is None:
+            score = pat.spec.unknown_score if pat.spec.unknown_score is not None else pat.spec.score
+            return _Candidate(rec, pat, score, "unknown")
+        if pat.spec.invalid_score is None:
+            return None
+        return _Candidate(rec, pat, pat.spec.invalid_score, "invalid")
+
+    def _finding(self, cand: _Candidate, text: str, folded: str, start: int, end: int) -> Finding | None:
+        rec = cand.recognizer
+        score = cand.score
+        notes: list[str] = []
+        ctx = rec.context.find(folded, start, end)
+        if ctx is not None:
+            score = min(1.0, score + rec.spec.context.boost)
+        anti = rec.anti.find(folded, start, end)
+        if anti is not None:
+            if rec.spec.anti_context.suppress:
+                return None
+            score *= rec.spec.anti_context.factor
+        if cand.checksum == "invalid":
+            notes.append("checksum invalid")
+        return Finding(
+            entity_type=rec.spec.entity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            score=round(score, 4),
+            recognizer=rec.spec.id,
+            explanation=Explanation(
+                recognizer=rec.spec.id,
+                pattern=cand.pattern.spec.name,
+                base_score=cand.score,
+                checksum=cand.checksum,
+                context_word=ctx,
+                anti_context_word=anti,
+                notes=tuple(notes),
+            ),
+        )
+
+    # --- passes --------------------------------------------------------------------------
+
+    def _best_number(self, value: str) -> _Candidate | None:
+        best: _Candidate | None = None
+        for rec in self._numbers:
+            for pat in rec.patterns:
+                if pat.rx.fullmatch(value):
+                    cand = self._score(rec, pat, value)
+                    if cand is not None and (best is None or cand.score > best.score):
+                        best = cand
+        return best
+
+    def _numbers_in(self, text: str, folded: str) -> Iterable[Finding]:
+        if not self._numbers:
+            return
+        for m in NUMBER_RUN.finditer(folded):
+            if touches_mask(folded, m.start(), m.end()):
+                continue
+            groups = number_groups(folded, m.start(), m.end())
+            i = 0
+            while i < len(groups):
+                # Of all the ways to read groups[i..j] as one number, keep the best scored one:
+                # "0755-12345678 13812345678" is a landline and a mobile, not one 23-digit run.
+                best: tuple[_Candidate, int, int, int] | None = None
+                value = ""
+                for j in range(i, len(groups)):
+                    value += groups[j].digits
+                    if len(value) > _MAX_NUMBER_LEN + 4:
+                        break
+                    start = groups[i].start
+                    tries = [(value, start)]
+                    # "8613812345678" / "008613812345678": a country prefix written without a gap.
+                    for prefix in ("0086", "86"):
+                        if j == i and value.startswith(prefix) and len(value) == len(prefix) + 11:
+                            tries.append((value[len(prefix) :], start + len(prefix)))
+                    for v, s in tries:
+                        cand = self._best_number(v)
+                        # ties go to the longer reading (a 19-digit card over its first 16 digits)
+                        if cand is not None and (best is None or cand.score >= best[0].score):
+                            best = (cand, s, groups[j].end, j)
+                if best is None:
+                    i += 1
+                    continue
+                cand, s, e, j = best
+                f = self._finding(cand, text, folded, s, e)
+                if f is not None:
+                    yield f
+                i = j + 1
+
+    def _texts_in(self, text: str, folded: str) -> Iterable[Finding]:
+        for rec in self._texts:
+            if rec.spec.requires and rec.spec.requires not in folded:
+                continue
+            for pat in rec.patterns:
+                for m in pat.rx.finditer(folded):
+                    if touches_mask(folded, m.start(), m.end()):
+                        continue
+                    if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
+                        continue
+                    cand = self._score(rec, pat, m.group())
+                    if cand is not None:
+                        f = self._finding(cand, text, folded, m.start(), m.end())
+                        if f is not None:
+                            yield f
+
+    # --- public --------------------------------------------------------------------------
+
+    def candidates(self, text: str) -> list[Finding]:
+        """Every finding before `min_score` and overlap resolution: what `analyze` chooses from."""
+        folded = fold(text)
+        found = list(self._numbers_in(text, folded))
+        found.extend(self._texts_in(text, folded))
+        for _, det in self._detectors:
+            found.extend(det.detect(text, folded))
+        return found
+
+    def analyze(
+        self, text: str, *, hint_entity: str | None = None, hint_reason: str | None = None
+    ) -> list[Finding]:
+        """Personal data in `text`, sorted by offset, overlaps resolved, `min_score` applied.
+
+        `hint_entity` says the container declares this text to be that entity (a table cell
+        under 身份证号码): the cell is reported even when no pattern or checksum matches.
+        """
+        found = self.candidates(text)
+        if hint_entity is not None and self.config.wants(hint_entity):
+            found = self._apply_hint(text, found, hint_entity, hint_reason)
+        kept = [f for f in found if f.score >= self.config.min_score and self.config.wants(f.entity_type)]
+        return resolve_overlaps(kept)
+
+    def _apply_hint(self, text: str, found: list[Finding], entity: str, reason: str | None) -> list[Finding]:
+        if not is_value_cell(text) or is_masked_value(text):
+            return found
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        note = reason or "column header"
+        out: list[Finding] = []
+        covered = False
+        for f in found:
+            if f.start < end and f.end > start:
+                covered = True
+                if f.score < HINT_SCORE:
+                    expl = f.explanation
+                    f = Finding(
+                        f.entity_type, f.start, f.end, f.text, HINT_SCORE, f.recognizer,
+                        Explanation(expl.recognizer, expl.pattern, expl.base_score, expl.checksum,
+                                    expl.context_word, expl.anti_context_word, (*expl.notes, note)),
+                        f.location, f.attributes,
+                    )  # fmt: skip
+            out.append(f)
+        if not covered:
+            out.append(
+                Finding(
+                    entity_type=entity,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    score=HINT_SCORE,
+                    recognizer="table_header",
+                    explanation=Explanation(
+                        "table_header", "column header", HINT_SCORE, "n/a", notes=(note,)
+                    ),
+                )
+            )
+        return out

@@ -1,0 +1,108 @@
+"""Checksums and format checks. Each answers True (valid), False (invalid) or None (cannot tell),
+the contract of Presidio's ``validate_result``. Values arrive in compact form: no separators,
+ASCII digits, upper-case X.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+
+Validator = Callable[[str], "bool | None"]
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Allocated mobile prefixes (MIIT numbering plan, incl. virtual operators 162/165/167/170/171).
+# A known prefix raises the score; an unknown one lowers it but never rejects (plans change).
+_MOBILE_PREFIXES = frozenset(
+    "130 131 132 133 134 135 136 137 138 139 145 146 147 148 149 150 151 152 153 155 156 157 "
+    "158 159 162 165 166 167 170 171 172 173 175 176 177 178 180 181 182 183 184 185 186 187 "
+    "188 189 190 191 192 193 195 196 197 198 199 ".split()
+)
+# First two digits of valid region codes (provinces, incl. 71 Taiwan, 81/82/83 residence permits).
+_PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 "
+    "65 71 81 82 83 ".split()
+)
+
+
+def id_check_digit(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def _real_date(year: int, month: int, day: int, *, today: _dt.date | None = None) -> bool:
+    try:
+        d = _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return _dt.date(1900, 1, 1) <= d <= (today or _dt.date.today())
+
+
+def uscc_valid(code: str) -> bool:
+    """GB 32100 统一社会信用代码 check character."""
+    if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
+        return False
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+
+
+def gb11643(value: str) -> bool | None:
+    """18-digit resident ID: region prefix, a real birth date and the ISO 7064 check digit."""
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    if value[:2] not in _PROVINCES:
+        return False
+    if not _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14])):
+        return False
+    return id_check_digit(value[:17]) == value[17]
+
+
+def gb11643_15(value: str) -> bool | None:
+    """15-digit pre-1999 ID: region + YYMMDD + 3 digits, no check digit."""
+    if len(value) != 15 or not value.isdigit() or value[:2] not in _PROVINCES:
+        return False
+    return _real_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+
+
+def luhn(value: str) -> bool | None:
+    digits = [int(c) for c in value if c.isdigit()]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def bank_card(value: str) -> bool | None:
+    """Luhn pass -> True; fail -> None (real UnionPay cards fail Luhn, so never reject on it)."""
+    return True if luhn(value) else None
+
+
+def cn_mobile(value: str) -> bool | None:
+    return True if value[:3] in _MOBILE_PREFIXES else None
+
+
+def email(value: str) -> bool | None:
+    domain = value.rpartition("@")[2].lower()
+    if "." not in domain or domain.startswith(".") or ".." in value:
+        return False
+    # Agencies publish their own mailboxes; a government domain is no private person's.
+    if domain.endswith((".gov.cn", ".gov")):
+        return None
+    return True
+
+
+VALIDATORS: dict[str, Validator] = {
+    "gb11643": gb11643,
+    "gb11643_15": gb11643_15,
+    "luhn": luhn,
+    "bank_card": bank_card,
+    "cn_mobile": cn_mobile,
+    "email": email,
+    "uscc": uscc_valid,
+}

@@ -1,0 +1,161 @@
+"""Scan and mask one file: open it through its format, run the engine on every segment,
+write the masked copy and verify it. Every failure becomes a `blocked` report with a reason.
+
+Fail closed: an exception inside a format (a bug, a library error) blocks the file with
+``internal error`` and the exception's type only, because messages of parser libraries may
+quote document text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from deident.config import ScanConfig
+from deident.detection.engine import Engine
+from deident.errors import BlockedError, MaskError
+from deident.formats import format_for
+from deident.formats.base import Document, FormatContext, Replacement, Segment
+from deident.masking.policy import Policy
+from deident.model import FileReport, Finding, MaskReport, Status
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _check_readable(path: Path, config: ScanConfig) -> None:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise BlockedError("unreadable", exc.strerror or type(exc).__name__) from exc
+    if not path.is_file():
+        raise BlockedError("unreadable", "not a regular file")
+    if st.st_size > config.limits.max_file_bytes:
+        raise BlockedError("too large", f"{st.st_size} bytes, limit {config.limits.max_file_bytes}")
+    if not os.access(path, os.R_OK):
+        raise BlockedError("unreadable", "permission denied")
+
+
+def _open(path: Path, config: ScanConfig) -> Document:
+    _check_readable(path, config)
+    return format_for(path).open_document(path, FormatContext(config))
+
+
+def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, list[Finding]]]:
+    for seg in doc.segments():
+        found = engine.analyze(seg.text, hint_entity=seg.hint_entity, hint_reason=seg.hint_reason)
+        if found:
+            loc = dict(seg.location)
+            yield seg, [dataclasses.replace(f, location=loc) for f in found]
+
+
+def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
+    if isinstance(exc, BlockedError):
+        reason = exc.reason if exc.detail is None else f"{exc.reason}: {exc.detail}"
+    else:
+        reason = f"internal error: {type(exc).__name__} while reading; the file was not fully read"
+    return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason)
+
+
+def _safe_sha(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
+
+
+def scan_path(
+    path: Path, config: ScanConfig, *, engine: Engine | None = None, display_path: str | None = None
+) -> FileReport:
+    display = display_path or str(path)
+    sha = _safe_sha(path)
+    engine = engine or Engine.create(config)
+    try:
+        doc = _open(path, config)
+        findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
+    except Exception as exc:  # fail closed: see the module docstring
+        return _blocked(display, sha, exc)
+    status = Status.FINDINGS if findings else Status.CLEAN
+    return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
+
+
+def output_path(dst: Path, doc: Document) -> Path:
+    suffix = getattr(doc, "output_suffix", None)
+    return dst.with_name(dst.name + suffix) if suffix and dst.suffix.lower() != suffix else dst
+
+
+def _verify(tmp: Path, config: ScanConfig, engine: Engine) -> None:
+    try:
+        doc = _open(tmp, config)
+        for seg, found in _scan_segments(doc, engine):
+            raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
+    except BlockedError as exc:
+        raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
+
+
+def mask_path(
+    src: Path,
+    dst: Path,
+    config: ScanConfig,
+    policy: Policy,
+    *,
+    engine: Engine | None = None,
+    display_path: str | None = None,
+) -> MaskReport:
+    """Write a masked copy of `src` to `dst` (which may be `src` itself for in-place masking).
+    Nothing is written when the file is blocked or the masked copy fails verification."""
+    display = display_path or str(src)
+    sha = _safe_sha(src)
+    engine = engine or Engine.create(config)
+    try:
+        doc = _open(src, config)
+        findings: list[Finding] = []
+        replacements: dict[int, list[Replacement]] = {}
+        for seg, found in _scan_segments(doc, engine):
+            if not seg.maskable:
+                raise BlockedError(
+                    "cannot mask", f"personal data in a place that cannot be rewritten: {dict(seg.location)}"
+                )
+            findings.extend(found)
+            replacements[seg.id] = [
+                Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
+            ]
+    except Exception as exc:
+        return MaskReport(display, None, _blocked(display, sha, exc))
+    notes = tuple(getattr(doc, "notes", ()))
+    report = FileReport(
+        display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
+    )
+    final = output_path(dst, doc)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if not findings and not getattr(doc, "output_suffix", None):
+                with src.open("rb") as fh:
+                    shutil.copyfileobj(fh, out)
+            else:
+                doc.write_masked(replacements, out)
+        if findings and config.verify_masked:
+            _verify(tmp, config, engine)
+        os.replace(tmp, final)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        reason = (
+            str(exc) if isinstance(exc, MaskError) else f"internal error: {type(exc).__name__} while writing"
+        )
+        blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
+        return MaskReport(display, None, blocked, 0, notes)
+    extra = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
+    return MaskReport(display, str(final), report, len(findings), notes + extra)
