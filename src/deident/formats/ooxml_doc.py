@@ -1,0 +1,377 @@
+"""The document shared by .docx and .xlsx: every part of the package becomes segments.
+
+Each XML part is walked once. Text containers (a Word paragraph, a DrawingML paragraph, a
+shared string, an inline string, a comment) become one segment with their text nodes joined;
+any other element with text (document properties, chart caches, header/footer codes, data
+validation lists, defined names, custom XML) becomes its own segment; attributes that carry
+human text (alt text, authors, hyperlink targets) become segments too. Formats add their own
+semantics (Word tables, sheet cells) by overriding hooks.
+
+Binary parts are never ignored silently: macros and unreadable embedded objects block the
+file, embedded .docx/.xlsx are scanned recursively and rewritten in place.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from deident.detection.tables import header_entity, is_value_cell
+from deident.errors import BlockedError, MaskError
+from deident.formats.base import FormatContext, Replacement, Segment
+from deident.formats.ooxml import NS_REL, Package, parse_xml, serialize_xml
+from deident.formats.ooxml_text import AttrTarget, StreamTarget, Target, TextStream, local, ns
+
+NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS_X = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+MAX_EMBED_DEPTH = 3
+# Attributes that hold human-written text, wherever they appear.
+TEXT_ATTRS = frozenset({"descr", "title", "alt", "author", "initials", "displayName", "userId"})
+# (element, attribute) pairs: content control alias/tag, legacy form field defaults.
+ELEMENT_ATTRS = frozenset(
+    {
+        ("alias", "val"),
+        ("tag", "val"),
+        ("default", "val"),
+        ("listEntry", "val"),
+        ("fldSimple", "instr"),
+        ("hyperlink", "tooltip"),
+    }
+)
+OOXML_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
+IGNORED_BINARY_DIRS = ("/media/", "/fonts/", "/printerSettings/", "docProps/thumbnail")
+
+
+@dataclass(slots=True)
+class Entry:
+    segment: Segment
+    target: Target | None
+
+
+class OoxmlDocument:
+    """Base of DocxDocument and XlsxDocument. Subclasses set `main_fallback` and may override
+    `scan_part` (return True when they handled the part) and the group hooks."""
+
+    main_fallback = ""
+    macro_suffix = ".docm"
+
+    def __init__(self, package: Package, ctx: FormatContext, *, depth: int = 0) -> None:
+        self.package = package
+        self.ctx = ctx
+        self.depth = depth
+        self.output_suffix: str | None = None
+        self._notes: list[str] = []
+        self.trees: dict[str, etree._ElementTree] = {}
+        self.dirty: set[str] = set()
+        self._entries: list[Entry] | None = None
+        self._embedded: dict[str, tuple[OoxmlDocument, dict[int, int]]] = {}
+        self.main = package.main_part(self.main_fallback)
+        self._check_active_content()
+
+    # ----------------------------------------------------------------- protocol
+    @property
+    def notes(self) -> tuple[str, ...]:
+        self._ensure_built()
+        return tuple(self._notes)
+
+    def segments(self) -> Iterable[Segment]:
+        return [e.segment for e in self._ensure_built()]
+
+    def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
+        out.write(self.masked_bytes(replacements))
+
+    # ----------------------------------------------------------------- building
+    def _ensure_built(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = []
+            self.build()
+        return self._entries
+
+    def tree(self, part: str) -> etree._ElementTree:
+        if part not in self.trees:
+            self.trees[part] = parse_xml(self.package.parts[part], part)
+        return self.trees[part]
+
+    def add(
+        self,
+        text: str,
+        location: Mapping[str, Any],
+        target: Target | None,
+        *,
+        hint: tuple[str, str] | None = None,
+        maskable: bool = True,
+    ) -> int:
+        assert self._entries is not None
+        seg_id = len(self._entries)
+        seg = Segment(
+            id=seg_id,
+            text=text,
+            location=dict(location),
+            hint_entity=hint[0] if hint else None,
+            hint_reason=hint[1] if hint else None,
+            maskable=maskable and target is not None,
+        )
+        self._entries.append(Entry(seg, target))
+        return seg_id
+
+    def note(self, text: str) -> None:
+        if text not in self._notes:
+            self._notes.append(text)
+
+    def build(self) -> None:
+        self.prepare()
+        images = 0
+        for name in self.package.parts:
+            if name in self.package.xml_parts_set:
+                if name.endswith(".rels"):
+                    self.scan_rels(name)
+                elif not self.scan_part(name):
+                    self.scan_generic(name)
+            elif name.lower().endswith(OOXML_SUFFIXES) and "/embeddings/" in f"/{name}":
+                self.scan_embedded(name)
+            elif "/embeddings/" in f"/{name}" or "/activeX/" in f"/{name}":
+                raise BlockedError(
+                    "embedded object cannot be read",
+                    f"{name}: extract the object, check it, and embed it again as .docx/.xlsx or remove it",
+                )
+            elif "/media/" in f"/{name}":
+                images += 1
+        if images:
+            self.note(f"contains {images} image(s): text inside images is not read")
+
+    def prepare(self) -> None:
+        """Hook: read what later parts need (shared strings, sheet names)."""
+
+    def scan_part(self, name: str) -> bool:
+        """Hook: handle a part with format-specific semantics. False: use the generic walk."""
+        return False
+
+    def _check_active_content(self) -> None:
+        for name, ctype in self.package.content_types.items():
+            if name.lower().endswith("vbaproject.bin") or "macroEnabled" in ctype or "vbaProject" in ctype:
+                raise BlockedError(
+                    "contains macros",
+                    "macro code cannot be checked for personal data; save the file without macros "
+                    "(as .docx/.xlsx) and scan it again",
+                )
+
+    # ----------------------------------------------------------------- generic walk
+    def group_streams(self, el: etree._Element) -> list[tuple[str | None, TextStream]] | None:
+        """Hook: the text streams of a text container, or None if `el` is not one.
+        The label (None for the main text) goes into the location."""
+        tag_ns, tag = ns(el.tag), local(el.tag)
+        if (tag_ns == NS_A and tag == "p") or (tag_ns == NS_X and tag in ("si", "is", "text")):
+            main, phonetic = TextStream(), TextStream()
+            for node in el.iter():
+                name = local(node.tag)
+                if name == "t":
+                    in_phonetic = any(local(a.tag) == "rPh" for a in node.iterancestors())
+                    (phonetic if in_phonetic else main).add_node(node)
+                elif name == "br":
+                    main.add_separator("\n")
+                elif name == "tab":
+                    main.add_separator("\t")
+            return [(None, main), ("phonetic", phonetic)]
+        return None
+
+    def locate_group(
+        self, part: str, el: etree._Element, index: int
+    ) -> tuple[dict[str, Any], tuple[str, str] | None]:
+        """Hook: location and hint of the `index`-th text container of `part`."""
+        return {"part": part, "paragraph": index}, None
+
+    def skip_subtree(self, part: str, el: etree._Element) -> bool:
+        """Hook: subtrees a format scans itself (sheet cells)."""
+        return False
+
+    def scan_generic(self, part: str, base: Mapping[str, Any] | None = None) -> None:
+        root = self.tree(part).getroot()
+        groups = 0
+        tag_counts: dict[str, int] = {}
+        handled: set[etree._Element] = set()
+        for el in _walk(root, lambda e: self.skip_subtree(part, e)):
+            if not isinstance(el.tag, str):
+                continue
+            streams = self.group_streams(el)
+            if streams is not None:
+                groups += 1
+                location, hint = self.locate_group(part, el, groups)
+                if base:
+                    location = {**base, **location}
+                for label, stream in streams:
+                    for piece in stream.pieces:
+                        if piece.node is not None:
+                            handled.add(piece.node)
+                    if stream.has_text():
+                        loc = location if label is None else {**location, "stream": label}
+                        text = stream.text
+                        seg_hint = hint if hint and is_value_cell(text) else None
+                        self.add(text, loc, StreamTarget(part, stream, self._mark(part)), hint=seg_hint)
+            elif el.text and el not in handled and len(el) == 0 and _worth_scanning(el.text):
+                qname = _qname(el)
+                tag_counts[qname] = tag_counts.get(qname, 0) + 1
+                stream = TextStream()
+                stream.add_node(el)
+                loc = {**(base or {}), "part": part, "element": qname, "index": tag_counts[qname]}
+                target = StreamTarget(part, stream, self._after_element(part, el))
+                self.add(stream.text, loc, target, hint=_property_hint(el))
+            self.scan_attributes(part, el, base)
+
+    def scan_attributes(self, part: str, el: etree._Element, base: Mapping[str, Any] | None = None) -> None:
+        tag = local(el.tag)
+        for attr, value in el.attrib.items():
+            name = local(attr)
+            if not value.strip():
+                continue
+            if name in TEXT_ATTRS or (tag, name) in ELEMENT_ATTRS:
+                loc = {**(base or {}), "part": part, "element": _qname(el), "attribute": name}
+                self.add(value, loc, AttrTarget(part, el, attr, self._mark(part)))
+
+    def scan_rels(self, part: str) -> None:
+        """External relationship targets: hyperlinks (mailto:, tel:, URLs with query strings)."""
+        for el in self.tree(part).getroot():
+            if el.tag == f"{{{NS_REL}}}Relationship" and el.get("TargetMode") == "External":
+                target = el.get("Target") or ""
+                if target.strip():
+                    loc = {"part": part, "relationship": el.get("Id"), "attribute": "Target"}
+                    self.add(target, loc, AttrTarget(part, el, "Target", self._mark(part)))
+
+    def _mark(self, part: str) -> Callable[[], None]:
+        def mark() -> None:
+            self.dirty.add(part)
+
+        return mark
+
+    def _after_element(self, part: str, el: etree._Element) -> Callable[[], None]:
+        def after() -> None:
+            self.dirty.add(part)
+            _fix_chart_number(el)
+
+        return after
+
+    # ----------------------------------------------------------------- embedded packages
+    def scan_embedded(self, name: str) -> None:
+        if self.depth >= MAX_EMBED_DEPTH:
+            raise BlockedError(
+                "embedded object cannot be read", f"{name}: nested more than {MAX_EMBED_DEPTH} deep"
+            )
+        try:
+            inner_pkg = Package(self.package.parts[name], self.ctx.limits, name=posixpath.basename(name))
+            inner = open_package(inner_pkg, name, self.ctx, depth=self.depth + 1)
+            inner_segments = list(inner.segments())
+        except BlockedError as exc:
+            raise BlockedError("embedded object cannot be read", f"{name}: {exc}") from None
+        id_map: dict[int, int] = {}
+        for seg in inner_segments:
+            outer_id = self.add(
+                seg.text,
+                {"embedded": name, **seg.location},
+                _EmbeddedTarget(name),
+                hint=(seg.hint_entity, seg.hint_reason or "") if seg.hint_entity else None,
+                maskable=seg.maskable,
+            )
+            id_map[outer_id] = seg.id
+        for text in inner.notes:
+            self.note(f"embedded {posixpath.basename(name)}: {text}")
+        self._embedded[name] = (inner, id_map)
+
+    # ----------------------------------------------------------------- writing
+    def before_write(self) -> None:
+        """Hook: fix-ups after all replacements (pivot caches refresh on open)."""
+
+    def masked_bytes(self, replacements: Mapping[int, Sequence[Replacement]]) -> bytes:
+        entries = self._ensure_built()
+        embedded_reps: dict[str, dict[int, Sequence[Replacement]]] = {}
+        for seg_id, reps in replacements.items():
+            if not reps:
+                continue
+            if not 0 <= seg_id < len(entries):
+                raise MaskError(f"unknown segment id {seg_id}")
+            entry = entries[seg_id]
+            if entry.target is None or not entry.segment.maskable:
+                raise MaskError(f"{entry.segment.location.get('part', 'a place')} cannot be rewritten")
+            if isinstance(entry.target, _EmbeddedTarget):
+                inner_id = self._embedded[entry.target.part][1][seg_id]
+                embedded_reps.setdefault(entry.target.part, {})[inner_id] = reps
+            else:
+                entry.target.apply(reps)
+        self.before_write()
+        changed = {part: serialize_xml(self.trees[part]) for part in self.dirty}
+        for name, reps_by_id in embedded_reps.items():
+            changed[name] = self._embedded[name][0].masked_bytes(reps_by_id)
+        return self.package.to_bytes(changed)
+
+
+class _EmbeddedTarget(Target):
+    def __init__(self, part: str) -> None:
+        self.part = part
+
+    def apply(self, replacements: Sequence[Replacement]) -> None:  # handled by masked_bytes
+        raise AssertionError("embedded targets are rewritten by the inner document")
+
+
+def _walk(root: etree._Element, skip: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
+    """Document order, without the subtrees `skip` claims."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        yield el
+        if isinstance(el.tag, str) and skip(el):
+            continue
+        stack.extend(reversed(el))
+
+
+def _worth_scanning(text: str) -> bool:
+    """Short numbers (positions, sizes, counts) cannot hold personal data."""
+    t = text.strip()
+    return bool(t) and not (len(t) < 7 and t.lstrip("-").replace(".", "", 1).isdigit())
+
+
+def _property_hint(el: etree._Element) -> tuple[str, str] | None:
+    """A custom document property named like a column header (身份证号) declares its value."""
+    parent = el.getparent()
+    if parent is None or local(parent.tag) != "property":
+        return None
+    name = parent.get("name") or ""
+    entity = header_entity(name)
+    return (entity, f"document property named {name}") if entity else None
+
+
+def _qname(el: etree._Element) -> str:
+    tag = local(el.tag)
+    prefix = el.prefix
+    return f"{prefix}:{tag}" if prefix else tag
+
+
+def _fix_chart_number(el: etree._Element) -> None:
+    """A masked value in a chart's number cache is not a number any more: drop that cached
+    point (a missing point is valid and the chart is rebuilt from the sheet)."""
+    if ns(el.tag) != NS_C or local(el.tag) != "v":
+        return
+    pt = el.getparent()
+    cache = pt.getparent() if pt is not None else None
+    if pt is None or cache is None or local(cache.tag) != "numCache":
+        return
+    try:
+        float(el.text or "")
+    except ValueError:
+        cache.remove(pt)
+
+
+def open_package(package: Package, name: str, ctx: FormatContext, *, depth: int = 0) -> OoxmlDocument:
+    """The document of an (embedded) package, by its suffix."""
+    lower = name.lower()
+    if lower.endswith((".docx", ".docm")):
+        from deident.formats.docx import DocxDocument
+
+        return DocxDocument(package, ctx, depth=depth)
+    from deident.formats.xlsx import XlsxDocument
+
+    return XlsxDocument(package, ctx, depth=depth)
