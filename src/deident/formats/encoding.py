@@ -1,0 +1,338 @@
+"""Decode a text file exactly as written and write a masked copy back the same way.
+
+Detection order: a byte-order mark; a declared charset (HTML only); strict UTF-8 over the
+whole file; then a short list of Chinese encodings (GB18030, which covers GB2312/GBK, and
+Big5), each verified strictly over the whole file. Single-byte codecs such as Latin-1 decode
+any bytes at all, so accepting them would turn binary junk into "clean text": they are never
+guessed (fail closed), only used when an HTML page declares one.
+
+Text is decoded without newline translation, so ``\\r\\n`` survives the round trip, and the
+BOM is kept apart from the codec so the masked copy gets the same BOM back.
+
+`SourceMap` and `edits_for` / `apply_edits` turn a `Replacement` on a segment's text back
+into edits of the decoded source: formats whose segment text differs from the source
+(HTML entities, CSV quotes) map each character to the source span it came from.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deident.errors import BlockedError, MaskError
+
+UNDECODABLE = "binary or undecodable content"
+READ_BYTES = 1 << 20
+SAMPLE_BYTES = 1 << 16
+
+# Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Charset labels a page or charset-normalizer may give, folded onto the codec we decode with.
+# GB18030 is a strict superset of GB2312 and GBK with the same bytes for their characters.
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "cp936": "gb18030",
+    "x-gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "big5hkscs": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "cp950": "cp950",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "utf_8": "utf-8",
+}
+_GUESSABLE = frozenset({"gb18030", "big5", "big5hkscs", "cp950"})
+# Control characters that do not occur in text (tab, newlines, form feed and escape do).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+@dataclass(frozen=True, slots=True)
+class TextEncoding:
+    """How a file is encoded: `codec` never writes a BOM itself; `bom` is written back as found."""
+
+    codec: str
+    bom: bytes = b""
+
+    @property
+    def label(self) -> str:
+        return f"{self.codec} with BOM" if self.bom else self.codec
+
+
+def sniff_bom(head: bytes) -> TextEncoding | None:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return TextEncoding(codec, bom)
+    return None
+
+
+def normalise_label(label: str) -> str | None:
+    """The codec for a declared charset label, or None when Python does not know it."""
+    name = label.strip().strip("\"'").lower()
+    if name in _ALIASES:
+        return _ALIASES[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    return len(_CONTROL.findall(text[:SAMPLE_BYTES])) > max(2, len(text[:SAMPLE_BYTES]) // 100)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """BOM-less UTF-16: ASCII characters leave NUL bytes all on one parity."""
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    total = even + odd
+    if total < 2:
+        return None
+    if odd >= 0.95 * total:
+        return "utf-16-le"
+    if even >= 0.95 * total:
+        return "utf-16-be"
+    return None
+
+
+def _broken_utf8(sample: bytes) -> bool:
+    """Mostly valid UTF-8 with a few bad bytes: a damaged UTF-8 file, not GBK. Decoding it as
+    GB18030 would succeed and silently turn names and addresses into mojibake."""
+    high = len(_HIGH.findall(sample))
+    if high < 8:
+        return False
+    in_seqs = sum(len(m) for m in _UTF8_SEQ.findall(sample))
+    return in_seqs >= 0.9 * high
+
+
+def _guess(sample: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    best = from_bytes(sample).best()
+    return None if best is None else normalise_label(best.encoding)
+
+
+def _candidates(sample: bytes, declared: str | None) -> list[str]:
+    out: list[str] = []
+    if declared:
+        out.append(declared)
+    out.append("utf-8")
+    if _broken_utf8(sample):
+        return out
+    guess = _guess(sample)
+    if guess in _GUESSABLE:
+        out.append(guess)
+    out.extend(["gb18030", "big5"])
+    seen: set[str] = set()
+    return [c for c in out if not (c in seen or seen.add(c))]
+
+
+def iter_decoded(
+    path: Path, enc: TextEncoding, read_bytes: int = READ_BYTES, *, what: str = "file"
+) -> Iterator[str]:
+    """Decoded pieces of the file (BOM skipped), strictly: bad bytes raise BlockedError."""
+    decoder = codecs.getincrementaldecoder(enc.codec)(errors="strict")
+    try:
+        with path.open("rb") as fh:
+            skip = fh.read(len(enc.bom)) if enc.bom else b""
+            if skip != enc.bom:
+                raise BlockedError(UNDECODABLE, f"{what} changed while being read")
+            while True:
+                block = fh.read(read_bytes)
+                final = not block
+                try:
+                    piece = decoder.decode(block, final=final)
+                except UnicodeDecodeError as exc:
+                    raise BlockedError(UNDECODABLE, f"invalid {enc.codec} bytes in {what}") from exc
+                if piece:
+                    yield piece
+                if final:
+                    return
+    except OSError as exc:
+        raise BlockedError("unreadable", f"{what}: {exc.strerror or type(exc).__name__}") from exc
+
+
+def _decodes_fully(path: Path, enc: TextEncoding) -> bool:
+    try:
+        for piece in iter_decoded(path, enc):
+            if _looks_binary(piece):
+                return False
+    except BlockedError as exc:
+        if exc.reason == "unreadable":
+            raise
+        return False
+    return True
+
+
+def detect_file(path: Path) -> TextEncoding:
+    """The encoding of a text file of any size, verified over every byte (streaming)."""
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise BlockedError("unreadable", exc.strerror or type(exc).__name__) from exc
+    if not sample:
+        return TextEncoding("utf-8")
+    found = sniff_bom(sample)
+    if found is not None:
+        if not _decodes_fully(path, found):
+            raise BlockedError(UNDECODABLE, f"invalid {found.label} content")
+        return found
+    if b"\x00" in sample:
+        codec = _utf16_without_bom(sample)
+        if codec is not None and _decodes_fully(path, TextEncoding(codec)):
+            return TextEncoding(codec)
+        raise BlockedError(UNDECODABLE, "NUL bytes in a file that is not UTF-16")
+    for codec in _candidates(sample, None):
+        if _decodes_fully(path, TextEncoding(codec)):
+            return TextEncoding(codec)
+    raise BlockedError(UNDECODABLE, "not valid UTF-8, UTF-16, GB18030 or Big5")
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, TextEncoding]:
+    """Decode a whole file held in memory. `declared` is a charset label found in the file
+    (HTML ``<meta charset>``); it is tried after a BOM and strict UTF-8."""
+    if not data:
+        return "", TextEncoding("utf-8")
+    found = sniff_bom(data)
+    candidates: list[TextEncoding] = []
+    if found is not None:
+        candidates = [found]
+    elif b"\x00" in data[:SAMPLE_BYTES]:
+        codec = _utf16_without_bom(data[:SAMPLE_BYTES])
+        candidates = [TextEncoding(codec)] if codec else []
+    else:
+        dec = normalise_label(declared) if declared else None
+        if _broken_utf8(data[:SAMPLE_BYTES]):
+            dec = None  # a page mis-declared as GBK that is really damaged UTF-8
+        if dec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a meta tag in ASCII bytes is not UTF-16
+            dec = None
+        order = ["utf-8"] + ([dec] if dec else []) + _candidates(data[:SAMPLE_BYTES], None)[1:]
+        seen: set[str] = set()
+        candidates = [TextEncoding(c) for c in order if not (c in seen or seen.add(c))]
+    for enc in candidates:
+        try:
+            text = data[len(enc.bom) :].decode(enc.codec, errors="strict")
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if not _looks_binary(text):
+            return text, enc
+    if not candidates:
+        raise BlockedError(UNDECODABLE, "NUL bytes in a file that is not UTF-16")
+    raise BlockedError(UNDECODABLE, "not valid in its declared or any detected encoding")
+
+
+class Encoder:
+    """Streams text back into the file's encoding, BOM first."""
+
+    def __init__(self, enc: TextEncoding) -> None:
+        self._enc = enc
+        self._encoder = codecs.getincrementalencoder(enc.codec)(errors="strict")
+        self._started = False
+
+    def encode(self, text: str, final: bool = False) -> bytes:
+        head = b""
+        if not self._started:
+            head, self._started = self._enc.bom, True
+        try:
+            return head + self._encoder.encode(text, final)
+        except UnicodeEncodeError as exc:
+            raise MaskError(f"the replacement text cannot be written in {self._enc.codec}") from exc
+
+
+# --- mapping segment text back to the source -------------------------------------------------
+
+
+class SourceMap:
+    """Where each character of a segment's text came from in the decoded source.
+
+    Character i of the segment text came from source[starts[i]:ends[i]]. A contiguous map
+    (plain text, an unquoted CSV cell) stores only `base`. A synthetic character (the line
+    break a ``<br>`` stands for) has an empty span.
+    """
+
+    __slots__ = ("base", "ends", "starts")
+
+    def __init__(self, base: int = 0, starts: Sequence[int] | None = None, ends: Sequence[int] | None = None):
+        self.base = base
+        self.starts = starts
+        self.ends = ends
+
+    def spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Source spans of characters [start, end), merged where they touch, empty ones dropped."""
+        if self.starts is None or self.ends is None:
+            return [(self.base + start, self.base + end)] if end > start else []
+        merged: list[tuple[int, int]] = []
+        for i in range(start, end):
+            s, e = self.starts[i], self.ends[i]
+            if e <= s:
+                continue
+            if merged and merged[-1][1] == s:
+                merged[-1] = (merged[-1][0], e)
+            elif merged and s < merged[-1][1]:
+                # Two characters from one source span (an entity decoding to two characters).
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
+
+
+Edit = tuple[int, int, str]
+
+
+def edits_for(
+    smap: SourceMap,
+    replacements: Sequence[object],
+    escape: Callable[[str], str] | None = None,
+    *,
+    length: int,
+) -> list[Edit]:
+    """Source edits for replacements on one segment: the replacement goes into the first
+    character's source span and every other character of the span is emptied; markup between
+    the characters (tags, quotes) is never touched."""
+    edits: list[Edit] = []
+    for rep in replacements:
+        start, end, text = rep.start, rep.end, rep.text  # type: ignore[attr-defined]
+        if not 0 <= start <= end <= length:
+            raise MaskError("a replacement lies outside its segment")
+        spans = smap.spans(start, end)
+        if not spans:
+            continue
+        new = escape(text) if escape is not None else text
+        edits.append((spans[0][0], spans[0][1], new))
+        edits.extend((s, e, "") for s, e in spans[1:])
+    return edits
+
+
+def apply_edits(source: str, edits: Sequence[Edit]) -> str:
+    if not edits:
+        return source
+    ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+    parts: list[str] = []
+    pos = 0
+    for s, e, text in ordered:
+        if s < pos or e > len(source):
+            raise MaskError("overlapping or out-of-range replacements")
+        parts.append(source[pos:s])
+        parts.append(text)
+        pos = e
+    parts.append(source[pos:])
+    return "".join(parts)
