@@ -1,0 +1,231 @@
+"""Home addresses (`CN_ADDRESS`): administrative divisions from the gazetteer, then the
+address grammar (road + number, estate, building, unit, room, village, group).
+
+Two ways in:
+- an *anchor*: a road / estate / village keyword followed by numbered parts (路18号,
+  小区3栋2单元501室, 村3组). The division chain and the road or estate name before it are parsed
+  backwards from the anchor, so the finding covers the whole address;
+- a private *cue* (家住, 户籍地 …) followed by divisions down to a village (家住某镇某村), which
+  has no number at all.
+
+Whether an address is *private* is a matter of context: a cue such as 家庭住址 makes it
+personal data; an agency's own address (办公地址, 单位地址, a letterhead with 邮编) is public
+and not reported. Without either, only dwellings (a room, unit or village group) are reported,
+at a lower score.
+
+`Finding.attributes["levels"]` maps each administrative level present to the offset (relative to
+the finding's start) where it ends, so masking can keep the prefix down to a policy level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from deident.config import ScanConfig
+from deident.detection.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.spec import RecognizerSpec
+from deident.model import Explanation, Finding
+
+_HAN = "\u4e00-\u9fff"
+_NUM = "[0-9一二三四五六七八九十百千零〇两]+"
+# One numbered part of an address: 18号, 3栋, 2单元, 501室, 3组, 3-2-501, A座, 附1号 …
+_UNIT = (
+    rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社|期|排|弄)"
+    rf"|[A-Za-z][0-9]*(?:栋|座|幢|区|单元)|附{_NUM}号|之{_NUM}号?|[-－]{_NUM}(?:室|号|房)?)"
+)
+_ESTATE = "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍|名苑|雅苑|苑|府|公馆)"
+_ROAD = "(?:大道|大街|路|街|巷|弄|胡同|里|道)"
+_VILLAGE = "(?:村民委员会|村委会|村|社区|屯|寨)"
+# Characters that never belong to a place name in running text: they end the look-back.
+_STOP = "的在于为是到至和与及从由向将把被对等了着过住址称系即经、"
+_NAME_CHAR = rf"(?:(?![{_STOP}])[{_HAN}])"
+_ANCHOR = re.compile(
+    rf"(?P<kw>{_ROAD}|{_VILLAGE}|{_ESTATE}|组|队)"
+    rf"(?:(?:{_UNIT})+(?:{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})*)?|{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})+)"
+)
+# Kinds of anchor that make an address a dwelling even without a cue.
+_DWELLING = re.compile(r"室|单元|户|房|[0-9一二三四五六七八九十]+[组队社](?![区会])")
+_TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
+_VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民委])(?:{_UNIT})*")
+_BREAK = re.compile(r"[。；;！!？?\n\r]")
+_MAX_NAME = 10  # road / estate / village name before its keyword
+_LOOKBACK = 40
+
+
+def _words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(w) for w in options.get(key, ()))
+
+
+def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+class AddressDetector:
+    def __init__(self, spec: RecognizerSpec, config: ScanConfig) -> None:
+        self.spec = spec
+        self.config = config
+        opts = spec.options
+        self.gazetteer: Gazetteer = load_gazetteer()
+        self.window = int(opts.get("window", 20))
+        self.private = _alternation(_words(opts, "private_cues"))
+        self.neutral = _alternation(_words(opts, "neutral_cues"))
+        self.public = _alternation(_words(opts, "public_cues"))
+        self.agency = _alternation(_words(opts, "agency_words"))
+        self.letterhead = _alternation(_words(opts, "letterhead_after"))
+        # Cues that start a village-only address (家住某镇某村): no number to anchor on.
+        self.lead = _alternation(_words(opts, "lead_cues"))
+        scores = opts.get("scores", {})
+        self.cue_score = float(scores.get("cue", 0.85))
+        self.dwelling_score = float(scores.get("dwelling", 0.6))
+        self.bare_score = float(scores.get("bare", 0.35))
+
+    # --- the address itself ------------------------------------------------------------
+
+    def _head(self, text: str, k: int) -> tuple[int, dict[str, int]]:
+        """Where the address that has its keyword at `k` starts, and its level ends (absolute)."""
+        lo = max(0, k - _LOOKBACK)
+        seg = lo
+        for i in range(k - 1, lo - 1, -1):
+            c = text[i]
+            if not ("\u4e00" <= c <= "\u9fff"):
+                seg = i + 1
+                break
+        gaz = self.gazetteer
+        # The leftmost division name from which a chain runs up to a plausible name.
+        for p in range(seg, k):
+            if gaz.match_at(text, p) is None:
+                continue
+            end, levels = gaz.chain_at(text, p, k - 1)  # k-1: the name keeps at least one char
+            if not levels:
+                continue
+            end, levels = self._township(text, end, k, levels)
+            if k - end <= _MAX_NAME and not any(c in _STOP for c in text[end:k]):
+                return p, levels
+        # No division: the name runs back to the last stop character, at most _MAX_NAME long.
+        start = max(seg, k - _MAX_NAME)
+        for i in range(k - 1, start - 1, -1):
+            if text[i] in _STOP:
+                start = i + 1
+                break
+        end, levels = self._township(text, start, k, {})
+        return start, levels
+
+    def _township(
+        self, text: str, pos: int, limit: int, levels: dict[str, int]
+    ) -> tuple[int, dict[str, int]]:
+        """A 镇/乡/街道 not in the gazetteer (new or renamed), right after the divisions."""
+        if "township" in levels:
+            return pos, levels
+        m = _TOWNSHIP.match(text, pos, limit)
+        if m is not None and m.end() < limit and (levels or m.end() - pos <= 6):
+            levels = {**levels, "township": m.end()}
+            return m.end(), levels
+        return pos, levels
+
+    def _forward(self, text: str, pos: int) -> tuple[int, dict[str, int]] | None:
+        """After a lead cue: divisions, then a village (家住某县某镇某村3组)."""
+        end, levels = self.gazetteer.chain_at(text, pos, min(len(text), pos + _LOOKBACK))
+        end, levels = self._township(text, end, min(len(text), end + 12), levels)
+        m = _VILLAGE_TAIL.match(text, end)
+        if m is None or not levels:
+            return None
+        return m.end(), levels
+
+    # --- context -----------------------------------------------------------------------
+
+    def _context(self, folded: str, start: int, end: int) -> tuple[str, str | None]:
+        """("private" | "public" | "none", the deciding word). The nearest cue wins."""
+        lo = max(0, start - self.window)
+        for brk in _BREAK.finditer(folded, lo, start):
+            lo = brk.end()
+        best: tuple[int, str, str] | None = None
+        for kind, rx in (("private", self.private), ("public", self.public), ("neutral", self.neutral)):
+            if rx is None:
+                continue
+            for m in rx.finditer(folded, lo, start):
+                if best is None or m.end() > best[0] or (m.end() == best[0] and kind == "private"):
+                    best = (m.end(), kind, m.group())
+        after = self.letterhead is not None and self.letterhead.search(
+            folded, end, min(len(folded), end + 12)
+        )
+        if after and (best is None or best[1] != "private"):
+            return "public", "letterhead"
+        # "，男，住广东省…": a bare 住 right before the address (as a word on its own it is in
+        # 住房, 住建局 …, so it is only a cue when adjacent).
+        if folded[max(0, start - 2) : start].rstrip("：:在于").endswith("住"):
+            return "private", "住"
+        if best is None:
+            return "none", None
+        _, kind, word = best
+        if kind == "neutral":
+            # 地址 / 联系地址: an agency's when the agency names itself just before the cue.
+            cue_at = folded.rfind(word, lo, start)
+            if self.agency is not None and self.agency.search(folded, max(0, cue_at - 8), cue_at):
+                return "public", word
+            return "none", word
+        return kind, word
+
+    # --- detection -----------------------------------------------------------------------
+
+    def _finding(
+        self, text: str, folded: str, start: int, end: int, levels: dict[str, int], rule: str
+    ) -> Finding | None:
+        kind, word = self._context(folded, start, end)
+        if kind == "public":
+            return None
+        if kind == "private":
+            score = self.cue_score
+        elif _DWELLING.search(folded, start, end):
+            score = self.dwelling_score
+        else:
+            score = self.bare_score
+        rel = {lv: e - start for lv, e in levels.items() if start < e <= end}
+        return Finding(
+            entity_type=self.spec.entity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            score=score,
+            recognizer=self.spec.id,
+            explanation=Explanation(
+                recognizer=self.spec.id,
+                pattern=rule,
+                base_score=score,
+                context_word=word if kind == "private" else None,
+                notes=tuple(f"{lv} level" for lv in rel),
+            ),
+            attributes={"levels": rel},
+        )
+
+    def detect(self, text: str, folded: str) -> Iterable[Finding]:
+        found: list[Finding] = []
+        last_end = 0
+        for m in _ANCHOR.finditer(folded):
+            k = m.start("kw")
+            start, levels = self._head(folded, k)
+            start = max(start, last_end)
+            if k - start < 1 and m.group("kw") in ("组", "队"):
+                continue  # a bare "3组" is a working group, not an address
+            f = self._finding(text, folded, start, m.end(), levels, "anchor")
+            if f is not None:
+                found.append(f)
+            last_end = m.end()
+        if self.lead is not None:
+            for c in self.lead.finditer(folded):
+                pos = c.end()
+                while pos < len(folded) and folded[pos] in "：:为在于 ":
+                    pos += 1
+                if any(f.start <= pos < f.end for f in found):
+                    continue
+                hit = self._forward(folded, pos)
+                if hit is None:
+                    continue
+                end, levels = hit
+                f = self._finding(text, folded, pos, end, levels, "cue + village")
+                if f is not None:
+                    found.append(f)
+        return found

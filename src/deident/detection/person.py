@@ -1,0 +1,254 @@
+"""Names of private persons (`PERSON`) found by the context that introduces them.
+
+A Chinese name is a surname (one character, or a compound such as 欧阳) and one or two given
+characters, or a minority name written with `·`. Surname characters start thousands of
+ordinary words (高度, 周末, 黄金, 应当), so a name is only looked for where the text says a
+person is named:
+- after a cue (当事人, 申请人, 被征收人, 联系人, 市民, 姓名：…),
+- before an honorific (先生, 女士, 同志) or a sex-and-age apposition ("张三，男，1980年"),
+- in table columns (the engine forces the cell; `name_span` trims a cell to the name).
+
+The length of the name is decided by what follows it: punctuation, a digit, or a word that
+follows names (反映, 因, 等, 性别 …). Officials named in appointment and leadership notices
+(任命, 免去, 领导小组, 局长 …) are public and not reported unless `config.flag_officials`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+from deident.config import ScanConfig
+from deident.detection.spec import RecognizerSpec
+from deident.detection.surnames import surname_length
+from deident.model import Explanation, Finding
+
+_MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}[·•・．.][\u4e00-\u9fff]{1,10}(?:[·•・][\u4e00-\u9fff]{1,10})?")
+_SEPARATORS = "：: \u3000"
+_PRIORITY = {"cue": 0, "apposition": 1, "honorific": 2, "weak cue": 3}
+_SENTENCE = re.compile(r"[。；;！!？?\n\r]")
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Frequent words that begin with a surname character (see scripts/build_common_words.py)."""
+    raw = resources.files("deident").joinpath("data/surname_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
+
+
+def _words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(w) for w in options.get(key, ()))
+
+
+def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+class PersonDetector:
+    def __init__(self, spec: RecognizerSpec, config: ScanConfig) -> None:
+        self.spec = spec
+        self.config = config
+        opts = spec.options
+        self.strong = frozenset(_words(opts, "strong_cues"))
+        self.weak = frozenset(_words(opts, "weak_cues"))
+        self.cues = _alternation([*self.strong, *self.weak])
+        self.honorifics = _alternation(_words(opts, "honorifics"))
+        self.official_honorifics = frozenset(_words(opts, "official_honorifics"))
+        self.followers = tuple(sorted(_words(opts, "followers"), key=len, reverse=True))
+        self.before = frozenset("".join(_words(opts, "before_chars")))
+        self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
+        self.near_miss = frozenset(_words(opts, "near_miss")) | common_words()
+        self.officials = _alternation(_words(opts, "official_words"))
+        self.official_window = int(opts.get("official_window", 40))
+        self.gender = re.compile(str(opts.get("apposition", r"[，,（(]\s*[男女]\s*(?:[，,、；;）)]|性|$)")))
+        scores = opts.get("scores", {})
+        self.scores = {
+            k: float(v)
+            for k, v in {"strong": 0.85, "weak": 0.75, "honorific": 0.8, "apposition": 0.85, **scores}.items()
+        }
+
+    # --- the name itself -----------------------------------------------------------------
+
+    def _ends_name(self, t: str, e: int) -> bool:
+        if e >= len(t) or not _is_han(t[e]):
+            return True
+        return t.startswith(self.followers, e)
+
+    def _given_ok(self, given: str) -> bool:
+        return all(_is_han(c) and c not in self.given_stop for c in given)
+
+    def _plausible(self, t: str, s: int, e: int, strict: bool) -> bool:
+        name = t[s:e]
+        if name in self.near_miss:
+            return False
+        # In weak contexts a frequent word is a word, even if a person may bear it (高明).
+        return not (strict and (name[:2] in self.near_miss or name[:3] in self.near_miss))
+
+    def _minority_end(self, t: str, dot: int, end: int) -> int:
+        """A minority name runs on after its dot until a word that follows names (买买提·艾力来电
+        → 买买提·艾力); one-character followers are too common inside such names to cut at."""
+        best = end
+        for w in self.followers:
+            if len(w) >= 2:
+                i = t.find(w, dot + 3, best)
+                if i != -1:
+                    best = i
+        return best
+
+    def name_at(self, t: str, s: int, *, strict: bool = False) -> int | None:
+        """The end of a name starting at `s`, or None."""
+        m = _MINORITY.match(t, s)
+        if m is not None:
+            dot = t.rfind(next(c for c in "·•・．." if c in m.group()), s, m.end())
+            return self._minority_end(t, dot, m.end())
+        sl = surname_length(t, s)
+        if sl == 0:
+            return None
+        for n_given in (2, 1):
+            e = s + sl + n_given
+            if e > len(t) or not self._given_ok(t[s + sl : e]):
+                continue
+            if self._ends_name(t, e) and self._plausible(t, s, e, strict):
+                return e
+        return None
+
+    def name_before(self, t: str, e: int, *, strict: bool = True) -> int | None:
+        """The start of a name ending at `e` (before an honorific or an apposition), or None."""
+        m = None
+        for hit in _MINORITY.finditer(t, max(0, e - 20), e):
+            m = hit
+        if m is not None and m.end() == e:
+            s = m.start()
+            # The part before the dot may have swallowed the cue or word before the name.
+            if self.cues is not None:
+                for c in self.cues.finditer(t, s, e):
+                    s = c.end()
+            while s < e and t[s] in self.before:
+                s += 1
+            return s
+        found: list[int] = []
+        for length in (4, 3, 2):
+            s = e - length
+            if s < 0:
+                continue
+            sl = surname_length(t, s)
+            if sl == 0 or not 1 <= length - sl <= 2 or not self._given_ok(t[s + sl : e]):
+                continue
+            if self._plausible(t, s, e, strict):
+                found.append(s)
+        if not found:
+            return None
+        # Prefer the longest name that starts after a boundary (punctuation, a cue, 的/向/由 …);
+        # otherwise the three-character reading, the most common length.
+        for s in found:
+            if s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.before:
+                return s
+        return next((s for s in found if e - s == 3), found[-1])
+
+    def name_span(self, cell: str) -> tuple[int, int] | None:
+        """For table cells under a name column: the span of the name in `cell`, if it has one."""
+        t = cell.strip()
+        off = len(cell) - len(cell.lstrip())
+        e = self.name_at(t, 0)
+        return (off, off + e) if e is not None else None
+
+    # --- context -------------------------------------------------------------------------
+
+    def _official(self, t: str, s: int, e: int) -> str | None:
+        if self.config.flag_officials or self.officials is None:
+            return None
+        lo, hi = max(0, s - self.official_window), min(len(t), e + self.official_window)
+        for brk in _SENTENCE.finditer(t, lo, s):
+            lo = brk.end()
+        brk = _SENTENCE.search(t, e, hi)
+        if brk is not None:
+            hi = brk.start()
+        m = self.officials.search(t, lo, hi)
+        return m.group() if m else None
+
+    def _finding(self, text: str, s: int, e: int, rule: str, cue: str | None, score: float) -> Finding:
+        return Finding(
+            entity_type=self.spec.entity,
+            start=s,
+            end=e,
+            text=text[s:e],
+            score=score,
+            recognizer=self.spec.id,
+            explanation=Explanation(
+                recognizer=self.spec.id, pattern=rule, base_score=score, context_word=cue
+            ),
+        )
+
+    # --- detection -----------------------------------------------------------------------
+
+    def detect(self, text: str, folded: str) -> Iterable[Finding]:
+        t = folded
+        spans: list[tuple[int, int, str, str | None, float, bool]] = []
+
+        def add(s: int, e: int, rule: str, cue: str | None, score: float, check_official: bool) -> None:
+            spans.append((s, e, rule, cue, score, check_official))
+
+        if self.cues is not None:
+            for m in self.cues.finditer(t):
+                cue = m.group()
+                pos = m.end()
+                colon = False
+                while pos < len(t) and t[pos] in _SEPARATORS:
+                    colon = colon or t[pos] in "：:"
+                    pos += 1
+                strong = cue in self.strong
+                strict = not (strong and colon)
+                e = self.name_at(t, pos, strict=strict)
+                rule = "cue" if strong else "weak cue"
+                score = self.scores["strong" if strong else "weak"]
+                while e is not None:
+                    add(pos, e, rule, cue, score, not strong)
+                    # Enumerations: 申请人张三、李四、王五
+                    if e < len(t) and t[e] in "、和及与":
+                        pos = e + 1
+                        e = self.name_at(t, pos, strict=True)
+                    else:
+                        break
+        if self.honorifics is not None:
+            for m in self.honorifics.finditer(t):
+                if m.end() < len(t) and t[m.end()] == "们":
+                    continue  # 女士们、先生们
+                s = self.name_before(t, m.start())
+                if s is not None:
+                    official = m.group() in self.official_honorifics
+                    add(s, m.start(), "honorific", m.group(), self.scores["honorific"], official)
+        for m in self.gender.finditer(t):
+            s = self.name_before(t, m.start(), strict=False)
+            if s is not None:
+                add(
+                    s,
+                    m.start(),
+                    "apposition",
+                    t[m.start() : m.end()].strip("，,（()）、；; "),
+                    self.scores["apposition"],
+                    True,
+                )
+
+        # Overlapping readings: the one with the strongest evidence wins (a cue names the start
+        # of the name, an apposition only its end).
+        taken: list[tuple[int, int]] = []
+        out: list[Finding] = []
+        for s, e, rule, cue, score, check_official in sorted(spans, key=lambda x: (_PRIORITY[x[2]], x[0])):
+            if any(s < b and a < e for a, b in taken):
+                continue
+            if check_official and self._official(t, s, e) is not None:
+                continue
+            taken.append((s, e))
+            out.append(self._finding(text, s, e, rule, cue, score))
+        out.sort(key=lambda f: f.start)
+        return out
