@@ -82,9 +82,10 @@ class FileReport:
     path: str
     sha256: str | None
     status: Status
-    reason: str | None = None
+    reason: str | None = None  # short and stable: encrypted, corrupt, unsupported type, too large …
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. "contains macros", "converted from .doc with LibreOffice"
+    detail: str | None = None  # what exactly, and what to do; never personal data
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +93,7 @@ class FileReport:
             "sha256": self.sha256,
             "status": self.status.value,
             "reason": self.reason,
+            "detail": self.detail,
             "findings": len(self.findings),
             "notes": list(self.notes),
         }

@@ -61,10 +61,10 @@ def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, lis
 
 def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
     if isinstance(exc, BlockedError):
-        reason = exc.reason if exc.detail is None else f"{exc.reason}: {exc.detail}"
+        reason, detail = exc.reason, exc.detail
     else:
-        reason = f"internal error: {type(exc).__name__} while reading; the file was not fully read"
-    return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason)
+        reason, detail = "internal error", f"{type(exc).__name__} while reading; the file was not fully read"
+    return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason, detail=detail)
 
 
 def _safe_sha(path: Path) -> str | None:

@@ -1,0 +1,329 @@
+"""deident's command line (typer). Library errors become messages and exit codes here only.
+
+Exit codes: 0 nothing stops publication; 1 findings or blocked files; 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deident.cli import render
+from deident.cli.walk import Item, display, iter_files
+from deident.config import ScanConfig
+from deident.errors import DeidentError
+from deident.model import FileReport, Finding, MaskReport, Status
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# Locals in a traceback would print document text: never show them.
+app = typer.Typer(
+    name="deident",
+    help="Find and mask personal information in Chinese government content and attachments (先审后发).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    sarif = "sarif"
+
+
+class MaskFmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+PolicyOpt = Annotated[
+    str, typer.Option("--policy", "-p", help="gov (default), hutool, court, strict, or a policy file.")
+]
+MinScoreOpt = Annotated[
+    float, typer.Option("--min-score", min=0.0, max=1.0, help="Report findings scored at least this.")
+]
+EntitiesOpt = Annotated[
+    str | None,
+    typer.Option("--entities", "-e", help="Comma-separated entity types to look for (default: all)."),
+]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")]
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal)."),
+]
+
+
+def _config(min_score: float, entities: str | None, use_model: bool = False) -> ScanConfig:
+    from deident.api import engine_for
+
+    wanted = None
+    if entities:
+        wanted = frozenset(e.strip().upper() for e in entities.split(",") if e.strip())
+        known = set(engine_for().entities)
+        unknown = wanted - known
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+            )
+    return ScanConfig(min_score=min_score, entities=wanted, use_model=use_model)
+
+
+def _redactor(policy_name: str, redact: bool) -> Callable[[Finding], str] | None:
+    if not redact:
+        return None
+    from deident.api import policy_for
+
+    return policy_for(policy_name).replacement
+
+
+# --- worker processes -------------------------------------------------------------------
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(config: ScanConfig, policy: str | None) -> None:
+    from deident.api import engine_for, policy_for
+
+    _WORKER["config"] = config
+    _WORKER["engine"] = engine_for(config)
+    if policy is not None:
+        _WORKER["policy"] = policy_for(policy)
+
+
+def _scan_one(args: tuple[str, str]) -> FileReport:
+    from deident.pipeline import scan_path
+
+    path, shown = args
+    return scan_path(Path(path), _WORKER["config"], engine=_WORKER["engine"], display_path=shown)  # type: ignore[arg-type]
+
+
+def _mask_one(args: tuple[str, str, str]) -> MaskReport:
+    from deident.pipeline import mask_path
+
+    src, dst, shown = args
+    cfg, eng, pol = _WORKER["config"], _WORKER["engine"], _WORKER["policy"]
+    return mask_path(Path(src), Path(dst), cfg, pol, engine=eng, display_path=shown)  # type: ignore[arg-type]
+
+
+def _run(
+    fn: Callable, jobs: list, init_args: tuple, workers: int, progress: bool | None, label: str
+) -> Iterator:
+    """Run `fn` over `jobs` in this process or in `workers` processes, with a progress bar."""
+    show = progress if progress is not None else (sys.stderr.isatty() and len(jobs) > 1)
+    if workers > 1 and len(jobs) > 1:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=init_args)
+        results = pool.map(fn, jobs, chunksize=8)
+    else:
+        pool = None
+        _init_worker(*init_args)
+        results = map(fn, jobs)
+    try:
+        if show:
+            from rich.console import Console
+            from rich.progress import track
+
+            yield from track(
+                results, total=len(jobs), description=label, console=Console(stderr=True), transient=True
+            )
+        else:
+            yield from results
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@app.command(epilog="Example: deident scan uploads/ --format json --redact > report.json")
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (scanned recursively).")],
+    fmt: Annotated[
+        Fmt | None, typer.Option("--format", "-f", help="Default: table on a terminal, json otherwise.")
+    ] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Show the masked form instead of the matched text.")
+    ] = False,
+    policy: PolicyOpt = "gov",
+    min_score: MinScoreOpt = 0.5,
+    entities: EntitiesOpt = None,
+    model: Annotated[
+        bool, typer.Option("--model", help="Also use the statistical name/address model.")
+    ] = False,
+    jobs: JobsOpt = 1,
+    progress: ProgressOpt = None,
+) -> None:
+    """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
+    config = _config(min_score, entities, model)
+    redactor = _redactor(policy, redact)
+    items = list(iter_files(paths))
+    work = [(str(i.path), display(i.path)) for i in items]
+    fmt = fmt or (Fmt.table if sys.stdout.isatty() else Fmt.json)
+    reports: list[FileReport] = []
+    for report in _run(_scan_one, work, (config, None), jobs, progress, "scanning"):
+        reports.append(report)
+        if fmt is Fmt.jsonl:
+            print(render.scan_jsonl_line(report, redactor), flush=True)
+    if fmt is Fmt.json:
+        print(json.dumps(render.scan_json(reports, redactor), ensure_ascii=False, indent=2))
+    elif fmt is Fmt.sarif:
+        print(json.dumps(render.sarif(reports, redactor, Path.cwd()), ensure_ascii=False, indent=2))
+    elif fmt is Fmt.table:
+        render.scan_table(reports, redactor, sys.stdout)
+    raise typer.Exit(EXIT_OK if all(r.status is Status.CLEAN for r in reports) else EXIT_FINDINGS)
+
+
+def _mask_targets(sources: Sequence[Path], out: Path | None, in_place: bool) -> list[tuple[Item, Path]]:
+    if in_place == (out is not None):
+        raise typer.BadParameter("give exactly one of --out DIR or --in-place")
+    items = list(iter_files(list(sources), exclude=out))
+    if in_place:
+        return [(i, i.path) for i in items]
+    assert out is not None
+    out_resolved = out.resolve()
+    for s in sources:
+        if s.is_file() and s.resolve().parent == out_resolved:
+            raise typer.BadParameter(
+                "--out must not be the folder of the source file: that would overwrite it"
+            )
+        if s.is_dir() and s.resolve() == out_resolved:
+            raise typer.BadParameter(
+                "--out must not be the source folder itself; use --in-place to mask in place"
+            )
+    return [(i, out / i.relative) for i in items]
+
+
+@app.command(epilog="Example: deident mask uploads/ --out masked/ --policy gov")
+def mask(
+    sources: Annotated[list[Path], typer.Argument(help="Files or folders to mask.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write masked copies here, mirroring the tree.")
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Overwrite the sources with their masked copies.")
+    ] = False,
+    policy: PolicyOpt = "gov",
+    min_score: MinScoreOpt = 0.5,
+    entities: EntitiesOpt = None,
+    model: Annotated[
+        bool, typer.Option("--model", help="Also use the statistical name/address model.")
+    ] = False,
+    fmt: Annotated[
+        MaskFmt | None, typer.Option("--format", "-f", help="Default: table on a terminal, json otherwise.")
+    ] = None,
+    jobs: JobsOpt = 1,
+    progress: ProgressOpt = None,
+) -> None:
+    """Write masked copies. Sources are never touched unless --in-place. A file that cannot be
+    masked safely is not written, is listed with its reason, and makes the exit code 1."""
+    from deident.api import policy_for
+
+    config = _config(min_score, entities, model)
+    policy_for(policy)  # fail early on a bad policy file
+    targets = _mask_targets(sources, out, in_place)
+    work = [(str(i.path), str(dst), display(i.path)) for i, dst in targets]
+    results = list(_run(_mask_one, work, (config, policy), jobs, progress, "masking"))
+    fmt = fmt or (MaskFmt.table if sys.stdout.isatty() else MaskFmt.json)
+    if fmt is MaskFmt.json:
+        print(json.dumps(render.mask_json(results), ensure_ascii=False, indent=2))
+    else:
+        render.mask_table(results, sys.stdout)
+    raise typer.Exit(EXIT_OK if all(m.ok for m in results) else EXIT_FINDINGS)
+
+
+@app.command(epilog="Example: deident recognizers --format json")
+def recognizers(
+    fmt: Annotated[MaskFmt, typer.Option("--format", "-f")] = MaskFmt.table,
+    policy: PolicyOpt = "gov",
+) -> None:
+    """List the recognizers, each with an example and its masked form."""
+    from deident.api import engine_for, policy_for
+    from deident.masking.rewrite import apply
+
+    engine = engine_for()
+    pol = policy_for(policy)
+    rows = []
+    for spec in engine.specs:
+        example = next((e for e in spec.examples if e.expect is not None), None)
+        masked = apply(example.text, engine.analyze(example.text), pol) if example else ""
+        rows.append(
+            {
+                "id": spec.id,
+                "entity_type": spec.entity,
+                "kind": spec.kind,
+                "description": spec.description,
+                "example": example.text if example else "",
+                "masked": masked,
+            }
+        )
+    if fmt is MaskFmt.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="deident recognizers")
+    for col in ("id", "entity", "example", f"masked ({pol.name})"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["entity_type"], r["example"], r["masked"])
+    Console(highlight=False).print(table)
+
+
+def _register_optional() -> None:
+    """Commands of the review workflow live in their own module."""
+    try:
+        from deident.cli import workflow
+    except ModuleNotFoundError as exc:
+        if exc.name != "deident.cli.workflow":
+            raise
+        return
+    workflow.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        # Without standalone mode click returns the exit code instead of raising it.
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else EXIT_OK)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        # typer vendors its own click, so usage errors are recognised by their shape.
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.exit(EXIT_ERROR)
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
+            sys.exit(EXIT_ERROR)
+        if isinstance(exc, DeidentError):
+            print(f"deident: {exc}", file=sys.stderr)
+            sys.exit(EXIT_ERROR)
+        if os.environ.get("DEIDENT_DEBUG"):
+            raise
+        # Never a traceback: it could quote document text. DEIDENT_DEBUG=1 shows it.
+        print(
+            f"deident: internal error ({type(exc).__name__}); rerun with DEIDENT_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()
