@@ -1,0 +1,374 @@
+"""先审后发 commands: review, decide, approve, gate, ledger verify, serve.
+
+The library raises; this module turns errors into messages and exit codes:
+0 nothing stops publication, 1 findings / blocked / refused, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from deident.errors import DeidentError
+
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger", help="Ledger file (env DEIDENT_LEDGER; default .deident/ledger.jsonl at the repo root)."
+    ),
+]
+KeyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        help="HMAC key file, kept outside the repository (env DEIDENT_KEY_FILE; default ~/.config/deident/hmac.key).",
+    ),
+]
+PolicyOpt = Annotated[
+    str, typer.Option("--policy", help="Masking policy: gov, hutool, court, strict or a file.")
+]
+RequireOpt = Annotated[
+    int, typer.Option("--require-approvals", min=1, help="Approvals from distinct reviewers a file needs.")
+]
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _fail(msg: str, code: int = 2) -> NoReturn:
+    _err(msg)
+    raise typer.Exit(code)
+
+
+def _open_ledger(ledger: Path | None, key_file: Path | None) -> tuple[Any, Path]:
+    from deident.review.keys import load_key
+    from deident.review.ledger import Ledger, default_ledger_path, find_root
+
+    root = find_root()
+    path = ledger or default_ledger_path()
+    # A key inside a git repository would be committed next to the ledger it protects.
+    forbid = root if (root / ".git").exists() else None
+    key = load_key(key_file, forbid_under=forbid)
+    return Ledger(path, key), root
+
+
+def _config() -> Any:
+    from deident.config import ScanConfig
+
+    return ScanConfig()
+
+
+def _engine(config: Any) -> Any:
+    from deident.api import engine_for
+
+    return engine_for(config)
+
+
+def _run(fn: Any) -> Any:
+    """Library errors become a message and exit code 2; never a traceback with document text."""
+    try:
+        return fn()
+    except typer.Exit:
+        raise
+    except (DeidentError, ValueError) as exc:
+        _fail(f"error: {exc}")
+    except OSError as exc:
+        _fail(f"error: {type(exc).__name__}: {exc.strerror or ''} {exc.filename or ''}".rstrip())
+
+
+def review(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to review.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML report.")] = Path(
+        "deident-review.html"
+    ),
+    policy: PolicyOpt = "gov",
+    require_approvals: RequireOpt = 1,
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+) -> None:
+    """Write a self-contained HTML review report (opens offline in any browser).
+
+    Example: deident review 上传目录/ --out 审核报告.html
+    """
+
+    def go() -> int:
+        from deident.api import policy_for
+        from deident.pipeline import scan_path
+        from deident.review.collect import collect
+        from deident.review.decisions import LedgerIndex
+        from deident.review.files import display_path, iter_files
+        from deident.review.report_html import render, summary
+
+        led, root = _open_ledger(ledger, key_file)
+        config = _config()
+        engine = _engine(config)
+        pol = policy_for(policy)
+        index = LedgerIndex.build(led.entries())
+        items = []
+        for p in iter_files(paths):
+            rep = scan_path(p, config, engine=engine, display_path=display_path(p, root))
+            items.append(collect(p, rep, config=config, policy=pol, index=index, key=led.key))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
+        s = summary(items, require_approvals)
+        _err(
+            f"{s['files']} file(s): {s['clean']} clean, {s['findings']} with findings, {s['blocked']} blocked; "
+            f"{s['unreviewed']} finding(s) to review. Report: {out}"
+        )
+        return 1 if s["blocked"] or s["unreviewed"] or s["confirmed"] else 0
+
+    raise typer.Exit(_run(go))
+
+
+def decide(
+    file: Annotated[Path, typer.Argument(help="The file the findings are in.")],
+    finding: Annotated[
+        list[str] | None,
+        typer.Option("--finding", "-f", help="Finding id (from the review report); repeatable."),
+    ] = None,
+    not_pii: Annotated[bool, typer.Option("--not-pii", help="The finding is not personal data.")] = False,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="The finding is personal data (it must be masked).")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --not-pii).")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Your name.")] = None,
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+) -> None:
+    """Record a reviewer's decision on findings; without --finding, list the findings and their ids.
+
+    Example: deident decide 通知.docx --finding 3f2a9c0d1e2b4a5c --not-pii --reason "公开的单位电话" --reviewer 王芳
+    """
+
+    def go() -> int:
+        from deident.api import policy_for
+        from deident.pipeline import scan_path
+        from deident.review.decisions import LedgerIndex, record_decisions, review_findings
+        from deident.review.files import display_path
+
+        led, root = _open_ledger(ledger, key_file)
+        config = _config()
+        engine = _engine(config)
+        shown = display_path(file, root)
+        rep = scan_path(file, config, engine=engine, display_path=shown)
+        if rep.status.value == "blocked":
+            _fail(f"{shown}: blocked: {rep.reason}", 1)
+        if not finding:
+            pol = policy_for("gov")
+            rows = review_findings(rep, LedgerIndex.build(led.entries()), led.key)
+            for r in rows:
+                f = r.finding
+                typer.echo(
+                    f"{r.id}  {f.entity_type:<17} {pol.replacement(f)}  {dict(f.location)}  [{r.state}]"
+                )
+            if not rows:
+                typer.echo(f"{shown}: no findings")
+            return 0
+        if not_pii == confirm:
+            _fail("choose exactly one of --not-pii or --confirm")
+        if not reviewer:
+            _fail("--reviewer is required")
+        if reason and engine.analyze(reason):
+            # The reason goes into the ledger: it must not carry the personal data itself.
+            _fail("the --reason contains personal data; describe the finding without quoting it")
+        entries = record_decisions(
+            led,
+            rep,
+            finding,
+            verdict="not_pii" if not_pii else "confirmed",
+            reviewer=reviewer,
+            reason=reason,
+            path=shown,
+        )
+        for e in entries:
+            typer.echo(f"recorded {e['verdict']} for finding {e['finding']} in {shown}")
+        return 0
+
+    raise typer.Exit(_run(go))
+
+
+def approve(
+    files: Annotated[list[Path], typer.Argument(help="Files to approve (their exact bytes).")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Your name.")],
+    policy: PolicyOpt = "gov",
+    require_approvals: RequireOpt = 1,
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+) -> None:
+    """Approve files for publication, bound to their current sha256.
+
+    Refuses blocked files and files with findings not marked as not personal data.
+    Example: deident approve 脱敏/名单.xlsx --reviewer 王芳 --require-approvals 2
+    """
+
+    def go() -> int:
+        from deident.api import policy_for
+        from deident.review.approve import ApprovalRefused, approve_file
+        from deident.review.files import iter_files
+
+        policy_for(policy)  # an unknown policy name is a usage error, before anything is recorded
+        led, root = _open_ledger(ledger, key_file)
+        config = _config()
+        engine = _engine(config)
+        code = 0
+        for p in iter_files(files):
+            try:
+                o = approve_file(
+                    p,
+                    ledger=led,
+                    config=config,
+                    reviewer=reviewer,
+                    policy=policy,
+                    require_approvals=require_approvals,
+                    engine=engine,
+                    root=root,
+                )
+            except ApprovalRefused as exc:
+                _err(f"refused {exc.path}: {exc.reason}")
+                code = 1
+                continue
+            state = "approved" if o.complete else f"approval {len(o.reviewers)} of {o.required}"
+            typer.echo(f"{state}: {o.path} sha256={o.sha256[:16]}… by {', '.join(o.reviewers)}")
+        return code
+
+    raise typer.Exit(_run(go))
+
+
+def gate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories about to be published.")],
+    require_approvals: RequireOpt = 1,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+) -> None:
+    """Exit 0 only if every file is approved at its current sha256; otherwise list why not, exit 1.
+
+    Example: deident gate 待发布/
+    """
+
+    def go() -> int:
+        from deident.review.gate import gate_paths
+
+        if fmt not in ("table", "json"):
+            _fail("--format must be table or json")
+        led, root = _open_ledger(ledger, key_file)
+        verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
+        blocked = [v for v in verdicts if not v.approved]
+        if fmt == "json":
+            doc = {
+                "version": 1,
+                "files": [v.to_dict() for v in verdicts],
+                "summary": {
+                    "files": len(verdicts),
+                    "approved": len(verdicts) - len(blocked),
+                    "blocked": len(blocked),
+                },
+            }
+            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            for v in blocked:
+                typer.echo(f"BLOCKED  {v.path}: {v.reason}")
+            _err(f"gate: {len(verdicts) - len(blocked)} approved, {len(blocked)} blocked")
+        return 1 if blocked or not verdicts else 0
+
+    raise typer.Exit(_run(go))
+
+
+ledger_app = typer.Typer(help="Inspect the review ledger.", no_args_is_help=True)
+
+
+@ledger_app.command("verify")
+def ledger_verify(ledger: LedgerOpt = None, key_file: KeyOpt = None) -> None:
+    """Check the ledger's hash chain and signatures; exit 1 on any edit, deletion or reorder.
+
+    Example: deident ledger verify
+    """
+
+    def go() -> int:
+        led, _ = _open_ledger(ledger, key_file)
+        v = led.verify()
+        for p in v.problems:
+            _err(f"{led.path}: {p}")
+        status = "ok" if v.ok else "FAILED"
+        typer.echo(f"ledger {led.path}: {status}, {v.entries} entries, head {v.head}")
+        return 0 if v.ok else 1
+
+    raise typer.Exit(_run(go))
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 8700,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file",
+            help="Tokens for write endpoints, one 'reviewer=token' per line (env DEIDENT_TOKENS).",
+        ),
+    ] = None,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", help="Largest upload accepted (413 above).")
+    ] = 50.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Requests processed at once.")] = 4,
+    policy: PolicyOpt = "gov",
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+) -> None:
+    """Serve the HTTP API for CMSs (findings, masked files, gate verdicts, approvals).
+
+    Example: DEIDENT_TOKENS="王芳=s3cret" deident serve --host 127.0.0.1 --port 8700
+    """
+
+    def go() -> int:
+        from deident.service.auth import load_tokens
+        from deident.service.server import ServiceConfig, make_server
+
+        led, _ = _open_ledger(ledger, key_file)
+        tokens = load_tokens(token_file, os.environ.get("DEIDENT_TOKENS"))
+        cfg = ServiceConfig(
+            scan=_config(),
+            ledger=led,
+            tokens=tokens,
+            max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+            workers=workers,
+            policy=policy,
+        )
+        srv = make_server(host, port, cfg)
+        h, p = srv.server_address[:2]
+        _err(f"deident serve: listening on http://{h}:{p} (OpenAPI at /openapi.json); {len(tokens)} token(s)")
+        sys.stderr.flush()
+        try:
+            srv.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            srv.server_close()
+        return 0
+
+    raise typer.Exit(_run(go))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+    app.command("decide")(decide)
+    app.command("approve")(approve)
+    app.command("gate")(gate)
+    app.command("serve")(serve)
+    app.add_typer(ledger_app, name="ledger")
+
+
+def _standalone() -> typer.Typer:
+    """The workflow commands on their own (for tests and until the main app wires them)."""
+    app = typer.Typer(pretty_exceptions_show_locals=False, no_args_is_help=True)
+    register(app)
+    return app
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _standalone()()

@@ -1,0 +1,1 @@
+"""HTTP API for CMSs written in Java or PHP: findings, masked files, gate verdicts, approvals."""
