@@ -125,7 +125,9 @@ class _Markdown(_Lines):
         spans = md_cells(line) if line.strip() else None
         self.prev_cells = [line[a:b] for a, b in spans] if spans else None
 
-    def _emit_cells(self, line: str, spans: list[tuple[int, int]], s: int, base: int, placed: list[Placed]) -> None:
+    def _emit_cells(
+        self, line: str, spans: list[tuple[int, int]], s: int, base: int, placed: list[Placed]
+    ) -> None:
         header = self.header or []
         for col, (a, b) in enumerate(spans, start=1):
             if a == b:
@@ -198,7 +200,9 @@ class TextDocument:
         self.path = path
         self.encoding = encoding
         self.kind = kind
-        self.notes: tuple[str, ...] = () if encoding == TextEncoding("utf-8") else (f"encoding: {encoding.label}",)
+        self.notes: tuple[str, ...] = (
+            () if encoding == TextEncoding("utf-8") else (f"encoding: {encoding.label}",)
+        )
         self.output_suffix: str | None = None
         self._stat = _stat_key(path)
 

@@ -1,0 +1,190 @@
+"""Decoded text with a per-character map back to the HTML source, and escaping for writing back.
+
+``138&#49;234<span>5678</span>`` must be scanned as one number, so character references are
+decoded and every decoded character remembers the source span it came from. URLs in
+attributes are percent-decoded the same way (``?name=%E5%BC%A0%E4%B8%89``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from html.entities import html5
+from urllib.parse import quote
+
+from deident.errors import MaskError
+from deident.formats.encoding import SourceMap
+
+_REF = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
+_LONGEST_LEGACY = max(len(k) for k in html5 if not k.endswith(";"))
+
+
+class MappedText:
+    """Text being built from pieces of the source, with each character's source span."""
+
+    __slots__ = ("ends", "parts", "starts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def add_literal(self, src: str, a: int, b: int) -> None:
+        if b > a:
+            self.parts.append(src[a:b])
+            self.starts.extend(range(a, b))
+            self.ends.extend(range(a + 1, b + 1))
+
+    def add(self, text: str, a: int, b: int) -> None:
+        """Characters that stand for source[a:b] together (a character reference, or the
+        line break a <br> means, with a == b)."""
+        self.parts.append(text)
+        self.starts.extend([a] * len(text))
+        self.ends.extend([b] * len(text))
+
+    def text(self) -> str:
+        # A no-break space separates digit groups like a space does; the engine knows spaces.
+        return "".join(self.parts).replace("\xa0", " ")
+
+    def smap(self) -> SourceMap:
+        return SourceMap(0, self.starts, self.ends)
+
+    def slice(self, i: int) -> MappedText:
+        out = MappedText()
+        full = "".join(self.parts)
+        out.parts = [full[i:]]
+        out.starts = self.starts[i:]
+        out.ends = self.ends[i:]
+        return out
+
+
+def _named(name: str, in_attribute: bool, following: str) -> tuple[str, int] | None:
+    """(value, characters consumed after '&') for a named reference, or None."""
+    if name.endswith(";") and name in html5:
+        return html5[name], len(name)
+    bare = name.rstrip(";")
+    for k in range(min(len(bare), _LONGEST_LEGACY), 1, -1):
+        if bare[:k] in html5:  # the legacy names that work without a semicolon
+            nxt = (bare[k:] or following)[:1]
+            if in_attribute and (nxt.isalnum() or nxt == "="):
+                return None  # "?a=1&copy=2" is a query string, not a copyright sign
+            return html5[bare[:k]], k
+    return None
+
+
+def decode_into(out: MappedText, src: str, a: int, b: int, *, in_attribute: bool = False) -> None:
+    """Append source[a:b] to `out` with character references decoded."""
+    pos = a
+    for m in _REF.finditer(src, a, b):
+        s = m.start()
+        if m.group(3) is not None:
+            found = _named(m.group(3), in_attribute, src[m.end() : m.end() + 1])
+            if found is None:
+                continue
+            value, consumed = found
+            end = s + 1 + consumed
+        else:
+            value = html.unescape(m.group())
+            end = m.end()
+        out.add_literal(src, pos, s)
+        out.add(value, s, end)
+        pos = end
+    out.add_literal(src, pos, b)
+
+
+def percent_decode(mt: MappedText) -> MappedText:
+    """Decode %XX runs that form UTF-8; other text (and broken runs) stays as it is."""
+    full = "".join(mt.parts)
+    out = MappedText()
+    i = 0
+    n = len(full)
+    while i < n:
+        j = i
+        raw = bytearray()
+        while j + 2 < n and full[j] == "%" and _hex2(full[j + 1 : j + 3]):
+            raw.append(int(full[j + 1 : j + 3], 16))
+            j += 3
+        if not raw:
+            out.parts.append(full[i])
+            out.starts.append(mt.starts[i])
+            out.ends.append(mt.ends[i])
+            i += 1
+            continue
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = None
+        if decoded is None:
+            for k in range(i, j):
+                out.parts.append(full[k])
+                out.starts.append(mt.starts[k])
+                out.ends.append(mt.ends[k])
+        else:
+            k = i
+            for ch in decoded:
+                width = 3 * len(ch.encode("utf-8"))
+                out.parts.append(ch)
+                out.starts.append(mt.starts[k])
+                out.ends.append(mt.ends[k + width - 1])
+                k += width
+        i = j
+    return out
+
+
+def _hex2(s: str) -> bool:
+    return len(s) == 2 and all(c in "0123456789abcdefABCDEF" for c in s)
+
+
+# --- escaping replacement text for the place it is written to ---------------------------------
+
+
+def _encodable(text: str, codec: str) -> str:
+    """Characters the page's encoding cannot hold become character references."""
+    try:
+        text.encode(codec)
+        return text
+    except UnicodeEncodeError:
+        return text.encode(codec, "xmlcharrefreplace").decode(codec)
+
+
+def text_escape(codec: str) -> Callable[[str], str]:
+    def escape(text: str) -> str:
+        return _encodable(html.escape(text, quote=False), codec)
+
+    return escape
+
+
+def attr_escape(codec: str, quote_char: str, url: bool = False) -> Callable[[str], str]:
+    def escape(text: str) -> str:
+        if url:
+            text = quote(text, safe="*#-_.~+@!$'()=,;:/?")
+        t = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if quote_char != "'":
+            t = t.replace('"', "&quot;")
+        if quote_char != '"':
+            t = t.replace("'", "&#39;")
+        if not quote_char:
+            t = re.sub(r"[\t\n\f\r =`]", lambda m: f"&#{ord(m.group())};", t)
+        return _encodable(t, codec)
+
+    return escape
+
+
+def raw_escape(codec: str, closing: str) -> Callable[[str], str]:
+    """Script, style and comment bodies: no references are decoded there, so nothing can be
+    escaped; refuse text that would end the element early."""
+
+    def escape(text: str) -> str:
+        if closing in text.lower() or "--" in text or "\x00" in text:
+            raise MaskError("the replacement text would end a script or comment early")
+        try:
+            text.encode(codec)
+        except UnicodeEncodeError as exc:
+            raise MaskError(f"the replacement text cannot be written in {codec}") from exc
+        return text
+
+    return escape
