@@ -139,7 +139,7 @@ def foia_reply(w: Writer, doc: Doc) -> None:
     if rng.random() < 0.6:
         doc.add("本答复书已同时发送至您的邮箱")
         w.value(doc, "EMAIL_ADDRESS", variant="in_han")
-        doc.add("，请注意查收。\n")
+        doc.add("请注意查收。\n")
     doc.add(f"如对本答复不服，可以自收到本答复之日起六十日内向{city}人民政府申请行政复议。")
     doc.add(f"咨询电话：{_office_phone(rng)}。\n")
     _footer(doc, rng, agency)
