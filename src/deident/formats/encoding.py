@@ -25,7 +25,7 @@ from pathlib import Path
 from deident.errors import BlockedError, MaskError
 
 UNDECODABLE = "binary or undecodable content"
-READ_BYTES = 1 << 20
+READ_BYTES = 1 << 18
 SAMPLE_BYTES = 1 << 16
 
 # Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -146,9 +146,10 @@ def _candidates(sample: bytes, declared: str | None) -> list[str]:
 
 
 def iter_decoded(
-    path: Path, enc: TextEncoding, read_bytes: int = READ_BYTES, *, what: str = "file"
+    path: Path, enc: TextEncoding, read_bytes: int | None = None, *, what: str = "file"
 ) -> Iterator[str]:
     """Decoded pieces of the file (BOM skipped), strictly: bad bytes raise BlockedError."""
+    read_bytes = read_bytes or READ_BYTES
     decoder = codecs.getincrementaldecoder(enc.codec)(errors="strict")
     try:
         with path.open("rb") as fh:

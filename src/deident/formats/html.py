@@ -88,7 +88,7 @@ class _Builder:
         self.src = src
         self.codec = codec
         self.placed: list[tuple[Segment, SourceMap, Escape]] = []
-        self._newlines = [i for i, c in enumerate(src) if c == "\n"]
+        self._newlines = [m.start() for m in re.finditer("\n", src)]
         self._block = MappedText()
         self._stack: list[str] = []
         self._tables: list[_Table] = []

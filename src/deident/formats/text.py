@@ -32,9 +32,10 @@ from deident.formats.encoding import (
 )
 from deident.formats.tabular import is_md_separator, md_cells, parse_csv, sniff_delimiter
 
-CHUNK_CHARS = 1 << 20
+# Small enough that one chunk's segments stay a few MB, large enough that per-chunk work is noise.
+CHUNK_CHARS = 1 << 18
 # A single CSV record (a quoted cell with line breaks) longer than this is not parsed.
-MAX_RECORD_CHARS = 16 * CHUNK_CHARS
+MAX_RECORD_CHARS = 1 << 24
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Where a line longer than a chunk may be cut without splitting a number or a word.
 _SAFE_CUT = frozenset(" \t\u3000，。；、：,.;:!?！？）)】」")
@@ -63,7 +64,7 @@ class _Lines:
             return i
         if len(buf) < CHUNK_CHARS:
             return 0
-        for j in range(CHUNK_CHARS, CHUNK_CHARS - 4096, -1):
+        for j in range(CHUNK_CHARS, max(CHUNK_CHARS - 4096, 1), -1):
             if buf[j - 1] in _SAFE_CUT:
                 return j
         return CHUNK_CHARS if buf[CHUNK_CHARS - 1] != "\r" else CHUNK_CHARS - 1
@@ -228,7 +229,9 @@ class TextDocument:
                 n, placed = seg.process(buf, base, final=False)
                 if n == 0:
                     if len(buf) > MAX_RECORD_CHARS:
-                        raise BlockedError("too large", "one CSV record is longer than 16 M characters")
+                        raise BlockedError(
+                            "too large", f"one CSV record is longer than {MAX_RECORD_CHARS} characters"
+                        )
                     break
                 yield buf[:n], placed
                 buf = buf[n:]
