@@ -35,15 +35,23 @@ _UNIT = (
     rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社|期|排|弄)"
     rf"|[A-Za-z][0-9]*(?:栋|座|幢|区|单元)|附{_NUM}号|之{_NUM}号?|[-－]{_NUM}(?:室|号|房)?)"
 )
-_ESTATE = "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍|名苑|雅苑|苑|府|公馆)"
-_ROAD = "(?:大道|大街|路|街|巷|弄|胡同|里|道)"
+_ESTATE = (
+    "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍|名苑|雅苑|华庭|豪庭|苑|府|公馆|园|庭|城|湾|居)"
+)
+# 人民大道中, 解放路东段, 建设路二段: a direction or section after the road keyword.
+_ROAD = "(?:(?:大道|大街|路|街)(?:[东南西北中](?:段|路)?|[一二三四五六七八九十]段)?|巷|弄|胡同|里|道)"
 _VILLAGE = "(?:村民委员会|村委会|村|社区|屯|寨)"
 # Characters that never belong to a place name in running text: they end the look-back.
 _STOP = "的在于为是到至和与及从由向将把被对等了着过住址称系即经、"
+# After a chain of divisions only these end a road name (和平巷, 向阳路 are names).
+_CHAIN_STOP = "的是住址、"
 _NAME_CHAR = rf"(?:(?![{_STOP}])[{_HAN}])"
+# An estate after the road number must itself be followed by a numbered part or end the text
+# run, or the lazy name would stop at the first estate-like character (金城小区 → 金城).
+_ESTATE_PART = rf"{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:(?:{_UNIT})+|(?![{_HAN}]))"
 _ANCHOR = re.compile(
     rf"(?P<kw>{_ROAD}|{_VILLAGE}|{_ESTATE}|组|队)"
-    rf"(?:(?:{_UNIT})+(?:{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})*)?|{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})+)"
+    rf"(?:(?:{_UNIT})+(?:{_ESTATE_PART})?|{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})+)"
 )
 # Kinds of anchor that make an address a dwelling even without a cue.
 _DWELLING = re.compile(r"室|单元|户|房|[0-9一二三四五六七八九十]+[组队社](?![区会])")
@@ -81,6 +89,7 @@ class AddressDetector:
         scores = opts.get("scores", {})
         self.cue_score = float(scores.get("cue", 0.85))
         self.dwelling_score = float(scores.get("dwelling", 0.6))
+        self.neutral_score = float(scores.get("neutral", 0.55))
         self.bare_score = float(scores.get("bare", 0.35))
 
     # --- the address itself ------------------------------------------------------------
@@ -103,7 +112,7 @@ class AddressDetector:
             if not levels:
                 continue
             end, levels = self._township(text, end, k, levels)
-            if k - end <= _MAX_NAME and not any(c in _STOP for c in text[end:k]):
+            if k - end <= _MAX_NAME and not any(c in _CHAIN_STOP for c in text[end:k]):
                 return p, levels
         # No division: the name runs back to the last stop character, at most _MAX_NAME long.
         start = max(seg, k - _MAX_NAME)
@@ -166,7 +175,7 @@ class AddressDetector:
             cue_at = folded.rfind(word, lo, start)
             if self.agency is not None and self.agency.search(folded, max(0, cue_at - 8), cue_at):
                 return "public", word
-            return "none", word
+            return "neutral", word
         return kind, word
 
     # --- detection -----------------------------------------------------------------------
@@ -179,8 +188,16 @@ class AddressDetector:
             return None
         if kind == "private":
             score = self.cue_score
+        elif kind == "neutral":
+            score = max(
+                self.neutral_score, self.dwelling_score if _DWELLING.search(folded, start, end) else 0.0
+            )
         elif _DWELLING.search(folded, start, end):
             score = self.dwelling_score
+        elif "county" in levels and not folded[:start].strip() and not folded[end:].strip():
+            # A full address alone in its text (a table cell, a form field): private more often
+            # than not, and an agency's address table is headed 办公地址 / 地址 anyway.
+            score = self.neutral_score
         else:
             score = self.bare_score
         rel = {lv: e - start for lv, e in levels.items() if start < e <= end}
@@ -195,7 +212,7 @@ class AddressDetector:
                 recognizer=self.spec.id,
                 pattern=rule,
                 base_score=score,
-                context_word=word if kind == "private" else None,
+                context_word=word if kind in ("private", "neutral") else None,
                 notes=tuple(f"{lv} level" for lv in rel),
             ),
             attributes={"levels": rel},
@@ -203,17 +220,23 @@ class AddressDetector:
 
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         found: list[Finding] = []
-        last_end = 0
+        spans: list[tuple[int, int, dict[str, int]]] = []
         for m in _ANCHOR.finditer(folded):
             k = m.start("kw")
             start, levels = self._head(folded, k)
-            start = max(start, last_end)
+            if spans and start <= spans[-1][1]:
+                # The name of this part runs back into the previous address: one address
+                # (…路5号金城 + 小区3栋…).
+                prev_start, _, prev_levels = spans[-1]
+                spans[-1] = (prev_start, m.end(), prev_levels)
+                continue
             if k - start < 1 and m.group("kw") in ("组", "队"):
                 continue  # a bare "3组" is a working group, not an address
-            f = self._finding(text, folded, start, m.end(), levels, "anchor")
+            spans.append((start, m.end(), levels))
+        for start, end, levels in spans:
+            f = self._finding(text, folded, start, end, levels, "anchor")
             if f is not None:
                 found.append(f)
-            last_end = m.end()
         if self.lead is not None:
             for c in self.lead.finditer(folded):
                 pos = c.end()

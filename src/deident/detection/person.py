@@ -29,7 +29,8 @@ from deident.model import Explanation, Finding
 
 _MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}[·•・．.][\u4e00-\u9fff]{1,10}(?:[·•・][\u4e00-\u9fff]{1,10})?")
 _SEPARATORS = "：: \u3000"
-_PRIORITY = {"cue": 0, "apposition": 1, "honorific": 2, "weak cue": 3}
+_PRIORITY = {"cue": 0, "apposition": 1, "salutation": 1, "honorific": 2, "weak cue": 3}
+_SALUTATION = re.compile(r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·]{2,12}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$")
 _SENTENCE = re.compile(r"[。；;！!？?\n\r]")
 
 
@@ -67,14 +68,22 @@ class PersonDetector:
         self.followers = tuple(sorted(_words(opts, "followers"), key=len, reverse=True))
         self.before = frozenset("".join(_words(opts, "before_chars")))
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
-        self.near_miss = frozenset(_words(opts, "near_miss")) | common_words()
+        self.near_miss = frozenset(_words(opts, "near_miss"))
+        self.common = common_words()
         self.officials = _alternation(_words(opts, "official_words"))
         self.official_window = int(opts.get("official_window", 40))
         self.gender = re.compile(str(opts.get("apposition", r"[，,（(]\s*[男女]\s*(?:[，,、；;）)]|性|$)")))
         scores = opts.get("scores", {})
         self.scores = {
             k: float(v)
-            for k, v in {"strong": 0.85, "weak": 0.75, "honorific": 0.8, "apposition": 0.85, **scores}.items()
+            for k, v in {
+                "strong": 0.85,
+                "weak": 0.75,
+                "honorific": 0.8,
+                "apposition": 0.85,
+                "salutation": 0.8,
+                **scores,
+            }.items()
         }
 
     # --- the name itself -----------------------------------------------------------------
@@ -87,12 +96,20 @@ class PersonDetector:
     def _given_ok(self, given: str) -> bool:
         return all(_is_han(c) and c not in self.given_stop for c in given)
 
-    def _plausible(self, t: str, s: int, e: int, strict: bool) -> bool:
+    def _plausible(self, t: str, s: int, e: int, strict: int) -> bool:
+        """strict 0: after a strong cue and a colon; 1: after a strong cue; 2: weak evidence."""
         name = t[s:e]
         if name in self.near_miss:
             return False
-        # In weak contexts a frequent word is a word, even if a person may bear it (高明).
-        return not (strict and (name[:2] in self.near_miss or name[:3] in self.near_miss))
+        if strict == 0 or surname_length(t, s) == 2:
+            # Compound surnames are frequent words themselves (东方, 司马) and say nothing.
+            return True
+        closed = e >= len(t) or not _is_han(t[e])
+        if strict == 1 and closed:
+            # Punctuation closes the name right after a strong cue (驾驶人苏军（驾驶证号…).
+            return True
+        # Elsewhere a frequent word is a word, even if a person may bear it (高明, 苏军).
+        return not (name in self.common or name[:2] in self.common or name[:3] in self.common)
 
     def _minority_end(self, t: str, dot: int, end: int) -> int:
         """A minority name runs on after its dot until a word that follows names (买买提·艾力来电
@@ -105,7 +122,7 @@ class PersonDetector:
                     best = i
         return best
 
-    def name_at(self, t: str, s: int, *, strict: bool = False) -> int | None:
+    def name_at(self, t: str, s: int, *, strict: int = 0) -> int | None:
         """The end of a name starting at `s`, or None."""
         m = _MINORITY.match(t, s)
         if m is not None:
@@ -122,7 +139,7 @@ class PersonDetector:
                 return e
         return None
 
-    def name_before(self, t: str, e: int, *, strict: bool = True) -> int | None:
+    def name_before(self, t: str, e: int, *, strict: int = 2) -> int | None:
         """The start of a name ending at `e` (before an honorific or an apposition), or None."""
         m = None
         for hit in _MINORITY.finditer(t, max(0, e - 20), e):
@@ -149,9 +166,12 @@ class PersonDetector:
         if not found:
             return None
         # Prefer the longest name that starts after a boundary (punctuation, a cue, 的/向/由 …);
-        # otherwise the three-character reading, the most common length.
+        # otherwise a compound surname, then the three-character reading (the most common).
         for s in found:
             if s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.before:
+                return s
+        for s in found:
+            if surname_length(t, s) == 2:
                 return s
         return next((s for s in found if e - s == 3), found[-1])
 
@@ -207,16 +227,21 @@ class PersonDetector:
                     colon = colon or t[pos] in "：:"
                     pos += 1
                 strong = cue in self.strong
-                strict = not (strong and colon)
+                strict = 2 if not strong else (0 if colon else 1)
                 e = self.name_at(t, pos, strict=strict)
                 rule = "cue" if strong else "weak cue"
                 score = self.scores["strong" if strong else "weak"]
                 while e is not None:
                     add(pos, e, rule, cue, score, not strong)
                     # Enumerations: 申请人张三、李四、王五
-                    if e < len(t) and t[e] in "、和及与":
-                        pos = e + 1
-                        e = self.name_at(t, pos, strict=True)
+                    nxt = e
+                    # 家庭成员：谭辉佳（长子）、孙敏（配偶）: skip a short parenthesis.
+                    if nxt < len(t) and t[nxt] in "（(":
+                        close = t.find("）" if t[nxt] == "（" else ")", nxt, nxt + 12)
+                        nxt = close + 1 if close != -1 else nxt
+                    if nxt < len(t) and t[nxt] in "、和及与":
+                        pos = nxt + 1
+                        e = self.name_at(t, pos, strict=max(strict, 1))
                     else:
                         break
         if self.honorifics is not None:
@@ -227,8 +252,14 @@ class PersonDetector:
                 if s is not None:
                     official = m.group() in self.official_honorifics
                     add(s, m.start(), "honorific", m.group(), self.scores["honorific"], official)
+        # The salutation of a reply letter (政府信息公开申请答复书): a name alone on its line before a colon.
+        for m in _SALUTATION.finditer(t):
+            s = m.start(1)
+            e = self.name_at(t, s, strict=2)
+            if e == m.end(1):
+                add(s, e, "salutation", None, self.scores["salutation"], True)
         for m in self.gender.finditer(t):
-            s = self.name_before(t, m.start(), strict=False)
+            s = self.name_before(t, m.start(), strict=1)
             if s is not None:
                 add(
                     s,
