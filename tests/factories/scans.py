@@ -15,6 +15,7 @@ Usage::
 
 from __future__ import annotations
 
+import html
 import io
 import random
 import shutil
@@ -168,7 +169,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _convert(src: Path, target: str, dst: Path) -> Path:
+def _convert(src: Path, target: str, dst: Path, *, infilter: str | None = None) -> Path:
     """Convert with LibreOffice directly (not deident's runner: the factory must not trust
     the code under test)."""
     binary = _soffice()
@@ -188,6 +189,7 @@ def _convert(src: Path, target: str, dst: Path) -> Path:
                 binary,
                 f"-env:UserInstallation={profile.as_uri()}",
                 "--headless",
+                *([f"--infilter={infilter}"] if infilter else []),
                 "--convert-to",
                 filters[target],
                 "--outdir",
@@ -233,10 +235,20 @@ def make_xlsx(path: Path, rows: list[list[str]], sheet: str = "名单") -> Path:
 def make_doc(
     path: Path, paragraphs: list[str], table: list[list[str]] | None = None, *, fmt: str = "doc"
 ) -> Path:
-    """A real .doc (or .odt/.rtf with `fmt`) made by LibreOffice from a python-docx file."""
+    """A real .doc (or .odt/.rtf with `fmt`) made by LibreOffice from a python-docx file.
+
+    With a table the source is HTML instead: LibreOffice 7.4 flattens a python-docx table into
+    one paragraph when it exports .doc, and a flattened table is not what real files hold."""
     with tempfile.TemporaryDirectory() as tmp:
-        src = make_docx(Path(tmp) / "source.docx", paragraphs, table)
-        return _convert(src, fmt, path)
+        if not table:
+            return _convert(make_docx(Path(tmp) / "source.docx", paragraphs), fmt, path)
+        src = Path(tmp) / "source.html"
+        rows = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in table)
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs) + f'<table border="1">{rows}</table>'
+        src.write_text(
+            f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>', encoding="utf-8"
+        )
+        return _convert(src, fmt, path, infilter="HTML (StarWriter)")
 
 
 def make_xls(path: Path, rows: list[list[str]], *, fmt: str = "xls") -> Path:

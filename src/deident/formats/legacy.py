@@ -143,6 +143,26 @@ def _ooxml_kind(path: Path) -> str | None:
     return None
 
 
+def head_of(path: Path, n: int = 512) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise BlockedError("corrupt: cannot read file", type(exc).__name__) from exc
+
+
+def _plausible(suffix: str, head: bytes) -> bool:
+    """Non-OLE, non-zip content a legacy suffix may really hold: RTF (often saved as .doc),
+    and for .doc/.xls/.wps/.et also HTML/XML (Word/Excel "web page" and 2003 XML exports)
+    and MHT (MIME) files that CMSs publish under the old suffix."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"{\\rtf"):
+        return True
+    if suffix in (".odt", ".ods", ".rtf"):
+        return False
+    return text.startswith((b"<", b"mime-version")) or head.startswith((b"\xff\xfe<", b"\xfe\xff\x00<"))
+
+
 def _open_modern(path: Path, ctx: FormatContext) -> Document:
     from deident.formats import format_for
 
@@ -175,6 +195,10 @@ def open_document(path: Path, ctx: FormatContext) -> ConvertedDocument:
             return _open_renamed(path, kind, note, ctx)
         if _odf_encrypted(path):
             raise BlockedError("encrypted", "password-protected OpenDocument file")
+    elif not _plausible(suffix, head_of(path)):
+        # LibreOffice imports any bytes it does not recognise as plain text: a damaged or
+        # mislabelled file would come back as "clean" gibberish.
+        raise BlockedError(f"corrupt: not a {suffix} file", "unrecognised content")
 
     target = target_for(suffix)
     tmp = tempfile.TemporaryDirectory(prefix="deident-legacy-")
