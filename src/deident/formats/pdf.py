@@ -1,0 +1,346 @@
+"""PDF attachments: text per glyph with pdfminer.six, masking by glyph removal with pikepdf.
+
+Reading. The file is opened with pikepdf (qpdf repairs broken xref tables and decrypts
+owner-password-only files) and saved to memory once; pdfminer reads that normalised copy, so
+the reader and the redactor see the same objects. Every page's glyphs are rebuilt into
+blocks (lines, wrapped table cells, wrapped paragraphs; see `pdf_text`), one segment each,
+located as ``{"page": n, "bbox": [x0, y0, x1, y1]}`` (PDF points, origin bottom left, in
+the page's displayed orientation). Metadata, outlines, annotations and form fields are
+segments too (`pdf_sanitize`). Earlier revisions kept by incremental updates are read and
+their text is reported where the latest revision does not have it (``"revision": k``).
+
+Failing closed: a user password -> ``encrypted``; glyphs without a unicode mapping
+(``(cid:N)``) or pages that are images without text -> ``no readable text layer`` (handed to
+`deident.formats.scanned_pdf` for OCR when it is installed and OCR is on); anything pdfminer
+or qpdf cannot parse -> ``corrupt: ...``.
+
+Masking. Masked glyphs are removed from the content streams (`pdf_redact`), the place
+is kept by a spacing adjustment and ``*`` (or the policy's ASCII character) is drawn there.
+The copy is written as one revision (full rewrite: no ``/Prev``, one ``%%EOF``), without
+JavaScript, embedded files, XMP metadata or the Info author.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from deident.errors import BlockedError, MaskError
+from deident.formats.base import FormatContext, Replacement, Segment
+from deident.formats.pdf_text import Block, PageText, build_blocks, extract_pages
+
+_MAX_REVISIONS = 8
+# A page is a scan when images cover this much of it and it has almost no text.
+_SCAN_AREA = 0.5
+_SCAN_MAX_GLYPHS = 20
+
+
+@dataclass(slots=True)
+class _PageSeg:
+    text: str
+    refs: list[tuple[int, int] | None]  # per character: (page index, glyph index)
+    location: dict[str, Any]
+    hint_entity: str | None
+    hint_reason: str | None
+
+
+def open_document(path: Path, ctx: FormatContext) -> Any:
+    try:
+        return PdfDocument(path, ctx)
+    except BlockedError as exc:
+        if exc.reason == "no readable text layer" and ctx.config.ocr:
+            try:
+                scanned = importlib.import_module("deident.formats.scanned_pdf")
+            except ModuleNotFoundError:
+                raise exc from None
+            return scanned.open_scanned_pdf(path, ctx)
+        raise
+
+
+def _open_pikepdf(source: Path | io.BytesIO) -> Any:
+    import pikepdf
+
+    try:
+        return pikepdf.open(source)
+    except pikepdf.PasswordError as exc:
+        raise BlockedError("encrypted", "the PDF needs a password to open") from exc
+    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        raise BlockedError("corrupt: not a readable PDF", type(exc).__name__) from exc
+
+
+class PdfDocument:
+    output_suffix: str | None = None
+
+    def __init__(self, path: Path, ctx: FormatContext) -> None:
+        import pikepdf
+
+        limits = ctx.limits
+        if path.stat().st_size > limits.max_file_bytes:
+            raise BlockedError("too large", f"limit {limits.max_file_bytes} bytes")
+        raw = path.read_bytes()
+        notes: list[str] = []
+        pdf = _open_pikepdf(path)
+        try:
+            if len(pdf.pages) > limits.max_pdf_pages:
+                raise BlockedError("too large", f"{len(pdf.pages)} pages, limit {limits.max_pdf_pages}")
+            if pdf.is_encrypted:
+                # Only an owner password (no user password): anyone can read the text, the
+                # restrictions only ask viewers not to edit or copy. We read it, and the masked
+                # copy is written without encryption (re-encrypting needs a password we lack).
+                notes.append(
+                    "encrypted with an owner password only; read without one, masked copy not encrypted"
+                )
+            if pdf.get_warnings():
+                notes.append("damaged PDF structure repaired while reading")
+            buf = io.BytesIO()
+            try:
+                pdf.save(buf)
+            except pikepdf.PdfError as exc:
+                raise BlockedError("corrupt: PDF cannot be rewritten", type(exc).__name__) from exc
+            from deident.formats.pdf_sanitize import active_content, collect_places
+
+            self._places = collect_places(pdf)
+            notes.extend(active_content(pdf))
+        finally:
+            pdf.close()
+        self._data = buf.getvalue()
+        self._pages = _read_pages(self._data, limits.max_pdf_pages)
+        _check_text_layer(self._pages)
+        notes.extend(
+            f"page {p.number} contains images; text inside images is not read"
+            for p in self._pages
+            if p.image_area > 0.02
+        )
+        self._segs = _page_segments(self._pages)
+        self._old = _old_revisions(raw, {s.text for s in self._segs}, limits.max_pdf_pages)
+        if self._old:
+            notes.append(
+                "earlier revisions (incremental updates) read; the masked copy keeps only the latest"
+            )
+        self.notes: tuple[str, ...] = tuple(notes)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def segments(self) -> Iterable[Segment]:
+        sid = 0
+        for s in self._segs:
+            yield Segment(sid, s.text, s.location, s.hint_entity, s.hint_reason)
+            sid += 1
+        for text, location in self._old:
+            yield Segment(sid, text, location)
+            sid += 1
+        for place in self._places:
+            yield Segment(sid, place.text, place.location)
+            sid += 1
+
+    # --- writing ------------------------------------------------------------------------
+
+    def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
+        import pikepdf
+
+        from deident.formats.pdf_redact import redact_pages
+        from deident.formats.pdf_sanitize import collect_places, scrub, set_text
+
+        n_page, n_old = len(self._segs), len(self._old)
+        marks: dict[int, dict[int, str]] = {}
+        for sid, repls in replacements.items():
+            if sid < n_page and repls:
+                seg = self._segs[sid]
+                for ci, draw in char_edits(seg.text, repls).items():
+                    ref = seg.refs[ci]
+                    if ref is not None:
+                        page_marks = marks.setdefault(ref[0], {})
+                        if ref[1] not in page_marks or not page_marks[ref[1]]:
+                            page_marks[ref[1]] = draw
+        with pikepdf.open(io.BytesIO(self._data)) as pdf:
+            texts = {i: [g.text for g in self._pages[i].glyphs] for i in marks}
+            advs = {i: [g.adv for g in self._pages[i].glyphs] for i in marks}
+            redact_pages(pdf, marks, texts, advs)
+            places = collect_places(pdf)
+            if [p.location for p in places] != [p.location for p in self._places]:
+                raise MaskError("metadata and annotations changed between reading and writing")
+            for sid, repls in replacements.items():
+                k = sid - n_page - n_old
+                if 0 <= k < len(places) and repls:
+                    set_text(places[k], apply_text(places[k].text, repls))
+            scrub(pdf)
+            buf = io.BytesIO()
+            # A full rewrite: one revision, no /Prev, unreferenced objects (old revisions) dropped.
+            pdf.save(buf, linearize=False, deterministic_id=True)
+        out.write(buf.getvalue())
+
+
+def _read_pages(data: bytes, max_pages: int) -> list[PageText]:
+    try:
+        return list(extract_pages(data, max_pages=max_pages))
+    except OverflowError as exc:
+        raise BlockedError("too large", f"more than {max_pages} pages") from exc
+    except BlockedError:
+        raise
+    except Exception as exc:  # pdfminer raises many types; their messages may quote content
+        raise BlockedError("corrupt: text layer cannot be read", type(exc).__name__) from exc
+
+
+def _check_text_layer(pages: Sequence[PageText]) -> None:
+    for p in pages:
+        if p.undecodable:
+            raise BlockedError(
+                "no readable text layer",
+                f"page {p.number}: {p.undecodable} glyphs have no unicode mapping (font without ToUnicode)",
+            )
+        visible = sum(1 for g in p.glyphs if g.text.strip())
+        if (p.image_area > 0.02 and visible == 0) or (
+            p.image_area >= _SCAN_AREA and visible < _SCAN_MAX_GLYPHS
+        ):
+            raise BlockedError(
+                "no readable text layer", f"page {p.number} is an image without text (a scan?)"
+            )
+
+
+def _page_segments(pages: Sequence[PageText]) -> list[_PageSeg]:
+    segs: list[_PageSeg] = []
+    headers: dict[tuple[int, int], tuple[float, str, str]] = {}
+    prev_blocks: Sequence[Block] = ()
+    prev_seg_of: dict[int, int] = {}
+    prev_rules: Sequence[tuple[float, float, float]] = ()
+    for pi, page in enumerate(pages):
+        blocks = build_blocks(page, headers)
+        # A number wrapped across the page break: the top block of a column here continues
+        # the previous page's bottom cell of the same column (the location names both pages).
+        joined = dict(_join_across_pages(prev_blocks, prev_rules, prev_seg_of, blocks, page.hrules))
+        seg_of: dict[int, int] = {}
+        for bi, b in enumerate(blocks):
+            refs: list[tuple[int, int] | None] = [None if g is None else (pi, g) for g in b.glyph_of]
+            bbox = [round(v, 1) for v in b.bbox]
+            if bi in joined:
+                seg = segs[joined[bi]]
+                seg.text += b.text
+                seg.refs += refs
+                seg.location = {**seg.location, "continued_on": {"page": page.number, "bbox": bbox}}
+                continue
+            seg_of[bi] = len(segs)
+            segs.append(
+                _PageSeg(b.text, refs, {"page": page.number, "bbox": bbox}, b.hint_entity, b.hint_reason)
+            )
+        prev_blocks, prev_rules, prev_seg_of = blocks, page.hrules, seg_of
+    return segs
+
+
+def _edge_row(blocks: Sequence[Block], rules: Sequence[tuple[float, float, float]], top: bool) -> dict:
+    """The table row at the top (or bottom) of a page: column -> block index, for blocks
+    between the page edge and the first horizontal ruling inside the table."""
+    cells = [(i, b) for i, b in enumerate(blocks) if b.column is not None]
+    if not cells:
+        return {}
+    if top:
+        edge = max(b.bbox[3] for _, b in cells)
+        below = [y for _, _, y in rules if y < edge - 1]
+        limit = max(below) if below else -math.inf
+        row = [(i, b) for i, b in cells if b.bbox[1] > limit]
+    else:
+        edge = min(b.bbox[1] for _, b in cells)
+        above = [y for _, _, y in rules if y > edge + 1]
+        limit = min(above) if above else math.inf
+        row = [(i, b) for i, b in cells if b.bbox[3] < limit]
+    out: dict[tuple[int, int], int] = {}
+    for i, b in row:
+        if b.column is not None and b.column not in out:
+            out[b.column] = i
+    return out
+
+
+def _join_across_pages(
+    prev: Sequence[Block],
+    prev_rules: Sequence[tuple[float, float, float]],
+    prev_seg_of: Mapping[int, int],
+    cur: Sequence[Block],
+    cur_rules: Sequence[tuple[float, float, float]],
+) -> Iterable[tuple[int, int]]:
+    """(this page's top-row block, segment of the previous page's bottom-row block) for a table
+    row split by the page break. A continued row has no text in some column of the row it
+    continues (the 序号 column is printed once), whereas a new row fills them all."""
+    bottom = _edge_row(prev, prev_rules, top=False)
+    top = _edge_row(cur, cur_rules, top=True)
+    if not top or not bottom or not set(top) < set(bottom):
+        return
+    for col, bi in top.items():
+        if bottom[col] in prev_seg_of:
+            yield bi, prev_seg_of[bottom[col]]
+
+
+def _old_revisions(raw: bytes, current: set[str], max_pages: int) -> list[tuple[str, dict[str, Any]]]:
+    """Text that only an earlier revision holds. Each %%EOF before the last one may end a
+    revision; a prefix that does not open as a PDF is not one."""
+    ends = [m.end() for m in re.finditer(rb"%%EOF", raw)]
+    found: list[tuple[str, dict[str, Any]]] = []
+    seen = set(current)
+    for rev, end in enumerate(ends[:-1][:_MAX_REVISIONS], start=1):
+        if raw[end:].strip() == b"":
+            continue
+        try:
+            pdf = _open_pikepdf(io.BytesIO(raw[:end]))
+        except BlockedError:
+            continue
+        try:
+            buf = io.BytesIO()
+            pdf.save(buf)
+        except Exception:
+            continue
+        finally:
+            pdf.close()
+        try:
+            pages = _read_pages(buf.getvalue(), max_pages)
+        except BlockedError:
+            continue
+        for s in _page_segments(pages):
+            if s.text not in seen:
+                seen.add(s.text)
+                found.append((s.text, {"revision": rev, **s.location}))
+    return found
+
+
+def char_edits(text: str, repls: Sequence[Replacement]) -> dict[int, str]:
+    """Which characters of `text` change, and what to draw in each place ('' = nothing).
+    Only ASCII can be drawn in the standard font; anything else becomes '*'."""
+    edits: dict[int, str] = {}
+    for r in repls:
+        orig, new = text[r.start : r.end], r.text
+        if len(new) == len(orig):
+            for k, (a, b) in enumerate(zip(orig, new, strict=True)):
+                if a != b:
+                    edits[r.start + k] = _drawable(b)
+            continue
+        p = 0
+        while p < min(len(orig), len(new)) and orig[p] == new[p]:
+            p += 1
+        s = 0
+        while s < min(len(orig), len(new)) - p and orig[-1 - s] == new[-1 - s]:
+            s += 1
+        middle_old = range(r.start + p, r.end - s)
+        middle_new = new[p : len(new) - s]
+        if middle_new and all(_drawable(c) == c for c in middle_new) and len(middle_new) <= len(middle_old):
+            for k, ci in enumerate(middle_old):
+                edits[ci] = middle_new[k] if k < len(middle_new) else ""
+        else:
+            for ci in middle_old:
+                edits[ci] = "*" if middle_new else ""
+    return edits
+
+
+def _drawable(c: str) -> str:
+    return c if len(c) == 1 and "!" <= c <= "~" else "*"
+
+
+def apply_text(text: str, repls: Sequence[Replacement]) -> str:
+    for r in sorted(repls, key=lambda r: r.start, reverse=True):
+        text = text[: r.start] + r.text + text[r.end :]
+    return text
+
+
+__all__ = ["PdfDocument", "open_document"]

@@ -1,0 +1,154 @@
+"""Glyph codes of PDF strings, decoded the way pdfminer.six decodes them.
+
+The redactor must cut a shown string at the exact bytes of one glyph and must see the same
+glyph sequence pdfminer saw when the text was read. So the byte splitting follows pdfminer's
+own CMap objects (Identity-H: 2 bytes; predefined CMaps: pdfminer's trie; simple fonts: 1
+byte), and the unicode of a glyph is computed the same way (ToUnicode first, then the simple
+font's encoding) only to *verify* the alignment: a glyph whose unicode we cannot tell is
+`None` and is accepted by position.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    cid: int
+    start: int  # byte range of the code in the shown string
+    end: int
+
+
+class FontInfo:
+    def __init__(self, font: Any | None) -> None:
+        self.multibyte = False
+        self.vertical = False
+        self._cmap: Any = None  # pdfminer CMap for Type0 fonts
+        self._identity = 0  # bytes per code for identity CMaps (0: not identity)
+        self._tounicode: Any = None
+        self._encoding: dict[int, str] | None = None
+        if font is None:
+            return
+        subtype = str(font.get("/Subtype", ""))
+        self._load_tounicode(font)
+        if subtype == "/Type0":
+            self._load_cmap(font)
+        else:
+            self._load_encoding(font, subtype)
+
+    def _load_tounicode(self, font: Any) -> None:
+        from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+
+        tu = font.get("/ToUnicode")
+        if tu is None or not hasattr(tu, "read_bytes"):
+            return
+        umap = FileUnicodeMap()
+        try:
+            CMapParser(umap, io.BytesIO(tu.read_bytes())).run()
+        except Exception:  # a broken map: we cannot verify through it, position still counts
+            return
+        self._tounicode = umap
+
+    def _load_cmap(self, font: Any) -> None:
+        from pdfminer.cmapdb import CMap, CMapDB, IdentityCMap, IdentityCMapByte
+
+        self.multibyte = True
+        enc = font.get("/Encoding")
+        name = "unknown"
+        if enc is not None:
+            if hasattr(enc, "get") and not isinstance(enc, str) and "/CMapName" in enc:
+                name = str(enc.get("/CMapName"))[1:]
+            else:
+                name = str(enc)[1:] if str(enc).startswith("/") else "unknown"
+        try:
+            cmap = CMapDB.get_cmap(name)
+        except CMapDB.CMapNotFound:
+            cmap = CMap()  # pdfminer decodes nothing with it; so do we
+        self.vertical = bool(cmap.is_vertical())
+        if isinstance(cmap, IdentityCMapByte):
+            self._identity = 1
+        elif isinstance(cmap, IdentityCMap):
+            self._identity = 2
+        self._cmap = cmap
+
+    def _load_encoding(self, font: Any, subtype: str) -> None:
+        from pdfminer.encodingdb import EncodingDB
+        from pdfminer.psparser import LIT
+
+        default = "WinAnsiEncoding" if subtype == "/TrueType" else "StandardEncoding"
+        enc = font.get("/Encoding")
+        desc = font.get("/FontDescriptor")
+        if enc is None and subtype == "/Type1" and desc is not None and "/FontFile" in desc:
+            # pdfminer reads the builtin encoding of the embedded Type1 program; we do not.
+            return
+        if enc is None:
+            self._encoding = EncodingDB.get_encoding(default)
+        elif hasattr(enc, "keys"):
+            base = str(enc.get("/BaseEncoding", "/" + default))[1:]
+            diff: list[object] = []
+            for x in enc.get("/Differences", []):
+                diff.append(int(x) if isinstance(x, int) or hasattr(x, "as_int") else LIT(str(x)[1:]))
+            self._encoding = EncodingDB.get_encoding(base, diff)
+        else:
+            self._encoding = EncodingDB.get_encoding(str(enc)[1:])
+
+    def codes(self, data: bytes) -> Iterator[Code]:
+        if not self.multibyte:
+            for i, b in enumerate(data):
+                yield Code(b, i, i + 1)
+        elif self._identity:
+            n = self._identity
+            for i in range(0, len(data) - n + 1, n):
+                yield Code(int.from_bytes(data[i : i + n], "big"), i, i + n)
+        else:
+            # pdfminer's CMap.decode, keeping where each code starts.
+            root = self._cmap.code2cid
+            d = root
+            start = 0
+            for i, b in enumerate(data):
+                if d is root:
+                    start = i
+                if b in d:
+                    x = d[b]
+                    if isinstance(x, int):
+                        yield Code(x, start, i + 1)
+                        d = root
+                    else:
+                        d = x
+                else:
+                    d = root
+
+    def unicode(self, cid: int) -> str | None:
+        if self._tounicode is not None:
+            try:
+                return self._tounicode.get_unichr(cid)
+            except KeyError:
+                pass
+        if self.multibyte:
+            return None
+        if self._encoding is not None:
+            return self._encoding.get(cid)
+        return None
+
+
+# Helvetica advance widths (AFM, 1/1000 em) of the printable ASCII characters we draw.
+_HELV_WIDTHS = {
+    " ": 278, "*": 389, "#": 556, "-": 333, ".": 278, "@": 1015, "_": 556, "X": 667, "x": 500,
+    **dict.fromkeys("0123456789", 556),
+}  # fmt: skip
+
+
+def helvetica_width(ch: str) -> float:
+    """Advance of `ch` in Helvetica. Letters are named after themselves in the AFM; anything
+    else a policy token might hold is in the table above or gets a digit's width."""
+    if ch in _HELV_WIDTHS:
+        return _HELV_WIDTHS[ch]
+    if ch.isascii() and ch.isalpha():
+        from pdfminer.fontmetrics import FONT_METRICS
+
+        return float(FONT_METRICS["Helvetica"][1].get(ch, 556))
+    return 556.0

@@ -1,0 +1,365 @@
+"""Builders for realistic and hostile PDF test inputs.
+
+Realistic: LibreOffice exports of .docx files (embedded subset CJK TrueType fonts as
+Type0/Identity-H with ToUnicode), rosters whose narrow table columns wrap ID numbers across
+lines inside a cell, multi-page. Hostile: no ToUnicode, scans (image only), encrypted,
+broken xref, incremental updates whose old revision holds personal data, object streams.
+
+LibreOffice needs a private user profile per call (concurrent soffice processes sharing a
+profile fail or hang), so every conversion gets its own ``-env:UserInstallation``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.factories import pii
+
+CJK_FONT = "WenQuanYi Zen Hei"
+
+
+def have_soffice() -> bool:
+    return shutil.which("soffice") is not None
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    name: str
+    resident_id: str
+    mobile: str
+    address: str
+
+
+def roster_rows(rng: random.Random, n: int) -> list[RosterRow]:
+    rows = []
+    for _ in range(n):
+        addr, _split = pii.address(rng)
+        rows.append(RosterRow(pii.person_name(rng), pii.resident_id(rng), pii.mobile(rng), addr))
+    return rows
+
+
+def _set_cjk_font(run, size_pt: float | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = CJK_FONT
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), CJK_FONT)
+    if size_pt:
+        run.font.size = Pt(size_pt)
+
+
+def roster_docx(
+    path: Path,
+    rows: Sequence[RosterRow],
+    *,
+    title: str = "2024年城乡居民最低生活保障对象公示名单",
+    body: Sequence[str] = (),
+    id_col_cm: float = 1.6,
+    author: str | None = None,
+) -> Path:
+    """A Word roster: title, body paragraphs, a bordered table 序号/姓名/身份证号码/联系电话/家庭住址.
+    `id_col_cm` narrow enough makes LibreOffice wrap the ID digits inside the cell."""
+    import docx
+    from docx.shared import Cm
+
+    d = docx.Document()
+    if author is not None:
+        d.core_properties.author = author
+    _set_cjk_font(d.add_paragraph().add_run(title), 14)
+    for text in body:
+        _set_cjk_font(d.add_paragraph().add_run(text), 10.5)
+    table = d.add_table(rows=1 + len(rows), cols=5)
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = (Cm(1.0), Cm(1.8), Cm(id_col_cm), Cm(2.8), Cm(6.0))
+    header = ("序号", "姓名", "身份证号码", "联系电话", "家庭住址")
+    for r, values in enumerate(
+        [header, *[(str(i + 1), x.name, x.resident_id, x.mobile, x.address) for i, x in enumerate(rows)]]
+    ):
+        for c, value in enumerate(values):
+            cell = table.cell(r, c)
+            cell.width = widths[c]
+            cell.paragraphs[0].text = ""
+            _set_cjk_font(cell.paragraphs[0].add_run(value), 10.5)
+    d.add_paragraph("")
+    _set_cjk_font(d.add_paragraph().add_run("公示期为2024年3月1日至3月7日，监督电话：0750-5512345。"), 10.5)
+    d.save(str(path))
+    return path
+
+
+def docx_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180) -> Path:
+    """Convert with LibreOffice headless, private profile per call."""
+    profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = out_dir / (src.stem + ".pdf")
+    if not out.exists():
+        raise RuntimeError(f"LibreOffice did not write {out}")
+    return out
+
+
+def roster_pdf(tmp: Path, rows: Sequence[RosterRow], **kw) -> Path:
+    src = roster_docx(tmp / "roster.docx", rows, **kw)
+    return docx_to_pdf(src, tmp)
+
+
+# --- hand-built PDFs (exact control over objects and offsets) ---------------------------
+
+
+def _pdf_string(text: str) -> bytes:
+    return (
+        b"("
+        + text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        + b")"
+    )
+
+
+def build_pdf(objects: dict[int, bytes], root: int, *, info: int | None = None) -> bytes:
+    """Assemble numbered objects into a classic-xref PDF (one revision)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for num in sorted(objects):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+    size = max(objects) + 1
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for num in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[num] if num in offsets else b"0000000000 65535 f \n"
+    trailer = b"<< /Size %d /Root %d 0 R" % (size, root)
+    if info:
+        trailer += b" /Info %d 0 R" % info
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"", compress: bool = True) -> bytes:
+    if compress:
+        data = zlib.compress(data)
+        extra += b" /Filter /FlateDecode"
+    return b"<< /Length %d%s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def text_ops(
+    lines: Sequence[str], *, x: float = 72, y: float = 760, size: float = 12, lead: float = 18
+) -> bytes:
+    ops = [b"BT /F1 %g Tf %g TL %g %g Td" % (size, lead, x, y)]
+    for i, line in enumerate(lines):
+        ops.append((b"" if i == 0 else b"T* ") + _pdf_string(line) + b" Tj")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def helvetica_pdf(
+    pages: Sequence[Sequence[str]],
+    *,
+    rotate: int = 0,
+    media: tuple[float, float] = (612, 792),
+    info_author: str | None = None,
+    compress: bool = True,
+) -> bytes:
+    """Latin/digit text in the standard Helvetica font (WinAnsi), one page per line list."""
+    objs: dict[int, bytes] = {}
+    objs[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objs[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    kids = []
+    n = 10
+    for lines in pages:
+        objs[n] = _stream(text_ops(lines), compress=compress)
+        objs[n + 1] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Rotate %d /Contents %d 0 R >>" % (
+            media[0],
+            media[1],
+            rotate,
+            n,
+        )
+        kids.append(b"%d 0 R" % (n + 1))
+        n += 2
+    objs[2] = b"<< /Type /Pages /Kids [%s] /Count %d /Resources << /Font << /F1 3 0 R >> >> >>" % (
+        b" ".join(kids),
+        len(kids),
+    )
+    info = None
+    if info_author is not None:
+        objs[4] = b"<< /Author <FEFF%s> /Producer (test) >>" % info_author.encode("utf-16-be").hex().encode()
+        info = 4
+    return build_pdf(objs, 1, info=info)
+
+
+def incremental_update(base: bytes, page_obj: int, content_obj: int, new_lines: Sequence[str]) -> bytes:
+    """Append an incremental update replacing one page's content stream. The old stream (with
+    whatever it said) stays in the file before the first %%EOF, as real editors leave it."""
+    m = re.findall(rb"startxref\s+(\d+)", base)
+    prev = int(m[-1])
+    size = int(re.findall(rb"/Size (\d+)", base)[-1])
+    root = int(re.findall(rb"/Root (\d+) 0 R", base)[-1])
+    page_src = re.search(rb"\n%d 0 obj\n(.*?)\nendobj" % page_obj, base, re.S)
+    assert page_src is not None
+    new_page = re.sub(rb"/Contents \d+ 0 R", b"/Contents %d 0 R" % size, page_src.group(1))
+    out = bytearray(base)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    off_content = len(out)
+    out += b"%d 0 obj\n" % size + _stream(text_ops(new_lines)) + b"\nendobj\n"
+    off_page = len(out)
+    out += b"%d 0 obj\n" % page_obj + new_page + b"\nendobj\n"
+    xref_at = len(out)
+    out += b"xref\n%d 1\n%010d 00000 n \n%d 1\n%010d 00000 n \n" % (page_obj, off_page, size, off_content)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size + 1,
+        root,
+        prev,
+        xref_at,
+    )
+    del content_obj
+    return bytes(out)
+
+
+def scanned_pdf(*, text_too: str | None = None) -> bytes:
+    """One page that is only an image (a scan): grey noise 200x100 drawn over the page."""
+    rng = random.Random(3)
+    w, h = 200, 100
+    pixels = bytes(rng.randrange(256) for _ in range(w * h))
+    objs: dict[int, bytes] = {}
+    objs[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objs[2] = b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>"
+    objs[3] = _stream(
+        pixels,
+        b" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+        % (w, h),
+    )
+    ops = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+    res = b"/XObject << /Im1 3 0 R >>"
+    if text_too is not None:
+        ops += b"\n" + text_ops([text_too])
+        objs[6] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+        res += b" /Font << /F1 6 0 R >>"
+    objs[5] = _stream(ops)
+    objs[4] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << %s >> >>" % res
+    )
+    return build_pdf(objs, 1)
+
+
+def broken_xref(pdf: bytes) -> bytes:
+    """Point startxref at garbage and shift every xref offset: readers must reconstruct."""
+    out = re.sub(rb"startxref\s+\d+", b"startxref\n999999", pdf)
+    return re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 7), out)
+
+
+# --- transformations of existing PDFs with pikepdf --------------------------------------
+
+
+def strip_tounicode(src: Path, dst: Path) -> Path:
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        for obj in pdf.objects:
+            if (
+                isinstance(obj, pikepdf.Dictionary)
+                and obj.get("/Type") == pikepdf.Name.Font
+                and "/ToUnicode" in obj
+            ):
+                del obj["/ToUnicode"]
+        pdf.save(dst)
+    return dst
+
+
+def rotate_pages(src: Path, dst: Path, angle: int = 90) -> Path:
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        for page in pdf.pages:
+            page.obj["/Rotate"] = angle
+        pdf.save(dst)
+    return dst
+
+
+def encrypt(src: Path, dst: Path, *, user: str = "", owner: str = "owner-secret") -> Path:
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        pdf.save(dst, encryption=pikepdf.Encryption(user=user, owner=owner, R=6))
+    return dst
+
+
+def with_object_streams(src: Path, dst: Path) -> Path:
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        pdf.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return dst
+
+
+def add_annotation_outline_js(src: Path, dst: Path, *, note: str, outline: str, field_value: str) -> Path:
+    """A text annotation whose /Contents holds `note`, an outline titled `outline`, a form
+    field whose value is `field_value`, document JavaScript and an embedded file."""
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        page = pdf.pages[0]
+        annot = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Text,
+                Rect=[100, 100, 120, 120],
+                Contents=pikepdf.String(note),
+                T=pikepdf.String("审核人"),
+            )
+        )
+        field = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String("phone"),
+                V=pikepdf.String(field_value),
+                Rect=[100, 200, 300, 220],
+                P=page.obj,
+            )
+        )
+        page.obj["/Annots"] = pdf.make_indirect(pikepdf.Array([annot, field]))
+        pdf.Root["/AcroForm"] = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+        with pdf.open_outline() as ol:
+            ol.root.append(pikepdf.OutlineItem(outline, 0))
+        js = pdf.make_stream(b"app.alert('hi');")
+        pdf.Root["/Names"] = pikepdf.Dictionary(
+            JavaScript=pikepdf.Dictionary(
+                Names=pikepdf.Array(
+                    [pikepdf.String("a"), pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=js)]
+                )
+            )
+        )
+        pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, b"attached data")
+        pdf.save(dst)
+    return dst
