@@ -55,6 +55,7 @@ _ALIASES = {
 _GUESSABLE = frozenset({"gb18030", "big5", "big5hkscs", "cp950"})
 # Control characters that do not occur in text (tab, newlines, form feed and escape do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_UNLIKELY = re.compile(r"[\ue000-\uf8ff\ufff0-\uffff\U000f0000-\U0010ffff]")
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH = re.compile(rb"[\x80-\xff]")
 
@@ -92,7 +93,12 @@ def normalise_label(label: str) -> str | None:
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
-    return len(_CONTROL.findall(text[:SAMPLE_BYTES])) > max(2, len(text[:SAMPLE_BYTES]) // 100)
+    head = text[:SAMPLE_BYTES]
+    if len(_CONTROL.findall(head)) > max(2, len(head) // 100):
+        return True
+    # GB18030 maps most byte pairs somewhere, often into the private use area: junk bytes
+    # "decode", but real text has few such characters (a rare name character at most).
+    return len(_UNLIKELY.findall(head)) > max(4, len(head) // 10)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
