@@ -12,6 +12,7 @@ import io
 import random
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from tests.factories import pii
 
@@ -377,3 +378,424 @@ DOCX_CASES = {
     "properties": docx_properties,
     "table": docx_table,
 }
+
+
+# --------------------------------------------------------------------------- XLSX
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+STYLES = (
+    f'<styleSheet xmlns="{X}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]  # str -> shared string; ("num", v) ("inline", s) ("f", formula, cached str) None
+    state: str | None = None
+    tail: str = ""  # XML after sheetData (dataValidations, headerFooter …), in schema order
+    rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+
+@dataclass
+class Xlsx:
+    sheets: list[Sheet] = field(default_factory=list)
+    sst: list[str] = field(default_factory=list)  # raw <si> inner XML
+    defined_names: str = ""
+    parts: dict[str, bytes] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
+    wb_rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    wb_tail: str = ""  # after definedNames (pivotCaches)
+
+    def shared(self, text: str) -> int:
+        inner = f"<t>{_esc(text)}</t>"
+        if inner not in self.sst:
+            self.sst.append(inner)
+        return self.sst.index(inner)
+
+    def add_part(self, name: str, xml: str, content_type: str) -> None:
+        self.parts[name] = (XML_HEAD + xml).encode()
+        self.overrides[name] = content_type
+
+    def _cell(self, ref: str, spec: object) -> str:
+        if spec is None:
+            return ""
+        if isinstance(spec, str):
+            return f'<c r="{ref}" t="s"><v>{self.shared(spec)}</v></c>'
+        kind, *args = spec  # type: ignore[misc]
+        if kind == "num":
+            return f'<c r="{ref}"><v>{args[0]}</v></c>'
+        if kind == "inline":
+            return f'<c r="{ref}" t="inlineStr"><is><t>{_esc(args[0])}</t></is></c>'
+        if kind == "rich":  # a shared string with several runs
+            runs = "".join(f"<r><t>{_esc(t)}</t></r>" for t in args)
+            self.sst.append(runs)
+            return f'<c r="{ref}" t="s"><v>{len(self.sst) - 1}</v></c>'
+        if kind == "f":
+            return f'<c r="{ref}" t="str"><f>{_esc(args[0])}</f><v>{_esc(args[1])}</v></c>'
+        raise ValueError(kind)
+
+    def to_bytes(self) -> bytes:
+        parts: dict[str, bytes] = {}
+        overrides = {"xl/workbook.xml": f"{CT_X}.sheet.main+xml", "xl/styles.xml": f"{CT_X}.styles+xml"}
+        wb_rels = [("rIdStyles", f"{RT}/styles", "styles.xml", False), *self.wb_rels]
+        sheets_xml = ""
+        for i, sheet in enumerate(self.sheets, start=1):
+            rows = ""
+            for r, cells in enumerate(sheet.rows, start=1):
+                cx = "".join(self._cell(f"{_col(c)}{r}", spec) for c, spec in enumerate(cells, start=1))
+                rows += f'<row r="{r}">{cx}</row>'
+            ws = f'<worksheet xmlns="{X}" xmlns:r="{R}"><sheetData>{rows}</sheetData>{sheet.tail}</worksheet>'
+            parts[f"xl/worksheets/sheet{i}.xml"] = (XML_HEAD + ws).encode()
+            overrides[f"xl/worksheets/sheet{i}.xml"] = f"{CT_X}.worksheet+xml"
+            if sheet.rels:
+                parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = _rels(sheet.rels)
+            wb_rels.append((f"rIdS{i}", f"{RT}/worksheet", f"worksheets/sheet{i}.xml", False))
+            state = f' state="{sheet.state}"' if sheet.state else ""
+            sheets_xml += f'<sheet name="{_esc(sheet.name)}" sheetId="{i}"{state} r:id="rIdS{i}"/>'
+        if self.sst:
+            items = "".join(f"<si>{s}</si>" for s in self.sst)
+            sst = f'<sst xmlns="{X}" count="{len(self.sst)}" uniqueCount="{len(self.sst)}">{items}</sst>'
+            parts["xl/sharedStrings.xml"] = (XML_HEAD + sst).encode()
+            overrides["xl/sharedStrings.xml"] = f"{CT_X}.sharedStrings+xml"
+            wb_rels.append(("rIdSST", f"{RT}/sharedStrings", "sharedStrings.xml", False))
+        names = f"<definedNames>{self.defined_names}</definedNames>" if self.defined_names else ""
+        wb = f'<workbook xmlns="{X}" xmlns:r="{R}"><sheets>{sheets_xml}</sheets>{names}{self.wb_tail}</workbook>'
+        defaults = {
+            "rels": "application/vnd.openxmlformats-package.relationships+xml",
+            "xml": "application/xml",
+        }
+        return _zip(
+            {
+                "[Content_Types].xml": _content_types(defaults, {**overrides, **self.overrides}),
+                "_rels/.rels": _rels([("rId1", f"{RT}/officeDocument", "xl/workbook.xml", False)]),
+                "xl/workbook.xml": (XML_HEAD + wb).encode(),
+                "xl/_rels/workbook.xml.rels": _rels(wb_rels),
+                "xl/styles.xml": (XML_HEAD + STYLES).encode(),
+                **parts,
+                **self.parts,
+            }
+        )
+
+
+def _col(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def roster_rows(n: int, rng: random.Random = RNG) -> tuple[list[list[object]], list[str]]:
+    """A subsidy roster: header row plus n people; returns rows and the personal values."""
+    rows: list[list[object]] = [["序号", "姓名", "身份证号码", "联系电话", "家庭住址", "补贴金额"]]
+    values: list[str] = []
+    for i in range(n):
+        name, rid, phone = pii.person_name(rng), pii.resident_id(rng), pii.mobile(rng)
+        rows.append([("num", str(i + 1)), name, rid, phone, "某某村", ("num", "1200")])
+        values += [rid, phone]
+    return rows, values
+
+
+def xlsx_hidden_sheets() -> tuple[bytes, list[str]]:
+    a, b, c = ids(3)
+    x = Xlsx()
+    x.sheets.append(Sheet("公示", [["项目"], ["说明"]]))
+    x.sheets.append(Sheet("底稿", [["身份证号码"], [a]], state="hidden"))
+    x.sheets.append(Sheet("原始", [["证件号"], [("inline", b)], [f"备注 身份证{c}"]], state="veryHidden"))
+    return x.to_bytes(), [a, b, c]
+
+
+def xlsx_shared_mixed() -> tuple[bytes, list[str]]:
+    """The same string in a 身份证号码 column and in a free-text column: hinted per cell."""
+    bad = pii.resident_id_bad_checksum(RNG)
+    x = Xlsx()
+    x.sheets.append(Sheet("名单", [["序号", "身份证号码"], [("num", "1"), bad]]))
+    x.sheets.append(Sheet("备注", [["说明"], [bad]]))
+    return x.to_bytes(), [bad]
+
+
+def xlsx_rich_shared() -> tuple[bytes, list[str]]:
+    (rid,) = ids()
+    x = Xlsx()
+    x.sheets.append(Sheet("名单", [["备注"], [("rich", "身份证", rid[:8], rid[8:])]]))
+    return x.to_bytes(), [rid]
+
+
+def xlsx_numbers() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    (rid,) = ids()
+    as_double = f"{float(rid):.16E}"  # what Excel writes: 4.4088119900101101E+17
+    x = Xlsx()
+    x.sheets.append(Sheet("名单", [["编码", "号码"], [("num", phone), ("num", as_double)]]))
+    # The double kept 16-17 significant digits: what the file holds is the rounded number.
+    return x.to_bytes(), [phone, str(int(Decimal(as_double)))]
+
+
+def xlsx_formulas() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    x = Xlsx()
+    x.sheets.append(
+        Sheet("表", [["说明"], [("f", f'CONCATENATE("联系电话","{phone}")', f"联系电话{phone}")]])
+    )
+    return x.to_bytes(), [phone]
+
+
+def xlsx_comments() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    (rid,) = ids()
+    mail = "reviewer.home@qq.com"
+    x = Xlsx()
+    sheet = Sheet("表", [["数据"]], tail='<legacyDrawing r:id="rIdVml"/>')
+    sheet.rels = [
+        ("rIdCm", f"{RT}/comments", "../comments1.xml", False),
+        ("rIdVml", f"{RT}/vmlDrawing", "../drawings/vmlDrawing1.vml", False),
+        (
+            "rIdTc",
+            "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment",
+            "../threadedComments/threadedComment1.xml",
+            False,
+        ),
+    ]
+    x.sheets.append(sheet)
+    x.add_part(
+        "xl/comments1.xml",
+        f'<comments xmlns="{X}"><authors><author>tc={{1}}</author></authors><commentList>'
+        f'<comment ref="A1" authorId="0"><text><r><t>核对手机</t></r><r><t>{phone}</t></r></text></comment>'
+        "</commentList></comments>",
+        f"{CT_X}.comments+xml",
+    )
+    x.parts["xl/drawings/vmlDrawing1.vml"] = (
+        b'<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="_x0000_s1025"><br></v:shape></xml>'
+    )
+    x.overrides["xl/drawings/vmlDrawing1.vml"] = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+    tcns = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+    x.add_part(
+        "xl/threadedComments/threadedComment1.xml",
+        f'<ThreadedComments xmlns="{tcns}"><threadedComment ref="A1" dT="2024-01-01T00:00:00.00" '
+        f'personId="{{11111111-1111-1111-1111-111111111111}}" id="{{22222222-2222-2222-2222-222222222222}}">'
+        f"<text>身份证{rid}</text></threadedComment></ThreadedComments>",
+        "application/vnd.ms-excel.threadedcomments+xml",
+    )
+    x.add_part(
+        "xl/persons/person.xml",
+        f'<personList xmlns="{tcns}"><person displayName="{mail}" '
+        f'id="{{11111111-1111-1111-1111-111111111111}}" userId="{mail}" providerId="None"/></personList>',
+        "application/vnd.ms-excel.person+xml",
+    )
+    x.wb_rels.append(
+        (
+            "rIdPerson",
+            "http://schemas.microsoft.com/office/2017/10/relationships/person",
+            "persons/person.xml",
+            False,
+        )
+    )
+    return x.to_bytes(), [phone, rid, mail]
+
+
+def xlsx_header_footer() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    x = Xlsx()
+    x.sheets.append(
+        Sheet(
+            "表",
+            [["数据"]],
+            tail=f"<headerFooter><oddHeader>&amp;C联系人手机{phone}</oddHeader></headerFooter>",
+        )
+    )
+    return x.to_bytes(), [phone]
+
+
+def xlsx_data_validation() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    x = Xlsx()
+    dv = (
+        '<dataValidations count="1"><dataValidation type="list" allowBlank="1" sqref="A2">'
+        f'<formula1>"张三{phone},李四"</formula1></dataValidation></dataValidations>'
+    )
+    x.sheets.append(Sheet("表", [["联系人"]], tail=dv))
+    return x.to_bytes(), [phone]
+
+
+def xlsx_defined_names() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    x = Xlsx()
+    x.sheets.append(Sheet("表", [["数据"]]))
+    x.defined_names = f'<definedName name="联系电话">"{phone}"</definedName>'
+    return x.to_bytes(), [phone]
+
+
+def xlsx_chart() -> tuple[bytes, list[str]]:
+    (rid,) = ids()
+    (phone,) = mobiles()
+    x = Xlsx()
+    sheet = Sheet("表", [["身份证号码", "电话"], [rid, ("num", phone)]], tail='<drawing r:id="rIdDr"/>')
+    sheet.rels = [("rIdDr", f"{RT}/drawing", "../drawings/drawing1.xml", False)]
+    x.sheets.append(sheet)
+    xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    x.add_part(
+        "xl/drawings/drawing1.xml",
+        f'<xdr:wsDr xmlns:xdr="{xdr}" xmlns:a="{A}" xmlns:r="{R}" xmlns:c="{C}"><xdr:twoCellAnchor>'
+        "<xdr:from><xdr:col>3</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+        "<xdr:to><xdr:col>9</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>15</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+        '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="Chart 1"/><xdr:cNvGraphicFramePr/>'
+        '</xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic>'
+        f'<a:graphicData uri="{C}"><c:chart r:id="rIdCh"/></a:graphicData></a:graphic></xdr:graphicFrame>'
+        "<xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>",
+        "application/vnd.openxmlformats-officedocument.drawing+xml",
+    )
+    x.parts["xl/drawings/_rels/drawing1.xml.rels"] = _rels(
+        [("rIdCh", f"{RT}/chart", "../charts/chart1.xml", False)]
+    )
+    x.add_part(
+        "xl/charts/chart1.xml",
+        f'<c:chartSpace xmlns:c="{C}" xmlns:a="{A}" xmlns:r="{R}"><c:chart><c:plotArea><c:layout/>'
+        '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:ser><c:idx val="0"/><c:order val="0"/>'
+        f'<c:cat><c:strRef><c:f>表!$A$2</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>{rid}</c:v></c:pt>'
+        "</c:strCache></c:strRef></c:cat>"
+        f'<c:val><c:numRef><c:f>表!$B$2</c:f><c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="1"/>'
+        f'<c:pt idx="0"><c:v>{phone}</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser>'
+        '<c:axId val="1"/><c:axId val="2"/></c:barChart>'
+        '<c:catAx><c:axId val="1"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+        '<c:axPos val="b"/><c:crossAx val="2"/></c:catAx>'
+        '<c:valAx><c:axId val="2"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+        '<c:axPos val="l"/><c:crossAx val="1"/></c:valAx>'
+        "</c:plotArea></c:chart></c:chartSpace>",
+        "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
+    )
+    return x.to_bytes(), [rid, phone]
+
+
+def xlsx_pivot() -> tuple[bytes, list[str]]:
+    a, b = ids(2)
+    x = Xlsx()
+    x.sheets.append(Sheet("数据", [["身份证号码", "金额"], [a, ("num", "100")], [b, ("num", "200")]]))
+    x.wb_rels.append(("rIdPc", f"{RT}/pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.xml", False))
+    x.wb_tail = '<pivotCaches><pivotCache cacheId="1" r:id="rIdPc"/></pivotCaches>'
+    x.add_part(
+        "xl/pivotCache/pivotCacheDefinition1.xml",
+        f'<pivotCacheDefinition xmlns="{X}" xmlns:r="{R}" r:id="rIdRec" recordCount="2">'
+        '<cacheSource type="worksheet"><worksheetSource ref="A1:B3" sheet="数据"/></cacheSource>'
+        f'<cacheFields count="2"><cacheField name="身份证号码" numFmtId="0"><sharedItems count="2">'
+        f'<s v="{a}"/><s v="{b}"/></sharedItems></cacheField>'
+        '<cacheField name="金额" numFmtId="0"><sharedItems containsSemiMixedTypes="0" containsString="0" '
+        'containsNumber="1" containsInteger="1" minValue="100" maxValue="200"/></cacheField></cacheFields>'
+        "</pivotCacheDefinition>",
+        f"{CT_X}.pivotCacheDefinition+xml",
+    )
+    x.parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = _rels(
+        [("rIdRec", f"{RT}/pivotCacheRecords", "pivotCacheRecords1.xml", False)]
+    )
+    x.add_part(
+        "xl/pivotCache/pivotCacheRecords1.xml",
+        f'<pivotCacheRecords xmlns="{X}" count="2"><r><s v="{a}"/><n v="100"/></r>'
+        f'<r><s v="{b}"/><n v="200"/></r></pivotCacheRecords>',
+        f"{CT_X}.pivotCacheRecords+xml",
+    )
+    return x.to_bytes(), [a, b]
+
+
+def xlsx_properties() -> tuple[bytes, list[str]]:
+    (phone,) = mobiles()
+    x = Xlsx()
+    x.sheets.append(Sheet("表", [["数据"]]))
+    cp = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    x.add_part(
+        "docProps/core.xml",
+        f'<cp:coreProperties xmlns:cp="{cp}" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator>手机{phone}</dc:creator></cp:coreProperties>",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+    )
+    return x.to_bytes(), [phone]
+
+
+def xlsx_roster(n: int = 20, rng: random.Random = RNG) -> tuple[bytes, list[str]]:
+    rows, values = roster_rows(n, rng)
+    x = Xlsx()
+    x.sheets.append(Sheet("公示名单", rows))
+    return x.to_bytes(), values
+
+
+XLSX_CASES = {
+    "hidden_sheets": xlsx_hidden_sheets,
+    "shared_mixed_hints": xlsx_shared_mixed,
+    "rich_shared_string": xlsx_rich_shared,
+    "numbers": xlsx_numbers,
+    "formulas": xlsx_formulas,
+    "comments": xlsx_comments,
+    "header_footer": xlsx_header_footer,
+    "data_validation": xlsx_data_validation,
+    "defined_names": xlsx_defined_names,
+    "chart_cache": xlsx_chart,
+    "pivot_cache": xlsx_pivot,
+    "properties": xlsx_properties,
+    "roster": xlsx_roster,
+}
+
+
+# --------------------------------------------------------------------------- checks
+# Independent of deident's reader: raw zip members, tags stripped and raw.
+_TAG = __import__("re").compile(r"<[^>]+>")
+
+
+def part_texts(data: bytes) -> dict[str, tuple[str, str]]:
+    """part -> (raw text, text with tags stripped) of every member of a zip."""
+    out: dict[str, tuple[str, str]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            raw = zf.read(name).decode("utf-8", errors="ignore")
+            out[name] = (raw, _TAG.sub("", raw))
+    return out
+
+
+def leaks(data: bytes, values: list[str]) -> list[tuple[str, str]]:
+    """(part, value) for every personal value still present anywhere in the package. Embedded
+    packages are opened too."""
+    found: list[tuple[str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            blob = zf.read(name)
+            if blob[:2] == b"PK":
+                found += [(f"{name}/{p}", v) for p, v in leaks(blob, values)]
+                continue
+            raw = blob.decode("utf-8", errors="ignore")
+            stripped = _TAG.sub("", raw)
+            found += [(name, v) for v in values if v in raw or v in stripped]
+    return found
+
+
+def replacements_for(segments: list, values: list[str], *, same_length: bool = True) -> dict:  # type: ignore[type-arg]
+    """Replacements that mask every occurrence of `values` in the segments, computed without
+    the detection engine, so format tests do not depend on it."""
+    from deident.formats.base import Replacement
+
+    reps: dict[int, list[Replacement]] = {}
+    for seg in segments:
+        spans: list[tuple[int, int]] = []
+        for v in values:
+            start = seg.text.find(v)
+            while start != -1:
+                spans.append((start, start + len(v)))
+                start = seg.text.find(v, start + len(v))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged and s < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        if merged:
+            reps[seg.id] = [
+                Replacement(s, e, "*" * (e - s) if same_length else "〔屏蔽〕", "TEST") for s, e in merged
+            ]
+    return reps

@@ -112,8 +112,12 @@ class DocxDocument(OoxmlDocument):
 
 
 def _table_hints(grid: list[list[tuple[int, str]]]) -> dict[tuple[int, int], tuple[str, str]]:
-    """(row, column) -> (entity, reason) for cells under a naming header, and for the cell to
-    the right of a label cell in form-like tables (姓名 | 张三 | 身份证号 | …)."""
+    """(row, column) -> (entity, reason).
+
+    Two table shapes: a roster, whose header row names the columns (序号 | 姓名 | 身份证号码),
+    hints every value cell below a naming header; a form, whose rows alternate label and
+    value (姓名 | 张三 | 身份证号 | …), hints the cell to the right of each label. A cell that is
+    itself a label is never hinted."""
     hints: dict[tuple[int, int], tuple[str, str]] = {}
     header_row = 0
     columns: dict[int, tuple[str, str]] = {}
@@ -122,17 +126,28 @@ def _table_hints(grid: list[list[tuple[int, str]]]) -> dict[tuple[int, int], tup
         if named:
             header_row, columns = r_index, named
             break
+    if not columns:
+        return hints
+    first = grid[header_row - 1]
+    form = all(_value_right_of(first, i) for i, (c, _t) in enumerate(first) if c in columns)
     for r_index, row in enumerate(grid, start=1):
         for i, (column, text) in enumerate(row):
-            if r_index > header_row and column in columns and is_value_cell(text):
+            if form:
+                label_entity = header_entity(text)
+                if label_entity and _value_right_of(row, i):
+                    hints[(r_index, row[i + 1][0])] = (label_entity, f"label {text.strip()}")
+            elif r_index > header_row and column in columns and _is_value(text):
                 entity, header = columns[column]
                 hints[(r_index, column)] = (entity, f"column header {header}")
-            label_entity = header_entity(text)
-            if label_entity and i + 1 < len(row) and r_index != header_row:
-                next_col, next_text = row[i + 1]
-                if header_entity(next_text) is None and is_value_cell(next_text):
-                    hints.setdefault((r_index, next_col), (label_entity, f"label {text.strip()}"))
     return hints
+
+
+def _is_value(text: str) -> bool:
+    return is_value_cell(text) and header_entity(text) is None
+
+
+def _value_right_of(row: list[tuple[int, str]], i: int) -> bool:
+    return i + 1 < len(row) and _is_value(row[i + 1][1])
 
 
 def _own(parent: etree._Element, tag: str, stop: str) -> list[etree._Element]:

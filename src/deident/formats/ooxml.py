@@ -39,9 +39,16 @@ _PARSER = etree.XMLParser(
 )
 
 
-def parse_xml(data: bytes, part: str) -> etree._ElementTree:
+# Legacy VML drawings written by Excel are often not well-formed (unclosed <br>); they hold
+# shapes, not cell text, so a recovering parse is acceptable there and only there.
+_RECOVER_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, recover=True
+)
+
+
+def parse_xml(data: bytes, part: str, *, recover: bool = False) -> etree._ElementTree:
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _RECOVER_PARSER if recover else _PARSER)
     except etree.XMLSyntaxError as exc:
         raise BlockedError("corrupt: bad XML", f"{part}: {exc.msg}") from None
     if root is None:

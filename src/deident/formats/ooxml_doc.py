@@ -60,7 +60,6 @@ class OoxmlDocument:
     `scan_part` (return True when they handled the part) and the group hooks."""
 
     main_fallback = ""
-    macro_suffix = ".docm"
 
     def __init__(self, package: Package, ctx: FormatContext, *, depth: int = 0) -> None:
         self.package = package
@@ -96,7 +95,7 @@ class OoxmlDocument:
 
     def tree(self, part: str) -> etree._ElementTree:
         if part not in self.trees:
-            self.trees[part] = parse_xml(self.package.parts[part], part)
+            self.trees[part] = parse_xml(self.package.parts[part], part, recover=part.endswith(".vml"))
         return self.trees[part]
 
     def add(

@@ -1,0 +1,180 @@
+"""DOCX: every hidden place is read, and the masked copy keeps no personal value anywhere.
+
+Replacements are computed from the known values (not by the engine), so these tests check the
+format layer alone; tests/formats/test_office_pipeline.py runs the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import docx  # noqa: E402
+from lxml import etree  # noqa: E402
+from tests.factories import office  # noqa: E402
+
+from deident.formats.base import FormatContext  # noqa: E402
+from deident.formats.docx import DocxDocument, open_document  # noqa: E402
+from deident.formats.ooxml import Package  # noqa: E402
+
+CTX = FormatContext()
+
+
+def load(data: bytes) -> DocxDocument:
+    return DocxDocument(Package(data, CTX.limits), CTX)
+
+
+def mask(data: bytes, values: list[str], *, same_length: bool = True) -> bytes:
+    doc = load(data)
+    reps = office.replacements_for(list(doc.segments()), values, same_length=same_length)
+    out = io.BytesIO()
+    doc.write_masked(reps, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(office.DOCX_CASES))
+def test_every_value_is_read(case: str) -> None:
+    data, values = office.DOCX_CASES[case]()
+    texts = [s.text for s in load(data).segments()]
+    for value in values:
+        assert any(value in t for t in texts), f"{case}: a personal value was not read"
+
+
+@pytest.mark.parametrize("same_length", [True, False], ids=["stars", "shorter"])
+@pytest.mark.parametrize("case", sorted(office.DOCX_CASES))
+def test_masked_copy_keeps_no_value_and_opens(case: str, same_length: bool) -> None:
+    data, values = office.DOCX_CASES[case]()
+    masked = mask(data, values, same_length=same_length)
+    assert office.leaks(masked, values) == []
+    docx.Document(io.BytesIO(masked))  # python-docx opens it
+    # Reading the masked copy again finds none of the values (our reader agrees with the raw check).
+    assert not [s for s in load(masked).segments() if any(v in s.text for v in values)]
+
+
+@pytest.mark.parametrize("case", sorted(office.DOCX_CASES))
+def test_unchanged_parts_are_identical(case: str) -> None:
+    data, values = office.DOCX_CASES[case]()
+    masked = mask(data, values)
+    src, dst = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(masked))
+    assert [i.filename for i in src.infolist()] == [i.filename for i in dst.infolist()]
+    changed = []
+    for a, b in zip(src.infolist(), dst.infolist(), strict=True):
+        assert (a.compress_type, a.date_time) == (b.compress_type, b.date_time)
+        if src.read(a) != dst.read(b):
+            changed.append(a.filename)
+    # Only parts that held a value changed (tags stripped: a value split over runs counts).
+    texts = office.part_texts(data)
+    for name in changed:
+        assert any(v in texts[name][0] or v in texts[name][1] for v in values), name
+
+
+def test_split_runs_keep_their_formatting() -> None:
+    data, (rid,) = office.docx_split_runs()
+    masked = mask(data, [rid])
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(masked)).read("word/document.xml"))
+    w = office.W
+    runs = root.findall(f".//{{{w}}}r")
+    texts = [r.findtext(f"{{{w}}}t") for r in runs]
+    bold = [r.find(f"{{{w}}}rPr/{{{w}}}b") is not None for r in runs]
+    # Each run masked in place: lengths kept, the bold middle run still bold.
+    assert texts == ["申请人身份证号码：", "*" * 5, "*" * 7, "*" * 6]
+    assert bold == [False, False, True, False]
+
+
+def test_split_value_is_one_segment() -> None:
+    data, (rid,) = office.docx_split_runs()
+    seg = next(s for s in load(data).segments() if rid in s.text)
+    assert seg.location == {"part": "word/document.xml", "paragraph": 1}
+
+
+def test_deleted_text_is_separate_from_visible_text() -> None:
+    data, (old, new) = office.docx_tracked_changes()
+    segs = list(load(data).segments())
+    deleted = [s for s in segs if s.location.get("stream") == "deleted"]
+    assert [s.text for s in deleted] == [old]
+    visible = next(s for s in segs if new in s.text)
+    assert old not in visible.text  # never glued into one 36-digit number
+
+
+def test_text_box_both_copies_are_segments() -> None:
+    data, (phone,) = office.docx_text_box()
+    hits = [s for s in load(data).segments() if phone in s.text]
+    assert len(hits) == 2  # mc:Choice (DrawingML) and mc:Fallback (VML)
+
+
+def test_table_cells_carry_column_hints() -> None:
+    data, (_good, bad, phone) = office.docx_table()
+    segs = {s.text: s for s in load(data).segments()}
+    assert segs[bad].hint_entity == "CN_RESIDENT_ID"
+    assert segs[bad].hint_reason == "column header 身份证号码"
+    assert segs[bad].location["table"] == 1 and segs[bad].location["row"] == 3
+    assert segs[bad].location["column"] == 3
+    assert segs[phone].hint_entity == "CN_MOBILE"
+    assert segs["张三"].hint_entity == "PERSON"
+    assert segs["无"].hint_entity is None  # 无 is not a value
+    assert segs["身份证号码"].hint_entity is None  # the header itself
+
+
+def test_form_table_label_hints_the_cell_to_its_right() -> None:
+    rid = office.pii.resident_id_bad_checksum(office.RNG)
+
+    def cell(t: str) -> str:
+        return f"<w:tc>{office.para(office.run(t))}</w:tc>"
+
+    d = office.Docx()
+    d.body.append(
+        f"<w:tbl><w:tr>{cell('申请人')}{cell('王小明')}</w:tr><w:tr>{cell('身份证号')}{cell(rid)}</w:tr></w:tbl>"
+    )
+    segs = {s.text: s for s in load(d.to_bytes()).segments()}
+    assert segs[rid].hint_entity == "CN_RESIDENT_ID"
+    assert segs["王小明"].hint_entity == "PERSON"
+
+
+def test_custom_property_named_like_a_header_is_hinted() -> None:
+    data, (_phone, rid, _mail) = office.docx_properties()
+    seg = next(s for s in load(data).segments() if s.text == rid)
+    assert seg.hint_entity == "CN_RESIDENT_ID"
+
+
+def test_hyperlink_targets_are_rewritten_in_relationships() -> None:
+    data, values = office.docx_hyperlinks()
+    masked = mask(data, values)
+    rels = zipfile.ZipFile(io.BytesIO(masked)).read("word/_rels/document.xml.rels").decode()
+    assert "tel:***********" in rels and "mailto:" in rels
+
+
+def test_open_document_from_path(tmp_path: Path) -> None:
+    data, values = office.docx_notes()
+    path = tmp_path / "材料.docx"
+    path.write_bytes(data)
+    doc = open_document(path, CTX)
+    assert {v for v in values if any(v in s.text for s in doc.segments())} == set(values)
+    assert doc.output_suffix is None
+
+
+def test_embedded_workbook_is_scanned_and_masked() -> None:
+    inner, values = office.xlsx_roster(3)
+    d = office.Docx()
+    d.body.append(office.para(office.run("附件")))
+    d.parts["word/embeddings/Microsoft_Excel_Worksheet.xlsx"] = inner
+    d.defaults["xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = d.to_bytes()
+    segs = list(load(data).segments())
+    hits = [s for s in segs if s.text in values]
+    assert {s.text for s in hits} == set(values)
+    assert all(s.location["embedded"] == "word/embeddings/Microsoft_Excel_Worksheet.xlsx" for s in hits)
+    assert any(s.hint_entity == "CN_RESIDENT_ID" for s in hits)
+    masked = mask(data, values)
+    assert office.leaks(masked, values) == []
+    inner_masked = zipfile.ZipFile(io.BytesIO(masked)).read("word/embeddings/Microsoft_Excel_Worksheet.xlsx")
+    import openpyxl
+
+    openpyxl.load_workbook(io.BytesIO(inner_masked))

@@ -1,0 +1,210 @@
+"""XLSX: every hidden place is read, and the masked copy keeps no personal value anywhere.
+
+Replacements are computed from the known values (not by the engine), so these tests check the
+format layer alone; tests/formats/test_office_pipeline.py runs the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lxml import etree  # noqa: E402
+from tests.factories import office  # noqa: E402
+
+from deident.formats.base import FormatContext, Replacement  # noqa: E402
+from deident.formats.ooxml import Package  # noqa: E402
+from deident.formats.xlsx import XlsxDocument, open_document  # noqa: E402
+from deident.formats.xlsx_cells import number_hint, render_number  # noqa: E402
+
+CTX = FormatContext()
+X = office.X
+
+
+def load(data: bytes) -> XlsxDocument:
+    return XlsxDocument(Package(data, CTX.limits), CTX)
+
+
+def mask(data: bytes, values: list[str], *, same_length: bool = True) -> bytes:
+    doc = load(data)
+    reps = office.replacements_for(list(doc.segments()), values, same_length=same_length)
+    out = io.BytesIO()
+    doc.write_masked(reps, out)
+    return out.getvalue()
+
+
+def part(data: bytes, name: str) -> etree._Element:
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(name))
+
+
+@pytest.mark.parametrize("case", sorted(office.XLSX_CASES))
+def test_every_value_is_read(case: str) -> None:
+    data, values = office.XLSX_CASES[case]()
+    texts = [s.text for s in load(data).segments()]
+    for value in values:
+        assert any(value in t for t in texts), f"{case}: a personal value was not read"
+
+
+@pytest.mark.parametrize("same_length", [True, False], ids=["stars", "shorter"])
+@pytest.mark.parametrize("case", sorted(office.XLSX_CASES))
+def test_masked_copy_keeps_no_value_and_opens(case: str, same_length: bool) -> None:
+    data, values = office.XLSX_CASES[case]()
+    masked = mask(data, values, same_length=same_length)
+    assert office.leaks(masked, values) == []
+    openpyxl.load_workbook(io.BytesIO(masked))  # openpyxl opens it
+    assert not [s for s in load(masked).segments() if any(v in s.text for v in values)]
+
+
+@pytest.mark.parametrize("case", sorted(office.XLSX_CASES))
+def test_unchanged_parts_are_identical(case: str) -> None:
+    data, values = office.XLSX_CASES[case]()
+    masked = mask(data, values)
+    src, dst = zipfile.ZipFile(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(masked))
+    assert [i.filename for i in src.infolist()] == [i.filename for i in dst.infolist()]
+    for a, b in zip(src.infolist(), dst.infolist(), strict=True):
+        assert (a.compress_type, a.date_time) == (b.compress_type, b.date_time)
+        if src.read(a) != dst.read(b):
+            # A pivot definition also changes to refresh on open when its records changed.
+            raw, stripped = office.part_texts(data)[a.filename]
+            held = any(v in raw or v in stripped for v in values)
+            # A cell that shared its string with other cells becomes an inline string.
+            rewritten_cell = case == "shared_mixed_hints" and a.filename.startswith("xl/worksheets/")
+            assert held or rewritten_cell or "pivotCacheDefinition" in a.filename, a.filename
+
+
+def test_hidden_sheets_are_located_with_their_state() -> None:
+    data, (a, b, _c) = office.xlsx_hidden_sheets()
+    doc = load(data)
+    segs = {s.text: s for s in doc.segments()}
+    assert segs[a].location["sheet"] == "底稿" and segs[a].location["state"] == "hidden"
+    assert segs[a].location["cell"] == "A2"
+    assert segs[b].location == {"sheet": "原始", "state": "veryHidden", "cell": "A2"}
+    assert any("hidden sheet" in n for n in doc.notes)
+
+
+def test_phone_typed_as_number_and_id_stored_as_double() -> None:
+    data, (phone, rounded) = office.xlsx_numbers()
+    segs = [s for s in load(data).segments() if s.location.get("number")]
+    by_cell = {s.location["cell"]: s for s in segs}
+    assert by_cell["A2"].text == phone
+    assert by_cell["B2"].text == rounded and len(rounded) == 18
+    raw = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert rounded not in raw  # stored as 4.2…E+17: only rendering finds it
+    assert by_cell["B2"].hint_entity == "CN_RESIDENT_ID"
+    assert by_cell["B2"].hint_reason == "18-digit number stored as a number: digits lost"
+
+
+def test_masked_number_becomes_a_string_cell() -> None:
+    data, values = office.xlsx_numbers()
+    masked = mask(data, values)
+    ws = openpyxl.load_workbook(io.BytesIO(masked))["名单"]
+    assert ws["A2"].data_type == "s" and ws["A2"].value == "*" * 11
+    assert ws["B2"].data_type == "s" and ws["B2"].value == "*" * 18
+    sheet = part(masked, "xl/worksheets/sheet1.xml")
+    assert sheet.find(f".//{{{X}}}c[@r='A2']").get("t") == "inlineStr"
+    # The stored double is gone, not just its rendering.
+    assert "E+17" not in etree.tostring(sheet).decode()
+
+
+def test_shared_string_with_mixed_uses_is_split_per_cell() -> None:
+    data, (bad,) = office.xlsx_shared_mixed()
+    segs = [s for s in load(data).segments() if s.text == bad]
+    hinted = [s for s in segs if s.hint_entity]
+    plain = [s for s in segs if not s.hint_entity]
+    assert [s.location for s in hinted] == [{"sheet": "名单", "cell": "B2"}]
+    assert plain and plain[0].location["part"] == "xl/sharedStrings.xml"
+    # Masking only the hinted cell leaves the other use of the shared string intact.
+    doc = load(data)
+    out = io.BytesIO()
+    doc.write_masked({hinted[0].id: [Replacement(0, 18, "*" * 18, "CN_RESIDENT_ID")]}, out)
+    wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert wb["名单"]["B2"].value == "*" * 18
+    assert wb["备注"]["A2"].value == bad
+
+
+def test_rich_shared_string_keeps_its_runs() -> None:
+    data, (rid,) = office.xlsx_rich_shared()
+    masked = mask(data, [rid])
+    sst = part(masked, "xl/sharedStrings.xml")
+    runs = [t.text for t in sst.iter(f"{{{X}}}t")]
+    assert runs == ["备注", "身份证", "*" * 8, "*" * 10]
+
+
+def test_roster_columns_are_hinted_and_located() -> None:
+    data, values = office.xlsx_roster(5)
+    segs = [s for s in load(data).segments() if s.text in values]
+    assert len(segs) == len(values)
+    for s in segs:
+        assert s.hint_entity in ("CN_RESIDENT_ID", "CN_MOBILE")
+        assert s.location["sheet"] == "公示名单" and s.location["cell"][0] in "CD"
+
+
+def test_chart_number_cache_point_is_dropped_when_masked() -> None:
+    data, values = office.xlsx_chart()
+    masked = mask(data, values)
+    chart = part(masked, "xl/charts/chart1.xml")
+    c = office.C
+    assert chart.find(f".//{{{c}}}numCache/{{{c}}}pt") is None
+    assert chart.find(f".//{{{c}}}strCache/{{{c}}}pt/{{{c}}}v").text == "*" * 18
+
+
+def test_pivot_cache_is_masked_and_refreshes_on_open() -> None:
+    data, values = office.xlsx_pivot()
+    segs = [s for s in load(data).segments() if "pivotCache" in s.location.get("part", "")]
+    assert all(s.hint_entity == "CN_RESIDENT_ID" for s in segs) and len(segs) == 4
+    masked = mask(data, values)
+    definition = part(masked, "xl/pivotCache/pivotCacheDefinition1.xml")
+    assert definition.get("refreshOnLoad") == "1"
+
+
+def test_comment_location_names_sheet_and_cell() -> None:
+    data, (phone, _rid, _mail) = office.xlsx_comments()
+    seg = next(s for s in load(data).segments() if phone in s.text)
+    assert seg.location == {"sheet": "表", "part": "xl/comments1.xml", "comment": "A1"}
+
+
+def test_sheet_name_is_read_but_not_rewritable() -> None:
+    data, _ = office.xlsx_roster(1)
+    seg = next(s for s in load(data).segments() if s.location.get("sheet_name"))
+    assert seg.text == "公示名单" and seg.maskable is False
+
+
+def test_open_document_from_path(tmp_path: Path) -> None:
+    data, values = office.xlsx_roster(2)
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(data)
+    doc = open_document(path, CTX)
+    assert {v for v in values if any(v == s.text for s in doc.segments())} == set(values)
+
+
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [
+        ("13800138000", "13800138000"),
+        ("1.3800138E10", "13800138000"),
+        ("4.4088119900101101E+17", "440881199001011010"),
+        ("12.5", None),
+        ("abc", None),
+    ],
+)
+def test_render_number(value: str, digits: str | None) -> None:
+    assert render_number(value) == digits
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=10**17, max_value=9 * 10**17))
+def test_any_18_digit_number_is_a_damaged_id(n: int) -> None:
+    digits = render_number(repr(float(n)))
+    assert digits is not None and len(digits) == 18
+    assert number_hint(digits) == ("CN_RESIDENT_ID", "18-digit number stored as a number: digits lost")
