@@ -170,6 +170,8 @@ class PersonDetector:
         for s in found:
             if s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.before:
                 return s
+            if self.cues is not None and any(m.end() == s for m in self.cues.finditer(t, max(0, s - 6), s)):
+                return s
         for s in found:
             if surname_length(t, s) == 2:
                 return s
@@ -281,5 +283,23 @@ class PersonDetector:
                 continue
             taken.append((s, e))
             out.append(self._finding(text, s, e, rule, cue, score))
+        out.extend(self._repeats(text, t, taken, out))
         out.sort(key=lambda f: f.start)
         return out
+
+    def _repeats(
+        self, text: str, t: str, taken: list[tuple[int, int]], named: list[Finding]
+    ) -> list[Finding]:
+        """Other mentions of a name found here (来电人：黄金凤 … 市民黄金凤反映): once a person is
+        named, every mention of the same name is theirs, cue or not."""
+        extra: list[Finding] = []
+        for name in {f.text for f in named if len(f.text) >= 2}:
+            for m in re.finditer(re.escape(name), t):
+                s, e = m.start(), m.end()
+                if any(s < b and a < e for a, b in taken) or not self._ends_name(t, e):
+                    continue
+                if s > 0 and _is_han(t[s - 1]) and surname_length(t, s - 1):
+                    continue  # 居马永: the name may be the tail of another one
+                taken.append((s, e))
+                extra.append(self._finding(text, s, e, "repeat", None, self.scores["repeat"]))
+        return extra
