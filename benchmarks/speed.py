@@ -17,6 +17,7 @@ fails loudly and is reported. Results go to benchmarks/results/speed.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -24,7 +25,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,22 @@ TARGET_VS_PRESIDIO = 50.0
 NETWORK_ATTEMPTS: list[str] = []
 
 
-def block_network() -> None:
-    """Any connection attempt raises and is recorded: the benchmark must run offline."""
+@contextlib.contextmanager
+def network_blocked() -> Iterator[None]:
+    """Any connection attempt raises and is recorded: the benchmark must run offline.
+    Restored on exit, so that calling `main` from a test leaves the process as it was."""
+    saved = socket.socket.connect, socket.socket.connect_ex
 
     def refuse(self: socket.socket, address: Any, *a: Any, **kw: Any) -> None:
         NETWORK_ATTEMPTS.append(repr(address))
         raise OSError(f"network disabled by benchmarks/speed.py (attempted {address!r})")
 
     socket.socket.connect = refuse  # type: ignore[method-assign]
-    socket.socket.connect_ex = refuse  # type: ignore[method-assign]
+    socket.socket.connect_ex = refuse  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = saved  # type: ignore[method-assign]
 
 
 def pin_one_core() -> str:
@@ -90,12 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--presidio-runs", type=int, default=3)
     ap.add_argument("--skip-presidio", action="store_true")
     ap.add_argument("--skip-jionlp", action="store_true")
+    ap.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin the process to one CPU")
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "speed.json")
     args = ap.parse_args(argv)
+    with network_blocked():
+        return run(args)
 
-    block_network()
-    pinned = pin_one_core()
+
+def run(args: argparse.Namespace) -> int:
+    pinned = pin_one_core() if args.pin else "not pinned (--no-pin)"
     sets = {"corpus": load_docs(args.corpus)}
     if args.seeds.is_dir():
         sets["seeds"] = load_docs(args.seeds)
