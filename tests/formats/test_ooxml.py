@@ -1,0 +1,215 @@
+"""Bad input for .docx/.xlsx is blocked with a stable reason, never clean, never a traceback;
+the package writer keeps every other member as it was; text streams map edits to the right
+nodes."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lxml import etree  # noqa: E402
+from tests.factories import office  # noqa: E402
+
+from deident.config import Limits, ScanConfig  # noqa: E402
+from deident.errors import BlockedError  # noqa: E402
+from deident.formats import docx as docx_format  # noqa: E402
+from deident.formats import xlsx as xlsx_format  # noqa: E402
+from deident.formats.base import FormatContext, Replacement  # noqa: E402
+from deident.formats.ooxml import Package  # noqa: E402
+from deident.formats.ooxml_text import TextStream, apply_to_string  # noqa: E402
+
+CTX = FormatContext()
+
+
+def blocked_reason(tmp_path: Path, data: bytes, suffix: str = ".docx", ctx: FormatContext = CTX) -> str:
+    path = tmp_path / f"附件{suffix}"
+    path.write_bytes(data)
+    module = docx_format if suffix.startswith(".doc") else xlsx_format
+    with pytest.raises(BlockedError) as info:
+        doc = module.open_document(path, ctx)
+        list(doc.segments())
+    return info.value.reason
+
+
+def rezip(data: bytes, *, drop: str | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename != drop:
+                out.writestr(info, src.read(info))
+        for name, blob in (add or {}).items():
+            out.writestr(name, blob)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_password_protected_file_is_encrypted(tmp_path: Path, suffix: str) -> None:
+    msoffcrypto = pytest.importorskip("msoffcrypto.format.ooxml")
+    data, _ = office.docx_split_runs() if suffix == ".docx" else office.xlsx_roster(2)
+    out = io.BytesIO()
+    msoffcrypto.OOXMLFile(io.BytesIO(data)).encrypt("口令123", out)
+    assert out.getvalue()[:4] == b"\xd0\xcf\x11\xe0"
+    assert blocked_reason(tmp_path, out.getvalue(), suffix) == "encrypted"
+
+
+def test_not_a_zip_is_corrupt(tmp_path: Path) -> None:
+    assert blocked_reason(tmp_path, "这不是压缩包".encode() * 20) == "corrupt: not a zip archive"
+
+
+def test_truncated_zip_is_corrupt(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    assert blocked_reason(tmp_path, data[: len(data) // 2]).startswith("corrupt")
+
+
+def test_crc_error_is_corrupt(tmp_path: Path) -> None:
+    data, (rid,) = office.docx_split_runs()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name in src.namelist():
+            zf.writestr(name, src.read(name))
+    damaged = bytearray(buf.getvalue())
+    pos = bytes(damaged).find(rid[5:12].encode())
+    damaged[pos] = ord("x")  # stored member: flip one byte of content, CRC no longer matches
+    assert blocked_reason(tmp_path, bytes(damaged)) == "corrupt: bad zip"
+
+
+def test_missing_content_types_is_corrupt(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    reason = blocked_reason(tmp_path, rezip(data, drop="[Content_Types].xml"))
+    assert reason == "corrupt: not an Office Open XML package"
+
+
+def test_bad_xml_is_corrupt(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    broken = rezip(data, drop="word/document.xml", add={"word/document.xml": b"<w:document><unclosed>"})
+    assert blocked_reason(tmp_path, broken) == "corrupt: bad XML"
+
+
+def test_compression_ratio_bomb_is_too_large(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    bomb = rezip(data, add={"customXml/item9.xml": b"<a>" + b" " * (20 * 1024 * 1024) + b"</a>"})
+    assert blocked_reason(tmp_path, bomb) == "too large: compression ratio"
+
+
+def test_total_uncompressed_size_is_limited(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    ctx = FormatContext(ScanConfig(limits=Limits(max_uncompressed_bytes=1000)))
+    assert blocked_reason(tmp_path, data, ctx=ctx) == "too large: uncompressed size"
+
+
+def test_zip_entry_count_is_limited(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    ctx = FormatContext(ScanConfig(limits=Limits(max_zip_entries=3)))
+    assert blocked_reason(tmp_path, data, ctx=ctx) == "too large: too many zip entries"
+
+
+def test_file_size_is_limited(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    ctx = FormatContext(ScanConfig(limits=Limits(max_file_bytes=100)))
+    assert blocked_reason(tmp_path, data, ctx=ctx) == "too large"
+
+
+@pytest.mark.parametrize("suffix", [".docm", ".xlsm"])
+def test_macros_block(tmp_path: Path, suffix: str) -> None:
+    data, _ = office.docx_split_runs() if suffix == ".docm" else office.xlsx_roster(1)
+    folder = "word" if suffix == ".docm" else "xl"
+    with_macros = rezip(data, add={f"{folder}/vbaProject.bin": b"\xd0\xcf\x11\xe0 not really"})
+    assert blocked_reason(tmp_path, with_macros, suffix) == "contains macros"
+
+
+def test_embedded_ole_object_blocks(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    with_ole = rezip(data, add={"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 100})
+    assert blocked_reason(tmp_path, with_ole) == "embedded object cannot be read"
+
+
+def test_unreadable_embedded_workbook_blocks(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    broken = rezip(data, add={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK\x03\x04garbage"})
+    assert blocked_reason(tmp_path, broken) == "embedded object cannot be read"
+
+
+def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("13800138000")
+    data, _ = office.docx_split_runs()
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'
+        f'<w:document xmlns:w="{office.W}"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>'
+    ).encode()
+    doc = docx_format.DocxDocument(
+        Package(rezip(data, drop="word/document.xml", add={"word/document.xml": xxe}), CTX.limits), CTX
+    )
+    assert not any("13800138000" in s.text for s in doc.segments())
+
+
+def test_billion_laughs_is_not_expanded() -> None:
+    data, _ = office.docx_split_runs()
+    lol = '<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)
+    )
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE d [{lol}]><w:document xmlns:w="{office.W}"><w:body><w:p><w:r>'
+        "<w:t>&i;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    pkg = Package(rezip(data, drop="word/document.xml", add={"word/document.xml": bomb}), CTX.limits)
+    try:
+        texts = [s.text for s in docx_format.DocxDocument(pkg, CTX).segments()]
+    except BlockedError as exc:
+        assert exc.reason.startswith("corrupt")
+    else:
+        assert sum(len(t) for t in texts) < 10_000
+
+
+def test_writer_keeps_order_compression_and_stored_members() -> None:
+    data, _ = office.docx_split_runs()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as out:
+        for i, name in enumerate(src.namelist()):
+            method = zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED
+            out.writestr(zipfile.ZipInfo(name, (2020, 1, 2, 3, 4, 6)), src.read(name), compress_type=method)
+    pkg = Package(buf.getvalue(), CTX.limits)
+    written = pkg.to_bytes({"word/document.xml": b"<changed/>"})
+    before, after = zipfile.ZipFile(buf), zipfile.ZipFile(io.BytesIO(written))
+    assert [(i.filename, i.compress_type, i.date_time) for i in before.infolist()] == [
+        (i.filename, i.compress_type, i.date_time) for i in after.infolist()
+    ]
+    for info in before.infolist():
+        expected = b"<changed/>" if info.filename == "word/document.xml" else before.read(info)
+        assert after.read(info.filename) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_text_stream_edits_equal_string_edits(data: st.DataObject) -> None:
+    """However the text is cut into nodes, editing the nodes gives the same text as editing
+    the joined string."""
+    text = data.draw(st.text(alphabet="0123456789张三X", min_size=1, max_size=40))
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(text) - 1)), max_size=6)))
+    bounds = [0, *[c for c in cuts if c < len(text)], len(text)]
+    root = etree.Element("p")
+    stream = TextStream()
+    for a, b in itertools.pairwise(bounds):
+        node = etree.SubElement(root, "t")
+        node.text = text[a:b]
+        stream.add_node(node)
+    assert stream.text == text
+    points = sorted(data.draw(st.sets(st.integers(0, len(text)), min_size=2, max_size=6)))
+    reps = []
+    for a, b in zip(points[0::2], points[1::2], strict=False):
+        if a < b:
+            new = data.draw(st.sampled_from(["*" * (b - a), "某", "", "〔已屏蔽〕"]))
+            reps.append(Replacement(a, b, new, "TEST"))
+    stream.apply(reps)
+    assert "".join(n.text or "" for n in root) == apply_to_string(text, reps)
