@@ -524,6 +524,14 @@ def xlsx_shared_mixed() -> tuple[bytes, list[str]]:
     return x.to_bytes(), [bad]
 
 
+def xlsx_shared_conflict() -> tuple[bytes, list[str]]:
+    """The same digits under 身份证号码 and under 银行账号: two hints for one shared string."""
+    value = pii.resident_id_bad_checksum(RNG)
+    x = Xlsx()
+    x.sheets.append(Sheet("名单", [["身份证号码", "银行账号"], [value, value]]))
+    return x.to_bytes(), [value]
+
+
 def xlsx_rich_shared() -> tuple[bytes, list[str]]:
     (rid,) = ids()
     x = Xlsx()
@@ -729,6 +737,7 @@ def xlsx_roster(n: int = 20, rng: random.Random = RNG) -> tuple[bytes, list[str]
 XLSX_CASES = {
     "hidden_sheets": xlsx_hidden_sheets,
     "shared_mixed_hints": xlsx_shared_mixed,
+    "shared_conflicting_hints": xlsx_shared_conflict,
     "rich_shared_string": xlsx_rich_shared,
     "numbers": xlsx_numbers,
     "formulas": xlsx_formulas,

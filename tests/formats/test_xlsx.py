@@ -79,7 +79,7 @@ def test_unchanged_parts_are_identical(case: str) -> None:
             raw, stripped = office.part_texts(data)[a.filename]
             held = any(v in raw or v in stripped for v in values)
             # A cell that shared its string with other cells becomes an inline string.
-            rewritten_cell = case == "shared_mixed_hints" and a.filename.startswith("xl/worksheets/")
+            rewritten_cell = case == "shared_conflicting_hints" and a.filename.startswith("xl/worksheets/")
             assert held or rewritten_cell or "pivotCacheDefinition" in a.filename, a.filename
 
 
@@ -117,20 +117,39 @@ def test_masked_number_becomes_a_string_cell() -> None:
     assert "E+17" not in etree.tostring(sheet).decode()
 
 
-def test_shared_string_with_mixed_uses_is_split_per_cell() -> None:
+def test_shared_string_used_under_a_header_is_hinted_everywhere() -> None:
     data, (bad,) = office.xlsx_shared_mixed()
-    segs = [s for s in load(data).segments() if s.text == bad]
-    hinted = [s for s in segs if s.hint_entity]
-    plain = [s for s in segs if not s.hint_entity]
-    assert [s.location for s in hinted] == [{"sheet": "名单", "cell": "B2"}]
-    assert plain and plain[0].location["part"] == "xl/sharedStrings.xml"
-    # Masking only the hinted cell leaves the other use of the shared string intact.
+    (seg,) = [s for s in load(data).segments() if s.text == bad]
+    assert seg.hint_entity == "CN_RESIDENT_ID"
+    assert seg.location == {
+        "sheet": "名单",
+        "cell": "B2",
+        "part": "xl/sharedStrings.xml",
+        "index": 2,
+        "uses": 2,
+    }
     doc = load(data)
     out = io.BytesIO()
-    doc.write_masked({hinted[0].id: [Replacement(0, 18, "*" * 18, "CN_RESIDENT_ID")]}, out)
+    doc.write_masked({seg.id: [Replacement(0, 18, "*" * 18, "CN_RESIDENT_ID")]}, out)
     wb = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    assert wb["名单"]["B2"].value == "*" * 18
-    assert wb["备注"]["A2"].value == bad
+    assert wb["名单"]["B2"].value == wb["备注"]["A2"].value == "*" * 18
+
+
+def test_shared_string_under_two_entities_splits_the_other_cell() -> None:
+    data, (value,) = office.xlsx_shared_conflict()
+    segs = [s for s in load(data).segments() if s.text == value]
+    assert [(s.hint_entity, s.location.get("part")) for s in segs] == [
+        ("CN_RESIDENT_ID", "xl/sharedStrings.xml"),
+        ("CN_BANK_CARD", None),
+    ]
+    assert segs[1].location == {"sheet": "名单", "cell": "B2"}
+    doc = load(data)
+    out = io.BytesIO()
+    doc.write_masked({segs[1].id: [Replacement(0, 18, "〔卡号〕", "CN_BANK_CARD")]}, out)
+    ws = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["名单"]
+    assert ws["B2"].value == "〔卡号〕" and ws["A2"].value == value
+    cell = part(out.getvalue(), "xl/worksheets/sheet1.xml").find(f".//{{{X}}}c[@r='B2']")
+    assert cell.get("t") == "inlineStr"
 
 
 def test_rich_shared_string_keeps_its_runs() -> None:

@@ -2,12 +2,14 @@
 column-header hints (姓名, 身份证号码 …) that make a cell an entity even when no pattern
 matches.
 
-Shared strings: one string can be used by several cells, but hints are per cell. When every
-use of a shared string carries the same hint (the common roster case: each ID is used once),
-the string is one segment located at its first cell and masked in the shared-string table.
-When uses differ, each hinted cell is its own segment and is rewritten as an inline string
-(a copy of the shared item, rich text kept), so the other uses are untouched; the shared item
-stays a segment of its own without a hint.
+Shared strings: one string can be used by several cells, but hints are per cell. A shared
+string is one segment, located at its first use (the shared-string table lists every use),
+masked in the table, so every cell that shows it is masked. If any use sits under a naming
+header, the whole item carries that hint: a value that is someone's ID in the 身份证号码 column
+is the same ID when it is repeated in a 备注 column, and leaving it there would leak it. When
+uses sit under headers of different entities (the same string under 身份证号码 and 银行账号),
+the item carries the first hint and each cell hinted otherwise becomes its own segment,
+rewritten as an inline string (a copy of the shared item, rich text kept).
 
 Numbers: a phone typed as a number is rendered as its digits. An 18-digit ID stored as a number
 has lost its last digits (a double holds 15-17 significant digits): it is reported as a
@@ -232,25 +234,18 @@ class SheetScanner:
             return
         for idx, si in enumerate(sst.items):
             uses = sst.uses.get(idx, [])
-            hints = {u.hint for u in uses}
+            hinted = [u for u in uses if u.hint is not None]
+            primary = hinted[0] if hinted else (uses[0] if uses else None)
             base: dict[str, Any] = {"part": sst.part, "index": idx}
-            if len(hints) <= 1:
-                hint = next(iter(hints)) if hints else None
-                if uses:
-                    first = uses[0]
-                    base = {"sheet": first.sheet, "cell": first.cell, **base}
-                    if first.state:
-                        base["state"] = first.state
-                    if len(uses) > 1:
-                        base["uses"] = len(uses)
-                self._streams(sst.part, si, base, hint)
-                continue
-            plain = [u for u in uses if u.hint is None]
-            if plain:
-                base = {"sheet": plain[0].sheet, "cell": plain[0].cell, **base}
-            self._streams(sst.part, si, base, None)
-            for use in uses:
-                if use.hint is not None:
+            if primary is not None:
+                base = {"sheet": primary.sheet, "cell": primary.cell, **base}
+                if primary.state:
+                    base["state"] = primary.state
+                if len(uses) > 1:
+                    base["uses"] = len(uses)
+            self._streams(sst.part, si, base, primary.hint if primary else None)
+            for use in hinted:
+                if primary is not None and primary.hint and use.hint and use.hint[0] != primary.hint[0]:
                     self._inline_copy(si, use)
 
     def _inline_copy(self, si: etree._Element, use: SharedUse) -> None:
