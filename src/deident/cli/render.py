@@ -44,12 +44,17 @@ def scan_jsonl_line(r: FileReport, redact: Redactor) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
+def _console(out: TextIO) -> Console:
+    # Piped output (a log, a CI job) gets wide lines instead of cells wrapped at 80 columns.
+    return Console(file=out, highlight=False, soft_wrap=False, width=None if out.isatty() else 200)
+
+
 def _location(loc: dict[str, Any]) -> str:
     return " ".join(f"{k}={v}" for k, v in loc.items()) or "-"
 
 
 def scan_table(reports: Sequence[FileReport], redact: Redactor, out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    console = _console(out)
     table = Table(title="deident scan", show_lines=False)
     for col in ("file", "status", "entity", "text", "where", "score", "why"):
         table.add_column(col, overflow="fold")
@@ -100,7 +105,7 @@ def mask_json(results: Sequence[MaskReport]) -> dict[str, Any]:
 
 
 def mask_table(results: Sequence[MaskReport], out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    console = _console(out)
     table = Table(title="deident mask")
     for col in ("file", "output", "masked", "status"):
         table.add_column(col, overflow="fold")

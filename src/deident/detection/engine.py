@@ -118,13 +118,16 @@ class Engine:
     # --- scoring -------------------------------------------------------------------------
 
     def _score(self, rec: _Recognizer, pat: _Pattern, value: str) -> _Candidate | None:
-        if pat.exclude is not None and pat.exclude(value):
-            return None
         if pat.validator is None:
+            if pat.exclude is not None and pat.exclude(value):
+                return None
             return _Candidate(rec, pat, pat.spec.score, "n/a")
         verdict = pat.validator(value)
         if verdict is True:
             return _Candidate(rec, pat, pat.spec.score, "valid")
+        # Checked only when the own check fails: 1 in 31 valid ID numbers also passes GB 32100.
+        if pat.exclude is not None and pat.exclude(value):
+            return None
         if verdict is None:
             score = pat.spec.unknown_score if pat.spec.unknown_score is not None else pat.spec.score
             return _Candidate(rec, pat, score, "unknown")

@@ -38,8 +38,8 @@ class PatternSpec:
     validator: str | None = None
     invalid_score: float | None = None  # None: a checksum failure rejects the match
     unknown_score: float | None = None  # validator cannot tell (e.g. unallocated mobile prefix)
-    # A validator whose True verdict rejects the match: an all-digit 统一社会信用代码 must never
-    # be reported as an ID number.
+    # A validator whose True verdict rejects a match that `validator` does not accept: an
+    # all-digit 统一社会信用代码 fails the ID date or check and must never be reported as an ID.
     exclude_validator: str | None = None
 
 

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import given
+from tests.factories import pii
+
+from deident.detection import validators as v
+
+
+@given(pii.resident_ids())
+def test_gb11643_accepts_every_valid_id(value: str) -> None:
+    assert v.gb11643(value.upper()) is True
+
+
+def test_gb11643_rejects_bad_check_future_date_and_bad_region() -> None:
+    assert v.gb11643("440881199001011234") is False
+    tomorrow = dt.date.today() + dt.timedelta(days=400)
+    body = "440881" + tomorrow.strftime("%Y%m%d") + "123"
+    assert v.gb11643(body + pii.id_check_char(body)) is False
+    body = "990881199001011 23".replace(" ", "")
+    assert v.gb11643(body + pii.id_check_char(body)) is False
+    assert v.gb11643("44088119900230123" + pii.id_check_char("44088119900230123")) is False  # 30 Feb
+
+
+@given(pii.social_credit_codes())
+def test_gb32100_agrees_with_independent_implementation(code: str) -> None:
+    assert v.uscc_valid(code) is True
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_luhn_matches_factory(seed: int) -> None:
+    rng = random.Random(seed)
+    good = pii.bank_card(rng, luhn=True)
+    bad = pii.bank_card(rng, luhn=False)
+    assert v.luhn(good) is True and v.luhn(bad) is False
+    assert v.bank_card(bad) is None  # a Luhn failure never rejects a card
+
+
+def test_mobile_prefixes_raise_or_leave_undecided() -> None:
+    assert v.cn_mobile("19212345678") is True
+    assert v.cn_mobile("14012345678") is None
+
+
+def test_fifteen_digit_id_needs_a_real_date() -> None:
+    assert v.gb11643_15("440881900101123") is True
+    assert v.gb11643_15("440881901301123") is False

@@ -1,0 +1,54 @@
+"""recognizers/ ships inside the wheel and is loaded from there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    r = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode != 0 and "No module named build" in r.stderr:
+        pytest.skip("the 'build' package is not installed")
+    assert r.returncode == 0, r.stderr[-2000:]
+    return next(out.glob("deident-*.whl"))
+
+
+def test_wheel_contains_recognizers_and_presets(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {Path(n).name for n in names if n.startswith("deident/recognizers/")}
+    assert {p.name for p in (ROOT / "recognizers").glob("*.yaml")} <= shipped
+    assert "deident/masking/presets/gov.yaml" in names
+
+
+def test_fresh_venv_loads_recognizers_from_the_wheel(wheel: Path, tmp_path: Path) -> None:
+    # A venv that sees this interpreter's dependencies but not the project: deident comes
+    # from the wheel only, and so must its recognizers.
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run(
+        [py, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True
+    )
+    code = (
+        "import deident, pathlib; from deident.detection.spec import recognizers_dir; "
+        "d = recognizers_dir(); assert pathlib.Path(deident.__file__).parent in d.parents, d; "
+        "print(d, len(deident.scan_text('身份证号440881199001011233')))"
+    )
+    r = subprocess.run([py, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith(" 1")
+    assert "site-packages" in r.stdout
