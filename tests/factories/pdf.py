@@ -321,9 +321,12 @@ def with_object_streams(src: Path, dst: Path) -> Path:
     return dst
 
 
-def add_annotation_outline_js(src: Path, dst: Path, *, note: str, outline: str, field_value: str) -> Path:
+def add_annotation_outline_js(
+    src: Path, dst: Path, *, note: str, outline: str, field_value: str, xmp_creator: str = "张三丰"
+) -> Path:
     """A text annotation whose /Contents holds `note`, an outline titled `outline`, a form
-    field whose value is `field_value`, document JavaScript and an embedded file."""
+    field whose value is `field_value`, XMP metadata naming `xmp_creator`, document
+    JavaScript and an embedded file."""
     import pikepdf
 
     with pikepdf.open(src) as pdf:
@@ -361,5 +364,214 @@ def add_annotation_outline_js(src: Path, dst: Path, *, note: str, outline: str, 
             )
         )
         pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, b"attached data")
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:creator"] = [xmp_creator]
         pdf.save(dst)
     return dst
+
+
+# --- Type0 / Identity-H font, hand-built --------------------------------------------------
+
+
+def _tounicode_cmap(cid_of: dict[str, int]) -> bytes:
+    items = sorted((cid, ch) for ch, cid in cid_of.items())
+    out = [
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    ]
+    for i in range(0, len(items), 100):
+        chunk = items[i : i + 100]
+        out.append(b"%d beginbfchar" % len(chunk))
+        out += [b"<%04X> <%s>" % (cid, ch.encode("utf-16-be").hex().upper().encode()) for cid, ch in chunk]
+        out.append(b"endbfchar")
+    out.append(b"endcmap CMapName currentdict /CIDInit /ProcSet findresource pop end end")
+    return b"\n".join(out)
+
+
+def identity_h_pdf(
+    lines: Sequence[str],
+    *,
+    xobject_lines: Sequence[str] = (),
+    tounicode: bool = True,
+    char_spacing: float = 0.0,
+    kern_every: int = 0,
+    quote_op: bool = False,
+) -> bytes:
+    """Text in a Type0 font with Identity-H encoding (2-byte CIDs, the usual export of CJK
+    fonts), widths in /W (Han 1000, others 500), a ToUnicode map, optionally some lines drawn
+    inside a form XObject, TJ kerning numbers, char spacing and the ' operator. The font
+    program is not embedded (viewers substitute); extraction goes through ToUnicode."""
+    chars = sorted({c for line in [*lines, *xobject_lines] for c in line})
+    cid_of = {c: i + 1 for i, c in enumerate(chars)}
+    widths = b" ".join(b"%d [%d]" % (cid_of[c], 1000 if ord(c) > 0x2E80 else 500) for c in chars)
+
+    def show(line: str) -> bytes:
+        if not kern_every:
+            return b"<" + "".join(f"{cid_of[c]:04X}" for c in line).encode() + b"> Tj"
+        parts = []
+        for i in range(0, len(line), kern_every):
+            parts.append(b"<" + "".join(f"{cid_of[c]:04X}" for c in line[i : i + kern_every]).encode() + b">")
+            parts.append(b"-20")
+        return b"[" + b" ".join(parts[:-1]) + b"] TJ"
+
+    def body(ls: Sequence[str], y: float) -> bytes:
+        ops = [b"BT /F1 12 Tf %g Tc 16 TL 72 %g Td" % (char_spacing, y)]
+        for i, line in enumerate(ls):
+            if i and quote_op and not kern_every:
+                ops.append(b"<" + "".join(f"{cid_of[c]:04X}" for c in line).encode() + b"> '")
+            else:
+                ops.append((b"T* " if i else b"") + show(line))
+        ops.append(b"ET")
+        return b"\n".join(ops)
+
+    objs: dict[int, bytes] = {}
+    objs[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objs[2] = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    fonts = b"/Font << /F1 5 0 R >>"
+    content = body(lines, 740)
+    xo = b""
+    if xobject_lines:
+        objs[9] = _stream(
+            body(xobject_lines, 300),
+            b" /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << %s >>" % fonts,
+        )
+        content += b"\nq /X1 Do Q"
+        xo = b" /XObject << /X1 9 0 R >>"
+    objs[4] = _stream(content)
+    objs[3] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << %s%s >> >>"
+        % (
+            fonts,
+            xo,
+        )
+    )
+    tu = b" /ToUnicode 8 0 R" if tounicode else b""
+    objs[5] = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R]%s >>"
+        % tu
+    )
+    objs[6] = (
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /W [%s] >>" % widths
+    )
+    objs[7] = (
+        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 -141 1000 859] /ItalicAngle 0 "
+        b"/Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>"
+    )
+    if tounicode:
+        objs[8] = _stream(_tounicode_cmap(cid_of))
+    return build_pdf(objs, 1)
+
+
+# --- independent extractors for attacker-style checks -----------------------------------
+
+
+def have_poppler() -> bool:
+    return shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None
+
+
+def poppler_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, timeout=120
+    ).stdout.decode("utf-8")
+
+
+def pdfium_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        parts = []
+        for i in range(len(doc)):
+            tp = doc[i].get_textpage()
+            parts.append(tp.get_text_range())
+        return "\n".join(parts)
+    finally:
+        doc.close()
+
+
+def leaked(path: Path, values: Sequence[str]) -> list[tuple[str, str]]:
+    """(extractor, value) for every personal value either extractor can still find, also with
+    whitespace removed (a value split over lines or spaced glyphs)."""
+    found = []
+    for name, text in (("pdftotext", poppler_text(path)), ("pdfium", pdfium_text(path))):
+        squeezed = re.sub(r"\s+", "", text)
+        for v in values:
+            if v in text or re.sub(r"\s+", "", v) in squeezed:
+                found.append((name, v))
+    return found
+
+
+def page_boxes(path: Path) -> list[tuple[float, float, int]]:
+    """(width, height, rotate) of every page, read with pikepdf."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        out = []
+        for page in pdf.pages:
+            box = [float(v) for v in page.mediabox]
+            out.append((box[2] - box[0], box[3] - box[1], int(page.obj.get("/Rotate", 0))))
+        return out
+
+
+def glyph_positions(path: Path) -> list[list[tuple[str, float, float]]]:
+    """(text, x0, y0) of every glyph per page, straight from pdfminer without deident."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTFigure, LTPage
+
+    pages = []
+    for layout in extract_pages(str(path), laparams=None):
+        assert isinstance(layout, LTPage)
+        out: list[tuple[str, float, float]] = []
+
+        def walk(c, out=out) -> None:
+            for o in c:
+                if isinstance(o, LTChar):
+                    out.append((o.get_text(), round(o.x0, 2), round(o.y0, 2)))
+                elif isinstance(o, LTFigure):
+                    walk(o)
+
+        walk(layout)
+        pages.append(out)
+    return pages
+
+
+def render_gray(path: Path, page: int, dpi: int = 50) -> tuple[int, int, bytes]:
+    """Render one page (1-based) with poppler to 8-bit grey: (width, height, pixels)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "p"
+        subprocess.run(
+            ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(path), str(prefix)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        (out,) = Path(tmp).glob("p*.pgm")
+        data = out.read_bytes()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert m is not None
+    w, h = int(m.group(1)), int(m.group(2))
+    return w, h, data[m.end() : m.end() + w * h]
+
+
+def revisions(data: bytes) -> int:
+    return data.count(b"%%EOF")
+
+
+def all_stream_bytes(path: Path) -> bytes:
+    """Every object of the file, streams decoded: what a forensic reader sees."""
+    import pikepdf
+
+    chunks = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    chunks.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    chunks.append(obj.read_raw_bytes())
+            else:
+                chunks.append(repr(obj).encode("utf-8", "replace"))
+    return b"\n".join(chunks)

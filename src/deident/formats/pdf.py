@@ -4,8 +4,8 @@ Reading. The file is opened with pikepdf (qpdf repairs broken xref tables and de
 owner-password-only files) and saved to memory once; pdfminer reads that normalised copy, so
 the reader and the redactor see the same objects. Every page's glyphs are rebuilt into
 blocks (lines, wrapped table cells, wrapped paragraphs; see `pdf_text`), one segment each,
-located as ``{"page": n, "bbox": [x0, y0, x1, y1]}`` (PDF points, origin bottom left, in
-the page's displayed orientation). Metadata, outlines, annotations and form fields are
+located as ``{"page": n, "bbox": [x0, y0, x1, y1]}`` (PDF points in the page's own
+coordinates, origin bottom left, before any /Rotate of the display). Metadata, outlines, annotations and form fields are
 segments too (`pdf_sanitize`). Earlier revisions kept by incremental updates are read and
 their text is reported where the latest revision does not have it (``"revision": k``).
 

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pikepdf
+
 
 @dataclass(frozen=True, slots=True)
 class Code:
@@ -44,7 +46,7 @@ class FontInfo:
         from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 
         tu = font.get("/ToUnicode")
-        if tu is None or not hasattr(tu, "read_bytes"):
+        if not isinstance(tu, pikepdf.Stream):
             return
         umap = FileUnicodeMap()
         try:
@@ -59,11 +61,10 @@ class FontInfo:
         self.multibyte = True
         enc = font.get("/Encoding")
         name = "unknown"
-        if enc is not None:
-            if hasattr(enc, "get") and not isinstance(enc, str) and "/CMapName" in enc:
-                name = str(enc.get("/CMapName"))[1:]
-            else:
-                name = str(enc)[1:] if str(enc).startswith("/") else "unknown"
+        if isinstance(enc, pikepdf.Name):
+            name = str(enc)[1:]
+        elif isinstance(enc, (pikepdf.Dictionary, pikepdf.Stream)) and "/CMapName" in enc:
+            name = str(enc.get("/CMapName"))[1:]
         try:
             cmap = CMapDB.get_cmap(name)
         except CMapDB.CMapNotFound:
@@ -87,13 +88,13 @@ class FontInfo:
             return
         if enc is None:
             self._encoding = EncodingDB.get_encoding(default)
-        elif hasattr(enc, "keys"):
+        elif isinstance(enc, (pikepdf.Dictionary, pikepdf.Stream)):
             base = str(enc.get("/BaseEncoding", "/" + default))[1:]
             diff: list[object] = []
             for x in enc.get("/Differences", []):
-                diff.append(int(x) if isinstance(x, int) or hasattr(x, "as_int") else LIT(str(x)[1:]))
+                diff.append(LIT(str(x)[1:]) if isinstance(x, pikepdf.Name) else int(x))
             self._encoding = EncodingDB.get_encoding(base, diff)
-        else:
+        elif isinstance(enc, pikepdf.Name):
             self._encoding = EncodingDB.get_encoding(str(enc)[1:])
 
     def codes(self, data: bytes) -> Iterator[Code]:

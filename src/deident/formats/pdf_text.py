@@ -84,6 +84,9 @@ def extract_pages(data: bytes, *, max_pages: int) -> Iterator[PageText]:
     for n, page in enumerate(PDFPage.create_pages(doc), start=1):
         if n > max_pages:
             raise OverflowError(n)
+        # Read in the page's own coordinates, as authored: a /Rotate only turns the display,
+        # and lines are rebuilt far more reliably upright. Boxes are then PDF user space.
+        page.rotate = 0
         interp.process_page(page)
         yield _collect(n, device.get_result())
 
