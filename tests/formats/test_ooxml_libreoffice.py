@@ -1,0 +1,85 @@
+"""Masked .docx/.xlsx copies open in LibreOffice: each is converted to PDF headless (its own
+user profile), and the PDF text (poppler's pdftotext, an independent extractor) holds none of
+the personal values."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.factories import office  # noqa: E402
+
+from deident.formats.base import FormatContext  # noqa: E402
+from deident.formats.docx import DocxDocument  # noqa: E402
+from deident.formats.ooxml import Package  # noqa: E402
+from deident.formats.xlsx import XlsxDocument  # noqa: E402
+
+pytestmark = pytest.mark.libreoffice
+CTX = FormatContext()
+CASES = [(n, ".docx") for n in sorted(office.DOCX_CASES)] + [(n, ".xlsx") for n in sorted(office.XLSX_CASES)]
+
+
+def _masked(name: str, suffix: str) -> tuple[bytes, list[str]]:
+    cases, cls = (office.DOCX_CASES, DocxDocument) if suffix == ".docx" else (office.XLSX_CASES, XlsxDocument)
+    data, values = cases[name]()
+    doc = cls(Package(data, CTX.limits), CTX)
+    out = io.BytesIO()
+    doc.write_masked(office.replacements_for(list(doc.segments()), values), out)
+    return out.getvalue(), values
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    src = tmp_path_factory.mktemp("masked")
+    pdf = tmp_path_factory.mktemp("pdf")
+    values: dict[str, list[str]] = {}
+    for name, suffix in CASES:
+        data, vals = _masked(name, suffix)
+        stem = f"{name}_{suffix[1:]}"
+        (src / f"{stem}{suffix}").write_bytes(data)
+        values[stem] = vals
+    profile = f"file:///tmp/lo-{uuid.uuid4().hex}"
+    # One soffice run converts every file: starting LibreOffice dominates the cost.
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdf),
+            *sorted(str(p) for p in src.iterdir()),
+        ],
+        check=False,
+        capture_output=True,
+        timeout=600,
+    )
+    return {stem: (pdf / f"{stem}.pdf", vals) for stem, vals in values.items()}
+
+
+@pytest.mark.parametrize(("name", "suffix"), CASES)
+def test_masked_copy_opens_in_libreoffice(
+    converted: dict[str, tuple[Path, list[str]]], name: str, suffix: str
+) -> None:
+    pdf, values = converted[f"{name}_{suffix[1:]}"]
+    assert pdf.exists() and pdf.stat().st_size > 0, "LibreOffice could not open the masked copy"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert [v for v in values if v in text] == []
+    if name == "roster":  # the conversion rendered the sheet, masked cells included
+        assert "序号" in text and "*" * 8 in text
