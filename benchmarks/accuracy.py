@@ -3,6 +3,7 @@
     python benchmarks/accuracy.py                 # corpora/dev, corpora/negatives, seeds
     python benchmarks/accuracy.py --errors 20     # also list misses and false positives
     python benchmarks/accuracy.py --table-hints   # cells analysed with their column header
+    python benchmarks/accuracy.py --files         # through deident.scan_file (format reader + pipeline)
     python benchmarks/accuracy.py --model         # with the statistical NER model, if installed
     python benchmarks/accuracy.py --check         # exit 1 when a target is missed (for CI)
 
@@ -179,6 +180,27 @@ def scan_with_table_hints(engine: Any, text: str) -> list[Any]:
     return findings
 
 
+def scan_via_file(path: Path, config: Any) -> list[Any]:
+    """The product path: `deident.scan_file` (format reader, table hints, pipeline). The text
+    format locates a segment by its character offset in the file; findings index segments."""
+    from dataclasses import replace
+
+    import deident
+
+    report = deident.scan_file(path, config)
+    if report.status.value == "blocked":
+        raise SystemExit(f"{path.name}: blocked ({report.reason})")
+    out = []
+    for f in report.findings:
+        base = f.location.get("offset")
+        if base is None:
+            raise SystemExit(
+                f"{path.name}: finding without a character offset in its location: {dict(f.location)}"
+            )
+        out.append(replace(f, start=f.start + base, end=f.end + base))
+    return out
+
+
 def scan_plain_files(scan, paths: list[Path]) -> dict[str, dict[str, Any]]:
     out = {}
     for p in paths:
@@ -220,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="analyse tab-separated table cells with their column header's entity, as the table-aware formats do",
     )
+    ap.add_argument(
+        "--files", action="store_true", help="scan each document with deident.scan_file (the file pipeline)"
+    )
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.json")
     args = ap.parse_args(argv)
@@ -238,12 +263,17 @@ def main(argv: list[str] | None = None) -> int:
     engine = deident.api.engine_for(config)
     for rec in labels:
         text = (args.corpus / rec["file"]).read_text(encoding="utf-8")
-        found = scan_with_table_hints(engine, text) if args.table_hints else scan(text)
+        if args.files:
+            found = scan_via_file(args.corpus / rec["file"], config)
+        elif args.table_hints:
+            found = scan_with_table_hints(engine, text)
+        else:
+            found = scan(text)
         score_document(res, rec["file"], text, rec["spans"], found)
 
     print(f"corpus {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}: "
           f"{len(labels)} documents, {sum(len(r['spans']) for r in labels)} labels"
-          f"{'  (model on)' if args.model else ''}{'  (table hints)' if args.table_hints else ''}\n")  # fmt: skip
+          f"{'  (model on)' if args.model else ''}{'  (table hints)' if args.table_hints else ''}{'  (scan_file)' if args.files else ''}\n")  # fmt: skip
     print(f"{'entity':18} {'labels':>6} {'found':>6} {'FP':>4} {'recall':>7} {'precision':>9}")
     for et in sorted(res.by_entity):
         t = res.by_entity[et]
@@ -291,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": str(args.corpus),
         "model": args.model,
         "table_hints": args.table_hints,
+        "files": args.files,
         "documents": len(labels),
         "targets": {
             "types": list(TARGET_TYPES),

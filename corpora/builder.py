@@ -73,16 +73,17 @@ class Cycler:
 # the template then writes Han characters directly around it, without punctuation.
 
 ID_VARIANTS = ("plain", "plain", "fullwidth", "spaces", "dashes", "zero_width", "in_han", "lower_x",
-               "15_digit", "abolished_region", "permit", "checksum_invalid")  # fmt: skip
+               "15_digit", "abolished_region", "permit", "checksum_invalid", "groups4",
+               "ideographic_space")  # fmt: skip
 MOBILE_VARIANTS = ("plain", "plain", "fullwidth", "dashes", "spaces", "plus86", "zero_width", "in_han",
-                   "unallocated")  # fmt: skip
+                   "unallocated", "ideographic_space", "fullwidth_dashes")  # fmt: skip
 CARD_VARIANTS = ("plain", "plain", "spaces", "fullwidth", "in_han", "len19", "luhn_invalid")
 EMAIL_VARIANTS = ("plain", "plain", "in_han")
-LANDLINE_VARIANTS = ("plain", "no_dash", "in_han")
+LANDLINE_VARIANTS = ("plain", "no_dash", "in_han", "parens")
 PASSPORT_VARIANTS = ("E8", "G8", "EL7")
 PERMIT_VARIANTS = ("hk_macau", "home_return", "taiwan")
-PLATE_VARIANTS = ("fuel", "fuel_dot", "new_energy", "new_energy_dot")
-NAME_VARIANTS = ("single", "single", "two", "compound", "minority")
+PLATE_VARIANTS = ("fuel", "fuel_dot", "new_energy", "new_energy_dot", "fuel_space")
+NAME_VARIANTS = ("single", "single", "two", "compound", "minority", "minority_alt")
 ADDRESS_VARIANTS = ("street", "estate", "village", "short")
 
 
@@ -102,12 +103,11 @@ def make_id(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
         v = pii.resident_id(rng, want_x=True, lower_x=True)
     else:
         v = pii.resident_id(rng, region=pii.region_code(rng, abolished=False))
-    return pii.render(
-        v, variant if variant in ("fullwidth", "spaces", "dashes", "zero_width") else "plain", rng
-    ), {
-        "value": v.upper(),
-        "checksum": checksum,
-    }
+    shown = variant if variant in _ID_RENDERINGS else "plain"
+    return pii.render(v, shown, rng), {"value": v.upper(), "checksum": checksum}
+
+
+_ID_RENDERINGS = ("fullwidth", "spaces", "dashes", "zero_width", "groups4", "ideographic_space")
 
 
 def make_mobile(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
@@ -132,7 +132,7 @@ def make_email(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
 
 def make_landline(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
     v = pii.landline(rng, dash=variant != "no_dash")
-    return v, {"value": v}
+    return (pii.render(v, "parens", rng) if variant == "parens" else v), {"value": v.replace("-", "")}
 
 
 def make_passport(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
@@ -147,6 +147,8 @@ def make_permit(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
 
 def make_plate(rng: random.Random, variant: str) -> tuple[str, dict[str, Any]]:
     v = pii.plate(rng, new_energy=variant.startswith("new_energy"), dot=variant.endswith("_dot"))
+    if variant == "fuel_space":  # 粤B 12345
+        return f"{v[:2]} {v[2:]}", {"value": v}
     return v, {"value": v}
 
 
@@ -169,6 +171,7 @@ class Writer:
         self.rng = rng
         self.cycler = Cycler(rng)
         self.filler = filler
+        self._name_kinds: dict[str, str] = {}
 
     def value(self, doc: Doc, entity: str, *, variant: str | None = None, key: str | None = None) -> str:
         """Append one value; returns its variant (the template puts Han around "in_han")."""
@@ -195,8 +198,11 @@ class Writer:
         self, doc: Doc, *, variant: str | None = None, cue: str = "cue", value: str | None = None
     ) -> str:
         """Append a private person's name (`value` repeats a name already in the document)."""
+        if value is not None:  # a repeated name keeps the kind it was drawn with
+            variant = self._name_kinds[value]
         variant = variant or self.cycler.next("PERSON", NAME_VARIANTS)
         v = value or pii.person_name(self.rng, kind=variant)
+        self._name_kinds[v] = variant
         doc.pii(v, "PERSON", cue if cue == "table" else variant, kind=variant)
         return v
 

@@ -341,12 +341,20 @@ MINORITY_PARTS = ("阿依古丽", "买买提", "艾力", "热依拉", "古丽娜
                   "迪丽拜尔", "阿卜杜拉", "扎西", "尼玛", "巴特尔", "其其格")  # fmt: skip
 
 
+# U+00B7 is the standard; U+2022, U+30FB, U+FF0E and U+2027 are what input methods produce.
+MINORITY_SEPARATORS = ("•", "・", "．", "‧")
+
+
 def person_name(rng: random.Random, *, kind: str | None = None) -> str:
-    """kind: 'single' (2–3 chars), 'two' (2 chars), 'compound' (欧阳x / 欧阳xx), 'minority' (x·y)."""
+    """kind: 'single' (2–3 chars), 'two' (2 chars), 'compound' (欧阳x / 欧阳xx), 'minority' (x·y),
+    'minority_alt' (the separator as people actually type it: • ・ ． or a hyphen-like dot)."""
     kind = kind or rng.choices(("single", "two", "compound", "minority"), (70, 15, 10, 5))[0]
     if kind == "minority":
         a, b = rng.sample(MINORITY_PARTS, 2)
         return f"{a}·{b}"
+    if kind == "minority_alt":
+        a, b = rng.sample(MINORITY_PARTS, 2)
+        return a + rng.choice(MINORITY_SEPARATORS) + b
     if kind == "compound":
         return rng.choice(COMPOUND_SURNAMES) + "".join(
             rng.choice(GIVEN_CHARS) for _ in range(rng.randint(1, 2))
@@ -508,7 +516,8 @@ def _groups_for(value: str) -> tuple[int, ...]:
 def render(value: str, variant: str, rng: random.Random) -> str:
     """The text of `value` as it appears in a document, for one variant name.
 
-    plain, fullwidth, dashes, spaces, plus86 (mobiles), zero_width, lower_x (IDs ending X).
+    plain, fullwidth, dashes, spaces, plus86 (mobiles), zero_width, lower_x (IDs ending X),
+    groups4, ideographic_space, fullwidth_dashes, parens (landlines with a dash).
     The rendering stays one span: what a detector must report is the whole rendered text.
     """
     if variant in ("plain", "in_han", "table", "checksum_invalid", "15_digit", "unallocated", "permit"):
@@ -525,6 +534,15 @@ def render(value: str, variant: str, rng: random.Random) -> str:
         return insert_zero_width(value, rng)
     if variant == "lower_x":
         return value[:-1] + value[-1].lower()
+    if variant == "groups4":  # as typed into forms: 4408 8119 9001 0112 33
+        return group(value, (4,) * (len(value) // 4), " ")
+    if variant == "ideographic_space":  # U+3000 between groups, common in Word documents
+        return group(value, _groups_for(value), "\u3000")
+    if variant == "fullwidth_dashes":  # １３８－１２３４－５６７８
+        return to_fullwidth(group(value, _groups_for(value), "-"))
+    if variant == "parens":  # landlines: (0759)6612345 or （0759）6612345
+        area, _, local = value.partition("-")
+        return rng.choice(("({}){}", "（{}）{}", "({}) {}")).format(area, local)
     raise ValueError(f"unknown variant {variant!r}")
 
 
