@@ -136,6 +136,22 @@ def _guess(sample: bytes) -> str | None:
     return None if best is None else normalise_label(best.encoding)
 
 
+# Frequent characters shared by simplified and traditional text: the decoding that yields
+# more of them is the right one.
+_COMMON = frozenset(
+    "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小"
+    "么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民"
+    "样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什"
+    "打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处"
+    "总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光"
+    "王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百"
+)
+
+
+def _common_chars(sample: bytes, codec: str) -> int:
+    return sum(1 for ch in sample.decode(codec, errors="ignore") if ch in _COMMON)
+
+
 def _candidates(sample: bytes, declared: str | None) -> list[str]:
     out: list[str] = []
     if declared:
@@ -143,8 +159,14 @@ def _candidates(sample: bytes, declared: str | None) -> list[str]:
     out.append("utf-8")
     if _broken_utf8(sample):
         return out
+    # Mainland content is GB18030 far more often than Big5, and short samples fool
+    # charset-normalizer; Big5 goes first only when it reads as more common characters.
     guess = _guess(sample)
-    if guess in _GUESSABLE:
+    if (
+        guess in _GUESSABLE
+        and guess != "gb18030"
+        and _common_chars(sample, guess) > _common_chars(sample, "gb18030")
+    ):
         out.append(guess)
     out.extend(["gb18030", "big5"])
     seen: set[str] = set()

@@ -123,11 +123,25 @@ def parse_csv(buf: str, delimiter: str, final: bool) -> tuple[list[Record], int]
     return records, n
 
 
-def sniff_delimiter(first_line: str, default: str) -> str:
-    """Excel in a Chinese locale writes ',' but some exports use ';' or a tab."""
-    if default in first_line:
+def sniff_delimiter(buf: str, default: str, final: bool) -> str | None:
+    """The delimiter of the first record, counted outside quotes; None when `buf` ends before
+    the first record does. Excel in a Chinese locale writes ',', some exports ';' or a tab."""
+    counts = dict.fromkeys((",", ";", "\t", "|"), 0)
+    in_quotes = False
+    for ch in buf:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif in_quotes:
+            continue
+        elif ch in "\r\n":
+            break
+        elif ch in counts:
+            counts[ch] += 1
+    else:
+        if not final:
+            return None
+    if counts.get(default):
         return default
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else default
 

@@ -169,8 +169,9 @@ class _Csv:
 
     def process(self, buf: str, base: int, final: bool) -> tuple[int, list[Placed]]:
         if self.delimiter is None:
-            nl = buf.find("\n")
-            self.delimiter = sniff_delimiter(buf[: nl if nl >= 0 else 4096], self.default)
+            self.delimiter = sniff_delimiter(buf, self.default, final)
+            if self.delimiter is None:
+                return 0, []  # sniff on the whole first record, not a piece of it
         records, stop = parse_csv(buf, self.delimiter, final)
         placed: list[Placed] = []
         quoted_escape, plain_escape = self._escape(True), self._escape(False)
