@@ -519,10 +519,10 @@ def page_boxes(path: Path) -> list[tuple[float, float, int]]:
 def glyph_positions(path: Path) -> list[list[tuple[str, float, float]]]:
     """(text, x0, y0) of every glyph per page, straight from pdfminer without deident."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTChar, LTFigure, LTPage
+    from pdfminer.layout import LTChar, LTContainer, LTPage
 
     pages = []
-    for layout in extract_pages(str(path), laparams=None):
+    for layout in extract_pages(str(path)):
         assert isinstance(layout, LTPage)
         out: list[tuple[str, float, float]] = []
 
@@ -530,7 +530,7 @@ def glyph_positions(path: Path) -> list[list[tuple[str, float, float]]]:
             for o in c:
                 if isinstance(o, LTChar):
                     out.append((o.get_text(), round(o.x0, 2), round(o.y0, 2)))
-                elif isinstance(o, LTFigure):
+                elif isinstance(o, LTContainer):
                     walk(o)
 
         walk(layout)

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from tests.factories import pdf as f
 
 from deident.config import Limits, ScanConfig
 from deident.masking.policy import Policy
 from deident.model import Status
 from deident.pipeline import mask_path, scan_path
-from tests.factories import pdf as f
 
-pytestmark = pytest.mark.skipif(not f.have_poppler(), reason="poppler-utils (pdftotext, pdftoppm) not installed")
+pytestmark = pytest.mark.skipif(
+    not f.have_poppler(), reason="poppler-utils (pdftotext, pdftoppm) not installed"
+)
 
 NO_OCR = ScanConfig(ocr=False)
 PUBLIC_TEXT = ("城乡居民最低生活保障对象公示名单", "公示期为2024年3月1日至3月7日", "身份证号码", "家庭住址")
@@ -229,7 +231,9 @@ def test_annotations_outline_form_xmp_js_and_attachments(roster, tmp_path):
     report = scan_path(rich, NO_OCR)
     texts = {x.text for x in report.findings}
     assert {"13900001111", "110105194912310029"} <= texts
-    where = {tuple(sorted(x.location)) for x in report.findings if x.text in ("13900001111", "110105194912310029")}
+    where = {
+        tuple(sorted(x.location)) for x in report.findings if x.text in ("13900001111", "110105194912310029")
+    }
     assert ("annotation", "key", "page") in where and ("outline",) in where
     assert any("JavaScript" in n for n in report.notes) and any("embedded" in n for n in report.notes)
 

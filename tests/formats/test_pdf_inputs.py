@@ -1,0 +1,223 @@
+"""Hand-built PDFs with exact control over fonts, operators and file structure: Type0 /
+Identity-H text (TJ kerning, Tc, the ' operator, form XObjects), the standard Helvetica
+font with word spacing, incremental updates, scans, broken xref tables, malformed input.
+Masked copies are read with poppler and PDFium; glyph positions with raw pdfminer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from tests.factories import pdf as f
+
+from deident.config import ScanConfig
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
+
+pytestmark = pytest.mark.skipif(
+    not f.have_poppler(), reason="poppler-utils (pdftotext, pdftoppm) not installed"
+)
+
+NO_OCR = ScanConfig(ocr=False)
+ID, MOBILE, MOBILE2 = "440881199001011233", "13812345678", "13912345678"
+LINES = [
+    f"申请人：王小明，身份证号码{ID}，",
+    f"联系电话{MOBILE}，住址见附件。",
+    "本通知自发布之日起施行。",
+]
+
+
+def _write(tmp: Path, name: str, data: bytes) -> Path:
+    p = tmp / name
+    p.write_bytes(data)
+    return p
+
+
+def _mask(src: Path, tmp: Path, policy: str = "gov"):
+    out = tmp / "out" / src.name
+    rep = mask_path(src, out, NO_OCR, Policy.load(policy))
+    assert rep.ok, rep.report.reason
+    return out, rep
+
+
+VARIANTS = {
+    "tj-strings": {},
+    "kerning-and-char-spacing": {"kern_every": 3, "char_spacing": 0.7},
+    "quote-operator-and-form-xobject": {
+        "quote_op": True,
+        "xobject_lines": [f"备注：联系人李四，手机{MOBILE2}。"],
+    },
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_identity_h_text_is_removed_and_layout_kept(tmp_path, variant):
+    src = _write(tmp_path, "t0.pdf", f.identity_h_pdf(LINES, **VARIANTS[variant]))
+    report = scan_path(src, NO_OCR)
+    assert {ID, MOBILE} <= {x.text for x in report.findings}
+    out, _ = _mask(src, tmp_path)
+    personal = [ID, MOBILE, "王小明"] + ([MOBILE2, "李四"] if "xobject" in variant else [])
+    assert f.leaked(out, personal) == []
+    assert "本通知自发布之日起施行" in f.poppler_text(out)
+    # Every glyph that was not masked is exactly where it was.
+    before, after = f.glyph_positions(src)[0], f.glyph_positions(out)[0]
+    kept_before = [g for g in before if g[0] in "本通知自发布之日起施行申请人联系电话"]
+    kept_after = [g for g in after if g[0] in "本通知自发布之日起施行申请人联系电话"]
+    assert len(kept_before) >= 15
+    assert sorted(kept_after) == sorted(kept_before)
+    # The last four digits of the ID keep their places too (gov keeps them).
+    first_line = next(g[2] for g in before if g[0] == "申")
+    tail_before = sorted(g for g in before if g[0] in "123" and g[2] == first_line)[-4:]
+    tail_after = sorted(g for g in after if g[0] in "123" and g[2] == first_line)[-4:]
+    assert len(tail_before) == 4
+    assert tail_after == tail_before
+
+
+def test_stars_are_drawn_where_glyphs_were(tmp_path):
+    src = _write(tmp_path, "t0.pdf", f.identity_h_pdf(LINES))
+    out, _ = _mask(src, tmp_path)
+    text = f.poppler_text(out).replace(" ", "")
+    assert f"{ID[:6]}********{ID[-4:]}" in text
+    assert f"{MOBILE[:3]}****{MOBILE[-4:]}" in text
+
+
+def test_policy_deleting_values_leaves_a_gap_and_no_text(tmp_path):
+    src = _write(tmp_path, "t0.pdf", f.identity_h_pdf(LINES))
+    out, _ = _mask(src, tmp_path, "court")
+    assert f.leaked(out, [ID, MOBILE, "王小明"]) == []
+    assert "本通知自发布之日起施行" in f.poppler_text(out)
+
+
+def test_helvetica_with_word_spacing(tmp_path):
+    lines = [f"Contact: zhang.wei@example.cn phone {MOBILE} ID {ID} end"]
+    data = f.helvetica_pdf([lines]).replace(b"BT /F1 12 Tf", b"BT 2 Tw 0.3 Tc /F1 12 Tf")
+    src = _write(tmp_path, "helv.pdf", data)
+    report = scan_path(src, NO_OCR)
+    assert {MOBILE, ID, "zhang.wei@example.cn"} <= {x.text for x in report.findings}
+    out, _ = _mask(src, tmp_path)
+    assert f.leaked(out, [MOBILE, ID, "zhang.wei@example.cn"]) == []
+    before, after = f.glyph_positions(src)[0], f.glyph_positions(out)[0]
+    # "end" is after every masked value: with Tw and Tc in play it must not move.
+    end_before = sorted((g for g in before if g[0] in "end"), key=lambda g: g[1])[-3:]
+    end_after = sorted((g for g in after if g[0] in "end"), key=lambda g: g[1])[-3:]
+    assert [g[0] for g in end_before] == ["e", "n", "d"]
+    assert end_after == end_before
+
+
+def test_incremental_update_old_revision_is_found_and_dropped(tmp_path):
+    base = f.helvetica_pdf([[f"Applicant ID {ID} mobile {MOBILE}"]], compress=False)
+    data = f.incremental_update(
+        base, page_obj=11, content_obj=10, new_lines=["Notice: this page was corrected."]
+    )
+    assert f.revisions(data) == 2
+    src = _write(tmp_path, "incr.pdf", data)
+    # The latest revision is clean; the personal data lives only in the earlier one.
+    assert ID not in f.poppler_text(src)
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.FINDINGS
+    old = [x for x in report.findings if x.text in (ID, MOBILE)]
+    assert old and all(x.location.get("revision") == 1 for x in old)
+    out, _ = _mask(src, tmp_path)
+    written = out.read_bytes()
+    assert f.revisions(written) == 1
+    with pikepdf.open(out) as pdf:
+        assert "/Prev" not in pdf.trailer
+    raw = f.all_stream_bytes(out)
+    assert ID.encode() not in raw and MOBILE.encode() not in raw
+    assert "this page was corrected" in f.poppler_text(out)
+
+
+def test_scanned_page_is_blocked_not_clean(tmp_path):
+    src = _write(tmp_path, "scan.pdf", f.scanned_pdf())
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.BLOCKED and report.reason == "no readable text layer"
+
+
+def test_scan_with_a_page_number_only_is_still_blocked(tmp_path):
+    src = _write(tmp_path, "scan.pdf", f.scanned_pdf(text_too="Page 1"))
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.BLOCKED and report.reason == "no readable text layer"
+
+
+def test_scans_are_handed_to_ocr_when_it_is_on(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from deident.formats import pdf as pdf_format
+    from deident.formats.base import FormatContext
+
+    seen = []
+    fake = types.ModuleType("deident.formats.scanned_pdf")
+    fake.open_scanned_pdf = lambda path, ctx: seen.append(path) or "ocr document"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "deident.formats.scanned_pdf", fake)
+    src = _write(tmp_path, "scan.pdf", f.scanned_pdf())
+    assert pdf_format.open_document(src, FormatContext(ScanConfig(ocr=True))) == "ocr document"
+    assert seen == [src]
+
+
+def test_type0_without_tounicode_is_blocked(tmp_path):
+    src = _write(tmp_path, "notu.pdf", f.identity_h_pdf(LINES, tounicode=False))
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.BLOCKED and report.reason == "no readable text layer"
+
+
+def test_broken_xref_is_repaired_and_fully_read(tmp_path):
+    data = f.broken_xref(f.helvetica_pdf([[f"ID {ID}"], [f"mobile {MOBILE}"]], compress=False))
+    src = _write(tmp_path, "broken.pdf", data)
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.FINDINGS
+    assert {ID, MOBILE} <= {x.text for x in report.findings}
+    assert any("repaired" in n for n in report.notes)
+    out, _ = _mask(src, tmp_path)
+    assert f.leaked(out, [ID, MOBILE]) == []
+    assert len(f.page_boxes(out)) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BT /F1 12 Tf 72 700 Td (ID " + ID.encode() + b") Tj ET ) ) ] >> garbage (",
+        b"BT /F1 12 Tf 72 700 Td [(ID " + ID.encode() + b") 5 (x) TJ ET",
+        b"BT /F1 Tf (" + ID.encode() + b") Tj ET",
+        b"\x00\xff\xfe" * 50,
+    ],
+    ids=["trailing-garbage", "unclosed-array", "missing-operand", "binary-noise"],
+)
+def test_malformed_content_stream_never_clean_with_pii_never_a_traceback(tmp_path, content):
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    src = _write(tmp_path, "bad.pdf", f.build_pdf(objs, 1))
+    report = scan_path(src, NO_OCR)
+    assert report.status in (Status.FINDINGS, Status.BLOCKED, Status.CLEAN)
+    if ID in f.poppler_text(src).replace(" ", ""):
+        assert report.status is not Status.CLEAN
+    out = tmp_path / "out.pdf"
+    rep = mask_path(src, out, NO_OCR, Policy.load("gov"))
+    if rep.ok and report.status is Status.FINDINGS:
+        assert f.leaked(out, [ID]) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"%PDF-1.7\n", b"not a pdf at all", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"],
+    ids=["empty", "header-only", "text", "no-pages"],
+)
+def test_not_a_readable_pdf_is_blocked(tmp_path, data):
+    src = _write(tmp_path, "x.pdf", data)
+    report = scan_path(src, NO_OCR)
+    assert report.status in (Status.BLOCKED, Status.CLEAN)
+    if report.status is Status.BLOCKED:
+        assert report.reason
+
+
+def test_empty_page_pdf_is_clean(tmp_path):
+    src = _write(tmp_path, "blank.pdf", f.helvetica_pdf([[]]))
+    assert scan_path(src, NO_OCR).status is Status.CLEAN
