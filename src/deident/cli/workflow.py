@@ -326,9 +326,13 @@ def serve(
     """
 
     def go() -> int:
+        import logging
+
         from deident.service.auth import load_tokens
         from deident.service.server import ServiceConfig, make_server
 
+        # Request lines only (method, path without query, status, size): see service/server.py.
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
         led, _ = _open_ledger(ledger, key_file)
         tokens = load_tokens(token_file, os.environ.get("DEIDENT_TOKENS"))
         cfg = ServiceConfig(

@@ -30,6 +30,7 @@ from deident.service.openapi import spec
 from deident.service.upload import Upload, UploadError, parse_upload
 
 log = logging.getLogger("deident.service")
+_DRAIN_BYTES = 16 * 1024 * 1024
 _SHA = re.compile(r"^/v1/gate/([0-9a-fA-F]{64})$")
 
 
@@ -174,6 +175,15 @@ class Handler(BaseHTTPRequestHandler):
         n = int(length)
         if n > self.server.cfg.max_upload_bytes:
             self.close_connection = True  # the unread body must not be parsed as a request
+            if n <= _DRAIN_BYTES:
+                # Read (and drop) a moderately oversized body, so that closing the socket with
+                # unread data does not reset the connection before the client sees the 413.
+                remaining = n
+                while remaining > 0:
+                    chunk = self.rfile.read(min(remaining, 1 << 16))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
             raise _Reply(413, f"upload too large: limit {self.server.cfg.max_upload_bytes} bytes")
         return self.rfile.read(n)
 
