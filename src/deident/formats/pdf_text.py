@@ -220,7 +220,7 @@ def _hrule_between(page: PageText, upper: _Frag, lower: _Frag) -> bool:
     return any(mid_lo < y < mid_hi and x0 < hi_x - 0.5 and x1 > lo_x + 0.5 for x0, x1, y in page.hrules)
 
 
-def _continues(page: PageText, a: _Frag, b: _Frag, margin: float) -> bool:
+def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
     if not (a.upright and b.upright):
         return False
     h = max(a.size, b.size)
@@ -233,8 +233,10 @@ def _continues(page: PageText, a: _Frag, b: _Frag, margin: float) -> bool:
     if col_a is not None:
         # Inside a ruled cell every line below, down to the next ruling, is the same cell.
         return col_a == _column(page, b.x0, b.x1, (b.y0 + b.y1) / 2)
-    # A paragraph line that reaches the right text margin continues on the next line.
-    if a.x1 + 1.1 * h >= margin and b.x0 >= a.x0 - 3.2 * h:
+    # A paragraph line that spans the text width (from the left margin, maybe indented, to
+    # the right margin) continues on the next line, which starts at the left margin. The
+    # last column of a borderless table also reaches the right margin, but not the left.
+    if a.x1 + 1.1 * h >= margin and a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h:
         return True
     # Borderless tables: a digit run that continues with digits directly below, left-aligned,
     # and together no longer than the longest number we look for (two phone numbers in
@@ -253,7 +255,9 @@ def build_blocks(
     frags = _fragments(page)
     if not frags:
         return []
-    margin = max(f.x1 for f in frags if f.upright) if any(f.upright for f in frags) else None
+    upright = [f for f in frags if f.upright]
+    margin = max((f.x1 for f in upright), default=math.inf)
+    left = min((f.x0 for f in upright), default=-math.inf)
     nxt: dict[int, int] = {}
     has_prev: set[int] = set()
     for i, a in enumerate(frags):
@@ -262,7 +266,7 @@ def build_blocks(
         for j in range(i + 1, min(len(frags), i + 12)):
             if j in has_prev:
                 continue
-            if _continues(page, a, frags[j], margin if margin is not None else math.inf):
+            if _continues(page, a, frags[j], margin, left):
                 nxt[i] = j
                 has_prev.add(j)
                 break
