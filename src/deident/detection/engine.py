@@ -36,6 +36,8 @@ class _Pattern:
     rx: re.Pattern[str]
     validator: Validator | None
     exclude: Validator | None
+    min_len: int = 0  # the lengths a match can have: number patterns are skipped by length
+    max_len: int = 1 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ def _compile(spec: RecognizerSpec) -> _Recognizer:
     for p in spec.patterns:
         regex = p.regex
         if spec.kind == "text" and spec.boundaries:
-            # The left boundary is checked in Python (`_left_ok`): a pattern that starts with a
+            # The left boundary is checked in `_texts_in`: a pattern that starts with a
             # character class lets `re` scan for that class quickly; a leading lookbehind does not.
             regex = rf"(?:{regex})(?![0-9A-Za-z])"
         try:
@@ -78,12 +80,25 @@ def _compile(spec: RecognizerSpec) -> _Recognizer:
         except re.error as exc:
             raise ConfigError(f"{spec.source}: pattern '{p.name}' is not a valid regex: {exc}") from exc
         where = f"{spec.source}: pattern '{p.name}'"
-        patterns.append(
-            _Pattern(p, rx, _validator(p.validator, where), _validator(p.exclude_validator, where))
-        )
+        lo, hi = _widths(regex)
+        validator, exclude = _validator(p.validator, where), _validator(p.exclude_validator, where)
+        patterns.append(_Pattern(p, rx, validator, exclude, lo, hi))
     return _Recognizer(
         spec, tuple(patterns), WordMatcher.compile(spec.context), WordMatcher.compile(spec.anti_context)
     )
+
+
+def _widths(regex: str) -> tuple[int, int]:
+    """The shortest and longest match of `regex`, from the stdlib's own regex parser."""
+    try:
+        try:
+            from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_parse as parser
+        lo, hi = parser.parse(regex).getwidth()
+    except Exception:  # an exotic pattern: no length filter
+        return 0, 1 << 30
+    return int(lo), int(min(hi, 1 << 30))
 
 
 @functools.lru_cache(maxsize=8)
@@ -98,6 +113,14 @@ class Engine:
         wanted = [s for s in specs if self.config.wants(s.entity)]
         self.specs: tuple[RecognizerSpec, ...] = tuple(specs)
         self._numbers = tuple(_compile(s) for s in wanted if s.kind == "number")
+        # Number patterns by the length of value they can match: most runs are tried against
+        # one or two patterns only.
+        by_len: dict[int, list[tuple[_Recognizer, _Pattern]]] = {}
+        for rec in self._numbers:
+            for pat in rec.patterns:
+                for n in range(pat.min_len, min(pat.max_len, _MAX_NUMBER_LEN) + 1):
+                    by_len.setdefault(n, []).append((rec, pat))
+        self._by_len = {n: tuple(v) for n, v in by_len.items()}
         self._texts = tuple(_compile(s) for s in wanted if s.kind == "text")
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
@@ -171,20 +194,32 @@ class Engine:
 
     def _best_number(self, value: str) -> _Candidate | None:
         best: _Candidate | None = None
-        for rec in self._numbers:
-            for pat in rec.patterns:
-                if pat.rx.fullmatch(value):
-                    cand = self._score(rec, pat, value)
-                    if cand is not None and (best is None or cand.score > best.score):
-                        best = cand
+        for rec, pat in self._by_len.get(len(value), ()):
+            if pat.rx.fullmatch(value):
+                cand = self._score(rec, pat, value)
+                if cand is not None and (best is None or cand.score > best.score):
+                    best = cand
         return best
 
     def _numbers_in(self, text: str, folded: str) -> Iterable[Finding]:
         if not self._numbers:
             return
+        by_len = self._by_len
         for m in NUMBER_RUN.finditer(folded):
             if touches_mask(folded, m.start(), m.end()):
                 continue
+            run = m.group()
+            if run.isdigit():  # fast path: no separators, the common case
+                value = run
+                if len(value) in by_len:
+                    cand = self._best_number(value)
+                    if cand is not None:
+                        f = self._finding(cand, text, folded, m.start(), m.end())
+                        if f is not None:
+                            yield f
+                        continue
+                if not (len(value) in (13, 15) and value.startswith(("86", "0086"))):
+                    continue
             groups = number_groups(folded, m.start(), m.end())
             i = 0
             while i < len(groups):
@@ -197,7 +232,7 @@ class Engine:
                     if len(value) > _MAX_NUMBER_LEN + 4:
                         break
                     start = groups[i].start
-                    tries = [(value, start)]
+                    tries = [(value, start)] if len(value) in by_len else []
                     # "8613812345678" / "008613812345678": a country prefix written without a gap.
                     for prefix in ("0086", "86"):
                         if j == i and value.startswith(prefix) and len(value) == len(prefix) + 11:

@@ -7,12 +7,35 @@ from collections.abc import Sequence
 from deident.model import Finding
 
 
-def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
-    """Keep the highest-scored finding of every overlapping group (longer wins a tie), sorted by start."""
-    ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+def _rank(f: Finding) -> tuple[float, int, int]:
+    return (-f.score, -(f.end - f.start), f.start)
+
+
+def _pick(cluster: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
-    for f in ranked:
+    for f in sorted(cluster, key=_rank):
         if all(f.end <= k.start or f.start >= k.end for k in kept):
             kept.append(f)
+    return kept
+
+
+def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
+    """Keep the highest-scored finding of every overlapping group (longer wins a tie), sorted
+    by start. Findings are swept into clusters of transitively overlapping spans first, so the
+    quadratic choice runs only inside a cluster (almost always one or two findings)."""
+    if len(findings) < 2:
+        return list(findings)
+    ordered = sorted(findings, key=lambda f: (f.start, f.end))
+    kept: list[Finding] = []
+    cluster = [ordered[0]]
+    reach = ordered[0].end
+    for f in ordered[1:]:
+        if f.start < reach:
+            cluster.append(f)
+            reach = max(reach, f.end)
+            continue
+        kept.extend(cluster if len(cluster) == 1 else _pick(cluster))
+        cluster, reach = [f], f.end
+    kept.extend(cluster if len(cluster) == 1 else _pick(cluster))
     kept.sort(key=lambda f: (f.start, f.end))
     return kept

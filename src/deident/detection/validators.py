@@ -6,6 +6,7 @@ ASCII digits, upper-case X.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Callable
 
 Validator = Callable[[str], "bool | None"]
@@ -29,7 +30,7 @@ _PROVINCES = frozenset(
 
 
 def id_check_digit(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def _real_date(year: int, month: int, day: int, *, today: _dt.date | None = None) -> bool:
@@ -66,15 +67,12 @@ def gb11643_15(value: str) -> bool | None:
     return _real_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
 
 
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn(value: str) -> bool | None:
-    digits = [int(c) for c in value if c.isdigit()]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    digits = [ord(c) - 48 for c in value if "0" <= c <= "9"]
+    total = sum(digits[-1::-2]) + sum(_LUHN_DOUBLED[d] for d in digits[-2::-2])
     return total % 10 == 0
 
 
