@@ -121,7 +121,7 @@ SAMPLES = {
 }
 
 
-def write_samples(out: Path, seed: int) -> list[Path]:
+def write_samples(out: Path, seed: int, *, office: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"samples:{seed}")
     paths = []
@@ -129,4 +129,8 @@ def write_samples(out: Path, seed: int) -> list[Path]:
         p = out / name
         p.write_bytes(make(rng))
         paths.append(p)
+    if office:  # needs openpyxl and python-docx (the `office` extra); PDF needs LibreOffice
+        from corpora.make_office_samples import write_office_samples
+
+        paths += write_office_samples(out, seed)
     return paths
