@@ -40,7 +40,7 @@ def fold(text: str) -> str:
 # A number-like run: digits with at most two separators between them (space, hyphen, zero-width
 # space), an optional country prefix, and an optional trailing X (ID check character). Seven
 # digits at least: shorter runs (years, article numbers) cannot be any entity here.
-_SEP = "[ \\-\u200b]"
+_SEP = "[ \\-\u200b)）]"  # ")" joins "(020)87654321"; the engine picks the best reading
 # The left boundary is a lookbehind *after* the first digit: a pattern that starts with a
 # character class is scanned ~3x faster by `re` than one that starts with a lookbehind.
 NUMBER_RUN = re.compile(
