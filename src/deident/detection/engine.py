@@ -140,12 +140,23 @@ class Engine:
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _score(self, rec: _Recognizer, pat: _Pattern, value: str) -> _Candidate | None:
+    def _score(
+        self,
+        rec: _Recognizer,
+        pat: _Pattern,
+        value: str,
+        verdicts: dict[Validator, bool | None] | None = None,
+    ) -> _Candidate | None:
         if pat.validator is None:
             if pat.exclude is not None and pat.exclude(value):
                 return None
             return _Candidate(rec, pat, pat.spec.score, "n/a")
-        verdict = pat.validator(value)
+        if verdicts is None:
+            verdict = pat.validator(value)
+        elif pat.validator in verdicts:
+            verdict = verdicts[pat.validator]
+        else:
+            verdict = verdicts[pat.validator] = pat.validator(value)
         if verdict is True:
             return _Candidate(rec, pat, pat.spec.score, "valid")
         # Checked only when the own check fails: 1 in 31 valid ID numbers also passes GB 32100.
@@ -158,9 +169,13 @@ class Engine:
             return None
         return _Candidate(rec, pat, pat.spec.invalid_score, "invalid")
 
-    def _finding(self, cand: _Candidate, text: str, folded: str, start: int, end: int) -> Finding | None:
+    def _finding(
+        self, cand: _Candidate, text: str, folded: str, start: int, end: int, prune: bool = False
+    ) -> Finding | None:
         rec = cand.recognizer
         score = cand.score
+        if prune and score + rec.spec.context.boost < self.config.min_score:
+            return None  # cannot reach the threshold even with context: skip the context search
         notes: list[str] = []
         ctx = rec.context.find(folded, start, end)
         if ctx is not None:
@@ -194,14 +209,15 @@ class Engine:
 
     def _best_number(self, value: str) -> _Candidate | None:
         best: _Candidate | None = None
+        verdicts: dict[Validator, bool | None] = {}
         for rec, pat in self._by_len.get(len(value), ()):
             if pat.rx.fullmatch(value):
-                cand = self._score(rec, pat, value)
+                cand = self._score(rec, pat, value, verdicts)
                 if cand is not None and (best is None or cand.score > best.score):
                     best = cand
         return best
 
-    def _numbers_in(self, text: str, folded: str) -> Iterable[Finding]:
+    def _numbers_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
         if not self._numbers:
             return
         by_len = self._by_len
@@ -214,7 +230,7 @@ class Engine:
                 if len(value) in by_len:
                     cand = self._best_number(value)
                     if cand is not None:
-                        f = self._finding(cand, text, folded, m.start(), m.end())
+                        f = self._finding(cand, text, folded, m.start(), m.end(), prune)
                         if f is not None:
                             yield f
                         continue
@@ -246,12 +262,12 @@ class Engine:
                     i += 1
                     continue
                 cand, s, e, j = best
-                f = self._finding(cand, text, folded, s, e)
+                f = self._finding(cand, text, folded, s, e, prune)
                 if f is not None:
                     yield f
                 i = j + 1
 
-    def _texts_in(self, text: str, folded: str) -> Iterable[Finding]:
+    def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
         for rec in self._texts:
             if rec.spec.requires and rec.spec.requires not in folded:
                 continue
@@ -263,17 +279,18 @@ class Engine:
                         continue
                     cand = self._score(rec, pat, m.group())
                     if cand is not None:
-                        f = self._finding(cand, text, folded, m.start(), m.end())
+                        f = self._finding(cand, text, folded, m.start(), m.end(), prune)
                         if f is not None:
                             yield f
 
     # --- public --------------------------------------------------------------------------
 
-    def candidates(self, text: str) -> list[Finding]:
-        """Every finding before `min_score` and overlap resolution: what `analyze` chooses from."""
+    def candidates(self, text: str, *, prune: bool = False) -> list[Finding]:
+        """Every finding before `min_score` and overlap resolution: what `analyze` chooses from.
+        With `prune`, matches that cannot reach `min_score` even with context are left out."""
         folded = fold(text)
-        found = list(self._numbers_in(text, folded))
-        found.extend(self._texts_in(text, folded))
+        found = list(self._numbers_in(text, folded, prune))
+        found.extend(self._texts_in(text, folded, prune))
         for _, det in self._detectors:
             found.extend(det.detect(text, folded))
         return found
@@ -286,7 +303,8 @@ class Engine:
         `hint_entity` says the container declares this text to be that entity (a table cell
         under 身份证号码): the cell is reported even when no pattern or checksum matches.
         """
-        found = self.candidates(text)
+        # A table hint promotes weak matches in its cell, so then nothing is pruned.
+        found = self.candidates(text, prune=hint_entity is None)
         if hint_entity is not None and self.config.wants(hint_entity):
             found = self._apply_hint(text, found, hint_entity, hint_reason)
         kept = [f for f in found if f.score >= self.config.min_score and self.config.wants(f.entity_type)]
