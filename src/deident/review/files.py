@@ -11,17 +11,20 @@ from pathlib import Path
 _SKIP_DIRS = frozenset({".git", ".deident", ".hg", ".svn", "__pycache__"})
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
     """Every file named, and every file under every directory named (sorted, so reports
-    and gate output are stable). A missing path is yielded as is: the caller reports it."""
+    and gate output are stable). A missing path is yielded as is: the caller reports it.
+    With `real`, paths come out with symlinks of the named paths resolved (which makes
+    `Displayer` cheap on large trees)."""
     for p in paths:
         if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p):
+            top = os.path.realpath(p) if real else str(p)
+            for dirpath, dirnames, filenames in os.walk(top):
                 dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
                 for name in sorted(filenames):
-                    yield Path(dirpath) / name
+                    yield Path(dirpath, name)
         else:
-            yield p
+            yield Path(os.path.realpath(p)) if real and p.exists() else p
 
 
 def sha256_file(path: Path) -> str:
@@ -32,14 +35,21 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+class Displayer:
+    """Paths as shown and recorded: relative to `root` (or the working directory) in POSIX
+    form when under it, else as given. Ledger entries never depend on where a command ran."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        bases = [os.path.realpath(b) for b in (root, Path.cwd()) if b is not None]
+        self._bases = [b if b.endswith(os.sep) else b + os.sep for b in bases]
+
+    def __call__(self, path: Path, *, real: bool = False) -> str:
+        s = str(path) if real else os.path.realpath(path)
+        for base in self._bases:
+            if s.startswith(base):
+                return Path(s[len(base) :]).as_posix()
+        return path.as_posix()
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
-    """`path` relative to `root` (or the working directory) in POSIX form when it lies
-    under it, else as given: ledger entries and reports never depend on where they ran."""
-    for base in (root, Path.cwd()):
-        if base is None:
-            continue
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+    return Displayer(root)(path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deident.review.decisions import LedgerIndex
-from deident.review.files import display_path, iter_files, sha256_file
+from deident.review.files import Displayer, iter_files, sha256_file
 from deident.review.ledger import Ledger, LedgerInvalid
 
 
@@ -66,8 +66,9 @@ def gate_paths(
     except LedgerInvalid:
         index, ledger_problem = None, "ledger does not verify (run `deident ledger verify`)"
     out: list[GateVerdict] = []
-    for p in iter_files(paths):
-        shown = display_path(p, root)
+    shown_as = Displayer(root)
+    for p in iter_files(paths, real=True):
+        shown = shown_as(p, real=True)
         if not p.exists():
             out.append(GateVerdict(shown, None, False, "not found"))
             continue
