@@ -25,7 +25,7 @@ from pathlib import Path
 from deident.errors import BlockedError, MaskError
 
 UNDECODABLE = "binary or undecodable content"
-READ_BYTES = 1 << 18
+READ_BYTES = 1 << 16
 SAMPLE_BYTES = 1 << 16
 
 # Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.

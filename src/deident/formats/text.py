@@ -33,7 +33,7 @@ from deident.formats.encoding import (
 from deident.formats.tabular import is_md_separator, md_cells, parse_csv, sniff_delimiter
 
 # Small enough that one chunk's segments stay a few MB, large enough that per-chunk work is noise.
-CHUNK_CHARS = 1 << 18
+CHUNK_CHARS = 1 << 16
 # A single CSV record (a quoted cell with line breaks) longer than this is not parsed.
 MAX_RECORD_CHARS = 1 << 24
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
