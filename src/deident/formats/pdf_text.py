@@ -220,6 +220,20 @@ def _hrule_between(page: PageText, upper: _Frag, lower: _Frag) -> bool:
     return any(mid_lo < y < mid_hi and x0 < hi_x - 0.5 and x1 > lo_x + 0.5 for x0, x1, y in page.hrules)
 
 
+# The first unbreakable piece of a line: a run of letters/digits (half or full width) or
+# one character, with the closing punctuation that may not start a line (禁则).
+_AN = r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@._+\-]"
+_CLOSE = r"[，。、；：？！）》」』”’,.;:?!)\]]"
+_LEAD = re.compile(rf"(?:{_AN}+|.)(?:{_CLOSE}+{_AN}+)*{_CLOSE}*")
+
+
+def _lead_width(page: PageText, f: _Frag) -> float:
+    m = _LEAD.match(f.text)
+    n = len(m.group()) if m else 1
+    last = page.glyphs[f.idx[min(n, len(f.idx)) - 1]]
+    return last.x1 - f.x0
+
+
 def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
     if not (a.upright and b.upright):
         return False
@@ -236,7 +250,10 @@ def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -
     # A paragraph line that spans the text width (from the left margin, maybe indented, to
     # the right margin) continues on the next line, which starts at the left margin. The
     # last column of a borderless table also reaches the right margin, but not the left.
-    if a.x1 + 1.1 * h >= margin and a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h:
+    # "Reaches" means the first unbreakable piece of the next line (a number, a word with
+    # its punctuation, or one Han character) would not have fitted after it.
+    starts_left = a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h
+    if starts_left and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
         return True
     # Borderless tables: a digit run that continues with digits directly below, left-aligned,
     # and together no longer than the longest number we look for (two phone numbers in
