@@ -221,3 +221,29 @@ def test_not_a_readable_pdf_is_blocked(tmp_path, data):
 def test_empty_page_pdf_is_clean(tmp_path):
     src = _write(tmp_path, "blank.pdf", f.helvetica_pdf([[]]))
     assert scan_path(src, NO_OCR).status is Status.CLEAN
+
+
+def test_structure_tree_alt_text_and_thumbnails(tmp_path):
+    data = f.helvetica_pdf([["Photo of an ID card below."]])
+    src = _write(tmp_path, "tagged.pdf", data)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        figure = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, Alt=pikepdf.String(f"ID {ID}")
+            )
+        )
+        pdf.Root["/StructTreeRoot"] = pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([figure])
+        )
+        pdf.pages[0].obj["/Thumb"] = pdf.make_stream(
+            b"\x00" * 4, Width=2, Height=2, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8
+        )
+        pdf.save(src)
+    report = scan_path(src, NO_OCR)
+    hit = [x for x in report.findings if x.text == ID]
+    assert hit and hit[0].location == {"structure": 0, "key": "Alt"}
+    out, _ = _mask(src, tmp_path)
+    with pikepdf.open(out) as pdf:
+        alt = str(pdf.Root.StructTreeRoot.K[0].Alt)
+        assert ID not in alt and alt.startswith("ID 440881")
+        assert "/Thumb" not in pdf.pages[0].obj

@@ -47,7 +47,35 @@ def _text(value: Any) -> str | None:
 
 
 def collect_places(pdf: pikepdf.Pdf) -> list[Place]:
-    return [*_info(pdf), *_xmp(pdf), *_outlines(pdf), *_annotations(pdf), *_fields(pdf)]
+    return [*_info(pdf), *_xmp(pdf), *_outlines(pdf), *_annotations(pdf), *_fields(pdf), *_structure(pdf)]
+
+
+def _structure(pdf: pikepdf.Pdf) -> Iterator[Place]:
+    """Alternate descriptions and replacement text of the tagged-PDF structure tree (/Alt of
+    a figure often describes the photo: "张三的身份证")."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, pikepdf.Dictionary):
+        return
+    stack: list[Any] = [root.get("/K")]
+    seen: set[tuple[int, int]] = set()
+    n = 0
+    while stack and n < _MAX_OUTLINES:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        for key in ("/Alt", "/ActualText", "/T", "/E"):
+            t = _text(node.get(key))
+            if t and t.strip():
+                yield Place({"structure": n, "key": key[1:]}, t, node, key)
+        n += 1
+        stack.append(node.get("/K"))
 
 
 def _info(pdf: pikepdf.Pdf) -> Iterator[Place]:
@@ -203,7 +231,8 @@ def scrub(pdf: pikepdf.Pdf) -> None:
         del info["/Author"]
     for page in pdf.pages:
         obj = page.obj
-        for key in ("/AA", "/Metadata", "/PieceInfo"):
+        # /Thumb is a picture of the page as it was: it would still show the values.
+        for key in ("/AA", "/Metadata", "/PieceInfo", "/Thumb"):
             if key in obj:
                 del obj[key]
         annots = obj.get("/Annots")
