@@ -244,7 +244,7 @@ def test_serve_command_over_http(repo: Path, tmp_path: Path) -> None:
             return out
 
         status, body = call("POST", "/v1/scan", leak_text(leak).encode(), {"Content-Type": "text/plain"})
-        assert status == 200 and json.loads(body)["summary"]["findings"] == 1
+        assert status == 200 and json.loads(body)["summary"]["findings"] == 3
         clean = "本通知自发布之日起施行。\n".encode()
         status, _ = call(
             "POST", "/v1/approvals?filename=a.txt", clean,

@@ -100,3 +100,25 @@ def test_text_files_get_line_regions(tmp_path: Path, monkeypatch: pytest.MonkeyP
     doc = sarif_log([rep], root=tmp_path)
     regions = [r["locations"][0]["physicalLocation"].get("region") for r in doc["runs"][0]["results"]]
     assert all(reg is not None and reg["startLine"] == 2 for reg in regions)
+
+
+def test_cli_scan_format_sarif_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's `scan --format sarif` (which calls sarif_log) produces a valid log."""
+    from typer.testing import CliRunner
+
+    from deident.cli.app import app
+
+    leak = make_leak(13)
+    write_leaking(tmp_path / "docs" / "a.txt", leak)
+    write_corrupt_docx(tmp_path / "docs" / "b.docx")
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["scan", "docs", "--format", "sarif"])
+    assert r.exit_code == 1
+    doc = json.loads(r.output)
+    _validate(doc)
+    uris = {
+        x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in doc["runs"][0]["results"]
+    }
+    assert uris == {"docs/a.txt", "docs/b.docx"}
+    for v in leak.values:
+        assert v not in r.output

@@ -38,7 +38,7 @@ def test_scan_text_returns_findings_json(service: Service) -> None:
     r = service.upload("/v1/scan", text.encode("utf-8"), "text/plain; charset=utf-8")
     assert r.status == 200
     doc = r.json()
-    assert doc["version"] == 1 and doc["summary"]["findings"] == 1
+    assert doc["version"] == 1 and doc["files"][0]["status"] == "findings"
     found = {(f["entity_type"], f["text"]) for f in doc["findings"]}
     assert ("CN_MOBILE", LEAK.mobile) in found and ("CN_RESIDENT_ID", LEAK.resident_id) in found
     for f in doc["findings"]:
@@ -58,6 +58,22 @@ def test_scan_file_octet_stream_and_multipart(service: Service) -> None:
     assert doc["files"][0]["sha256"] == hashlib.sha256(data).hexdigest()
     texts = {f["text"] for f in doc["findings"]}
     assert set(values) <= texts  # the mistyped ID is reported through its column header
+    # The same document as `deident scan --format json` prints for that file.
+    import tempfile
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from deident.cli.app import app
+
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "名单.docx").write_bytes(data)
+        cli = CliRunner().invoke(app, ["scan", str(Path(d) / "名单.docx"), "--format", "json"])
+    cli_doc = json.loads(cli.output)
+    for f in cli_doc["findings"]:
+        f["path"] = "名单.docx"
+    cli_doc["files"][0]["path"] = "名单.docx"
+    assert cli_doc == doc
     boundary = "deidentBoundary7MA4YWxk"
     body = (
         (

@@ -76,6 +76,10 @@ def _run(fn: Any) -> Any:
         return fn()
     except typer.Exit:
         raise
+    except BrokenPipeError:
+        # Output piped into `head`: stop quietly, and fail closed (the verdict was not all read).
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return 1
     except (DeidentError, ValueError) as exc:
         _fail(f"error: {exc}")
     except OSError as exc:
@@ -260,6 +264,8 @@ def gate(
         led, root = _open_ledger(ledger, key_file)
         verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
         blocked = [v for v in verdicts if not v.approved]
+        if not verdicts:
+            _err("gate: no files under the given paths; nothing can be cleared")
         if fmt == "json":
             doc = {
                 "version": 1,

@@ -54,21 +54,10 @@ class _Reply(Exception):
 
 
 def findings_document(report: FileReport, *, redact: Any = None) -> dict[str, Any]:
-    """Findings JSON of one file, as `deident scan --format json` (DESIGN.md section 4)."""
-    findings = [
-        f.to_dict(path=report.path, redacted_text=redact(f) if redact else None) for f in report.findings
-    ]
-    return {
-        "version": 1,
-        "files": [report.to_dict()],
-        "findings": findings,
-        "summary": {
-            "files": 1,
-            "clean": int(report.status is Status.CLEAN),
-            "findings": int(report.status is Status.FINDINGS),
-            "blocked": int(report.status is Status.BLOCKED),
-        },
-    }
+    """Findings JSON of one file: exactly what `deident scan --format json` prints."""
+    from deident.cli.render import scan_json
+
+    return scan_json([report], redact)
 
 
 class DeidentServer(ThreadingHTTPServer):
