@@ -416,11 +416,14 @@ class Xlsx:
     wb_rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
     wb_tail: str = ""  # after definedNames (pivotCaches)
 
+    _sst_index: dict[str, int] = field(default_factory=dict)
+
     def shared(self, text: str) -> int:
         inner = f"<t>{_esc(text)}</t>"
-        if inner not in self.sst:
+        if inner not in self._sst_index:
+            self._sst_index[inner] = len(self.sst)
             self.sst.append(inner)
-        return self.sst.index(inner)
+        return self._sst_index[inner]
 
     def add_part(self, name: str, xml: str, content_type: str) -> None:
         self.parts[name] = (XML_HEAD + xml).encode()

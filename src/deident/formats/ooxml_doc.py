@@ -31,6 +31,13 @@ NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS_X = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
+_X_CONTAINERS = frozenset({f"{{{NS_X}}}si", f"{{{NS_X}}}is", f"{{{NS_X}}}text"})
+_X_T = f"{{{NS_X}}}t"
+_X_RPH = f"{{{NS_X}}}rPh"
+_A_P = f"{{{NS_A}}}p"
+_A_T = f"{{{NS_A}}}t"
+_A_BR = f"{{{NS_A}}}br"
+
 MAX_EMBED_DEPTH = 3
 # Attributes that hold human-written text, wherever they appear.
 TEXT_ATTRS = frozenset({"descr", "title", "alt", "author", "initials", "displayName", "userId"})
@@ -165,19 +172,22 @@ class OoxmlDocument:
     def group_streams(self, el: etree._Element) -> list[tuple[str | None, TextStream]] | None:
         """Hook: the text streams of a text container, or None if `el` is not one.
         The label (None for the main text) goes into the location."""
-        tag_ns, tag = ns(el.tag), local(el.tag)
-        if (tag_ns == NS_A and tag == "p") or (tag_ns == NS_X and tag in ("si", "is", "text")):
+        tag = el.tag
+        if tag in _X_CONTAINERS:
             main, phonetic = TextStream(), TextStream()
-            for node in el.iter():
-                name = local(node.tag)
-                if name == "t":
-                    in_phonetic = any(local(a.tag) == "rPh" for a in node.iterancestors())
-                    (phonetic if in_phonetic else main).add_node(node)
-                elif name == "br":
-                    main.add_separator("\n")
-                elif name == "tab":
-                    main.add_separator("\t")
+            for node in el.iter(_X_T):
+                parent = node.getparent()
+                # Phonetic guides (rPh) repeat a reading of the text: a stream of their own.
+                (phonetic if parent is not None and parent.tag == _X_RPH else main).add_node(node)
             return [(None, main), ("phonetic", phonetic)]
+        if tag == _A_P:
+            main = TextStream()
+            for node in el.iter(_A_T, _A_BR):
+                if node.tag == _A_T:
+                    main.add_node(node)
+                else:
+                    main.add_separator("\n")
+            return [(None, main)]
         return None
 
     def locate_group(

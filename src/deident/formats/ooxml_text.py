@@ -32,12 +32,14 @@ class TextStream:
 
     pieces: list[_Piece] = field(default_factory=list)
     length: int = 0
+    _has_text: bool = False
 
     def add_node(self, node: etree._Element) -> None:
         text = node.text or ""
         if text:
             self.pieces.append(_Piece(node, self.length, text))
             self.length += len(text)
+            self._has_text = self._has_text or not text.isspace()
 
     def add_separator(self, sep: str) -> None:
         # Two separators in a row or one at the start add nothing a detector needs.
@@ -50,7 +52,7 @@ class TextStream:
         return "".join(p.text for p in self.pieces)
 
     def has_text(self) -> bool:
-        return any(p.node is not None and p.text.strip() for p in self.pieces)
+        return self._has_text
 
     def apply(self, replacements: Sequence[Replacement]) -> None:
         """Rewrite the nodes. Right to left, so offsets inside each node stay valid."""

@@ -52,6 +52,7 @@ class XlsxDocument(OoxmlDocument):
             for si in self.tree(sst.part).getroot().iterchildren(f"{{{NS_X}}}si"):
                 streams = self.group_streams(si) or []
                 sst.items.append(si)
+                sst.streams.append(streams)
                 sst.texts.append(streams[0][1].text if streams else "")
         scanner = SheetScanner(self, sst)
         hidden = 0

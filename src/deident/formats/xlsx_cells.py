@@ -61,6 +61,7 @@ class SharedStrings:
     part: str | None
     items: list[etree._Element] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    streams: list[list[tuple[str | None, TextStream]]] = field(default_factory=list)
     uses: dict[int, list[SharedUse]] = field(default_factory=dict)
 
 
@@ -187,8 +188,16 @@ class SheetScanner:
         elif t == "n" and v is not None and v.text:
             self._number(part, c, v, loc, hint)
 
-    def _streams(self, part: str, container: etree._Element, loc: dict[str, Any], hint: Hint | None) -> None:
-        streams = self.doc.group_streams(container) or []
+    def _streams(
+        self,
+        part: str,
+        container: etree._Element,
+        loc: dict[str, Any],
+        hint: Hint | None,
+        streams: list[tuple[str | None, TextStream]] | None = None,
+    ) -> None:
+        if streams is None:
+            streams = self.doc.group_streams(container) or []
         for label, stream in streams:
             if stream.has_text():
                 text = stream.text
@@ -243,7 +252,7 @@ class SheetScanner:
                     base["state"] = primary.state
                 if len(uses) > 1:
                     base["uses"] = len(uses)
-            self._streams(sst.part, si, base, primary.hint if primary else None)
+            self._streams(sst.part, si, base, primary.hint if primary else None, sst.streams[idx])
             for use in hinted:
                 if primary is not None and primary.hint and use.hint and use.hint[0] != primary.hint[0]:
                     self._inline_copy(si, use)
