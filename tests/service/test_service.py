@@ -70,6 +70,8 @@ def test_scan_file_octet_stream_and_multipart(service: Service) -> None:
         (Path(d) / "名单.docx").write_bytes(data)
         cli = CliRunner().invoke(app, ["scan", str(Path(d) / "名单.docx"), "--format", "json"])
     cli_doc = json.loads(cli.output)
+    # The service adds each finding's keyed id and review state (for /v1/decisions).
+    assert all(len(f.pop("id")) == 16 and f.pop("review") == "unreviewed" for f in doc["findings"])
     for f in cli_doc["findings"]:
         f["path"] = "名单.docx"
     cli_doc["files"][0]["path"] = "名单.docx"
@@ -84,7 +86,11 @@ def test_scan_file_octet_stream_and_multipart(service: Service) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     r2 = service.upload("/v1/scan", body, f"multipart/form-data; boundary={boundary}")
-    assert r2.status == 200 and r2.json()["findings"] == doc["findings"]
+    assert r2.status == 200
+    multipart_findings = r2.json()["findings"]
+    for f in multipart_findings:
+        del f["id"], f["review"]
+    assert multipart_findings == doc["findings"]
     service.fed.extend(values)
 
 
@@ -241,3 +247,32 @@ def test_logs_never_contain_personal_data_tokens_or_names(service: Service) -> N
     ledger_raw = service.ledger.path.read_text(encoding="utf-8") if service.ledger.path.exists() else ""
     for v in leak.values:
         assert v not in ledger_raw
+
+
+def test_decisions_then_approval_over_http(service: Service) -> None:
+    leak = make_leak(61)
+    data = leak_text(leak).encode()
+    found = service.upload("/v1/scan?filename=leak.txt", data).json()["findings"]
+    ids = [f["id"] for f in found]
+    assert len(ids) == 3 and all(f["review"] == "unreviewed" for f in found)
+    path = "/v1/decisions?filename=leak.txt&verdict=not_pii&finding=" + ",".join(ids)
+    assert service.upload(path + "&reason=x", data).status == 401
+    r = service.upload(path + "&reason=" + quote(f"号码{leak.mobile}"), data, token=TOKEN)
+    assert r.status == 400 and "personal data" in r.json()["error"] and leak.mobile not in r.body.decode()
+    r = service.upload(
+        "/v1/decisions?filename=leak.txt&verdict=not_pii&reason=x&finding=0123456789abcdef", data, token=TOKEN
+    )
+    assert r.status == 409
+    r = service.upload("/v1/decisions?filename=leak.txt&verdict=maybe&finding=" + ids[0], data, token=TOKEN)
+    assert r.status == 400
+    r = service.upload(path + "&reason=" + quote("演练数据"), data, token=TOKEN)
+    assert r.status == 201 and r.json()["recorded"] == ids
+    states = {f["review"] for f in service.upload("/v1/scan?filename=leak.txt", data).json()["findings"]}
+    assert states == {"not_pii"}
+    assert service.upload("/v1/approvals?filename=leak.txt", data, token=TOKEN).status == 201
+    sha = hashlib.sha256(data).hexdigest()
+    assert service.request("GET", f"/v1/gate/{sha}").json()["verdict"] == "approved"
+    raw = service.ledger.path.read_text(encoding="utf-8")
+    for v in leak.values:
+        assert v not in raw
+    service.fed.extend(leak.values)

@@ -146,6 +146,45 @@ def spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/v1/decisions": {
+                "post": {
+                    "summary": "Mark findings of an uploaded file as not personal data, or confirm them",
+                    "security": [{"bearer": []}],
+                    "parameters": [
+                        _FILENAME,
+                        {
+                            "name": "finding",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": "Finding ids from /v1/scan, comma-separated",
+                        },
+                        {
+                            "name": "verdict",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "enum": ["not_pii", "confirmed"]},
+                        },
+                        {
+                            "name": "reason",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Required with not_pii; must not quote the personal data",
+                        },
+                    ],
+                    "requestBody": _UPLOAD_BODY,
+                    "responses": {
+                        "201": {"description": "Decisions recorded"},
+                        "401": {**_ERROR, "description": "No bearer token"},
+                        "403": {**_ERROR, "description": "Invalid token"},
+                        "409": {
+                            **_ERROR,
+                            "description": "Unknown finding id for these bytes, or blocked file",
+                        },
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}
             },

@@ -27,7 +27,7 @@ from deident.model import FileReport, Status
 from deident.review.ledger import Ledger
 from deident.service.auth import reviewer_for
 from deident.service.openapi import spec
-from deident.service.upload import Upload, UploadError, parse_upload
+from deident.service.upload import HttpError, Upload, parse_upload
 
 log = logging.getLogger("deident.service")
 _DRAIN_BYTES = 16 * 1024 * 1024
@@ -43,14 +43,6 @@ class ServiceConfig:
     workers: int = 4
     policy: str = "gov"
     queue_timeout_s: float = 60.0  # a request waiting longer for a worker gets 503
-
-
-class _Reply(Exception):
-    """Short-circuit a handler with a status and a JSON error message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self.status, self.message, self.headers = status, message, headers or {}
-        super().__init__(message)
 
 
 def findings_document(report: FileReport, *, redact: Any = None) -> dict[str, Any]:
@@ -120,7 +112,16 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def do_POST(self) -> None:
-        self._dispatch({"/v1/scan": self._scan, "/v1/mask": self._mask, "/v1/approvals": self._approve})
+        from deident.service import review_api
+
+        self._dispatch(
+            {
+                "/v1/scan": self._scan,
+                "/v1/mask": self._mask,
+                "/v1/approvals": lambda: review_api.approve(self),
+                "/v1/decisions": lambda: review_api.decide(self),
+            }
+        )
 
     def _dispatch(self, routes: dict[str, Any], gate: bool = False) -> None:
         url = urlsplit(self.path)
@@ -128,14 +129,16 @@ class Handler(BaseHTTPRequestHandler):
         handler = routes.get(url.path)
         sha = _SHA.match(url.path) if gate else None
         if sha is not None:
-            handler = self._gate
+            from deident.service import review_api
+
+            handler = lambda digest: review_api.gate(self, digest)  # noqa: E731
         try:
             if handler is None and sha is None:
                 if url.path.startswith("/v1/gate/") and gate:
-                    raise _Reply(400, "the gate takes a sha256: 64 hexadecimal characters")
-                raise _Reply(404, "no such endpoint; see /openapi.json")
+                    raise HttpError(400, "the gate takes a sha256: 64 hexadecimal characters")
+                raise HttpError(404, "no such endpoint; see /openapi.json")
             if not self.server.slots.acquire(timeout=self.server.cfg.queue_timeout_s):
-                raise _Reply(503, "busy; retry later", {"Retry-After": "5"})
+                raise HttpError(503, "busy; retry later", {"Retry-After": "5"})
             try:
                 if sha is not None:
                     handler(sha.group(1).lower())
@@ -143,10 +146,8 @@ class Handler(BaseHTTPRequestHandler):
                     handler()
             finally:
                 self.server.slots.release()
-        except _Reply as r:
+        except HttpError as r:
             self._error(r.status, r.message, r.headers)
-        except UploadError as e:
-            self._error(e.status, str(e))
         except DeidentError as e:
             # Library messages never carry personal data (errors.py), but keep them off the log.
             self._error(422, str(e))
@@ -157,10 +158,10 @@ class Handler(BaseHTTPRequestHandler):
     # -- helpers -------------------------------------------------------------------------
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            raise _Reply(411, "send a Content-Length; chunked uploads are not accepted")
+            raise HttpError(411, "send a Content-Length; chunked uploads are not accepted")
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
-            raise _Reply(411, "Content-Length required")
+            raise HttpError(411, "Content-Length required")
         n = int(length)
         if n > self.server.cfg.max_upload_bytes:
             self.close_connection = True  # the unread body must not be parsed as a request
@@ -173,7 +174,7 @@ class Handler(BaseHTTPRequestHandler):
                     if not chunk:
                         break
                     remaining -= len(chunk)
-            raise _Reply(413, f"upload too large: limit {self.server.cfg.max_upload_bytes} bytes")
+            raise HttpError(413, f"upload too large: limit {self.server.cfg.max_upload_bytes} bytes")
         return self.rfile.read(n)
 
     def _upload(self) -> Upload:
@@ -184,13 +185,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _reviewer(self) -> str:
         if not self.server.cfg.tokens:
-            raise _Reply(403, "write endpoints are disabled: the server has no tokens configured")
+            raise HttpError(403, "write endpoints are disabled: the server has no tokens configured")
         header = self.headers.get("Authorization")
         if not header:
-            raise _Reply(401, "bearer token required", {"WWW-Authenticate": 'Bearer realm="deident"'})
+            raise HttpError(401, "bearer token required", {"WWW-Authenticate": 'Bearer realm="deident"'})
         who = reviewer_for(header, self.server.cfg.tokens)
         if who is None:
-            raise _Reply(403, "invalid token")
+            raise HttpError(403, "invalid token")
         return who
 
     def _scan_upload(self, up: Upload, tmp: Path) -> tuple[FileReport, Path]:
@@ -221,7 +222,12 @@ class Handler(BaseHTTPRequestHandler):
         with tempfile.TemporaryDirectory(prefix="deident-serve-") as d:
             report, _ = self._scan_upload(up, Path(d))
         # A corrupt or unsupported file is a verdict (blocked), not a failed request.
-        self._json(200, findings_document(report, redact=redact))
+        doc = findings_document(report, redact=redact)
+        if self.server.cfg.ledger is not None:
+            from deident.service.review_api import annotate
+
+            annotate(doc, report, self.server.cfg.ledger)
+        self._json(200, doc)
 
     def _mask(self) -> None:
         from deident.api import policy_for
@@ -266,71 +272,3 @@ class Handler(BaseHTTPRequestHandler):
             "X-Deident-Sha256": hashlib.sha256(data).hexdigest(),
         }
         self._send(200, data, "application/octet-stream", headers)
-
-    def _gate(self, sha: str) -> None:
-        from deident.review.decisions import LedgerIndex
-        from deident.review.gate import verdict_for_sha
-        from deident.review.ledger import LedgerInvalid
-
-        led = self.server.cfg.ledger
-        if led is None:
-            raise _Reply(503, "no ledger configured")
-        try:
-            require = int(self.query.get("require_approvals", "1"))
-        except ValueError as exc:
-            raise _Reply(400, "require_approvals must be an integer") from exc
-        try:
-            index = LedgerIndex.build(led.entries())
-        except LedgerInvalid:
-            self._json(
-                200,
-                {
-                    "sha256": sha,
-                    "verdict": "blocked",
-                    "reason": "ledger does not verify",
-                    "reviewers": [],
-                    "required": require,
-                },
-            )
-            return
-        v = verdict_for_sha(index, sha, require_approvals=max(1, require))
-        doc = v.to_dict()
-        doc.pop("path")
-        self._json(200, doc)
-
-    def _approve(self) -> None:
-        from deident.review.approve import ApprovalRefused, approve_report
-
-        reviewer = self._reviewer()  # authenticate before reading a possibly large body
-        led = self.server.cfg.ledger
-        if led is None:
-            raise _Reply(503, "no ledger configured")
-        up = self._upload()
-        if up.filename is None:
-            raise _Reply(
-                400, "an approval needs the file itself (application/octet-stream or multipart 'file')"
-            )
-        try:
-            require = int(self.query.get("require_approvals") or up.fields.get("require_approvals") or "1")
-        except ValueError as exc:
-            raise _Reply(400, "require_approvals must be an integer") from exc
-        policy = self.query.get("policy") or up.fields.get("policy") or self.server.cfg.policy
-        with tempfile.TemporaryDirectory(prefix="deident-serve-") as d:
-            report, _ = self._scan_upload(up, Path(d))
-        try:
-            o = approve_report(
-                report, ledger=led, reviewer=reviewer, policy=policy, require_approvals=require
-            )
-        except ApprovalRefused as exc:
-            self._json(409, {"error": exc.reason, "status": 409, "sha256": report.sha256})
-            return
-        self._json(
-            201,
-            {
-                "sha256": o.sha256,
-                "verdict": "approved" if o.complete else "pending",
-                "reviewers": list(o.reviewers),
-                "required": o.required,
-                "entry": o.entry["hash"],
-            },
-        )

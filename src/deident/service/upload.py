@@ -9,10 +9,16 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import unquote
 
 
-class UploadError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
+class HttpError(Exception):
+    """Answer the request with `status` and a JSON error `message` (never personal data)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.status, self.message, self.headers = status, message, headers or {}
         super().__init__(message)
+
+
+class UploadError(HttpError):
+    pass
 
 
 @dataclass
