@@ -25,6 +25,7 @@ from typing import Any
 
 from deident.config import ScanConfig
 from deident.detection.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.model import Explanation, Finding
 
@@ -178,6 +179,13 @@ class AddressDetector:
             return "neutral", word
         return kind, word
 
+    @staticmethod
+    def _alone(folded: str, start: int, end: int) -> bool:
+        """Nothing but a little white space around folded[start:end] (a cell, a form field)."""
+        if start > 8 or len(folded) - end > 8:
+            return False
+        return not folded[:start].strip() and not folded[end:].strip()
+
     # --- detection -----------------------------------------------------------------------
 
     def _finding(
@@ -194,7 +202,7 @@ class AddressDetector:
             )
         elif _DWELLING.search(folded, start, end):
             score = self.dwelling_score
-        elif "county" in levels and not folded[:start].strip() and not folded[end:].strip():
+        elif "county" in levels and self._alone(folded, start, end):
             # A full address alone in its text (a table cell, a form field): private more often
             # than not, and an agency's address table is headed 办公地址 / 地址 anyway.
             score = self.neutral_score
@@ -233,7 +241,9 @@ class AddressDetector:
             if k - start < 1 and m.group("kw") in ("组", "队"):
                 continue  # a bare "3组" is a working group, not an address
             spans.append((start, m.end(), levels))
+        taken = SpanSet()
         for start, end, levels in spans:
+            taken.add(start, end)
             f = self._finding(text, folded, start, end, levels, "anchor")
             if f is not None:
                 found.append(f)
@@ -242,12 +252,15 @@ class AddressDetector:
                 pos = c.end()
                 while pos < len(folded) and folded[pos] in "：:为在于 ":
                     pos += 1
-                if any(f.start <= pos < f.end for f in found):
+                if taken.overlaps(pos, pos + 1):
                     continue
                 hit = self._forward(folded, pos)
                 if hit is None:
                     continue
                 end, levels = hit
+                if taken.overlaps(pos, end):
+                    continue
+                taken.add(pos, end)
                 f = self._finding(text, folded, pos, end, levels, "cue + village")
                 if f is not None:
                     found.append(f)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 LEVELS = ("province", "city", "county", "township")
-# Longer names exist (开发区管理委员会 …) but never inside a home address.
-MAX_NAME = 12
+# Longer names (…开发区管理委员会) do not occur inside a home address.
+MAX_NAME = 16
 _MIN_NAME = 2
 
 
@@ -24,9 +24,9 @@ class Gazetteer:
     names: dict[str, frozenset[str]]
     max_len: int
 
-    def match_at(self, text: str, i: int) -> tuple[int, frozenset[str]] | None:
-        """The longest division name starting at `i`: (end, levels), or None."""
-        limit = min(len(text), i + self.max_len)
+    def match_at(self, text: str, i: int, stop: int | None = None) -> tuple[int, frozenset[str]] | None:
+        """The longest division name starting at `i` and ending by `stop`: (end, levels), or None."""
+        limit = min(len(text) if stop is None else stop, i + self.max_len)
         for end in range(limit, i + _MIN_NAME - 1, -1):
             levels = self.names.get(text[i:end])
             if levels is not None:
@@ -44,17 +44,20 @@ class Gazetteer:
         rank = -1
         pos = i
         while pos < stop:
-            hit = self.match_at(text[:stop], pos)
+            hit = self.match_at(text, pos, stop)
             if hit is None:
                 break
             end, levels = hit
-            ranks = [LEVELS.index(lv) for lv in levels]
-            finest = max(ranks)
-            if finest <= rank:
+            finer = sorted(LEVELS.index(lv) for lv in levels if LEVELS.index(lv) > rank)
+            if not finer:
                 break
-            for lv in levels:
-                ends[lv] = end
-            rank = finest
+            # A name of several levels takes the coarsest one that continues the chain (城区 is a
+            # county in some cities and a township in others); a municipality (北京市) is both
+            # its province and its city.
+            taken = finer[:2] if finer[:2] == [0, 1] else finer[:1]
+            for r in taken:
+                ends[LEVELS[r]] = end
+            rank = taken[-1]
             pos = end
         return pos, ends
 

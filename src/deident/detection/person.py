@@ -23,14 +23,22 @@ from importlib import resources
 from typing import Any
 
 from deident.config import ScanConfig
+from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.detection.surnames import surname_length
 from deident.model import Explanation, Finding
 
-_MINORITY = re.compile(r"[\u4e00-\u9fff]{1,8}[·•・．.][\u4e00-\u9fff]{1,10}(?:[·•・][\u4e00-\u9fff]{1,10})?")
+# The separators written between the parts of a minority name (· U+00B7 is standard; the
+# others come from other input methods and fonts).
+NAME_DOTS = "·•・‧⋅･∙．."
+_MINORITY = re.compile(
+    rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
+)
 _SEPARATORS = "：: \u3000"
 _PRIORITY = {"cue": 0, "apposition": 1, "salutation": 1, "honorific": 2, "weak cue": 3}
-_SALUTATION = re.compile(r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·]{2,12}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$")
+_SALUTATION = re.compile(
+    r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·•・‧⋅･∙．.]{2,20}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$"
+)
 _SENTENCE = re.compile(r"[。；;！!？?\n\r]")
 
 
@@ -126,7 +134,7 @@ class PersonDetector:
         """The end of a name starting at `s`, or None."""
         m = _MINORITY.match(t, s)
         if m is not None:
-            dot = t.rfind(next(c for c in "·•・．." if c in m.group()), s, m.end())
+            dot = t.rfind(next(c for c in NAME_DOTS if c in m.group()), s, m.end())
             return self._minority_end(t, dot, m.end())
         sl = surname_length(t, s)
         if sl == 0:
@@ -274,32 +282,32 @@ class PersonDetector:
 
         # Overlapping readings: the one with the strongest evidence wins (a cue names the start
         # of the name, an apposition only its end).
-        taken: list[tuple[int, int]] = []
+        taken = SpanSet()
         out: list[Finding] = []
         for s, e, rule, cue, score, check_official in sorted(spans, key=lambda x: (_PRIORITY[x[2]], x[0])):
-            if any(s < b and a < e for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
             if check_official and self._official(t, s, e) is not None:
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             out.append(self._finding(text, s, e, rule, cue, score))
         out.extend(self._repeats(text, t, taken, out))
         out.sort(key=lambda f: f.start)
         return out
 
-    def _repeats(
-        self, text: str, t: str, taken: list[tuple[int, int]], named: list[Finding]
-    ) -> list[Finding]:
+    def _repeats(self, text: str, t: str, taken: SpanSet, named: list[Finding]) -> list[Finding]:
         """Other mentions of a name found here (来电人：黄金凤 … 市民黄金凤反映): once a person is
         named, every mention of the same name is theirs, cue or not."""
+        names = sorted({f.text for f in named if len(f.text) >= 2}, key=len, reverse=True)
+        if not names:
+            return []
         extra: list[Finding] = []
-        for name in {f.text for f in named if len(f.text) >= 2}:
-            for m in re.finditer(re.escape(name), t):
-                s, e = m.start(), m.end()
-                if any(s < b and a < e for a, b in taken) or not self._ends_name(t, e):
-                    continue
-                if s > 0 and _is_han(t[s - 1]) and surname_length(t, s - 1):
-                    continue  # 居马永: the name may be the tail of another one
-                taken.append((s, e))
-                extra.append(self._finding(text, s, e, "repeat", None, self.scores["repeat"]))
+        for m in re.finditer("|".join(re.escape(n) for n in names), t):
+            s, e = m.start(), m.end()
+            if taken.overlaps(s, e) or not self._ends_name(t, e):
+                continue
+            if s > 0 and _is_han(t[s - 1]) and surname_length(t, s - 1):
+                continue  # 居马永: the name may be the tail of another one
+            taken.add(s, e)
+            extra.append(self._finding(text, s, e, "repeat", None, self.scores["repeat"]))
         return extra
