@@ -364,7 +364,27 @@ def docx_table() -> tuple[bytes, list[str]]:
     return d.to_bytes(), [good, bad, phone]
 
 
+def docx_smart_tags_and_custom_xml() -> tuple[bytes, list[str]]:
+    """Smart tags wrap runs; content controls bound to custom XML keep their data in
+    customXml/item1.xml as well."""
+    (phone,) = mobiles()
+    (rid,) = ids()
+    d = Docx()
+    d.body.append(
+        para(
+            run("联系人手机"),
+            f'<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="phone">'
+            f'<w:smartTagPr><w:attr w:name="number" w:val="x"/></w:smartTagPr>{run(phone)}</w:smartTag>',
+        )
+    )
+    d.parts["customXml/item1.xml"] = (
+        XML_HEAD + f"<root><申请人><证件号>{rid}</证件号></申请人></root>"
+    ).encode()
+    return d.to_bytes(), [phone, rid]
+
+
 DOCX_CASES = {
+    "smart_tags_custom_xml": docx_smart_tags_and_custom_xml,
     "split_runs": docx_split_runs,
     "headers_footers": docx_headers_footers,
     "footnotes_endnotes": docx_notes,
@@ -737,7 +757,28 @@ def xlsx_roster(n: int = 20, rng: random.Random = RNG) -> tuple[bytes, list[str]
     return x.to_bytes(), values
 
 
+def xlsx_external_link() -> tuple[bytes, list[str]]:
+    """A formula that refers to another workbook caches that workbook's values here."""
+    (rid,) = ids()
+    x = Xlsx()
+    x.sheets.append(Sheet("表", [[("f", "[1]名单!C2", rid)]]))
+    x.wb_rels.append(("rIdExt", f"{RT}/externalLink", "externalLinks/externalLink1.xml", False))
+    x.wb_tail = '<externalReferences><externalReference r:id="rIdExt"/></externalReferences>'
+    x.add_part(
+        "xl/externalLinks/externalLink1.xml",
+        f'<externalLink xmlns="{X}" xmlns:r="{R}"><externalBook r:id="rIdBook"><sheetNames>'
+        '<sheetName val="名单"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="2">'
+        f'<cell r="C2" t="str"><v>{rid}</v></cell></row></sheetData></sheetDataSet></externalBook></externalLink>',
+        f"{CT_X}.externalLink+xml",
+    )
+    x.parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = _rels(
+        [("rIdBook", f"{RT}/externalLinkPath", "file:///D:/名单.xlsx", True)]
+    )
+    return x.to_bytes(), [rid]
+
+
 XLSX_CASES = {
+    "external_link": xlsx_external_link,
     "hidden_sheets": xlsx_hidden_sheets,
     "shared_mixed_hints": xlsx_shared_mixed,
     "shared_conflicting_hints": xlsx_shared_conflict,

@@ -107,7 +107,9 @@ class XlsxDocument(OoxmlDocument):
 
     def skip_subtree(self, part: str, el: etree._Element) -> bool:
         # Cells were scanned by SheetScanner; the workbook's <sheets> by prepare.
-        return local(el.tag) in ("sheetData", "sheets") and el.tag.startswith(f"{{{NS_X}}}")
+        if el.tag == f"{{{NS_X}}}sheetData":
+            return part in self._part_sheet  # external links have a sheetData of their own
+        return el.tag == f"{{{NS_X}}}sheets" and part == self.main
 
     def locate_group(self, part: str, el: etree._Element, index: int) -> tuple[dict[str, Any], Any]:
         parent = el.getparent()
