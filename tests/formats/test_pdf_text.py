@@ -129,3 +129,14 @@ def test_rotated_text_runs_are_kept_together(angle):
             page.glyphs.append(Glyph(ch, x - ADV, y - SIZE, x, y, x, y, x - ADV, y, SIZE, ADV))
             x -= ADV
     assert _texts(page) == ["13812345678"]
+
+
+def test_glyph_painted_out_of_order_is_put_back_in_its_line():
+    # LibreOffice paints a fallback-font glyph (the ‧ of a minority name) after the rest of
+    # the line; the ID after the colon continues the same line.
+    page = _page()
+    _line(page, "巴特尔", 72, 700, adv=SIZE)
+    _line(page, "古丽娜尔，身份证号：", 72 + 3 * SIZE + 3, 700, adv=SIZE)
+    _line(page, "‧", 72 + 3 * SIZE, 700, adv=3)
+    _line(page, "440881199001011233", 72 + 13 * SIZE + 3, 700)
+    assert _texts(page) == ["巴特尔‧古丽娜尔，身份证号：440881199001011233"]

@@ -192,9 +192,52 @@ def _fragments(page: PageText) -> list[_Frag]:
             cur.x0, cur.y0 = min(cur.x0, g.x0), min(cur.y0, g.y0)
             cur.x1, cur.y1 = max(cur.x1, g.x1), max(cur.y1, g.y1)
         prev = g
+    frags = _merge_same_line(page, frags)
     for f in frags:
         f.text = "".join(page.glyphs[i].text for i in f.idx)
     return [f for f in frags if f.text.strip()]
+
+
+def _merge_same_line(page: PageText, frags: list[_Frag]) -> list[_Frag]:
+    """Glyphs drawn out of order (a fallback-font ``‧`` painted after the rest of its line,
+    text objects split mid-line) start fragments of their own; put back together fragments
+    on one baseline that touch, in x order."""
+    upright = sorted((f for f in frags if f.upright), key=lambda f: (-f.base, f.x0))
+    merged_into: dict[int, _Frag] = {}
+    i = 0
+    while i < len(upright):
+        cur = upright[i]
+        j = i + 1
+        while j < len(upright) and abs(upright[j].base - cur.base) <= 0.2 * cur.size:
+            nxt = upright[j]
+            h = max(cur.size, nxt.size)
+            touches = cur.x1 - 0.6 * h <= nxt.x0 <= cur.x1 + 0.3 * h
+            tucked_in = len(nxt.idx) <= 3 and cur.x0 - 0.1 * h <= nxt.x0 and nxt.x1 <= cur.x1 + 0.1 * h
+            mid = (nxt.y0 + nxt.y1) / 2
+            if not (touches or tucked_in) or _vrule_between(page, cur.x1, nxt.x0, mid):
+                break
+            cur.idx = sorted(cur.idx + nxt.idx, key=lambda k: page.glyphs[k].ox)
+            cur.x0, cur.y0 = min(cur.x0, nxt.x0), min(cur.y0, nxt.y0)
+            cur.x1, cur.y1 = max(cur.x1, nxt.x1), max(cur.y1, nxt.y1)
+            merged_into[id(nxt)] = cur
+            j += 1
+        i = j
+    if not merged_into:
+        return frags
+    out = [f for f in frags if id(f) not in merged_into]
+    for f in out:
+        if f.upright:
+            f.spaces_before = _spaces(page, f.idx)
+    return sorted(out, key=lambda f: min(f.idx))
+
+
+def _spaces(page: PageText, idx: list[int]) -> set[int]:
+    out = set()
+    for pos in range(1, len(idx)):
+        a, b = page.glyphs[idx[pos - 1]], page.glyphs[idx[pos]]
+        if b.ox - a.ex > 0.3 * max(a.size, b.size) and a.text != " " and b.text != " ":
+            out.add(pos)
+    return out
 
 
 # --- joining wrapped lines -------------------------------------------------------------
