@@ -3,6 +3,7 @@
     python benchmarks/office.py                  # 10,000 rows: scan, mask (with verification)
     python benchmarks/office.py --rows 50000     # a bigger roster
     python benchmarks/office.py --docx           # also a .docx with the same roster as a table
+    python benchmarks/office.py --places 20      # recall and leaks per hidden place, 20 files each
 
 Each row holds a name, an 18-digit ID, a mobile and an address under their column headers
 (so every cell also carries a table hint). Reported: rows per second for the scan alone and
@@ -88,6 +89,38 @@ def run_one(path: Path, rows: int, values: list[str], engine: Engine, config: Sc
     }
 
 
+def places(n: int, engine: Engine, config: ScanConfig) -> dict[str, Any]:
+    """Recall and leaks per hidden place: `n` generated files of each kind (new values each)."""
+    policy = Policy.load("gov")
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="deident-bench-") as tmp:
+        for suffix, cases in ((".docx", office.DOCX_CASES), (".xlsx", office.XLSX_CASES)):
+            for name, make in sorted(cases.items()):
+                total = found = leaked = blocked = 0
+                for i in range(n):
+                    data, values = make() if name != "roster" else office.xlsx_roster(5)
+                    path = Path(tmp) / f"{name}-{i}{suffix}"
+                    path.write_bytes(data)
+                    report = scan_path(path, config, engine=engine)
+                    texts = [f.text for f in report.findings]
+                    total += len(values)
+                    found += sum(1 for v in values if any(v in t for t in texts))
+                    out = Path(tmp) / "out" / path.name
+                    masked = mask_path(path, out, config, policy, engine=engine)
+                    if masked.ok:
+                        leaked += len(office.leaks(out.read_bytes(), values))
+                    else:
+                        blocked += 1
+                result[f"{suffix[1:]}:{name}"] = {
+                    "values": total,
+                    "recall": round(found / total, 4),
+                    "leaks": leaked,
+                    "mask_refused": blocked,
+                }
+                print(f"{suffix[1:]}:{name:<24} recall {found}/{total}  leaks {leaked}  refused {blocked}")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -95,10 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--docx", action="store_true", help="also measure a .docx with the roster as a table")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--places", type=int, metavar="N", help="recall and leaks per hidden place instead")
     args = parser.parse_args(argv)
 
     config = ScanConfig()
     engine = Engine.create(config)
+    if args.places:
+        per_place = places(args.places, engine, config)
+        out = ROOT / "benchmarks" / "results" / "office_places.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(per_place, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     rows, values = office.roster_rows(args.rows, random.Random(args.seed))
     baseline = _rss_mb()
     results: list[dict[str, Any]] = []

@@ -134,6 +134,23 @@ def test_embedded_ole_object_blocks(tmp_path: Path) -> None:
     assert blocked_reason(tmp_path, with_ole) == "embedded object cannot be read"
 
 
+def test_imported_html_chunk_blocks(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    with_chunk = rezip(data, add={"word/afchunk.mht": "MIME-Version: 1.0\n\n电话13800138000".encode()})
+    assert blocked_reason(tmp_path, with_chunk) == "embedded object cannot be read"
+
+
+def test_bad_shared_string_index_is_corrupt(tmp_path: Path) -> None:
+    x = office.Xlsx()
+    x.sheets.append(office.Sheet("表", [["数据"]]))
+    data = x.to_bytes()
+    sheet = (
+        zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").replace(b"<v>0</v>", b"<v>7</v>")
+    )
+    broken = rezip(data, drop="xl/worksheets/sheet1.xml", add={"xl/worksheets/sheet1.xml": sheet})
+    assert blocked_reason(tmp_path, broken, ".xlsx") == "corrupt: bad shared string index"
+
+
 def test_unreadable_embedded_workbook_blocks(tmp_path: Path) -> None:
     data, _ = office.docx_split_runs()
     broken = rezip(data, add={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK\x03\x04garbage"})

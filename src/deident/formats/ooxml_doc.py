@@ -142,7 +142,7 @@ class OoxmlDocument:
                     self.scan_generic(name)
             elif name.lower().endswith(OOXML_SUFFIXES) and "/embeddings/" in f"/{name}":
                 self.scan_embedded(name)
-            elif "/embeddings/" in f"/{name}" or "/activeX/" in f"/{name}":
+            elif "/embeddings/" in f"/{name}" or "/activeX/" in f"/{name}" or self._is_text_chunk(name):
                 raise BlockedError(
                     "embedded object cannot be read",
                     f"{name}: extract the object, check it, and embed it again as .docx/.xlsx or remove it",
@@ -151,6 +151,14 @@ class OoxmlDocument:
                 images += 1
         if images:
             self.note(f"contains {images} image(s): text inside images is not read")
+
+    def _is_text_chunk(self, name: str) -> bool:
+        """HTML, RTF or MHT imported into a Word document (w:altChunk) or other text-like parts
+        we have no reader for: their text is shown in the document, so they cannot be skipped."""
+        ctype = self.package.content_types.get(name, "")
+        return ctype.startswith(("text/", "message/", "application/rtf")) or name.lower().endswith(
+            (".mht", ".mhtml", ".htm", ".html", ".rtf", ".txt")
+        )
 
     def prepare(self) -> None:
         """Hook: read what later parts need (shared strings, sheet names)."""

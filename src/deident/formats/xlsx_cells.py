@@ -28,6 +28,7 @@ from typing import Any
 from lxml import etree
 
 from deident.detection.tables import header_entity, is_value_cell
+from deident.errors import BlockedError
 from deident.formats.base import Replacement
 from deident.formats.ooxml_doc import NS_X, OoxmlDocument
 from deident.formats.ooxml_text import CallbackTarget, StreamTarget, TextStream, apply_to_string
@@ -165,14 +166,12 @@ class SheetScanner:
             doc.add(f.text, {**loc, "formula": True}, StreamTarget(part, stream, doc._mark(part)))
         t = c.get("t") or "n"
         v = c.find(X_V)
-        if t == "s":
+        if t == "s" and v is not None:
             try:
-                idx = int((v.text or "").strip()) if v is not None else -1
+                idx = int((v.text or "").strip())
             except ValueError:
                 idx = -1
             if not 0 <= idx < len(self.sst.items):
-                from deident.errors import BlockedError
-
                 raise BlockedError("corrupt: bad shared string index", f"cell {loc['cell']}")
             use = SharedUse(loc["sheet"], loc["cell"], c, hint, state)
             self.sst.uses.setdefault(idx, []).append(use)
