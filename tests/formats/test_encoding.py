@@ -163,7 +163,7 @@ def test_contiguous_map_edits() -> None:
 def test_explicit_map_puts_replacement_in_first_span_and_empties_the_rest() -> None:
     # segment text "1381" came from "&#49;" + "38" + (tag) + "1"
     src = "&#49;38<b>1</b>"
-    smap = SourceMap(0, [0, 5, 6, 10], [5, 6, 7, 11])
+    smap = SourceMap.from_chars([0, 5, 6, 10], [5, 6, 7, 11])
     edits = edits_for(smap, [Replacement(0, 4, "****", "X")], length=4)
     assert apply_edits(src, edits) == "****<b></b>"
     shorter = edits_for(smap, [Replacement(1, 3, "", "X")], length=4)

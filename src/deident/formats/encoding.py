@@ -16,6 +16,7 @@ into edits of the decoded source: formats whose segment text differs from the so
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -290,38 +291,71 @@ class Encoder:
 # --- mapping segment text back to the source -------------------------------------------------
 
 
+# (text_start, text_end, source_start, source_end, literal): a literal run maps character i
+# to the source character at source_start + (i - text_start); any other run's characters
+# stand for the whole source span together (a character reference, a %XX sequence, or the
+# line break a <br> means, whose source span is empty).
+Run = tuple[int, int, int, int, bool]
+
+
 class SourceMap:
     """Where each character of a segment's text came from in the decoded source.
 
-    Character i of the segment text came from source[starts[i]:ends[i]]. A contiguous map
-    (plain text, an unquoted CSV cell) stores only `base`. A synthetic character (the line
-    break a ``<br>`` stands for) has an empty span.
+    A contiguous map (plain text, an unquoted CSV cell) stores only `base`. Otherwise the map
+    is a list of runs, so a page of plain text costs a few tuples, not one per character.
     """
 
-    __slots__ = ("base", "ends", "starts")
+    __slots__ = ("_keys", "base", "runs")
 
-    def __init__(self, base: int = 0, starts: Sequence[int] | None = None, ends: Sequence[int] | None = None):
+    def __init__(self, base: int = 0, runs: Sequence[Run] | None = None):
         self.base = base
-        self.starts = starts
-        self.ends = ends
+        self.runs = runs
+        self._keys = [r[0] for r in runs] if runs is not None else None
+
+    @classmethod
+    def from_chars(cls, starts: Sequence[int], ends: Sequence[int]) -> SourceMap:
+        """Character i came from source[starts[i]:ends[i]]."""
+        runs: list[Run] = []
+        for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
+            literal = e == s + 1
+            if literal and runs and runs[-1][4] and runs[-1][1] == i and runs[-1][3] == s:
+                ts, _te, ss, _se, _lit = runs[-1]
+                runs[-1] = (ts, i + 1, ss, e, True)
+            else:
+                runs.append((i, i + 1, s, e, literal))
+        return cls(0, runs)
 
     def spans(self, start: int, end: int) -> list[tuple[int, int]]:
         """Source spans of characters [start, end), merged where they touch, empty ones dropped."""
-        if self.starts is None or self.ends is None:
+        if self.runs is None or self._keys is None:
             return [(self.base + start, self.base + end)] if end > start else []
         merged: list[tuple[int, int]] = []
-        for i in range(start, end):
-            s, e = self.starts[i], self.ends[i]
+        i = max(0, bisect.bisect_right(self._keys, start) - 1)
+        runs = self.runs
+        while i < len(runs) and runs[i][0] < end:
+            ts, te, ss, se, literal = runs[i]
+            i += 1
+            lo, hi = max(start, ts), min(end, te)
+            if lo >= hi:
+                continue
+            s, e = (ss + lo - ts, ss + hi - ts) if literal else (ss, se)
             if e <= s:
                 continue
-            if merged and merged[-1][1] == s:
-                merged[-1] = (merged[-1][0], e)
-            elif merged and s < merged[-1][1]:
-                # Two characters from one source span (an entity decoding to two characters).
+            if merged and s <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
             else:
                 merged.append((s, e))
         return merged
+
+    def source_start(self, i: int) -> int:
+        """Where character i came from (for line numbers)."""
+        spans = self.spans(i, i + 1)
+        if spans:
+            return spans[0][0]
+        if self.runs:  # a synthetic character: where its run points
+            k = max(0, bisect.bisect_right(self._keys or [], i) - 1)
+            return self.runs[k][2]
+        return self.base + i
 
 
 Edit = tuple[int, int, str]

@@ -20,6 +20,7 @@ import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,7 +41,7 @@ from deident.formats.html_text import (
 # Inline elements do not end a run of text; everything else (and unknown tags) does, except
 # namespaced tags from Word's HTML export (<o:p>, <st1:chsdate>) which wrap inline text.
 INLINE = frozenset(
-    "a abbr acronym b bdi bdo big blink cite code data del dfn em font i ins kbd label mark nobr "
+    "a abbr acronym b bdi bdo big blink cite code data del dfn em font i img ins kbd label mark nobr "
     "q rp rt ruby s samp small span strike strong sub sup time tt u var wbr".split()
 )
 VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
@@ -50,6 +51,11 @@ _URL_SCHEMES = ("tel:", "mailto:", "sms:", "callto:")
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 Escape = Callable[[str], str]
+# A page is held in memory with its segments (about 30 bytes per source byte for a dense
+# table), so pages beyond this are blocked rather than read in part.
+MAX_HTML_BYTES = 64 * 1024 * 1024
+# A table repeats its few headers for every row.
+_header_entity = lru_cache(maxsize=4096)(header_entity)
 
 
 @dataclass
@@ -105,6 +111,8 @@ class _Builder:
     # --- blocks of text ---------------------------------------------------------------------
 
     def flush(self) -> None:
+        if not self._block.parts:
+            return  # most block tags end nothing: skip the allocation
         block, self._block = self._block, MappedText()
         text = block.text()
         stripped = text.lstrip()
@@ -112,7 +120,8 @@ class _Builder:
             return
         first = len(text) - len(stripped)
         loc: dict[str, Any] = {"element": self._stack[-1] if self._stack else "body"}
-        loc["line"] = self.line(block.starts[first])
+        smap = block.smap()
+        loc["line"] = self.line(smap.source_start(first))
         hint: dict[str, Any] = {}
         table = self._tables[-1] if self._tables else None
         if table is not None and table.col is not None:
@@ -121,10 +130,10 @@ class _Builder:
             head = table.header.get(table.col) if table.header is not None else None
             if head and table.row > table.header_row:
                 loc["header"] = head
-                entity = header_entity(head)
+                entity = _header_entity(head)
                 if entity:
                     hint = {"hint_entity": entity, "hint_reason": f"column header {head}"}
-        self._add(text, block.smap(), loc, self._text_escape, **hint)
+        self._add(text, smap, loc, self._text_escape, **hint)
 
     # --- tags -------------------------------------------------------------------------------
 
@@ -192,7 +201,7 @@ class _Builder:
             mt = MappedText()
             decode_into(mt, self.src, a.value_start, a.value_end, in_attribute=True)
             if url:
-                value = "".join(mt.parts)
+                value = mt.raw_text()
                 if not value.strip().lower().startswith(_URL_SCHEMES):
                     q = value.find("?")
                     if q < 0:
@@ -290,8 +299,9 @@ def open_document(path: Path, ctx: FormatContext) -> HtmlDocument:
         if not path.is_file():
             raise BlockedError("unreadable", "not a regular file")
         size = path.stat().st_size
-        if size > ctx.limits.max_file_bytes:
-            raise BlockedError("too large", f"{size} bytes; the limit is {ctx.limits.max_file_bytes}")
+        limit = min(ctx.limits.max_file_bytes, MAX_HTML_BYTES)
+        if size > limit:
+            raise BlockedError("too large", f"{size} bytes; HTML pages are read whole, the limit is {limit}")
         data = path.read_bytes()
     except OSError as exc:
         raise BlockedError("unreadable", exc.strerror or type(exc).__name__) from exc

@@ -47,8 +47,11 @@ class Token:
     body_end: int = 0
 
 
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def _is_letter(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
+    return ch in _LETTERS
 
 
 @lru_cache(maxsize=16)

@@ -14,52 +14,80 @@ from html.entities import html5
 from urllib.parse import quote
 
 from deident.errors import MaskError
-from deident.formats.encoding import SourceMap
+from deident.formats.encoding import Run, SourceMap
 
 _REF = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
 _LONGEST_LEGACY = max(len(k) for k in html5 if not k.endswith(";"))
 
 
 class MappedText:
-    """Text being built from pieces of the source, with each character's source span."""
+    """Text being built from pieces of the source, with the source span of every character
+    kept as runs (see `SourceMap`)."""
 
-    __slots__ = ("ends", "parts", "starts")
+    __slots__ = ("length", "parts", "runs")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.runs: list[Run] = []
+        self.length = 0
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self.length
 
     def add_literal(self, src: str, a: int, b: int) -> None:
-        if b > a:
-            self.parts.append(src[a:b])
-            self.starts.extend(range(a, b))
-            self.ends.extend(range(a + 1, b + 1))
+        if b <= a:
+            return
+        self.parts.append(src[a:b])
+        n = self.length
+        last = self.runs[-1] if self.runs else None
+        if last is not None and last[4] and last[1] == n and last[3] == a:
+            self.runs[-1] = (last[0], n + b - a, last[2], b, True)
+        else:
+            self.runs.append((n, n + b - a, a, b, True))
+        self.length = n + b - a
 
     def add(self, text: str, a: int, b: int) -> None:
         """Characters that stand for source[a:b] together (a character reference, or the
         line break a <br> means, with a == b)."""
-        self.parts.append(text)
-        self.starts.extend([a] * len(text))
-        self.ends.extend([b] * len(text))
+        if text:
+            self.parts.append(text)
+            self.runs.append((self.length, self.length + len(text), a, b, False))
+            self.length += len(text)
+
+    def raw_text(self) -> str:
+        return "".join(self.parts)
 
     def text(self) -> str:
         # A no-break space separates digit groups like a space does; the engine knows spaces.
-        return "".join(self.parts).replace("\xa0", " ")
+        return self.raw_text().replace("\xa0", " ")
 
     def smap(self) -> SourceMap:
-        return SourceMap(0, self.starts, self.ends)
+        return SourceMap(0, self.runs)
+
+    def chars(self) -> tuple[str, list[int], list[int]]:
+        """Per-character form, for short texts that are decoded further (URLs)."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for ts, te, ss, se, literal in self.runs:
+            if literal:
+                starts.extend(range(ss, se))
+                ends.extend(range(ss + 1, se + 1))
+            else:
+                starts.extend([ss] * (te - ts))
+                ends.extend([se] * (te - ts))
+        return self.raw_text(), starts, ends
+
+    @classmethod
+    def from_chars(cls, text: str, starts: list[int], ends: list[int]) -> MappedText:
+        out = cls()
+        out.parts = [text]
+        out.runs = list(SourceMap.from_chars(starts, ends).runs or [])
+        out.length = len(text)
+        return out
 
     def slice(self, i: int) -> MappedText:
-        out = MappedText()
-        full = "".join(self.parts)
-        out.parts = [full[i:]]
-        out.starts = self.starts[i:]
-        out.ends = self.ends[i:]
-        return out
+        text, starts, ends = self.chars()
+        return MappedText.from_chars(text[i:], starts[i:], ends[i:])
 
 
 def _named(name: str, in_attribute: bool, following: str) -> tuple[str, int] | None:
@@ -98,8 +126,10 @@ def decode_into(out: MappedText, src: str, a: int, b: int, *, in_attribute: bool
 
 def percent_decode(mt: MappedText) -> MappedText:
     """Decode %XX runs that form UTF-8; other text (and broken runs) stays as it is."""
-    full = "".join(mt.parts)
-    out = MappedText()
+    full, src_starts, src_ends = mt.chars()
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     i = 0
     n = len(full)
     while i < n:
@@ -109,9 +139,9 @@ def percent_decode(mt: MappedText) -> MappedText:
             raw.append(int(full[j + 1 : j + 3], 16))
             j += 3
         if not raw:
-            out.parts.append(full[i])
-            out.starts.append(mt.starts[i])
-            out.ends.append(mt.ends[i])
+            text.append(full[i])
+            starts.append(src_starts[i])
+            ends.append(src_ends[i])
             i += 1
             continue
         try:
@@ -119,20 +149,19 @@ def percent_decode(mt: MappedText) -> MappedText:
         except UnicodeDecodeError:
             decoded = None
         if decoded is None:
-            for k in range(i, j):
-                out.parts.append(full[k])
-                out.starts.append(mt.starts[k])
-                out.ends.append(mt.ends[k])
+            text.extend(full[i:j])
+            starts.extend(src_starts[i:j])
+            ends.extend(src_ends[i:j])
         else:
             k = i
             for ch in decoded:
                 width = 3 * len(ch.encode("utf-8"))
-                out.parts.append(ch)
-                out.starts.append(mt.starts[k])
-                out.ends.append(mt.ends[k + width - 1])
+                text.append(ch)
+                starts.append(src_starts[k])
+                ends.append(src_ends[k + width - 1])
                 k += width
         i = j
-    return out
+    return MappedText.from_chars("".join(text), starts, ends)
 
 
 def _hex2(s: str) -> bool:

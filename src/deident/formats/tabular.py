@@ -78,7 +78,7 @@ def _quoted(buf: str, pos: int, stop: re.Pattern[str], final: bool) -> tuple[Cel
         _add_range(starts, ends, j, e)
         simple = False
     text = "".join(parts)
-    smap = SourceMap(pos + 1) if simple else SourceMap(0, starts, ends)
+    smap = SourceMap(pos + 1) if simple else SourceMap.from_chars(starts, ends)
     return Cell(text, smap, 0, True), e
 
 
