@@ -39,9 +39,11 @@ _UNIT = (
 _ESTATE = (
     "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍|名苑|雅苑|华庭|豪庭|苑|府|公馆|园|庭|城|湾|居)"
 )
-# 人民大道中, 解放路东段, 建设路二段: a direction or section after the road keyword.
-_ROAD = "(?:(?:大道|大街|路|街)(?:[东南西北中](?:段|路)?|[一二三四五六七八九十]段)?|巷|弄|胡同|里|道)"
-_VILLAGE = "(?:村民委员会|村委会|村|社区|屯|寨)"
+# Road keywords that may be followed by an estate name (解放路阳光小区3栋), with a direction or
+# section after them (人民大道中, 解放路东段, 建设路二段). 道 (街道, 渠道) and 里 (这里) are so frequent
+# in prose that only a number right after them makes an anchor.
+_ROAD = "(?:(?:大道|大街|路|街)(?:[东南西北中](?:段|路)?|[一二三四五六七八九十]段)?|巷|弄|胡同)"
+_VILLAGE = "(?:村|社区|屯|寨)"
 # Characters that never belong to a place name in running text: they end the look-back.
 _STOP = "的在于为是到至和与及从由向将把被对等了着过住址称系即经、"
 # After a chain of divisions only these end a road name (和平巷, 向阳路 are names).
@@ -50,10 +52,20 @@ _NAME_CHAR = rf"(?:(?![{_STOP}])[{_HAN}])"
 # An estate after the road number must itself be followed by a numbered part or end the text
 # run, or the lazy name would stop at the first estate-like character (金城小区 → 金城).
 _ESTATE_PART = rf"{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:(?:{_UNIT})+|(?![{_HAN}]))"
-_ANCHOR = re.compile(
-    rf"(?P<kw>{_ROAD}|{_VILLAGE}|{_ESTATE}|组|队)"
-    rf"(?:(?:{_UNIT})+(?:{_ESTATE_PART})?|{_NAME_CHAR}{{1,10}}?{_ESTATE}(?:{_UNIT})+)"
+# An anchor is a keyword directly followed by a numbered part (路18号, 小区3栋, 村3组). Python's
+# regex engine does not skip ahead on an alternation, so candidates are found by the keyword's
+# last character followed by a number (a character class: fast), and the keyword is read back
+# from there. A road followed by an estate name (解放路阳光小区3栋) anchors at the estate; the
+# look-back reads the road as part of the name.
+_KEYWORD = rf"{_ROAD}|{_VILLAGE}|里|道|村民委员会|村委会|{_ESTATE}|组|队"
+_KEYWORD_RX = re.compile(rf"(?:{_KEYWORD})")
+_NUMBER_START = "0-9一二三四五六七八九十百千零〇两A-Za-z附之\\-－"
+_CANDIDATE = re.compile(
+    "[" + "".join(sorted({c for c in re.sub(r"[^\u4e00-\u9fff]", "", _KEYWORD)})) + f"](?=[{_NUMBER_START}])"
 )
+_TAIL = re.compile(rf"(?:{_UNIT})+(?:{_ESTATE_PART})?")
+_MAX_KEYWORD = 6
+
 # Kinds of anchor that make an address a dwelling even without a cue.
 _DWELLING = re.compile(r"室|单元|户|房|[0-9一二三四五六七八九十]+[组队社](?![区会])")
 _TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
@@ -226,21 +238,44 @@ class AddressDetector:
             attributes={"levels": rel},
         )
 
+    @staticmethod
+    def _anchors(folded: str) -> Iterable[tuple[str, int, int]]:
+        """(keyword, keyword start, end of the numbered parts) of every anchor, left to right."""
+        last = 0
+        for c in _CANDIDATE.finditer(folded):
+            p = c.end()  # first character after the keyword
+            if p <= last:
+                continue
+            k = next(
+                (
+                    p - n
+                    for n in range(min(_MAX_KEYWORD, p), 0, -1)
+                    if _KEYWORD_RX.fullmatch(folded, p - n, p)
+                ),
+                None,
+            )
+            if k is None:
+                continue
+            m = _TAIL.match(folded, p)
+            if m is None:
+                continue
+            last = m.end()
+            yield folded[k:p], k, m.end()
+
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         found: list[Finding] = []
         spans: list[tuple[int, int, dict[str, int]]] = []
-        for m in _ANCHOR.finditer(folded):
-            k = m.start("kw")
+        for kw, k, tail in self._anchors(folded):
             start, levels = self._head(folded, k)
             if spans and start <= spans[-1][1]:
                 # The name of this part runs back into the previous address: one address
                 # (…路5号金城 + 小区3栋…).
                 prev_start, _, prev_levels = spans[-1]
-                spans[-1] = (prev_start, m.end(), prev_levels)
+                spans[-1] = (prev_start, tail, prev_levels)
                 continue
-            if k - start < 1 and m.group("kw") in ("组", "队"):
+            if k - start < 1 and kw in ("组", "队"):
                 continue  # a bare "3组" is a working group, not an address
-            spans.append((start, m.end(), levels))
+            spans.append((start, tail, levels))
         taken = SpanSet()
         for start, end, levels in spans:
             taken.add(start, end)
