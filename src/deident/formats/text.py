@@ -62,6 +62,9 @@ class _Lines:
         i = buf.rfind("\n") + 1
         if i:
             return i
+        i = buf.rfind("\r", 0, len(buf) - 1) + 1  # old Mac line ends; not a final \r (of \r\n?)
+        if i:
+            return i
         if len(buf) < CHUNK_CHARS:
             return 0
         for j in range(CHUNK_CHARS, max(CHUNK_CHARS - 4096, 1), -1):
