@@ -178,3 +178,20 @@ def test_embedded_workbook_is_scanned_and_masked() -> None:
     import openpyxl
 
     openpyxl.load_workbook(io.BytesIO(inner_masked))
+
+
+def test_nested_table_cells_are_located_in_the_inner_table() -> None:
+    rid = office.pii.resident_id_bad_checksum(office.RNG)
+
+    def cell(inner: str) -> str:
+        return f"<w:tc>{inner}</w:tc>"
+
+    inner = f"<w:tbl><w:tr>{cell(office.para(office.run('身份证号码')))}</w:tr>"
+    inner += f"<w:tr>{cell(office.para(office.run(rid)))}</w:tr></w:tbl>"
+    outer = f"<w:tbl><w:tr>{cell(office.para(office.run('附表')) + inner + office.para(office.run('')))}</w:tr></w:tbl>"
+    d = office.Docx()
+    d.body.append(outer)
+    segs = [s for s in load(d.to_bytes()).segments() if s.text == rid]
+    assert len(segs) == 1  # read once, not again as part of the outer cell
+    assert segs[0].location["table"] == 2 and segs[0].location["row"] == 2
+    assert segs[0].hint_entity == "CN_RESIDENT_ID"
