@@ -63,6 +63,10 @@ PLACES = [
         {"element": "meta", "attribute": "content", "line": 1},
     ),
     (f"<!-- 联系人 {MOBILE} -->", {"element": "#comment", "line": 1}),
+    (
+        f"<button onclick=\"call('{MOBILE}')\">拨打</button>",
+        {"element": "button", "attribute": "onclick", "line": 1},
+    ),
     (f"<script>var tel = '{MOBILE}';</script>", {"element": "script", "line": 1}),
     (
         f'<script type="application/ld+json">{{"telephone": "{MOBILE}"}}</script>',
@@ -233,6 +237,13 @@ def test_encodings_round_trip(tmp_path: Path, data: bytes, encoding: TextEncodin
     assert out == doc.encoding.bom + data[len(doc.encoding.bom) :].decode(codec).replace(
         MOBILE, "138****5678"
     ).encode(codec)
+
+
+def test_latin1_declared_over_gbk_content_is_read_as_gbk(tmp_path: Path) -> None:
+    page = f'<meta charset="iso-8859-1"><p>申请人张三，住址广州市天河区，电话{MOBILE}，特此公示。</p>'
+    doc = _doc(tmp_path, page.encode("gbk"))
+    assert doc.encoding == TextEncoding("gb18030")
+    assert any("申请人张三" in s.text for s in doc.segments())
 
 
 def test_replacement_not_in_the_page_encoding_becomes_a_reference(tmp_path: Path) -> None:

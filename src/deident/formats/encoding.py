@@ -153,6 +153,16 @@ def _common_chars(sample: bytes, codec: str) -> int:
     return sum(1 for ch in sample.decode(codec, errors="ignore") if ch in _COMMON)
 
 
+def _single_byte(codec: str) -> bool:
+    try:
+        return codecs.lookup(codec).name in _SINGLE_BYTE or codec.startswith(("iso8859", "cp125", "latin"))
+    except LookupError:
+        return False
+
+
+_SINGLE_BYTE = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii", "windows-1252"})
+
+
 def _candidates(sample: bytes, declared: str | None) -> list[str]:
     out: list[str] = []
     if declared:
@@ -254,6 +264,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, TextEnc
         if _broken_utf8(data[:SAMPLE_BYTES]):
             dec = None  # a page mis-declared as GBK that is really damaged UTF-8
         if dec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a meta tag in ASCII bytes is not UTF-16
+            dec = None
+        if dec and _single_byte(dec) and _common_chars(data[:SAMPLE_BYTES], "gb18030") >= 8:
+            # Old CMS templates declare ISO-8859-1 over GBK content; a single-byte codec
+            # would decode it into Latin mojibake and hide every name.
             dec = None
         order = ["utf-8"] + ([dec] if dec else []) + _candidates(data[:SAMPLE_BYTES], None)[1:]
         seen: set[str] = set()

@@ -196,7 +196,9 @@ class _Builder:
             aname = a.name
             url = aname in URL_ATTRS
             meta_content = aname == "content" and tok.name == "meta"
-            if not (url or meta_content or aname in TEXT_ATTRS or aname.startswith("data-")):
+            # Event handlers are script: onclick="call('138…')".
+            handler = aname.startswith("on")
+            if not (url or meta_content or handler or aname in TEXT_ATTRS or aname.startswith("data-")):
                 continue
             mt = MappedText()
             decode_into(mt, self.src, a.value_start, a.value_end, in_attribute=True)
