@@ -2,8 +2,10 @@
 
 Source: JioNLP 1.5.31 (Apache-2.0, https://github.com/dongrixinyu/JioNLP),
 ``jionlp/dictionary/china_location.txt`` (省/市/县 with 6-digit codes and short names, and
-乡镇/街道 under each county) and ``china_location_change.txt`` (renamed and abolished units
-2002-2023, approval date and approving body). Villages are not kept: the address grammar
+乡镇/街道 under each county; National Bureau of Statistics division codes, county level as of
+2021) and ``china_location_change.txt`` (renamed and abolished units 2002 to April 2023,
+approval date and approving body): the old names are kept as abolished units, the new ones
+are added where the base year predates them. Villages are not kept: the address grammar
 finds ``…村`` without a list, and they would make the file tens of MB.
 
 Run from the repository (jionlp installed):  python scripts/build_gazetteer.py
@@ -58,6 +60,13 @@ def main() -> int:
     codes = {(r[0], r[1]): r[3] for r in rows if r[3]}
     # Old names stay valid in old documents (襄樊市, 柳州地区, 下城区 …).
     for line in (src / "china_location_change.txt").read_text(encoding="utf-8").splitlines():
+        if "=>" not in line:
+            continue
+        # Units created by a change after the dictionary's base year (错那县 → 错那市, 2023).
+        new = line.split("=>")[1].split("\t")
+        if len(new) == 3:
+            ncity = codes.get(("city", new[1]), "")
+            add("county", new[2], "", "", ncity, "current")
         old = line.split("=>")[0].split("\t")
         if len(old) < 6:
             continue
