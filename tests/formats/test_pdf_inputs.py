@@ -247,3 +247,38 @@ def test_structure_tree_alt_text_and_thumbnails(tmp_path):
         alt = str(pdf.Root.StructTreeRoot.K[0].Alt)
         assert ID not in alt and alt.startswith("ID 440881")
         assert "/Thumb" not in pdf.pages[0].obj
+
+
+def test_annotation_appearance_text_is_cut_not_just_the_contents(tmp_path):
+    src = _write(tmp_path, "annot.pdf", f.helvetica_pdf([["Public notice."]]))
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        helv = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+        ap = pdf.make_stream(
+            f"BT /Helv 10 Tf 2 5 Td (Tel {MOBILE} ok) Tj ET".encode(),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=[0, 0, 200, 20],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)),
+        )
+        annot = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.FreeText,
+            Rect=[72, 600, 272, 620],
+            DA=pikepdf.String("/Helv 10 Tf 0 g"),
+            AP=pikepdf.Dictionary(N=ap),
+        )
+        pdf.pages[0].obj["/Annots"] = pdf.make_indirect(pikepdf.Array([annot]))
+        pdf.save(src)
+    report = scan_path(src, NO_OCR)
+    hit = [x for x in report.findings if x.text == MOBILE]
+    assert hit and hit[0].location == {"page": 1, "annotation": 0, "appearance": "N"}
+    out, _ = _mask(src, tmp_path)
+    with pikepdf.open(out) as pdf:
+        stream = pdf.pages[0].Annots[0].AP.N
+        data = stream.read_bytes()
+    assert MOBILE.encode() not in data and b"1234" not in data
+    assert b"(*)" in data and b"5678" in data and b"ok" in data

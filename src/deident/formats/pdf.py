@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 
 from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
+from deident.formats.pdf_edits import apply_text, char_edits
 from deident.formats.pdf_text import Block, PageText, build_blocks, extract_pages
 
 _MAX_REVISIONS = 8
@@ -144,8 +145,8 @@ class PdfDocument:
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
         import pikepdf
 
-        from deident.formats.pdf_redact import redact_pages
-        from deident.formats.pdf_sanitize import collect_places, scrub, set_text
+        from deident.formats.pdf_redact import Redactor, redact_pages
+        from deident.formats.pdf_sanitize import collect_places, mask_place, scrub
 
         n_page, n_old = len(self._segs), len(self._old)
         marks: dict[int, dict[int, str]] = {}
@@ -162,13 +163,15 @@ class PdfDocument:
             texts = {i: [g.text for g in self._pages[i].glyphs] for i in marks}
             advs = {i: [g.adv for g in self._pages[i].glyphs] for i in marks}
             redact_pages(pdf, marks, texts, advs)
-            places = collect_places(pdf)
+            red = Redactor(pdf)
+            places = collect_places(pdf, red)
             if [p.location for p in places] != [p.location for p in self._places]:
                 raise MaskError("metadata and annotations changed between reading and writing")
             for sid, repls in replacements.items():
                 k = sid - n_page - n_old
                 if 0 <= k < len(places) and repls:
-                    set_text(places[k], apply_text(places[k].text, repls))
+                    mask_place(places[k], repls)
+            red.apply()
             scrub(pdf)
             buf = io.BytesIO()
             # A full rewrite: one revision, no /Prev, unreferenced objects (old revisions) dropped.
@@ -305,42 +308,4 @@ def _old_revisions(raw: bytes, current: set[str], max_pages: int) -> list[tuple[
     return found
 
 
-def char_edits(text: str, repls: Sequence[Replacement]) -> dict[int, str]:
-    """Which characters of `text` change, and what to draw in each place ('' = nothing).
-    Only ASCII can be drawn in the standard font; anything else becomes '*'."""
-    edits: dict[int, str] = {}
-    for r in repls:
-        orig, new = text[r.start : r.end], r.text
-        if len(new) == len(orig):
-            for k, (a, b) in enumerate(zip(orig, new, strict=True)):
-                if a != b:
-                    edits[r.start + k] = _drawable(b)
-            continue
-        p = 0
-        while p < min(len(orig), len(new)) and orig[p] == new[p]:
-            p += 1
-        s = 0
-        while s < min(len(orig), len(new)) - p and orig[-1 - s] == new[-1 - s]:
-            s += 1
-        middle_old = range(r.start + p, r.end - s)
-        middle_new = new[p : len(new) - s]
-        if middle_new and all(_drawable(c) == c for c in middle_new) and len(middle_new) <= len(middle_old):
-            for k, ci in enumerate(middle_old):
-                edits[ci] = middle_new[k] if k < len(middle_new) else ""
-        else:
-            for ci in middle_old:
-                edits[ci] = "*" if middle_new else ""
-    return edits
-
-
-def _drawable(c: str) -> str:
-    return c if len(c) == 1 and "!" <= c <= "~" else "*"
-
-
-def apply_text(text: str, repls: Sequence[Replacement]) -> str:
-    for r in sorted(repls, key=lambda r: r.start, reverse=True):
-        text = text[: r.start] + r.text + text[r.end :]
-    return text
-
-
-__all__ = ["PdfDocument", "open_document"]
+__all__ = ["PdfDocument", "apply_text", "char_edits", "open_document"]

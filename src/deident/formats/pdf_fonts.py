@@ -33,8 +33,16 @@ class FontInfo:
         self._identity = 0  # bytes per code for identity CMaps (0: not identity)
         self._tounicode: Any = None
         self._encoding: dict[int, str] | None = None
+        self._widths: dict[int, float] = {}
+        self._width_ranges: list[tuple[int, int, float]] = []
+        self._default_width: float | None = None
+        self._std_metrics: dict[str, float] | None = None
         if font is None:
             return
+        try:
+            self._load_widths(font)
+        except (TypeError, ValueError, IndexError, pikepdf.PdfError):
+            self._widths, self._width_ranges, self._default_width = {}, [], None
         subtype = str(font.get("/Subtype", ""))
         self._load_tounicode(font)
         if subtype == "/Type0":
@@ -96,6 +104,58 @@ class FontInfo:
             self._encoding = EncodingDB.get_encoding(base, diff)
         elif isinstance(enc, pikepdf.Name):
             self._encoding = EncodingDB.get_encoding(str(enc)[1:])
+
+    def _load_widths(self, font: Any) -> None:
+        """Advance widths (1/1000 em) as the font declares them: /W and /DW of a CID font,
+        /Widths of a simple font, else the AFM of a standard-14 font."""
+        if str(font.get("/Subtype", "")) == "/Type0":
+            kids = font.get("/DescendantFonts")
+            desc = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
+            if not isinstance(desc, pikepdf.Dictionary):
+                return
+            self._default_width = float(desc.get("/DW", 1000))
+            w = list(desc.get("/W", []))
+            i = 0
+            while i + 1 < len(w):
+                first = int(w[i])
+                if isinstance(w[i + 1], pikepdf.Array):
+                    for k, v in enumerate(w[i + 1]):
+                        self._widths[first + k] = float(v)
+                    i += 2
+                elif i + 2 < len(w):
+                    self._width_ranges.append((first, int(w[i + 1]), float(w[i + 2])))
+                    i += 3
+                else:
+                    break
+            return
+        widths = font.get("/Widths")
+        if isinstance(widths, pikepdf.Array):
+            first = int(font.get("/FirstChar", 0))
+            for k, v in enumerate(widths):
+                self._widths[first + k] = float(v)
+            desc = font.get("/FontDescriptor")
+            if isinstance(desc, pikepdf.Dictionary) and "/MissingWidth" in desc:
+                self._default_width = float(desc["/MissingWidth"])
+            return
+        from pdfminer.fontmetrics import FONT_METRICS
+
+        base = str(font.get("/BaseFont", ""))[1:].split("+")[-1]
+        if base in FONT_METRICS:
+            self._std_metrics = {k: float(v) for k, v in FONT_METRICS[base][1].items()}
+
+    def width(self, cid: int) -> float | None:
+        """The glyph's advance in 1/1000 em, or None when the font does not say."""
+        if cid in self._widths:
+            return self._widths[cid]
+        for first, last, w in self._width_ranges:
+            if first <= cid <= last:
+                return w
+        if self._std_metrics is not None:
+            u = self.unicode(cid)
+            if u is not None and u in self._std_metrics:
+                return self._std_metrics[u]
+            return None
+        return self._default_width
 
     def codes(self, data: bytes) -> Iterator[Code]:
         if not self.multibyte:

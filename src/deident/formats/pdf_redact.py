@@ -54,6 +54,7 @@ class GlyphSite:
     tz: float
     multibyte: bool
     vertical: bool
+    width: float | None = None  # the font's declared advance (1/1000 em), when it declares one
 
 
 @dataclass(slots=True)
@@ -187,6 +188,7 @@ class Redactor:
                     GlyphSite(
                         sidx, oi, ii, code.start, code.end, code.cid, font.unicode(code.cid),
                         st.font_name or "", st.size, st.tc, st.tw, st.tz, font.multibyte, font.vertical,
+                        font.width(code.cid),
                     )
                 )  # fmt: skip
 
@@ -357,14 +359,20 @@ def redact_pages(
     return red.apply()
 
 
-def stream_text(pdf: pikepdf.Pdf, xobj: Any, resources: Any) -> str:
-    """The unicode text a form XObject (an annotation appearance) shows; '\ufffd' for glyphs
-    without a known mapping."""
-    red = Redactor(pdf)
+def appearance_glyphs(red: Redactor, xobj: Any, resources: Any) -> list[GlyphSite]:
+    """The glyphs an annotation appearance stream (a form XObject) shows, in order."""
     try:
         sidx = red._xobject(xobj, resources if resources is not None else pikepdf.Dictionary())
     except MaskError:
-        return "\ufffd"
+        return []
     out: list[GlyphSite] = []
     red._walk(sidx, _TextState(), out, (xobj.objgen,))
-    return "".join(s.unicode if s.unicode is not None else "\ufffd" for s in out)
+    return out
+
+
+def declared_advance(site: GlyphSite) -> float | None:
+    """The glyph's advance from the font's widths, in pdfminer's units (for streams pdfminer
+    does not read, such as annotation appearances)."""
+    if site.width is None:
+        return None
+    return site.width / 1000.0 * site.size * site.tz / 100.0

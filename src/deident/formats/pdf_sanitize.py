@@ -9,13 +9,15 @@ the same order, so a segment id maps to a live object there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
 
-from deident.formats.pdf_redact import stream_text
+from deident.formats.base import Replacement
+from deident.formats.pdf_edits import apply_text, char_edits
+from deident.formats.pdf_redact import GlyphSite, Redactor, appearance_glyphs, declared_advance
 
 _INFO_KEYS = ("/Title", "/Subject", "/Keywords", "/Author", "/Creator", "/Producer")
 _ANNOT_KEYS = ("/Contents", "/T", "/TU", "/V", "/RC", "/Subj", "/DV")
@@ -30,6 +32,8 @@ class Place:
     holder: Any  # the dictionary holding the value (None for XMP and appearance streams)
     key: str
     annot: Any = None  # the annotation whose appearance shows this text
+    sites: list[GlyphSite] | None = None  # appearance text: the glyph of each character
+    redactor: Redactor | None = None
 
 
 def _text(value: Any) -> str | None:
@@ -46,8 +50,18 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def collect_places(pdf: pikepdf.Pdf) -> list[Place]:
-    return [*_info(pdf), *_xmp(pdf), *_outlines(pdf), *_annotations(pdf), *_fields(pdf), *_structure(pdf)]
+def collect_places(pdf: pikepdf.Pdf, red: Redactor | None = None) -> list[Place]:
+    """Every text place outside page content. Appearance-stream places cut their glyphs
+    through `red` (call ``red.apply()`` after masking)."""
+    red = red or Redactor(pdf)
+    return [
+        *_info(pdf),
+        *_xmp(pdf),
+        *_outlines(pdf),
+        *_annotations(pdf, red),
+        *_fields(pdf),
+        *_structure(pdf),
+    ]
 
 
 def _structure(pdf: pikepdf.Pdf) -> Iterator[Place]:
@@ -140,7 +154,7 @@ def _appearances(annot: Any) -> Iterator[tuple[str, Any]]:
                     yield f"{kind[1:]}{state}", s
 
 
-def _annotations(pdf: pikepdf.Pdf) -> Iterator[Place]:
+def _annotations(pdf: pikepdf.Pdf, red: Redactor) -> Iterator[Place]:
     for pno, page in enumerate(pdf.pages, start=1):
         annots = page.obj.get("/Annots")
         if not isinstance(annots, pikepdf.Array):
@@ -153,9 +167,12 @@ def _annotations(pdf: pikepdf.Pdf) -> Iterator[Place]:
                 if t and t.strip():
                     yield Place({"page": pno, "annotation": i, "key": key[1:]}, t, annot, key)
             for kind, stream in _appearances(annot):
-                t = stream_text(pdf, stream, stream.get("/Resources"))
+                sites = appearance_glyphs(red, stream, stream.get("/Resources"))
+                per_char = [s for s in sites for _ in (s.unicode or "\ufffd")]
+                t = "".join(s.unicode or "\ufffd" for s in sites)
                 if t.strip():
-                    yield Place({"page": pno, "annotation": i, "appearance": kind}, t, None, "", annot)
+                    loc = {"page": pno, "annotation": i, "appearance": kind}
+                    yield Place(loc, t, None, "", annot, per_char, red)
 
 
 def _fields(pdf: pikepdf.Pdf) -> Iterator[Place]:
@@ -187,6 +204,22 @@ def _fields(pdf: pikepdf.Pdf) -> Iterator[Place]:
             if t and t.strip():
                 yield Place({"field": full, "key": key[1:]}, t, field, key)
         stack.extend((k, full) for k in (field.get("/Kids") or []))
+
+
+def mask_place(place: Place, repls: Sequence[Replacement]) -> None:
+    """Mask one place: strings are rewritten; appearance glyphs are cut like page glyphs
+    (their advance from the font's widths). An appearance whose glyphs cannot be cut safely
+    is dropped instead, so the old text is not shown."""
+    if place.sites is None or place.redactor is None:
+        set_text(place, apply_text(place.text, repls))
+        return
+    for ci, draw in char_edits(place.text, repls).items():
+        site = place.sites[ci]
+        adv = declared_advance(site)
+        if adv is None or site.vertical or site.size == 0 or site.tz == 0:
+            set_text(place, "")
+            return
+        place.redactor.mark(site, draw, adv)
 
 
 def set_text(place: Place, new: str) -> None:
