@@ -282,3 +282,23 @@ def test_annotation_appearance_text_is_cut_not_just_the_contents(tmp_path):
         data = stream.read_bytes()
     assert MOBILE.encode() not in data and b"1234" not in data
     assert b"(*)" in data and b"5678" in data and b"ok" in data
+
+
+def test_huge_page_is_read_and_masked(tmp_path):
+    data = f.helvetica_pdf([[f"ID {ID}"]], media=(14400, 14400))
+    src = _write(tmp_path, "huge.pdf", data)
+    assert ID in {x.text for x in scan_path(src, NO_OCR).findings}
+    out, _ = _mask(src, tmp_path)
+    assert f.leaked(out, [ID]) == []
+    assert f.page_boxes(out) == [(14400.0, 14400.0, 0)]
+
+
+def test_vertical_text_is_read_but_masking_refuses(tmp_path):
+    data = f.identity_h_pdf(LINES).replace(b"/Identity-H", b"/Identity-V")
+    src = _write(tmp_path, "vertical.pdf", data)
+    report = scan_path(src, NO_OCR)
+    assert ID in {x.text for x in report.findings}
+    out = tmp_path / "out.pdf"
+    rep = mask_path(src, out, NO_OCR, Policy.load("gov"))
+    assert not rep.ok and not out.exists()
+    assert rep.report.status is Status.BLOCKED and "vertical" in (rep.report.reason or "")
