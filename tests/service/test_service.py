@@ -276,3 +276,16 @@ def test_decisions_then_approval_over_http(service: Service) -> None:
     for v in leak.values:
         assert v not in raw
     service.fed.extend(leak.values)
+
+
+def test_ledger_edited_while_serving_blocks_the_gate(service: Service) -> None:
+    clean = SEED_TEXT.encode()
+    sha = hashlib.sha256(clean).hexdigest()
+    assert service.upload("/v1/approvals?filename=a.txt", clean, token=TOKEN).status == 201
+    assert service.request("GET", f"/v1/gate/{sha}").json()["verdict"] == "approved"
+    raw = service.ledger.path.read_text(encoding="utf-8")
+    service.ledger.path.write_text(raw.replace('"findings":0', '"findings":1'), encoding="utf-8")
+    v = service.request("GET", f"/v1/gate/{sha}").json()
+    assert v["verdict"] == "blocked" and v["reason"] == "ledger does not verify"
+    r = service.upload("/v1/approvals?filename=a.txt", clean, token="tok-liqiang-0002")
+    assert r.status == 422 and "does not verify" in r.json()["error"]

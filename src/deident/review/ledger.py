@@ -77,7 +77,7 @@ class Verification:
 class Ledger:
     path: Path
     key: Key
-    _cache: tuple[float, int, list[dict[str, Any]]] | None = field(default=None, repr=False)
+    _cache: tuple[tuple[int, int, int, int], list[dict[str, Any]]] | None = field(default=None, repr=False)
 
     # -- reading -------------------------------------------------------------------------
     def _lines(self) -> Iterator[tuple[int, str]]:
@@ -155,12 +155,14 @@ class Ledger:
             st = self.path.stat()
         except FileNotFoundError:
             return []
-        if self._cache is not None and self._cache[:2] == (st.st_mtime, st.st_size):
-            return self._cache[2]
+        # ctime cannot be set back by hand: an edit that restores size and mtime still shows.
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        if self._cache is not None and self._cache[0] == stamp:
+            return self._cache[1]
         v, entries = self._read()
         if not v.ok:
             raise LedgerInvalid(self.path, v.problems)
-        self._cache = (st.st_mtime, st.st_size, entries)
+        self._cache = (stamp, entries)
         return entries
 
     # -- writing -------------------------------------------------------------------------

@@ -73,6 +73,8 @@ class Handler(BaseHTTPRequestHandler):
     server: DeidentServer
     server_version = "deident"
     sys_version = ""
+    # A client that stops sending mid-request must not hold a thread forever.
+    timeout = 120
 
     # -- logging: no query strings, bodies, names or tokens ------------------------------
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
