@@ -12,6 +12,7 @@ page breaks. Reported:
   permit, plate, e-mail): a label counts as found when a finding of its type has the same
   value (digits/letters, after NFKC); the target set leaves out values made invalid on
   purpose (bad checksum, unallocated prefix), as benchmarks/accuracy.py does;
+- misses (structured labels not found) and leaks are listed by file, entity and variant;
 - leaks: every labelled value searched in the masked copy with poppler's pdftotext and with
   PDFium (pypdfium2), raw and with whitespace removed; target zero for structured values;
 - speed: deident's scan of each PDF against pdfminer.six's own ``extract_text`` of the same
@@ -170,7 +171,8 @@ def run(n: int) -> dict[str, Any]:
         pages = 0
         total = found = target_total = target_found = 0
         leaks_structured: list[str] = []
-        leaks_other = 0
+        leaks_other: list[str] = []
+        misses: list[str] = []
         blocked: list[str] = []
         per_entity: dict[str, list[int]] = {}
         for path, labels in inputs:
@@ -191,6 +193,8 @@ def run(n: int) -> dict[str, Any]:
                     continue
                 v = norm(lab["value"])
                 hit = v in got.get(lab["entity_type"], set())
+                if not hit:
+                    misses.append(f"{path.name}: {lab['entity_type']} {lab['value']} ({lab['variant']})")
                 total += 1
                 found += hit
                 per_entity.setdefault(lab["entity_type"], [0, 0])
@@ -216,7 +220,7 @@ def run(n: int) -> dict[str, Any]:
                 if lab["entity_type"] in STRUCTURED and lab["variant"] not in NOT_TARGET_VARIANTS:
                     leaks_structured.append(f"{path.name}: {lab['entity_type']} {lab['value']}")
                 else:
-                    leaks_other += 1
+                    leaks_other.append(f"{path.name}: {lab['entity_type']} {lab['value']} ({lab['variant']})")
     return {
         "documents": len(inputs),
         "pages": pages,
@@ -224,6 +228,7 @@ def run(n: int) -> dict[str, Any]:
         "recall_structured_target": round(target_found / max(target_total, 1), 4),
         "labels_structured_target": target_total,
         "recall_per_entity": {k: round(v[1] / v[0], 4) for k, v in sorted(per_entity.items())},
+        "misses_structured": misses,
         "leaks_structured": leaks_structured,
         "leaks_other_values": leaks_other,
         "blocked": blocked,
