@@ -25,6 +25,7 @@ from deident.config import ScanConfig
 from deident.detection.gazetteer import load_gazetteer
 from deident.detection.person import NAME_DOTS, PersonDetector
 from deident.detection.spec import RecognizerSpec, load_specs
+from deident.detection.surnames import surname_length
 from deident.errors import ConfigError
 from deident.model import Explanation, Finding
 
@@ -34,6 +35,10 @@ _MINORITY = re.compile(rf"^[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1
 _NOT_IN_VALUES = frozenset("*＊×●〔〕《》（）()【】[]")
 _LINE = re.compile(r"[^\n]+")
 _MAX_CHUNK = 2000  # characters per call: keeps the parser's memory flat on long documents
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 def model_path() -> Path:
@@ -74,6 +79,18 @@ class NerDetector:
                 end < len(folded) and folded[end] in NAME_DOTS
             ):
                 return None  # part of a minority name: the rules read those whole
+            # A prediction that starts inside a name (侯峰 of 夏侯峰, 金佳 of 于金佳 in a table cell):
+            # take the whole name when it starts at a boundary.
+            for back in (1, 2):
+                s0 = start - back
+                if (
+                    s0 >= 0
+                    and surname_length(folded, s0) >= back
+                    and (s0 == 0 or not _is_han(folded[s0 - 1]))
+                ):
+                    e0 = self.person.name_at(folded, s0, strict=1)
+                    if e0 is not None and e0 >= end:
+                        return s0, e0
             # The rules decide where a name ends (a partial prediction would keep a table
             # cell from being masked whole) and whether it is a word.
             e = self.person.name_at(folded, start, strict=1)
