@@ -11,8 +11,12 @@ from deident.formats import text as text_mod
 from deident.formats.base import FormatContext, Replacement
 
 SIZE = 50 * 1024 * 1024
+# Paragraph-long lines (~1,900 bytes): the test measures streaming, not per-line overhead
+# multiplied by tracemalloc.
 LINE = (
-    "第{n}号 申请人张三，联系电话{phone}，地址广州市天河区体育西路{n}号。本行用于测试大文件的流式读取。\r\n"
+    "第{n}号 申请人张三，联系电话{phone}，地址广州市天河区体育西路{n}号。"
+    + "本段用于测试大文件的流式读取，" * 60
+    + "\r\n"
 )
 
 

@@ -204,6 +204,8 @@ class _Builder:
             decode_into(mt, self.src, a.value_start, a.value_end, in_attribute=True)
             if url:
                 value = mt.raw_text()
+                if value.lstrip()[:5].lower() == "data:":
+                    continue  # an inline image or file: base64, not text
                 if not value.strip().lower().startswith(_URL_SCHEMES):
                     q = value.find("?")
                     if q < 0:
