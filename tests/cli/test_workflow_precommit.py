@@ -18,15 +18,19 @@ from tests.factories.workflow import make_leak, write_clean, write_leaking
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _tool(name: str) -> str:
+def _tool(name: str) -> str | None:
     local = Path(sys.executable).with_name(name)
-    return str(local) if local.exists() else (shutil.which(name) or name)
+    return str(local) if local.exists() else shutil.which(name)
 
 
 @pytest.mark.slow
 def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    pre_commit, deident = _tool("pre-commit"), _tool("deident")
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed")
+    assert deident is not None, "the deident command is not installed"
     if not (REPO / ".pre-commit-hooks.yaml").exists():
         pytest.fail(".pre-commit-hooks.yaml is missing at the repository root")
     site = tmp_path / "site"
@@ -46,7 +50,7 @@ def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path) -> No
     subprocess.run(["git", "add", "."], cwd=site, check=True, env=env)
     # The reviewer approved the clean notice (with the deident of this checkout).
     r = subprocess.run(
-        [_tool("deident"), "approve", "通知.txt", "--reviewer", "王芳"],
+        [deident, "approve", "通知.txt", "--reviewer", "王芳"],
         cwd=site,
         env=env,
         capture_output=True,
@@ -54,7 +58,6 @@ def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path) -> No
     )
     assert r.returncode == 0, r.stderr
 
-    pre_commit = _tool("pre-commit")
     both = subprocess.run(
         [pre_commit, "try-repo", str(REPO), "--files", "通知.txt", "名单.txt", "--verbose"],
         cwd=site, env=env, capture_output=True, text=True, timeout=900,

@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.api import policy_for
@@ -138,3 +140,40 @@ def test_report_renders_in_headless_chromium(site, ledger: Ledger, tmp_path: Pat
     assert text.count('class="finding"') == 3
     assert f"<mark>{leak.resident_id}</mark>" in text
     assert "附件.docx" in text and "阻止原因" in text
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\x0b\x0c"), max_size=40
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=_TEXT, value=_TEXT.filter(lambda s: s.strip() != ""), after=_TEXT)
+def test_any_document_text_renders_as_text(before: str, value: str, after: str) -> None:
+    """Whatever a document contains, the report shows it as text (escaped), never as markup."""
+    import lxml.html
+
+    from deident.model import Explanation, FileReport, Finding, Status
+    from deident.review.collect import FindingView
+    from deident.review.decisions import ReviewedFinding
+
+    f = Finding(
+        "PERSON",
+        len(before),
+        len(before) + len(value),
+        value,
+        0.9,
+        "person",
+        Explanation("person", "cue", 0.9),
+    )
+    rep = FileReport("<b>名单</b>.txt", "0" * 64, Status.FINDINGS, None, (f,))
+    view = FindingView(
+        ReviewedFinding(f, "0" * 16, "1" * 64, "unreviewed"), before, after, before, "某", after
+    )
+    html = render([ReviewItem(rep, (view,))])
+    doc = lxml.html.fromstring(html.encode("utf-8"))
+    (cell,) = doc.xpath('//td[contains(@class, "original")]')
+    assert cell.xpath("string(mark)") == value
+    assert cell.text_content() == before + value + after
+    assert doc.xpath("//h2")[-1].text_content() == "<b>名单</b>.txt"
+    assert not doc.xpath("//script") and not doc.xpath("//h2//b")
