@@ -4,6 +4,7 @@
     python benchmarks/accuracy.py --errors 20     # also list misses and false positives
     python benchmarks/accuracy.py --table-hints   # cells analysed with their column header
     python benchmarks/accuracy.py --files         # through deident.scan_file (format reader + pipeline)
+    python benchmarks/accuracy.py --fresh-seed 7  # a held-out corpus: same templates, new values
     python benchmarks/accuracy.py --model         # with the statistical NER model, if installed
     python benchmarks/accuracy.py --check         # exit 1 when a target is missed (for CI)
 
@@ -229,6 +230,10 @@ def _fmt(x: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "dev")
+    ap.add_argument(
+        "--fresh-seed", type=int, metavar="SEED", help="generate a held-out corpus with this seed instead"
+    )
+    ap.add_argument("--fresh-n", type=int, default=90, metavar="N", help="documents in the held-out corpus")
     ap.add_argument("--negatives", type=Path, default=ROOT / "corpora" / "negatives")
     ap.add_argument(
         "--seeds", type=Path, default=Path("/work/shared/seeds"), help="real documents without private data"
@@ -257,6 +262,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def scan(text: str) -> list[Any]:
         return deident.scan_text(text, config)
+
+    if args.fresh_seed is not None:  # held-out: same templates, values never seen in tuning
+        import tempfile
+
+        from corpora.generate import write_corpus
+
+        args.corpus = Path(tempfile.mkdtemp(prefix="deident-heldout-"))
+        write_corpus(args.corpus, args.fresh_seed, args.fresh_n)
 
     res = Results()
     labels = load_labels(args.corpus)
