@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import gzip
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
+# Package data, read from the installed package itself (no importlib lookup of `deident`).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 LEVELS = ("province", "city", "county", "township")
 # Longer names (…开发区管理委员会) do not occur inside a home address.
 MAX_NAME = 16
@@ -64,7 +66,7 @@ class Gazetteer:
 
 @functools.cache
 def load_gazetteer() -> Gazetteer:
-    raw = resources.files("deident").joinpath("data/divisions.tsv.gz").read_bytes()
+    raw = (DATA_DIR / "divisions.tsv.gz").read_bytes()
     names: dict[str, set[str]] = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         level, name, alias, *_ = line.split("\t")

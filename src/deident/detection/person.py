@@ -19,10 +19,10 @@ import functools
 import gzip
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
 from typing import Any
 
 from deident.config import ScanConfig
+from deident.detection.gazetteer import DATA_DIR
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.detection.surnames import surname_length
@@ -49,7 +49,7 @@ def _is_han(c: str) -> bool:
 @functools.cache
 def common_words() -> frozenset[str]:
     """Frequent words that begin with a surname character (see scripts/build_common_words.py)."""
-    raw = resources.files("deident").joinpath("data/surname_words.txt.gz").read_bytes()
+    raw = (DATA_DIR / "surname_words.txt.gz").read_bytes()
     return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 
