@@ -251,3 +251,14 @@ def test_annotations_outline_form_xmp_js_and_attachments(roster, tmp_path):
         assert "110105194912310029" not in outline
     assert b"app.alert" not in raw
     assert "欧阳娜娜".encode("utf-16-be") not in raw and "欧阳娜娜".encode() not in raw
+
+
+def test_linearized_file_is_not_mistaken_for_revisions(roster, tmp_path):
+    src, rows = roster
+    lin = tmp_path / "linear.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(lin, linearize=True)
+    assert f.revisions(lin.read_bytes()) == 2
+    report = scan_path(lin, NO_OCR)
+    assert {r.resident_id for r in rows} <= {x.text for x in report.findings}
+    assert not [x for x in report.findings if "revision" in x.location]

@@ -106,7 +106,8 @@ class PdfDocument:
                 raise BlockedError("corrupt: PDF cannot be rewritten", type(exc).__name__) from exc
             from deident.formats.pdf_sanitize import active_content, collect_places
 
-            self._places = collect_places(pdf)
+            # Text and location only: the objects belong to this Pdf, which is closed below.
+            self._places = [(p.text, p.location) for p in collect_places(pdf)]
             notes.extend(active_content(pdf))
         finally:
             pdf.close()
@@ -119,7 +120,7 @@ class PdfDocument:
             if p.image_area > 0.02
         )
         self._segs = _page_segments(self._pages)
-        self._old = _old_revisions(raw, {s.text for s in self._segs}, limits.max_pdf_pages)
+        self._old = _old_revisions(raw, "\n".join(s.text for s in self._segs), limits.max_pdf_pages)
         if self._old:
             notes.append(
                 "earlier revisions (incremental updates) read; the masked copy keeps only the latest"
@@ -136,8 +137,8 @@ class PdfDocument:
         for text, location in self._old:
             yield Segment(sid, text, location)
             sid += 1
-        for place in self._places:
-            yield Segment(sid, place.text, place.location)
+        for text, location in self._places:
+            yield Segment(sid, text, location)
             sid += 1
 
     # --- writing ------------------------------------------------------------------------
@@ -165,7 +166,7 @@ class PdfDocument:
             redact_pages(pdf, marks, texts, advs)
             red = Redactor(pdf)
             places = collect_places(pdf, red)
-            if [p.location for p in places] != [p.location for p in self._places]:
+            if [p.location for p in places] != [loc for _, loc in self._places]:
                 raise MaskError("metadata and annotations changed between reading and writing")
             for sid, repls in replacements.items():
                 k = sid - n_page - n_old
@@ -277,12 +278,13 @@ def _join_across_pages(
             yield bi, prev_seg_of[bottom[col]]
 
 
-def _old_revisions(raw: bytes, current: set[str], max_pages: int) -> list[tuple[str, dict[str, Any]]]:
-    """Text that only an earlier revision holds. Each %%EOF before the last one may end a
-    revision; a prefix that does not open as a PDF is not one."""
+def _old_revisions(raw: bytes, current: str, max_pages: int) -> list[tuple[str, dict[str, Any]]]:
+    """Text that only an earlier revision holds (not found anywhere in the current text, so a
+    line rebuilt differently is not reported twice). Each %%EOF before the last one may end a
+    revision; a prefix that does not open as a PDF is not one (a linearized file's first part)."""
     ends = [m.end() for m in re.finditer(rb"%%EOF", raw)]
     found: list[tuple[str, dict[str, Any]]] = []
-    seen = set(current)
+    seen: set[str] = set()
     for rev, end in enumerate(ends[:-1][:_MAX_REVISIONS], start=1):
         if raw[end:].strip() == b"":
             continue
@@ -302,7 +304,7 @@ def _old_revisions(raw: bytes, current: set[str], max_pages: int) -> list[tuple[
         except BlockedError:
             continue
         for s in _page_segments(pages):
-            if s.text not in seen:
+            if s.text not in seen and s.text not in current:
                 seen.add(s.text)
                 found.append((s.text, {"revision": rev, **s.location}))
     return found
