@@ -49,6 +49,8 @@ class TextStream:
 
     @property
     def text(self) -> str:
+        if len(self.pieces) == 1:
+            return self.pieces[0].text
         return "".join(p.text for p in self.pieces)
 
     def has_text(self) -> bool:

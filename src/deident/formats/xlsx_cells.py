@@ -116,13 +116,27 @@ class SheetScanner:
         base: dict[str, Any] = {"sheet": sheet}
         if state:
             base["state"] = state
+        # Hints are built once per column, not per cell.
+        hints = {col: (entity, f"column header {header}") for col, (entity, header) in headers.items()}
+        sst_uses = self.sst.uses
+        n_items = len(self.sst.items)
         for row_num, cells in rows:
+            below_header = row_num > header_row
             for col, c in cells:
+                hint = hints.get(col) if below_header else None
+                t = c.get("t")
+                if t == "s" and len(c) == 1 and c[0].tag == X_V:
+                    # The common case, kept cheap: a shared string without a formula.
+                    try:
+                        idx = int(c[0].text or "")
+                    except ValueError:
+                        idx = -1
+                    ref = c.get("r") or f"{column_letters(col)}{row_num}"
+                    if not 0 <= idx < n_items:
+                        raise BlockedError("corrupt: bad shared string index", f"cell {ref}")
+                    sst_uses.setdefault(idx, []).append(SharedUse(sheet, ref, c, hint, state))
+                    continue
                 ref = c.get("r") or f"{column_letters(col)}{row_num}"
-                hint = None
-                if row_num > header_row and col in headers:
-                    entity, header = headers[col]
-                    hint = (entity, f"column header {header}")
                 self._cell(part, c, {**base, "cell": ref}, hint, state)
 
     def _headers(
