@@ -17,7 +17,10 @@ CASES = sorted(p for p in GOLDEN.glob("*.txt") if not p.name.endswith(".masked.t
 def test_golden(src: Path) -> None:
     masked = deident.mask_text(src.read_text(encoding="utf-8"))
     assert masked.text == src.with_suffix(".masked.txt").read_text(encoding="utf-8")
-    got = [{"entity_type": f.entity_type, "start": f.start, "end": f.end, "text": f.text} for f in masked.findings]
+    got = [
+        {"entity_type": f.entity_type, "start": f.start, "end": f.end, "text": f.text}
+        for f in masked.findings
+    ]
     assert got == json.loads(src.with_suffix(".findings.json").read_text(encoding="utf-8"))
 
 

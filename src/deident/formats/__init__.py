@@ -56,4 +56,6 @@ def format_for(path: Path) -> FormatModule:
         if exc.name == module_name:
             raise BlockedError("unsupported type", f"'{path.suffix}' files are not supported yet") from exc
         hint = f"; install deident[{extra}]" if extra else ""
-        raise BlockedError("unsupported type", f"reading '{path.suffix}' files needs {exc.name}{hint}") from exc
+        raise BlockedError(
+            "unsupported type", f"reading '{path.suffix}' files needs {exc.name}{hint}"
+        ) from exc
