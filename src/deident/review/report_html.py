@@ -7,6 +7,7 @@ top and must not be published or committed.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -88,9 +89,11 @@ def _why(v: FindingView) -> str:
     return "；".join(escape(b) for b in bits)
 
 
-def _finding_row(v: FindingView) -> str:
+def _finding_row(v: FindingView, path: str) -> str:
     rf = v.reviewed
     f = rf.finding
+    # Hovering the id shows the command that clears a false positive, ready to copy.
+    hint = f'deident decide {shlex.quote(path)} --finding {rf.id} --not-pii --reason "…" --reviewer 姓名'
     label, css = _STATE.get(rf.state, (rf.state, "unreviewed"))
     decided = ""
     if rf.reviewer:
@@ -100,7 +103,7 @@ def _finding_row(v: FindingView) -> str:
     entity = ENTITY_LABELS.get(f.entity_type, f.entity_type)
     return (
         f'<tr class="finding" data-finding="{escape(rf.id)}">'
-        f"<td><code>{escape(rf.id)}</code></td>"
+        f'<td><code title="{escape(hint)}">{escape(rf.id)}</code></td>'
         f"<td>{escape(entity)}<br><span class=meta>{escape(f.entity_type)}</span></td>"
         f"<td>{_fmt_score(f.score)}</td>"
         f"<td>{_why(v)}</td>"
@@ -141,7 +144,7 @@ def _file_section(item: ReviewItem, required: int) -> str:
             "<thead><tr><th>编号</th><th>类型</th><th>置信度</th><th>判断依据</th><th>位置</th>"
             "<th>原文（上下文）</th><th>脱敏预览</th><th>审核状态</th></tr></thead><tbody>"
         )
-        parts.extend(_finding_row(v) for v in item.views)
+        parts.extend(_finding_row(v, rep.path) for v in item.views)
         parts.append("</tbody></table>")
     else:
         parts.append("<p>未发现个人信息。</p>")
