@@ -1,9 +1,10 @@
 """Images (.png .jpg .jpeg .tif .tiff .bmp): OCR offline, mask by painting over characters.
 
 Every OCR line is a segment (location ``{"line": n, "bbox": [x0, y0, x1, y1]}`` in pixels,
-plus ``"frame"`` for multi-page TIFF). A masked copy paints a solid black box over each
-masked character (the policy decides which: ``440881********1234`` keeps the first six and
-last four characters readable) and is saved in the source's format and size.
+plus ``"frame"`` for multi-page TIFF). A masked copy blanks each masked character's box and
+writes the policy's replacement there (``440881********1234`` keeps the first six and last
+four characters readable, ``张*明``, ``张某``), like the text formats, and is saved in the
+source's format and size.
 
 A photo of an ID card is personal data as a whole, not just its number: when OCR sees the
 card's labels (公民身份号码 with 姓名/出生/住址…, or 签发机关 with 有效期限) the document
@@ -17,17 +18,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageColor, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from deident.errors import BlockedError
 from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.ocr import (
     ID_CARD_TEXT,
     Box,
+    OcrLine,
     OcrResult,
     id_card_fields,
     id_card_reason,
@@ -73,12 +76,16 @@ def decode_image(data: bytes, *, max_pixels: int | None = None) -> Image.Image:
     return _frames(_open(data, max_pixels))[0]
 
 
-def paint(frame: Image.Image, boxes: Iterable[Box]) -> Image.Image:
-    """A copy of `frame` with solid black boxes (clipped to the image)."""
+def paint(frame: Image.Image, boxes: Iterable[Box], colour: str = "black") -> Image.Image:
+    """A copy of `frame` with solid boxes (clipped to the image)."""
     out = frame if frame.mode in _PAINT_MODES else frame.convert("RGBA" if "A" in frame.getbands() else "RGB")
     out = out.copy()
     draw = ImageDraw.Draw(out)
-    fill = ImageColor.getcolor("black", out.mode) if out.mode not in ("I", "F") else 0
+    fill = (
+        ImageColor.getcolor(colour, out.mode)
+        if out.mode not in ("I", "F")
+        else (0 if colour == "black" else 255)
+    )
     for x0, y0, x1, y1 in boxes:
         x0, y0 = max(0.0, x0), max(0.0, y0)
         x1, y1 = min(float(out.width - 1), x1), min(float(out.height - 1), y1)
@@ -109,7 +116,10 @@ def _encode(frames: Sequence[Image.Image], source: Image.Image, out: BinaryIO) -
     if fmt == "BMP" and first.mode not in ("1", "L", "P", "RGB", "RGBA"):
         first = first.convert("RGB")
     if len(frames) > 1 and fmt == "TIFF":
-        first.save(out, format=fmt, save_all=True, append_images=list(frames[1:]), **params)
+        # The multi-page TIFF writer reads back what it wrote: give it a buffer, not `out`.
+        buf = io.BytesIO()
+        first.save(buf, format=fmt, save_all=True, append_images=list(frames[1:]), **params)
+        out.write(buf.getvalue())
     else:
         first.save(out, format=fmt, **params)
 
@@ -132,6 +142,71 @@ def masked_positions(text: str, rep: Replacement) -> range | list[int]:
     if len(rep.text) != len(original):
         return range(rep.start, rep.end)
     return [rep.start + i for i, (a, b) in enumerate(zip(original, rep.text, strict=True)) if a != b]
+
+
+# CJK fonts to write replacement text (``*``, 某) with; Pillow's own font covers ``*`` only.
+_FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+@lru_cache(maxsize=64)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in _FONT_PATHS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+@dataclass
+class Marks:
+    """What to paint on one picture: areas to blank out, text to write, areas to black out."""
+
+    blank: list[Box] = field(default_factory=list)
+    write: list[tuple[Box, str]] = field(default_factory=list)
+    black: list[Box] = field(default_factory=list)
+
+    def add_line(self, line: OcrLine, reps: Sequence[Replacement]) -> None:
+        """Blank the masked characters of an OCR line and write the policy's replacement in
+        their place, as the text formats do (``138****5678``, ``张*明``, ``张某``). Writing
+        the marks, rather than leaving bare paint, keeps the masked copy readable as masked:
+        OCR of ``魏[paint]建`` reads a name ``魏建``, OCR of ``魏*建`` reads a masked one."""
+        same: set[int] = set()
+        for rep in reps:
+            original = line.text[rep.start : rep.end]
+            if len(rep.text) == len(original):
+                for i in masked_positions(line.text, rep):
+                    same.add(i)
+                    self.write.append((line.char_boxes[i], rep.text[i - rep.start]))
+                continue
+            span = range(rep.start, rep.end)
+            self.blank.extend(masking_boxes(line, span))
+            if rep.text and span:
+                boxes = line.span_boxes(rep.start, rep.end)
+                union = (
+                    min(b[0] for b in boxes),
+                    min(b[1] for b in boxes),
+                    max(b[2] for b in boxes),
+                    max(b[3] for b in boxes),
+                )
+                self.write.append((union, rep.text))
+        self.blank.extend(masking_boxes(line, same))
+
+    def apply(self, frame: Image.Image) -> Image.Image:
+        out = paint(frame, self.blank, colour="white")
+        draw = ImageDraw.Draw(out)
+        ink = ImageColor.getcolor("black", out.mode) if out.mode not in ("I", "F") else 0
+        for (x0, y0, x1, y1), text in self.write:
+            h = y1 - y0
+            size = max(6, int(min(0.8 * h, 1.6 * (x1 - x0) / max(len(text), 1))))
+            draw.text(((x0 + x1) / 2, (y0 + y1) / 2), text, font=_font(size), fill=ink, anchor="mm")
+        # Last: a blacked-out ID card stays black, whatever was written on its lines.
+        return paint(out, self.black) if self.black else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +261,18 @@ class ImageDocument:
         return iter(self._segments)
 
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
-        boxes: dict[int, list[Box]] = {}
+        marks: dict[int, Marks] = {}
         for seg_id, reps in replacements.items():
             if not reps:
                 continue
             place = self._places[seg_id]
             frame = self._frames[place.frame]
+            m = marks.setdefault(place.frame, Marks())
             if place.line is None:
-                boxes.setdefault(place.frame, []).append((0, 0, frame.width, frame.height))
-                continue
-            line = self._results[place.frame].lines[place.line]
-            positions = [i for rep in reps for i in masked_positions(line.text, rep)]
-            boxes.setdefault(place.frame, []).extend(masking_boxes(line, positions))
-        frames = [paint(f, boxes[k]) if k in boxes else f for k, f in enumerate(self._frames)]
+                m.black.append((0, 0, frame.width, frame.height))
+            else:
+                m.add_line(self._results[place.frame].lines[place.line], reps)
+        frames = [marks[k].apply(f) if k in marks else f for k, f in enumerate(self._frames)]
         _encode(frames, self._source, out)
 
 

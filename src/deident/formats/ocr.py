@@ -361,11 +361,18 @@ def masking_boxes(line: OcrLine, positions: Iterable[int]) -> list[Box]:
     px, py = 0.08 * height, 0.15 * height
     out: list[Box] = []
     chosen_set = set(chosen)
+    boxes = line.char_boxes
     for p in chosen:
-        x0, y0, x1, y1 = line.char_boxes[p]
+        x0, y0, x1, y1 = boxes[p]
         if p + 1 in chosen_set:
-            n = line.char_boxes[p + 1]
+            n = boxes[p + 1]
             x0, y0, x1, y1 = min(x0, n[0]), min(y0, n[1]), max(x1, n[2]), max(y1, n[3])
+        # Engines' character boxes are tight and a little off: half the gap to a kept
+        # neighbour's box belongs to the masked glyph.
+        if p > 0 and boxes[p - 1][2] < x0:
+            x0 = (x0 + boxes[p - 1][2]) / 2
+        if p + 1 < len(boxes) and p + 1 not in chosen_set and boxes[p + 1][0] > x1:
+            x1 = (x1 + boxes[p + 1][0]) / 2
         out.append((x0 - px, y0 - py, x1 + px, y1 + py))
     return out
 

@@ -22,14 +22,13 @@ from typing import Any, BinaryIO
 
 from deident.errors import BlockedError
 from deident.formats.base import FormatContext, Replacement, Segment
-from deident.formats.image import masked_positions, paint
+from deident.formats.image import Marks
 from deident.formats.ocr import (
     ID_CARD_TEXT,
     Box,
     OcrLine,
     id_card_fields,
     id_card_reason,
-    masking_boxes,
     run_ocr,
 )
 
@@ -141,36 +140,30 @@ class ScannedPdfDocument:
     def segments(self) -> Iterable[Segment]:
         return iter(self._segments)
 
-    def _boxes(self, replacements: Mapping[int, Sequence[Replacement]]) -> dict[int, list[Box] | None]:
-        """Pixel boxes to paint per page; None paints the whole page."""
-        out: dict[int, list[Box] | None] = {}
+    def _marks(self, replacements: Mapping[int, Sequence[Replacement]]) -> dict[int, Marks]:
+        out: dict[int, Marks] = {}
         for seg_id, reps in replacements.items():
             if not reps:
                 continue
             place = self._places[seg_id]
+            m = out.setdefault(place.page, Marks())
             if place.line is None:
-                out[place.page] = None
-                continue
-            line = self._lines[place.page][place.line]
-            positions = [i for rep in reps for i in masked_positions(line.text, rep)]
-            current = out.setdefault(place.page, [])
-            if current is not None:
-                current.extend(masking_boxes(line, positions))
+                m.black.append((0, 0, 1e9, 1e9))  # clipped to the page by paint()
+            else:
+                m.add_line(self._lines[place.page][place.line], reps)
         return out
 
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
         import pikepdf
 
-        boxes = self._boxes(replacements)
+        marks = self._marks(replacements)
         pdf = _load(self._path, self._ctx)
         new = pikepdf.new()
         try:
             for p in range(len(pdf)):
-                page = pdf[p]
-                image, scale = self._render(page)
-                if p in boxes:
-                    todo = boxes[p]
-                    image = paint(image, [(0, 0, image.width, image.height)] if todo is None else todo)
+                image, scale = self._render(pdf[p])
+                if p in marks:
+                    image = marks[p].apply(image)
                 _append_image_page(new, image.convert("RGB"), scale)
             new.save(out, compress_streams=True)
         finally:
