@@ -46,6 +46,9 @@ POSITIVE = [
     ("申请人张三、李四、王五因征收补偿", ["张三", "李四", "王五"], "enumeration after a cue"),
     ("家庭成员：谭辉佳（长子）、孙敏（配偶），共4人", ["谭辉佳", "孙敏"], "enumeration with relations"),
     ("户主：肖伟浩", ["肖伟浩"], "modern surname 肖"),
+    ("王五身份证号码为440881199001011233", ["王五"], "name before its ID number"),
+    ("张三（身份证号：440881199001011233）", ["张三"], "name before a parenthesised ID"),
+    ("李四的联系电话为13812345678", ["李四"], "name before 的联系电话"),
 ]
 
 NEGATIVE = [
@@ -60,6 +63,7 @@ NEGATIVE = [
     ("张三，男，汉族，1970年生，中共党员，现任某某局局长。", "任前公示 of an official"),
     ("领导小组组长由李明同志担任，副组长为王强同志。", "leadership group"),
     ("本机关于2024年3月1日收到申请。", "本机关 is not a salutation"),
+    ("请携带居民身份证原件，申请人身份证复印件一份。", "居民 and 申请 before 身份证"),
 ]
 
 

@@ -35,7 +35,14 @@ _MINORITY = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
 )
 _SEPARATORS = "：: \u3000"
-_PRIORITY = {"cue": 0, "apposition": 1, "salutation": 1, "honorific": 2, "weak cue": 3}
+_PRIORITY = {
+    "cue": 0,
+    "apposition": 1,
+    "salutation": 1,
+    "before identifier": 2,
+    "honorific": 2,
+    "weak cue": 3,
+}
 _SALUTATION = re.compile(
     r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·•・‧⋅･∙．.]{2,20}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$"
 )
@@ -79,6 +86,7 @@ class PersonDetector:
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.common = common_words()
         self.officials = _alternation(_words(opts, "official_words"))
+        self.identifier_cues = _alternation(_words(opts, "identifier_cues"))
         self.official_window = int(opts.get("official_window", 40))
         self.gender = re.compile(str(opts.get("apposition", r"[，,（(]\s*[男女]\s*(?:[，,、；;）)]|性|$)")))
         scores = opts.get("scores", {})
@@ -268,6 +276,15 @@ class PersonDetector:
             e = self.name_at(t, s, strict=2)
             if e == m.end(1):
                 add(s, e, "salutation", None, self.scores["salutation"], True)
+        # A name right before its own identifiers (王五身份证号码…, 王五（联系电话…）.
+        if self.identifier_cues is not None:
+            for m in self.identifier_cues.finditer(t):
+                e = m.start()
+                while e > 0 and t[e - 1] in "，,（( ：:的":
+                    e -= 1
+                s = self.name_before(t, e, strict=2)
+                if s is not None:
+                    add(s, e, "before identifier", m.group(), self.scores["apposition"], True)
         for m in self.gender.finditer(t):
             s = self.name_before(t, m.start(), strict=1)
             if s is not None:
