@@ -186,6 +186,26 @@ def test_table_first_row_is_the_header_without_th(tmp_path: Path) -> None:
     assert segs["6222020202020202020"].hint_entity is None
 
 
+def test_label_value_form_hints_from_the_label_on_the_left(tmp_path: Path) -> None:
+    """信息公开申请表: label cells and value cells alternate; the first row is no header."""
+    page = (
+        "<table><tr><td>姓名</td><td>张三</td><td>性别</td><td>男</td></tr>"
+        "<tr><th>身份证号：</th><td>44088119900101123</td><td>联系电话</td><td>"
+        f"{MOBILE}</td></tr><tr><td>通讯地址</td><td colspan=3>广州市天河区体育西路1号</td></tr></table>"
+    )
+    doc = _doc(tmp_path, page)
+    segs = {s.text: s for s in doc.segments()}
+    assert segs["张三"].hint_entity == "PERSON"
+    assert segs["张三"].location["label"] == "姓名"
+    assert segs["44088119900101123"].hint_entity == "CN_RESIDENT_ID"
+    assert segs["44088119900101123"].hint_reason == "row label 身份证号："
+    assert segs[MOBILE].hint_entity == "CN_MOBILE"
+    assert segs["广州市天河区体育西路1号"].hint_entity == "CN_ADDRESS"
+    for label in ("姓名", "身份证号：", "联系电话", "通讯地址", "性别"):
+        assert segs[label].hint_entity is None, label  # a label is never a value
+    assert segs["男"].hint_entity is None
+
+
 @pytest.mark.parametrize(
     "page",
     [

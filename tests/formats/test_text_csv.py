@@ -19,6 +19,7 @@ from deident.formats.tabular import md_cells, parse_csv
 
 CTX = FormatContext()
 ID = "440881199001011233"
+ID2 = "11010519491231002X"
 MOBILE = "13812345678"
 
 
@@ -84,6 +85,15 @@ def test_header_hints_and_locations(tmp_path: Path) -> None:
     assert segs[(2, 1)].hint_entity is None  # 序号
     assert dict(segs[(3, 2)].location) == {"row": 3, "column": 2, "header": "姓名", "line": 3}
     assert (3, 3) not in segs  # a blank cell has no segment
+
+
+def test_header_is_in_locations_only_when_it_is_a_label(tmp_path: Path) -> None:
+    # A CSV without a header row: its first record is data, and must not be copied into the
+    # location of every cell below it.
+    doc = _doc(tmp_path, f"张三,{ID}\r\n李四,{ID2}\r\n".encode(), "nohead.csv")
+    for seg in doc.segments():
+        assert "header" not in seg.location
+        assert seg.hint_entity is None
 
 
 def test_masking_edits_only_the_cell_characters(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from deident.formats.html_text import (
     raw_escape,
     text_escape,
 )
+from deident.formats.tabular import is_label
 
 # Inline elements do not end a run of text; everything else (and unknown tags) does, except
 # namespaced tags from Word's HTML export (<o:p>, <st1:chsdate>) which wrap inline text.
@@ -126,14 +127,32 @@ class _Builder:
         table = self._tables[-1] if self._tables else None
         if table is not None and table.col is not None:
             loc.update(table=table.number, row=table.row, column=table.col)
+            hint = self._cell_hint(table, text.strip(), loc)
             table.row_cells.setdefault(table.col, []).append(text.strip())
-            head = table.header.get(table.col) if table.header is not None else None
-            if head and table.row > table.header_row:
-                loc["header"] = head
-                entity = _header_entity(head)
-                if entity:
-                    hint = {"hint_entity": entity, "hint_reason": f"column header {head}"}
         self._add(text, smap, loc, self._text_escape, **hint)
+
+    @staticmethod
+    def _cell_hint(table: _Table, value: str, loc: dict[str, Any]) -> dict[str, Any]:
+        """The entity a cell's column header (or, in a form laid out as label/value pairs,
+        the label cell to its left) declares. A cell that is itself a label declares nothing:
+        in a 姓名 | 张三 | 身份证号 | … form the first row is not a column header."""
+        if is_label(value):
+            return {}
+        col = table.col or 0
+        head = table.header.get(col) if table.header is not None and table.row > table.header_row else None
+        if head and is_label(head):
+            loc["header"] = head
+            entity = _header_entity(head)
+            if entity:
+                return {"hint_entity": entity, "hint_reason": f"column header {head}"}
+        left = [c for c in table.row_cells if c < col]
+        if left:
+            label = " ".join(table.row_cells[max(left)])
+            entity = _header_entity(label.rstrip("：: "))
+            if entity:
+                loc["label"] = label
+                return {"hint_entity": entity, "hint_reason": f"row label {label}"}
+        return {}
 
     # --- tags -------------------------------------------------------------------------------
 

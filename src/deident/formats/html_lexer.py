@@ -28,7 +28,8 @@ _UNQUOTED = re.compile(r"[^\t\n\f\r >]*")
 _COMMENT_END = re.compile(r"--!?>")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: frozen dataclasses are several times slower to build, and a page has many tags.
+@dataclass(slots=True)
 class Attr:
     name: str  # lower case
     value_start: int  # -1 when the attribute has no value
@@ -36,7 +37,7 @@ class Attr:
     quote: str  # '"', "'" or "" (unquoted or no value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     kind: str  # "text" | "start" | "end" | "comment" | "raw" | "doctype"
     start: int

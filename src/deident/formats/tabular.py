@@ -13,7 +13,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from deident.detection.tables import header_entity
 from deident.formats.encoding import SourceMap
+
+
+@lru_cache(maxsize=4096)
+def is_label(text: str) -> bool:
+    """A cell that names what is next to or under it (姓名, 身份证号码：), not a value. Only
+    such text is copied into locations: a "header" taken from a table without a header row
+    would otherwise be someone's name in every report."""
+    t = text.strip()
+    return t.endswith(("：", ":")) or header_entity(t.rstrip("：: ")) is not None or t in _PUBLIC_HEADERS
+
+
+# Headers that name no personal data but are clearly headers (shown in locations).
+_PUBLIC_HEADERS = frozenset(
+    "序号 编号 备注 说明 金额 项目 类别 日期 时间 年龄 性别 民族 单位 职务 人数 合计".split()
+)
 
 
 @dataclass(frozen=True, slots=True)

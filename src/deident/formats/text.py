@@ -30,7 +30,7 @@ from deident.formats.encoding import (
     edits_for,
     iter_decoded,
 )
-from deident.formats.tabular import is_md_separator, md_cells, parse_csv, sniff_delimiter
+from deident.formats.tabular import is_label, is_md_separator, md_cells, parse_csv, sniff_delimiter
 
 # Small enough that one chunk's segments stay a few MB, large enough that per-chunk work is noise.
 CHUNK_CHARS = 1 << 16
@@ -139,9 +139,9 @@ class _Markdown(_Lines):
             head = header[col - 1] if col - 1 < len(header) else None
             loc: dict[str, Any] = {"line": self.line, "offset": base + s + a, "table": self.table}
             loc.update(row=self.row, column=col)
-            if head:
+            if head and is_label(head):
                 loc["header"] = head
-            hint, reason = _header_hint(head)
+            hint, reason = _header_hint(head) if not is_label(line[a:b]) else (None, None)
             seg = Segment(self.next_id, line[a:b], loc, hint_entity=hint, hint_reason=reason)
             self.next_id += 1
             placed.append((seg, SourceMap(s + a), _escape_md_cell))
@@ -187,10 +187,12 @@ class _Csv:
                 if self.header is not None and cell.column - 1 < len(self.header):
                     head = self.header[cell.column - 1] or None
                 loc: dict[str, Any] = {"row": self.row, "column": cell.column}
-                if head:
+                if head and is_label(head):
                     loc["header"] = head
                 loc["line"] = self.line
-                hint, reason = _header_hint(head) if self.row > 1 else (None, None)
+                # A cell that is itself a label (户主 under 与户主关系) is not a value.
+                value_cell = self.row > 1 and not is_label(cell.text)
+                hint, reason = _header_hint(head) if value_cell else (None, None)
                 seg = Segment(self.next_id, cell.text, loc, hint_entity=hint, hint_reason=reason)
                 self.next_id += 1
                 placed.append((seg, cell.smap, quoted_escape if cell.quoted else plain_escape))
