@@ -172,6 +172,11 @@ def hotline_ticket(w: Writer, doc: Doc) -> None:
     doc.add("，手机")
     w.value(doc, "CN_MOBILE", variant=rng.choice(("in_han", "plain", "dashes")))
     doc.add("。\n")
+    if rng.random() < 0.5:  # a relative as the contact person: the 联系人 cue
+        doc.add("联系人：")
+        w.name(doc)
+        doc.add(f"（来电人{rng.choice(('之子', '之女', '配偶'))}），")
+        w.field(doc, "联系电话", "CN_MOBILE", "\n")
     doc.add(f"承办单位：{county}{town}办事处\n办理时限：{rng.choice((1, 3, 5, 15))}个工作日\n")
     w.para(doc, 160)
 
@@ -272,7 +277,7 @@ def assistance(w: Writer, doc: Doc) -> None:
     rng = w.rng
     _, _, county, town = _place(rng)
     doc.add(f"{county}{town}临时救助审批结果公示\n\n申请人：")
-    w.name(doc)
+    applicant = w.name(doc)
     doc.add(f"，{rng.choice('男女')}，")
     w.field(doc, "身份证号", "CN_RESIDENT_ID")
     doc.add("家庭住址：")
@@ -288,7 +293,9 @@ def assistance(w: Writer, doc: Doc) -> None:
         f"共{rng.randint(2, 5)}人。\n救助事由：因病致困。救助金额：{rng.randint(5, 50) * 100}元，发放至申请人社会保障卡银行账户"
     )
     w.value(doc, "CN_BANK_CARD")
-    doc.add("。\n")
+    doc.add("。\n经审核，")
+    w.name(doc, value=applicant)
+    doc.add("同志家庭符合临时救助条件，予以公示。\n")
     w.para(doc)
     doc.add(f"经办人：{town}社会事务办。监督电话：{_office_phone(rng)}。\n")
     _footer(doc, rng, f"{county}民政局")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from tests.factories import pii
@@ -132,14 +134,42 @@ OFFICE_SAMPLES = {
 }
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same package with fixed entry dates and a fixed modification date, so that
+    regenerating the samples does not change committed files that did not change."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(
+                    rb"\g<1>" + _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", body
+                )
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=_FIXED.timetuple()[:6]), body, zipfile.ZIP_DEFLATED
+            )
+    return buf.getvalue()
+
+
 def write_office_samples(out: Path, seed: int) -> list[Path]:
     rng = random.Random(f"office-samples:{seed}")
     paths = []
+    changed = False
     for name, make in OFFICE_SAMPLES.items():
         p = out / name
-        p.write_bytes(make(rng))
+        data = reproducible_zip(make(rng))
+        if not p.exists() or p.read_bytes() != data:
+            p.write_bytes(data)
+            changed = True
         paths.append(p)
-    pdf = roster_pdf(out / "低保对象花名册.xlsx", out / "低保对象花名册.pdf")
-    if pdf is not None:
-        paths.append(pdf)
+    pdf_path = out / "低保对象花名册.pdf"
+    # LibreOffice stamps each PDF with a new date and ID: print only when the roster changed.
+    stale = changed or not pdf_path.exists()
+    if stale and roster_pdf(out / "低保对象花名册.xlsx", pdf_path) is None:
+        return paths  # no LibreOffice here: no PDF sample
+    paths.append(pdf_path)
     return paths

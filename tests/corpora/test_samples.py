@@ -7,6 +7,7 @@ with plain regexes for checksum-valid IDs, mobiles and Luhn-valid UnionPay cards
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from corpora.make_office_samples import OFFICE_SAMPLES, reproducible_zip
 from corpora.make_samples import SAMPLES, write_samples
 from tests.factories import pii
 
@@ -66,6 +68,14 @@ def test_text_samples_are_reproducible(tmp_path):
         if name.endswith(".txt") and not Path("/work/shared/seeds").is_dir():
             continue  # filler prose differs without the seed documents
         assert (tmp_path / name).read_bytes() == (SAMPLES_DIR / name).read_bytes(), name
+
+
+def test_office_samples_are_reproducible():
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("docx")
+    rng = random.Random("office-samples:1")
+    for name, make in OFFICE_SAMPLES.items():
+        assert reproducible_zip(make(rng)) == (SAMPLES_DIR / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("name", ALL_SAMPLES)
