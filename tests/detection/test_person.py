@@ -64,6 +64,10 @@ NEGATIVE = [
     ("领导小组组长由李明同志担任，副组长为王强同志。", "leadership group"),
     ("本机关于2024年3月1日收到申请。", "本机关 is not a salutation"),
     ("请携带居民身份证原件，申请人身份证复印件一份。", "居民 and 申请 before 身份证"),
+    ("联系人：王老师；负责人：张主任", "surname and title"),
+    ("患者家属、学生家长陪同", "frequent words after cues"),
+    ("当事人陈述，申请人承诺", "verbs after cues"),
+    ("当事人：华为技术有限公司；申请人：王某", "companies and 某"),
 ]
 
 

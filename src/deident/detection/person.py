@@ -85,6 +85,7 @@ class PersonDetector:
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.common = common_words()
+        self.titles = frozenset(_words(opts, "titles"))
         self.officials = _alternation(_words(opts, "official_words"))
         self.identifier_cues = _alternation(_words(opts, "identifier_cues"))
         self.official_window = int(opts.get("official_window", 40))
@@ -115,14 +116,14 @@ class PersonDetector:
     def _plausible(self, t: str, s: int, e: int, strict: int) -> bool:
         """strict 0: after a strong cue and a colon; 1: after a strong cue; 2: weak evidence."""
         name = t[s:e]
-        if name in self.near_miss:
-            return False
+        if name in self.near_miss or name[surname_length(t, s) :] in self.titles:
+            return False  # 王老师, 张主任: a surname and a title name nobody
         if strict == 0 or surname_length(t, s) == 2:
             # Compound surnames are frequent words themselves (东方, 司马) and say nothing.
             return True
-        closed = e >= len(t) or not _is_han(t[e])
-        if strict == 1 and closed:
-            # Punctuation closes the name right after a strong cue (驾驶人苏军（驾驶证号…).
+        if strict == 1 and e < len(t) and t[e] in "（(":
+            # A parenthesis with the person's details closes the name right after a strong cue
+            # (驾驶人苏军（驾驶证号…）; a frequent word alone there is a word (患者家属, 当事人陈述).
             return True
         # Elsewhere a frequent word is a word, even if a person may bear it (高明, 苏军).
         return not (name in self.common or name[:2] in self.common or name[:3] in self.common)
