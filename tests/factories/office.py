@@ -564,7 +564,7 @@ def xlsx_rich_shared() -> tuple[bytes, list[str]]:
 
 def xlsx_numbers() -> tuple[bytes, list[str]]:
     (phone,) = mobiles()
-    (rid,) = ids()
+    rid = next(r for r in iter(lambda: ids()[0], None) if r.isdigit())  # an X cannot be a number
     as_double = f"{float(rid):.16E}"  # what Excel writes: 4.4088119900101101E+17
     x = Xlsx()
     x.sheets.append(Sheet("名单", [["编码", "号码"], [("num", phone), ("num", as_double)]]))
