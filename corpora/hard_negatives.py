@@ -94,6 +94,11 @@ def credit_codes(rng: random.Random) -> str:
     for _ in range(10):
         code = pii.social_credit_code(rng, id_check_collision=True)
         lines.append(f"经营者名称：{rng.choice(names)}，统一社会信用代码{code}，已完成年报公示。")
+    # Codes that are valid IDs as well: only the context word says what they are.
+    units = ("人民政府办公室", "社会保险基金管理中心", "不动产登记中心", "公共资源交易中心")
+    for _ in range(6):
+        code = pii.credit_code_valid_as_id(rng)
+        lines.append(f"{rng.choice(pii.GAZETTEER)[2]}{rng.choice(units)}　统一社会信用代码：{code}")
     return "\n".join(lines) + "\n"
 
 

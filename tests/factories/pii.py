@@ -466,6 +466,26 @@ def social_credit_code(
         return body + check
 
 
+# Real county codes ending in 19/20: after a 11/12 (机关/事业单位) head, such a code reads as a
+# province + birth year 19xx/20xx when the string is taken as a resident ID.
+_DOUBLE_VALID_REGIONS = ("110119", "120119", "310120", "500119")
+
+
+def credit_code_valid_as_id(rng: random.Random) -> str:
+    """The rarest, hardest negative: an all-digit 统一社会信用代码 (GB 32100 valid) that is also
+    a fully valid resident ID (region prefix, real birth date, check digit). Only context
+    (统一社会信用代码 next to it) can tell; a detector must honour that context."""
+    while True:
+        region = rng.choice(_DOUBLE_VALID_REGIONS)
+        birth = birth_date(rng, 1950, 2010)
+        if birth[:2] != region[4:]:  # the region code's last two digits are the century
+            continue
+        body = rng.choice(("11", "12")) + region + birth[2:] + _digits(rng, 3)
+        check = gb32100_check_char(body)
+        if check.isdigit() and id_check_char(body) == check:
+            return body + check
+
+
 def premasked_id(rng: random.Random) -> str:
     v = resident_id(rng)
     return v[:6] + "*" * 8 + v[-4:]
