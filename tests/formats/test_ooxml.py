@@ -134,6 +134,14 @@ def test_embedded_ole_object_blocks(tmp_path: Path) -> None:
     assert blocked_reason(tmp_path, with_ole) == "embedded object cannot be read"
 
 
+def test_strict_open_xml_is_unsupported(tmp_path: Path) -> None:
+    data, _ = office.docx_split_runs()
+    strict = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    strict = strict.replace(office.W.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+    converted = rezip(data, drop="word/document.xml", add={"word/document.xml": strict})
+    assert blocked_reason(tmp_path, converted) == "unsupported type"
+
+
 def test_imported_html_chunk_blocks(tmp_path: Path) -> None:
     data, _ = office.docx_split_runs()
     with_chunk = rezip(data, add={"word/afchunk.mht": "MIME-Version: 1.0\n\n电话13800138000".encode()})

@@ -80,6 +80,10 @@ class OoxmlDocument:
         self._embedded: dict[str, tuple[OoxmlDocument, dict[int, int]]] = {}
         self.main = package.main_part(self.main_fallback)
         self._check_active_content()
+        if ns(self.tree(self.main).getroot().tag).startswith("http://purl.oclc.org/ooxml/"):
+            # ISO Strict uses other namespaces for every element; reading it as unknown XML
+            # would lose the structure (runs, cells) that masking relies on.
+            raise BlockedError("unsupported type", "Strict Open XML; save it as a normal .docx/.xlsx")
 
     # ----------------------------------------------------------------- protocol
     @property
