@@ -12,6 +12,7 @@ Usage::
     from tests.factories import pii
     rng = random.Random(1)
     pii.resident_id(rng)                  # '44088119900101123X'-like, GB 11643 valid
+    pii.resident_id(rng, want_x=False)    # all digits (1 in 11 IDs end in X): for float() / Excel numbers
     pii.mobile(rng, prefix="138")         # '138xxxxxxxx'
     pii.bank_card(rng, length=19)         # UnionPay BIN, Luhn valid
     pii.render(value, "fullwidth", rng)   # '１３８…'
