@@ -7,6 +7,7 @@ addresses) are written unlabelled on purpose: a detector that reports them is wr
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable
 
@@ -47,8 +48,16 @@ def _place(rng: random.Random) -> tuple[str, str, str, str]:
     return prov, city, county, rng.choice(towns)
 
 
-def _office_phone(rng: random.Random) -> str:
-    area, n = rng.choice(pii.AREA_CODES)
+# Area codes of the gazetteer's cities: an agency's published number is a local one.
+_AREA = {"湛江市": "0759", "广州市": "020", "江门市": "0750", "深圳市": "0755", "武汉市": "027",
+         "杭州市": "0571", "成都市": "028", "郑州市": "0371", "南京市": "025", "长沙市": "0731"}  # fmt: skip
+_CITY_OF = {county: city for _, city, county, _ in pii.GAZETTEER}
+
+
+def _office_phone(rng: random.Random, place: str) -> str:
+    """An agency's office number (public, never labelled) in the area of `place` (a city or county)."""
+    area = _AREA[_CITY_OF.get(place, place)]
+    n = 7 if area in ("0759", "0750") else 8
     return f"{area}-{rng.randint(2, 8)}{rng.randint(10 ** (n - 2), 10 ** (n - 1) - 1)}"
 
 
@@ -79,8 +88,13 @@ def roster(w: Writer, doc: Doc) -> None:
         doc.add("\t")
         w.address(doc, table=True)
         doc.add(f"\t{rng.randint(3, 60) * 100:,}.00\n")
-    doc.add(f"\n公示期为{_date(rng)}至{_date(rng)}。如有异议，请在公示期内向{town}社会事务办反映。")
-    doc.add(f"监督电话：{_office_phone(rng)}，政务服务便民热线：12345。\n")
+    start = dt.date(rng.randint(2019, 2024), rng.randint(1, 12), rng.randint(1, 20))
+    end = start + dt.timedelta(days=rng.choice((5, 7, 7)))
+    doc.add(
+        f"\n公示期为{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日。"
+        f"如有异议，请在公示期内向{town}社会事务办反映。"
+    )
+    doc.add(f"监督电话：{_office_phone(rng, county)}，政务服务便民热线：12345。\n")
     _footer(doc, rng, f"{county}{town}人民政府")
 
 
@@ -141,7 +155,7 @@ def foia_reply(w: Writer, doc: Doc) -> None:
         w.value(doc, "EMAIL_ADDRESS", variant="in_han")
         doc.add("请注意查收。\n")
     doc.add(f"如对本答复不服，可以自收到本答复之日起六十日内向{city}人民政府申请行政复议。")
-    doc.add(f"咨询电话：{_office_phone(rng)}。\n")
+    doc.add(f"咨询电话：{_office_phone(rng, county)}。\n")
     _footer(doc, rng, agency)
 
 
@@ -210,7 +224,7 @@ def compensation(w: Writer, doc: Doc) -> None:
     doc.add("的补偿款已存入其本人账户")
     w.value(doc, "CN_BANK_CARD", variant=rng.choice(("in_han", "plain", "spaces")))
     doc.add("，请注意查收。\n")
-    doc.add(f"征收实施单位：{county}房屋征收事务中心，咨询电话：{_office_phone(rng)}。\n")
+    doc.add(f"征收实施单位：{county}房屋征收事务中心，咨询电话：{_office_phone(rng, county)}。\n")
     _footer(doc, rng, f"{county}人民政府")
 
 
@@ -237,7 +251,7 @@ def traffic(w: Writer, doc: Doc) -> None:
     w.value(doc, "CN_LICENSE_PLATE")
     doc.add(rng.choice(("号小型汽车", "小型汽车", "号牌车辆")))
     doc.add(f"于{_date(rng)}在{county}发生交通违法行为，请于十五日内到辖区交警大队接受处理。\n")
-    doc.add(f"咨询电话：{_office_phone(rng)}，监督电话：12345、122。\n")
+    doc.add(f"咨询电话：{_office_phone(rng, city)}，监督电话：12345、122。\n")
     _footer(doc, rng, f"{city}公安局交通警察支队")
 
 
@@ -268,7 +282,7 @@ def exit_entry(w: Writer, doc: Doc) -> None:
     doc.add("）申请换发，其")
     w.field(doc, "往来港澳通行证号码", "CN_TRAVEL_PERMIT", "。\n", variant="hk_macau")
     w.para(doc, 120)
-    doc.add(f"办理地址：{city}公安局出入境接待大厅，咨询电话：{_office_phone(rng)}。\n")
+    doc.add(f"办理地址：{city}公安局出入境接待大厅，咨询电话：{_office_phone(rng, city)}。\n")
     _footer(doc, rng, f"{city}公安局出入境管理支队")
 
 
@@ -297,7 +311,7 @@ def assistance(w: Writer, doc: Doc) -> None:
     w.name(doc, value=applicant)
     doc.add("同志家庭符合临时救助条件，予以公示。\n")
     w.para(doc)
-    doc.add(f"经办人：{town}社会事务办。监督电话：{_office_phone(rng)}。\n")
+    doc.add(f"经办人：{town}社会事务办。监督电话：{_office_phone(rng, county)}。\n")
     _footer(doc, rng, f"{county}民政局")
 
 
@@ -330,7 +344,7 @@ def service_notice(w: Writer, doc: Doc) -> None:
         )
     doc.add("自公告之日起经过六十日，即视为送达。")
     w.para(doc)
-    doc.add(f"联系地址：{county}人民政府行政服务中心三楼，办公电话：{_office_phone(rng)}。\n")
+    doc.add(f"联系地址：{county}人民政府行政服务中心三楼，办公电话：{_office_phone(rng, county)}。\n")
     _footer(doc, rng, agency)
 
 
