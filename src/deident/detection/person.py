@@ -81,6 +81,7 @@ class PersonDetector:
         self.honorifics = _alternation(_words(opts, "honorifics"))
         self.official_honorifics = frozenset(_words(opts, "official_honorifics"))
         self.followers = tuple(sorted(_words(opts, "followers"), key=len, reverse=True))
+        self.long_followers = tuple(w for w in self.followers if len(w) >= 2)
         self.before = frozenset("".join(_words(opts, "before_chars")))
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
         self.near_miss = frozenset(_words(opts, "near_miss"))
@@ -126,7 +127,12 @@ class PersonDetector:
             # (驾驶人苏军（驾驶证号…）; a frequent word alone there is a word (患者家属, 当事人陈述).
             return True
         # Elsewhere a frequent word is a word, even if a person may bear it (高明, 苏军).
-        return not (name in self.common or name[:2] in self.common or name[:3] in self.common)
+        if name in self.common:
+            return False
+        # A name that begins with a word (黄金凤) is a name when a clear end follows it
+        # (市民黄金凤反映); before a one-character follower it is more likely the word (…方便的).
+        clear_end = e >= len(t) or not _is_han(t[e]) or t.startswith(self.long_followers, e)
+        return clear_end or not (name[:2] in self.common or name[:3] in self.common)
 
     def _minority_end(self, t: str, dot: int, end: int) -> int:
         """A minority name runs on after its dot until a word that follows names (买买提·艾力来电
