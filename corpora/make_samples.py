@@ -123,9 +123,11 @@ SAMPLES = {
 
 def write_samples(out: Path, seed: int, *, office: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(f"samples:{seed}")
     paths = []
     for name, make in SAMPLES.items():
+        # One generator per file: a sample does not change when another one's template does
+        # (the .txt sample's filler depends on whether the seed documents are present).
+        rng = random.Random(f"samples:{seed}:{name}")
         p = out / name
         p.write_bytes(make(rng))
         paths.append(p)
