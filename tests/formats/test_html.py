@@ -94,6 +94,24 @@ def test_every_place_is_a_segment_and_masks_in_place(tmp_path: Path, page: str, 
     assert out == page.replace(MOBILE, "138****5678")
 
 
+def test_json_unicode_escapes_are_decoded_and_masked_in_place(tmp_path: Path) -> None:
+    page = (
+        '<script type="application/ld+json">{"name": "\\u5f20\\u4e09", "tel": "\\u0031'
+        + MOBILE[1:]
+        + '"}</script>'
+    )
+    doc = _doc(tmp_path, page)
+    (seg,) = doc.segments()
+    assert seg.text == '{"name": "张三", "tel": "' + MOBILE + '"}'
+    i = seg.text.index("张三")
+    j = seg.text.index(MOBILE)
+    reps = {
+        seg.id: [Replacement(i + 1, i + 2, "*", "PERSON"), Replacement(j, j + 11, "138****5678", "CN_MOBILE")]
+    }
+    out = _mask(doc, reps).decode()
+    assert out == '<script type="application/ld+json">{"name": "\\u5f20*", "tel": "138****5678"}</script>'
+
+
 def test_style_is_skipped_and_plain_links_are_not_scanned(tmp_path: Path) -> None:
     doc = _doc(tmp_path, f"<style>.a{{content:'{MOBILE}'}}</style><a href='/files/{MOBILE}.pdf'>x</a>")
     assert _find(doc, MOBILE) == []

@@ -33,6 +33,7 @@ from deident.formats.html_text import (
     MappedText,
     attr_escape,
     decode_into,
+    decode_js_escapes,
     percent_decode,
     raw_escape,
     text_escape,
@@ -249,7 +250,10 @@ class _Builder:
             decode_into(mt, self.src, tok.start, tok.end)
             text, smap, escape = mt.text(), mt.smap(), self._text_escape
         else:
-            text, smap = self.src[tok.start : tok.end], SourceMap(tok.start)
+            # JSON and JavaScript strings may spell text as \uXXXX (ASCII-only JSON-LD).
+            mt = MappedText()
+            decode_js_escapes(mt, self.src, tok.start, tok.end)
+            text, smap = mt.raw_text(), mt.smap()
             escape = raw_escape(self.codec, f"</{name}")
             if opener is not None:
                 for a in opener.attrs:

@@ -124,6 +124,28 @@ def decode_into(out: MappedText, src: str, a: int, b: int, *, in_attribute: bool
     out.add_literal(src, pos, b)
 
 
+_JS_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
+
+
+def decode_js_escapes(out: MappedText, src: str, a: int, b: int) -> None:
+    """Append source[a:b] with JSON/JavaScript \\uXXXX escapes (and surrogate pairs) decoded."""
+    pos = a
+    for m in _JS_ESCAPE.finditer(src, a, b):
+        if m.start() > 0 and src[m.start() - 1] == "\\":
+            continue  # an escaped backslash: "\\\\u0031" is not a digit
+        if m.group(3) is not None:
+            ch = chr(int(m.group(3), 16))
+            if 0xD800 <= ord(ch) <= 0xDFFF:
+                continue  # a lone surrogate: leave the text as it is
+        else:
+            hi, lo = int(m.group(1), 16), int(m.group(2), 16)
+            ch = chr(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+        out.add_literal(src, pos, m.start())
+        out.add(ch, m.start(), m.end())
+        pos = m.end()
+    out.add_literal(src, pos, b)
+
+
 def percent_decode(mt: MappedText) -> MappedText:
     """Decode %XX runs that form UTF-8; other text (and broken runs) stays as it is."""
     full, src_starts, src_ends = mt.chars()
