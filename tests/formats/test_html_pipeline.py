@@ -8,6 +8,8 @@ import difflib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deident.config import ScanConfig
 from deident.masking.policy import Policy
@@ -153,3 +155,69 @@ def test_empty_page_is_clean(tmp_path: Path) -> None:
     path = tmp_path / "empty.htm"
     path.write_bytes(b"")
     assert scan_path(path, ScanConfig()).status is Status.CLEAN
+
+
+# --- property: generated values anywhere in a page, through the real engine ---------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _resident_id(region: str, year: int, month: int, day: int, seq: int) -> str:
+    body = f"{region}{year:04d}{month:02d}{day:02d}{seq:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+_VALUES = st.one_of(
+    st.builds(lambda p, n: f"1{p}{n:09d}", st.sampled_from("3589"), st.integers(0, 999_999_999)),
+    st.builds(
+        _resident_id,
+        st.sampled_from(["440881", "110105", "310108"]),
+        st.integers(1940, 2010),
+        st.integers(1, 12),
+        st.integers(1, 28),
+        st.integers(0, 999),
+    ),
+)
+_TEMPLATES = [
+    "<p>联系电话：{v}</p>",
+    "<p>身份证号码：{v}</p>",
+    '<img alt="身份证 {v}">',
+    "<!-- 电话 {v} -->",
+    '<a href="tel:{v}">拨打</a>',
+    '<script type="application/ld+json">{{"telephone": "{v}"}}</script>',
+    '<div data-id="{v}"></div>',
+    "<p>号码<b>{a}</b>{b}</p>",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.lists(_VALUES, min_size=1, max_size=4, unique=True),
+    templates=st.lists(st.sampled_from(_TEMPLATES), min_size=4, max_size=4),
+    codec=st.sampled_from(["utf-8", "gb18030"]),
+)
+def test_property_masked_page_has_no_value_left(tmp_path: Path, values, templates, codec) -> None:
+    body = "".join(
+        t.format(v=v, a=v[: len(v) // 2], b=v[len(v) // 2 :]) + "<p>政府信息公开。</p>"
+        for v, t in zip(values, templates, strict=False)
+    )
+    page = f"<html><body>{body}</body></html>"
+    src = tmp_path / "p.html"
+    src.write_bytes(page.encode(codec))
+    out = tmp_path / "o" / "p.html"
+    result = mask_path(src, out, ScanConfig(), Policy.load("gov"))
+    assert result.ok, result.report.reason
+    assert {f.text for f in result.report.findings} >= set(values)
+    seen = _all_text_any(out.read_bytes().decode(codec))
+    for v in values:
+        assert v not in seen
+
+
+def _all_text_any(page: str) -> str:
+    root = lxml_html.document_fromstring(page)
+    parts: list[str] = []
+    for el in root.iter():
+        parts.extend([el.text or "", el.tail or ""])
+        if isinstance(el.tag, str):
+            parts.extend(el.attrib.values())
+    return "\n".join(parts)
