@@ -234,3 +234,11 @@ def test_property_chunking_changes_nothing(tmp_path, monkeypatch, lines, nl, chu
             if exp_lines[i].strip():
                 exp_lines[i] = "*" * len(exp_lines[i])
         assert masked == "".join(exp_lines)
+
+
+def test_bytes_that_go_bad_after_opening_block_the_read(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, f"第一行\n电话{MOBILE}\n".encode())
+    (tmp_path / "a.txt").write_bytes(b"\xff\xfe\xfd" * 10 + b"\x00")
+    with pytest.raises(BlockedError) as err:
+        list(doc.segments())
+    assert err.value.reason == "binary or undecodable content"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deident.errors import MaskError
+from deident.errors import BlockedError, MaskError
 from deident.formats import encoding as encoding_mod
 from deident.formats import text as text_mod
 from deident.formats.base import FormatContext, Replacement
@@ -178,3 +178,13 @@ def test_property_cells_match_csv_module_in_any_chunking(tmp_path, monkeypatch, 
         reps = {s.id: [Replacement(0, len(s.text), "*" * len(s.text), "X")] for s in segs}
         masked = _rows(_mask(doc, reps).decode(codec))
     assert masked == [["*" * len(v) if v.strip() else v for v in row] for row in expected]
+
+
+def test_a_record_longer_than_the_limit_is_blocked(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(text_mod, "CHUNK_CHARS", 16)
+    monkeypatch.setattr(text_mod, "MAX_RECORD_CHARS", 64)
+    monkeypatch.setattr(encoding_mod, "READ_BYTES", 8)
+    doc = _doc(tmp_path, ('a,"' + "x" * 200 + '"\n').encode())
+    with pytest.raises(BlockedError) as err:
+        list(doc.segments())
+    assert err.value.reason == "too large"
