@@ -106,3 +106,38 @@ def test_presidio_peer_finds_chinese_ids_offline(tmp_path):
         "CN_MOBILE": "13812345678",
         "EMAIL_ADDRESS": "zhang@qq.com",
     }
+
+
+def test_leak_oracle_reads_through_separators_and_full_width():
+    from benchmarks.mask_leaks import leaked_labels
+
+    text = "电话１３８ 1234-5678，住广州市天河区石牌街道青年路12号，张三"
+    spans = [
+        _span("CN_MOBILE", 2, 15, value="13812345678"),
+        _span("CN_ADDRESS", 17, 33, detail_start=27),
+        {**_span("PERSON", 34, 36), "text": "张三"},
+    ]
+    assert [text[s["start"] : s["end"]] for s in spans] == [
+        "１３８ 1234-5678",
+        "广州市天河区石牌街道青年路12号",
+        "张三",
+    ]
+    assert text[27:33] == "青年路12号"
+    assert leaked_labels(text, spans, text) == spans
+    masked = "电话１３８ ****-5678，住广州市天河区石牌街道*******，张*"
+    assert leaked_labels(text, spans, masked) == []
+
+
+def test_accuracy_reports_what_is_readable_after_masking(small_corpus, tmp_path):
+    out = tmp_path / "acc.json"
+    accuracy.main(
+        ["--corpus", str(small_corpus / "dev"), "--seeds", str(tmp_path), "--table-hints", "--out", str(out)]
+    )
+    after = json.loads(out.read_text(encoding="utf-8"))["after_masking"]
+    assert set(after) == {
+        "labels_still_readable",
+        "target_set_still_readable",
+        "findings_on_rescan",
+        "examples",
+    }
+    assert after["target_set_still_readable"] == 0
