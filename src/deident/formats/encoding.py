@@ -163,13 +163,11 @@ def _single_byte(codec: str) -> bool:
 _SINGLE_BYTE = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii", "windows-1252"})
 
 
-def _candidates(sample: bytes, declared: str | None) -> list[str]:
-    out: list[str] = []
-    if declared:
-        out.append(declared)
-    out.append("utf-8")
+def _fallbacks(sample: bytes) -> Iterator[str]:
+    """Codecs to try after strict UTF-8 failed, most likely first. Lazy: charset-normalizer
+    only runs for files that are not UTF-8."""
     if _broken_utf8(sample):
-        return out
+        return  # damaged UTF-8: no other codec is right
     # Mainland content is GB18030 far more often than Big5, and short samples fool
     # charset-normalizer; Big5 goes first only when it reads as more common characters.
     guess = _guess(sample)
@@ -178,10 +176,10 @@ def _candidates(sample: bytes, declared: str | None) -> list[str]:
         and guess != "gb18030"
         and _common_chars(sample, guess) > _common_chars(sample, "gb18030")
     ):
-        out.append(guess)
-    out.extend(["gb18030", "big5"])
-    seen: set[str] = set()
-    return [c for c in out if not (c in seen or seen.add(c))]
+        yield guess
+    yield "gb18030"
+    if guess != "big5":
+        yield "big5"
 
 
 def iter_decoded(
@@ -241,7 +239,9 @@ def detect_file(path: Path) -> TextEncoding:
         if codec is not None and _decodes_fully(path, TextEncoding(codec)):
             return TextEncoding(codec)
         raise BlockedError(UNDECODABLE, "NUL bytes in a file that is not UTF-16")
-    for codec in _candidates(sample, None):
+    if _decodes_fully(path, TextEncoding("utf-8")):
+        return TextEncoding("utf-8")
+    for codec in _fallbacks(sample):
         if _decodes_fully(path, TextEncoding(codec)):
             return TextEncoding(codec)
     raise BlockedError(UNDECODABLE, "not valid UTF-8, UTF-16, GB18030 or Big5")
@@ -252,36 +252,44 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, TextEnc
     (HTML ``<meta charset>``); it is tried after a BOM and strict UTF-8."""
     if not data:
         return "", TextEncoding("utf-8")
+    sample = data[:SAMPLE_BYTES]
     found = sniff_bom(data)
-    candidates: list[TextEncoding] = []
-    if found is not None:
-        candidates = [found]
-    elif b"\x00" in data[:SAMPLE_BYTES]:
-        codec = _utf16_without_bom(data[:SAMPLE_BYTES])
-        candidates = [TextEncoding(codec)] if codec else []
-    else:
-        dec = normalise_label(declared) if declared else None
-        if _broken_utf8(data[:SAMPLE_BYTES]):
-            dec = None  # a page mis-declared as GBK that is really damaged UTF-8
-        if dec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a meta tag in ASCII bytes is not UTF-16
-            dec = None
-        if dec and _single_byte(dec) and _common_chars(data[:SAMPLE_BYTES], "gb18030") >= 8:
-            # Old CMS templates declare ISO-8859-1 over GBK content; a single-byte codec
-            # would decode it into Latin mojibake and hide every name.
-            dec = None
-        order = ["utf-8"] + ([dec] if dec else []) + _candidates(data[:SAMPLE_BYTES], None)[1:]
-        seen: set[str] = set()
-        candidates = [TextEncoding(c) for c in order if not (c in seen or seen.add(c))]
-    for enc in candidates:
+    for enc in _in_memory_candidates(sample, found, declared):
         try:
             text = data[len(enc.bom) :].decode(enc.codec, errors="strict")
         except (UnicodeDecodeError, LookupError):
             continue
         if not _looks_binary(text):
             return text, enc
-    if not candidates:
+    if found is None and b"\x00" in sample:
         raise BlockedError(UNDECODABLE, "NUL bytes in a file that is not UTF-16")
     raise BlockedError(UNDECODABLE, "not valid in its declared or any detected encoding")
+
+
+def _in_memory_candidates(
+    sample: bytes, bom: TextEncoding | None, declared: str | None
+) -> Iterator[TextEncoding]:
+    if bom is not None:
+        yield bom
+        return
+    if b"\x00" in sample:
+        codec = _utf16_without_bom(sample)
+        if codec:
+            yield TextEncoding(codec)
+        return
+    yield TextEncoding("utf-8")
+    dec = normalise_label(declared) if declared else None
+    if dec in ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32") or _broken_utf8(sample):
+        dec = None  # a meta tag in ASCII bytes is not UTF-16; damaged UTF-8 is not GBK
+    if dec and _single_byte(dec) and _common_chars(sample, "gb18030") >= 8:
+        # Old CMS templates declare ISO-8859-1 over GBK content; a single-byte codec
+        # would decode it into Latin mojibake and hide every name.
+        dec = None
+    if dec:
+        yield TextEncoding(dec)
+    for codec in _fallbacks(sample):
+        if codec != dec:
+            yield TextEncoding(codec)
 
 
 class Encoder:
