@@ -88,6 +88,13 @@ def test_table_cell_address_alone_is_reported(detector: AddressDetector) -> None
     assert found(detector, "湛江市廉江市安铺镇人民大道中412号") == ["湛江市廉江市安铺镇人民大道中412号"]
 
 
+def test_tab_cell_address_is_reported_but_not_a_footer_line(detector: AddressDetector) -> None:
+    row = "1\t欧阳坚伟\t320103320102009\t成都市武侯区九洲江大道52号\t5,000.00"
+    assert found(detector, row) == ["成都市武侯区九洲江大道52号"]
+    footer = "某市民政局\n深圳市福田区福中三路1号\n电话：0755-88888888"
+    assert found(detector, footer) == []
+
+
 def test_gazetteer_keeps_abolished_units() -> None:
     gaz = load_gazetteer()
     for name in ("襄樊市", "柳州地区", "下城区", "江干区", "襄阳市", "拱墅区"):

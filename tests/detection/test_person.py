@@ -47,6 +47,8 @@ POSITIVE = [
     ("家庭成员：谭辉佳（长子）、孙敏（配偶），共4人", ["谭辉佳", "孙敏"], "enumeration with relations"),
     ("户主：肖伟浩", ["肖伟浩"], "modern surname 肖"),
     ("诉求内容：市民黄金凤反映，其居住的小区", ["黄金凤"], "name beginning with a word, clear end"),
+    ("1\t欧阳坚伟\t320103320102009\t178-3778-3533\t5,000.00", ["欧阳坚伟"], "tab row with an ID, no header"),
+    ("2\t迪丽拜尔‧巴特尔\t610113 20090619 8533", ["迪丽拜尔‧巴特尔"], "tab row, minority name"),
     ("王五身份证号码为440881199001011233", ["王五"], "name before its ID number"),
     ("张三（身份证号：440881199001011233）", ["张三"], "name before a parenthesised ID"),
     ("李四的联系电话为13812345678", ["李四"], "name before 的联系电话"),
@@ -70,6 +72,10 @@ NEGATIVE = [
     ("患者家属、学生家长陪同", "frequent words after cues"),
     ("当事人陈述，申请人承诺", "verbs after cues"),
     ("当事人：华为技术有限公司；申请人：王某", "companies and 某"),
+    ("序号\t姓名\t身份证号码", "header row"),
+    ("3\t党员\t13812345678\t农民\t高中", "words in a tab row"),
+    ("1\t张三\t局长\t13812345678", "official in a tab row"),
+    ("1\t张三\t男\t汉族", "tab row without any number"),
 ]
 
 

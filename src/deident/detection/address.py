@@ -193,10 +193,21 @@ class AddressDetector:
 
     @staticmethod
     def _alone(folded: str, start: int, end: int) -> bool:
-        """Nothing but a little white space around folded[start:end] (a cell, a form field)."""
-        if start > 8 or len(folded) - end > 8:
+        """folded[start:end] fills its text or its tab-separated cell (a table cell, a form
+        field), give or take white space."""
+        i = start
+        while i > 0 and folded[i - 1] in " \u3000":
+            i -= 1
+        j = end
+        while j < len(folded) and folded[j] in " \u3000\r":
+            j += 1
+        before = "" if i == 0 else folded[i - 1]
+        after = "" if j == len(folded) else folded[j]
+        if before not in ("", "\t", "\n") or after not in ("", "\t", "\n"):
             return False
-        return not folded[:start].strip() and not folded[end:].strip()
+        # A whole text (a cell handed over alone) or a tab-separated cell; a line of its own in
+        # running text is more often an agency's footer than a person's address.
+        return "\t" in (before, after) or (before == "" and after == "")
 
     # --- detection -----------------------------------------------------------------------
 

@@ -35,11 +35,14 @@ _MINORITY = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
 )
 _SEPARATORS = "：: \u3000"
+_TAB_ROW = re.compile(r"[^\n]*\t[^\n]*")
+_LONG_NUMBER = re.compile(r"[0-9]{7,}|[0-9]{4,}[ -][0-9]{3,}")
 _PRIORITY = {
     "cue": 0,
     "apposition": 1,
     "salutation": 1,
     "before identifier": 2,
+    "table row": 2,
     "honorific": 2,
     "weak cue": 3,
 }
@@ -207,6 +210,20 @@ class PersonDetector:
         e = self.name_at(t, 0)
         return (off, off + e) if e is not None else None
 
+    def _row_names(self, t: str) -> Iterable[tuple[int, int]]:
+        """Cells that hold exactly a name, in tab-separated rows that also hold a long number (an
+        ID, a phone, a card): a table pasted into plain text has lost its header hint."""
+        for row in _TAB_ROW.finditer(t):
+            if _LONG_NUMBER.search(row.group()) is None:
+                continue
+            pos = row.start()
+            for cell in row.group().split("\t"):
+                lo = pos + len(cell) - len(cell.lstrip())
+                hi = pos + len(cell.rstrip())
+                pos += len(cell) + 1
+                if 2 <= hi - lo <= 20 and self.name_at(t, lo, strict=2) == hi:
+                    yield lo, hi
+
     # --- context -------------------------------------------------------------------------
 
     def _official(self, t: str, s: int, e: int) -> str | None:
@@ -292,6 +309,9 @@ class PersonDetector:
                 s = self.name_before(t, e, strict=2)
                 if s is not None:
                     add(s, e, "before identifier", m.group(), self.scores["apposition"], True)
+        if "\t" in t:
+            for s, e in self._row_names(t):
+                add(s, e, "table row", None, self.scores["table_row"], True)
         for m in self.gender.finditer(t):
             s = self.name_before(t, m.start(), strict=1)
             if s is not None:
