@@ -341,3 +341,12 @@ def test_unknown_segment_is_refused(tmp_path: Path) -> None:
     doc = _doc(tmp_path, "<p>x</p>")
     with pytest.raises(MaskError):
         _mask(doc, {5: [Replacement(0, 1, "*", "X")]})
+
+
+def test_deeply_unclosed_markup_is_read(tmp_path: Path) -> None:
+    # 20,000 unclosed paragraphs and divs, then end tags: must stay linear and lose nothing.
+    page = "<div>" * 2000 + "<p>段落" * 20000 + f"<p>电话 {MOBILE}" + "</div>" * 2000
+    doc = _doc(tmp_path, page)
+    segs = doc.segments()
+    assert len(segs) == 20001
+    assert segs[-1].text == f"电话 {MOBILE}" and segs[-1].location["element"] == "p"

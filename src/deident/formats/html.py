@@ -49,6 +49,17 @@ INLINE = frozenset(
 VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 TEXT_ATTRS = frozenset("alt title value placeholder aria-label label summary abbr download".split())
 URL_ATTRS = frozenset("href src action cite data poster formaction background longdesc".split())
+_IMPLIED_END = {
+    "p": frozenset({"p"}),
+    "li": frozenset({"li", "p"}),
+    "td": frozenset({"td", "th", "p"}),
+    "th": frozenset({"td", "th", "p"}),
+    "tr": frozenset({"tr", "td", "th", "p"}),
+    "option": frozenset({"option"}),
+    "dt": frozenset({"dt", "dd", "p"}),
+    "dd": frozenset({"dt", "dd", "p"}),
+}
+_MAX_DEPTH = 512
 _URL_SCHEMES = ("tel:", "mailto:", "sms:", "callto:")
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
@@ -165,8 +176,19 @@ class _Builder:
             self.flush()
             self._structure(tok)
             if name not in VOID:
-                self._stack.append(name)
+                self._push(name)
         self.attributes(tok)
+
+    def _push(self, name: str) -> None:
+        stack = self._stack
+        # A new <p>, <li>, <td> … ends the open one, as in a browser; without this a page of
+        # unclosed paragraphs would grow the stack (and every end-tag search) without bound.
+        closes = _IMPLIED_END.get(name)
+        while closes and stack and stack[-1] in closes:
+            stack.pop()
+        stack.append(name)
+        if len(stack) > _MAX_DEPTH:
+            del stack[: len(stack) - _MAX_DEPTH]
 
     def _structure(self, tok: Token) -> None:
         name = tok.name
@@ -205,9 +227,11 @@ class _Builder:
             elif name == "table":
                 table.end_row()
                 self._tables.pop()
-        if name in self._stack:
-            i = len(self._stack) - 1 - self._stack[::-1].index(name)
-            del self._stack[i:]
+        stack = self._stack
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] == name:
+                del stack[i:]
+                break
 
     def attributes(self, tok: Token) -> None:
         for a in tok.attrs:
