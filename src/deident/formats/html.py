@@ -157,9 +157,10 @@ class _Builder:
             entity = _header_entity(head)
             if entity:
                 return {"hint_entity": entity, "hint_reason": f"column header {head}"}
-        left = [c for c in table.row_cells if c < col]
-        if left:
-            label = " ".join(table.row_cells[max(left)])
+        # The nearest cell to the left that has text (dicts keep insertion order: look back).
+        left = next((c for c in reversed(table.row_cells) if c < col), None)
+        if left is not None:
+            label = " ".join(table.row_cells[left])
             entity = _header_entity(label.rstrip("：: "))
             if entity:
                 loc["label"] = label
