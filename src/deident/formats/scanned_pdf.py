@@ -52,9 +52,10 @@ def _load(path: Path, ctx: FormatContext) -> Any:
         if "password" in msg:
             raise BlockedError("encrypted", "password-protected PDF") from exc
         raise BlockedError("corrupt: PDF cannot be opened", type(exc).__name__) from exc
-    if len(pdf) > ctx.limits.max_pdf_pages:
+    pages = len(pdf)
+    if pages > ctx.limits.max_pdf_pages:
         pdf.close()
-        raise BlockedError("too large", f"{len(pdf)} pages, limit {ctx.limits.max_pdf_pages}")
+        raise BlockedError("too large", f"{pages} pages, limit {ctx.limits.max_pdf_pages}")
     return pdf
 
 
