@@ -8,6 +8,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deident.config import ScanConfig
 from deident.masking.policy import Policy
@@ -141,3 +143,50 @@ def test_seed_documents_read_in_any_encoding(tmp_path: Path) -> None:
         assert result.ok
         if result.masked == 0:
             assert (tmp_path / "o" / seed.name).read_bytes() == data
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _resident_id(year: int, month: int, day: int, seq: int) -> str:
+    body = f"440881{year:04d}{month:02d}{day:02d}{seq:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+_IDS = st.builds(
+    _resident_id, st.integers(1940, 2010), st.integers(1, 12), st.integers(1, 28), st.integers(0, 999)
+)
+_MOBILES = st.builds(lambda p, n: f"1{p}{n:09d}", st.sampled_from("3589"), st.integers(0, 999_999_999))
+_FILLER = st.text(alphabet=st.sampled_from(list("关于政府信息公开申请的答复，。；：经审查 \t")), max_size=20)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(_FILLER, _IDS, _MOBILES), min_size=1, max_size=6),
+    codec=st.sampled_from(["utf-8", "gbk", "utf-16"]),
+    suffix=st.sampled_from([".txt", ".csv", ".md"]),
+    nl=st.sampled_from(["\n", "\r\n"]),
+)
+def test_property_masking_leaves_no_value_and_is_idempotent(tmp_path: Path, rows, codec, suffix, nl) -> None:
+    if suffix == ".csv":
+        lines = ["说明,身份证号码,联系电话"] + [f'"{f}",{i},{m}' for f, i, m in rows]
+    elif suffix == ".md":
+        lines = ["| 说明 | 身份证号码 | 联系电话 |", "|---|---|---|"] + [
+            f"| {f} | {i} | {m} |" for f, i, m in rows
+        ]
+    else:
+        lines = [f"{f}公民身份号码{i}，联系电话{m}。" for f, i, m in rows]
+    source = nl.join(lines) + nl
+    src = tmp_path / f"in{suffix}"
+    src.write_bytes(source.encode(codec))
+    out1, out2 = tmp_path / "o1" / src.name, tmp_path / "o2" / src.name
+    first = mask_path(src, out1, ScanConfig(), Policy.load("gov"))
+    assert first.ok, first.report.reason
+    text = out1.read_bytes().decode(codec)
+    for _f, i, m in rows:
+        assert i not in text and m not in text
+        assert f"{i[:6]}********{i[-4:]}" in text and f"{m[:3]}****{m[-4:]}" in text
+    assert text.count(nl) == source.count(nl)
+    second = mask_path(out1, out2, ScanConfig(), Policy.load("gov"))
+    assert second.ok and second.masked == 0
+    assert out2.read_bytes() == out1.read_bytes()
