@@ -302,3 +302,33 @@ def test_vertical_text_is_read_but_masking_refuses(tmp_path):
     rep = mask_path(src, out, NO_OCR, Policy.load("gov"))
     assert not rep.ok and not out.exists()
     assert rep.report.status is Status.BLOCKED and "vertical" in (rep.report.reason or "")
+
+
+def test_searchable_scan_is_read_but_masking_refuses(tmp_path):
+    # A scanner's "searchable PDF": the page is a picture, the text an OCR layer over it.
+    src = _write(
+        tmp_path, "ocr.pdf", f.scanned_pdf(text_too=f"Applicant Zhang Wei, ID {ID}, mobile {MOBILE}")
+    )
+    report = scan_path(src, NO_OCR)
+    assert {ID, MOBILE} <= {x.text for x in report.findings}
+    assert any("searchable scan" in n for n in report.notes)
+    out = tmp_path / "out.pdf"
+    rep = mask_path(src, out, NO_OCR, Policy.load("gov"))
+    assert not rep.ok and not out.exists()
+    assert "scanned image" in (rep.report.reason or "")
+
+
+def test_locate_gives_the_box_of_the_value_itself(tmp_path):
+    from deident.formats.base import FormatContext
+    from deident.formats.pdf import open_document
+
+    src = _write(tmp_path, "t0.pdf", f.identity_h_pdf(LINES))
+    doc = open_document(src, FormatContext(NO_OCR))
+    seg = next(s for s in doc.segments() if ID in s.text)
+    start = seg.text.index(ID)
+    loc = doc.locate(seg.id, start, start + len(ID))
+    x0, _, x1, _ = loc["bbox"]
+    sx0, _, sx1, _ = seg.location["bbox"]
+    assert loc["page"] == 1
+    assert sx0 < x0 < x1 < sx1
+    assert x1 - x0 == pytest.approx(18 * 6.0, abs=0.2)  # 18 digits of 500/1000 em at 12 pt

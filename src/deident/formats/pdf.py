@@ -114,11 +114,14 @@ class PdfDocument:
         self._data = buf.getvalue()
         self._pages = _read_pages(self._data, limits.max_pdf_pages)
         _check_text_layer(self._pages)
-        notes.extend(
-            f"page {p.number} contains images; text inside images is not read"
-            for p in self._pages
-            if p.image_area > 0.02
-        )
+        for p in self._pages:
+            if p.image_area >= _SCAN_AREA:
+                notes.append(
+                    f"page {p.number} is an image with a text layer (a searchable scan?): "
+                    "the text layer is read; masking it would leave the image, so masking refuses"
+                )
+            elif p.image_area > 0.02:
+                notes.append(f"page {p.number} contains images; text inside images is not read")
         self._segs = _page_segments(self._pages)
         self._old = _old_revisions(raw, "\n".join(s.text for s in self._segs), limits.max_pdf_pages)
         if self._old:
@@ -141,6 +144,20 @@ class PdfDocument:
             yield Segment(sid, text, location)
             sid += 1
 
+    def locate(self, segment_id: int, start: int, end: int) -> dict[str, Any] | None:
+        """The location of text[start:end] of a page segment: its page and the box of its own
+        glyphs (a finding's place, tighter than the segment's line or cell)."""
+        if not 0 <= segment_id < len(self._segs):
+            return None
+        seg = self._segs[segment_id]
+        refs = [r for r in seg.refs[start:end] if r is not None]
+        if not refs:
+            return None
+        page = refs[0][0]
+        gs = [self._pages[page].glyphs[g] for p, g in refs if p == page]
+        box = [min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs)]
+        return {"page": page + 1, "bbox": [round(v, 1) for v in box]}
+
     # --- writing ------------------------------------------------------------------------
 
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
@@ -160,6 +177,13 @@ class PdfDocument:
                         page_marks = marks.setdefault(ref[0], {})
                         if ref[1] not in page_marks or not page_marks[ref[1]]:
                             page_marks[ref[1]] = draw
+        for i in marks:
+            if self._pages[i].image_area >= _SCAN_AREA:
+                # The text of a searchable scan is an invisible layer over the picture of the
+                # page: cutting it would leave the values visible in the image.
+                raise MaskError(
+                    f"page {i + 1} is a scanned image with a text layer; it needs OCR masking of the image"
+                )
         with pikepdf.open(io.BytesIO(self._data)) as pdf:
             texts = {i: [g.text for g in self._pages[i].glyphs] for i in marks}
             advs = {i: [g.adv for g in self._pages[i].glyphs] for i in marks}
