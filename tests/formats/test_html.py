@@ -204,6 +204,22 @@ def test_table_first_row_is_the_header_without_th(tmp_path: Path) -> None:
     assert segs["6222020202020202020"].hint_entity is None
 
 
+def test_rowspan_keeps_cells_under_their_headers(tmp_path: Path) -> None:
+    page = (
+        "<table><tr><th>户主姓名</th><th>家庭成员</th><th>身份证号码</th><th>家庭住址</th></tr>"
+        f"<tr><td rowspan=2>张三</td><td>张三</td><td>{ID}</td><td rowspan=2>广州市天河区体育西路1号</td></tr>"
+        "<tr><td>李四</td><td>11010519491231002X</td></tr>"
+        "<tr><td>王五</td><td>王五</td><td>440881199001011234</td><td>广州市越秀区2号</td></tr></table>"
+    )
+    doc = _doc(tmp_path, page)
+    cells = {(s.location["row"], s.location["column"]): s for s in doc.segments() if "row" in s.location}
+    assert cells[(3, 2)].text == "李四" and cells[(3, 2)].location["header"] == "家庭成员"
+    assert cells[(3, 3)].text == "11010519491231002X"
+    assert cells[(3, 3)].hint_entity == "CN_RESIDENT_ID"
+    assert cells[(4, 4)].text == "广州市越秀区2号" and cells[(4, 4)].hint_entity == "CN_ADDRESS"
+    assert cells[(4, 1)].text == "王五"  # the rowspan is over
+
+
 def test_label_value_form_hints_from_the_label_on_the_left(tmp_path: Path) -> None:
     """信息公开申请表: label cells and value cells alternate; the first row is no header."""
     page = (

@@ -81,6 +81,27 @@ class _Table:
     header_row: int = 0
     row_cells: dict[int, list[str]] = field(default_factory=dict)
     row_has_th: bool = False
+    # Columns still covered by a rowspan from a row above: col -> rows left (a family's 户主
+    # cell spanning its members' rows must not shift their cells under the wrong header).
+    spans: dict[int, int] = field(default_factory=dict)
+    covered: frozenset[int] = frozenset()
+
+    def start_row(self) -> None:
+        self.end_row()
+        self.row += 1
+        self.next_col = 1
+        self.covered = frozenset(self.spans)
+        self.spans = {c: n - 1 for c, n in self.spans.items() if n > 1}
+
+    def place_cell(self, colspan: int, rowspan: int) -> None:
+        col = self.next_col
+        while col in self.covered:
+            col += 1
+        self.col = col
+        self.next_col = col + colspan
+        if rowspan > 1:
+            for c in range(col, col + colspan):
+                self.spans[c] = rowspan - 1
 
     def end_row(self) -> None:
         # The header row is the first row with a <th> or with two or more cells: a one-cell
@@ -93,9 +114,9 @@ class _Table:
         self.col = None
 
 
-def _colspan(tok: Token, src: str) -> int:
+def _span(tok: Token, src: str, name: str) -> int:
     for a in tok.attrs:
-        if a.name == "colspan" and a.value_start >= 0:
+        if a.name == name and a.value_start >= 0:
             value = src[a.value_start : a.value_end].strip()
             if value.isdigit():
                 return max(1, min(int(value), 1000))
@@ -201,14 +222,11 @@ class _Builder:
             return
         table = self._tables[-1]
         if name == "tr":
-            table.end_row()
-            table.row += 1
-            table.next_col = 1
+            table.start_row()
         elif name in ("td", "th"):
             if table.row == 0:
-                table.row = 1  # a cell without <tr>
-            table.col = table.next_col
-            table.next_col += _colspan(tok, self.src)
+                table.start_row()  # a cell without <tr>
+            table.place_cell(_span(tok, self.src, "colspan"), _span(tok, self.src, "rowspan"))
             table.row_has_th |= name == "th"
 
     def end_tag(self, tok: Token) -> None:
