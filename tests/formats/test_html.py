@@ -298,6 +298,7 @@ def test_latin1_declared_over_gbk_content_is_read_as_gbk(tmp_path: Path) -> None
     doc = _doc(tmp_path, page.encode("gbk"))
     assert doc.encoding == TextEncoding("gb18030")
     assert any("申请人张三" in s.text for s in doc.segments())
+    assert "declared charset iso-8859-1, read as gb18030" in doc.notes
 
 
 def test_replacement_not_in_the_page_encoding_becomes_a_reference(tmp_path: Path) -> None:

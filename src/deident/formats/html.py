@@ -27,7 +27,14 @@ from typing import Any, BinaryIO
 from deident.detection.tables import header_entity
 from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
-from deident.formats.encoding import SourceMap, TextEncoding, apply_edits, decode_bytes, edits_for
+from deident.formats.encoding import (
+    SourceMap,
+    TextEncoding,
+    apply_edits,
+    decode_bytes,
+    edits_for,
+    normalise_label,
+)
 from deident.formats.html_lexer import Token, tokenize
 from deident.formats.html_text import (
     MappedText,
@@ -378,4 +385,8 @@ def open_document(path: Path, ctx: FormatContext) -> HtmlDocument:
     m = _META_CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "replace") if m else None
     text, encoding = decode_bytes(data, declared)
-    return HtmlDocument(data, text, encoding)
+    doc = HtmlDocument(data, text, encoding)
+    if declared and normalise_label(declared) not in (encoding.codec, None):
+        # The page says one thing and its bytes another: worth a look before publishing.
+        doc.notes += (f"declared charset {declared}, read as {encoding.codec}",)
+    return doc
