@@ -96,6 +96,15 @@ def test_header_is_in_locations_only_when_it_is_a_label(tmp_path: Path) -> None:
         assert seg.hint_entity is None
 
 
+def test_a_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    doc = _doc(tmp_path, f"2023年城乡低保对象名单,,\r\n姓名,身份证号码,备注\r\n张三,{ID},\r\n".encode("gbk"))
+    segs = {s.text: s for s in doc.segments()}
+    assert segs["张三"].hint_entity == "PERSON"
+    assert segs[ID].hint_entity == "CN_RESIDENT_ID"
+    assert segs[ID].location == {"row": 3, "column": 2, "header": "身份证号码", "line": 3}
+    assert segs["姓名"].hint_entity is None and segs["2023年城乡低保对象名单"].hint_entity is None
+
+
 def test_masking_edits_only_the_cell_characters(tmp_path: Path) -> None:
     source = f'姓名,身份证号,备注\r\n"张三","{ID}","电话 ""{MOBILE}"", 白天"\r\n李四,{ID},\r\n'
     doc = _doc(tmp_path, b"\xef\xbb\xbf" + source.encode())

@@ -191,12 +191,14 @@ class _Csv:
                     loc["header"] = head
                 loc["line"] = self.line
                 # A cell that is itself a label (户主 under 与户主关系) is not a value.
-                value_cell = self.row > 1 and not is_label(cell.text)
+                value_cell = self.header is not None and not is_label(cell.text)
                 hint, reason = _header_hint(head) if value_cell else (None, None)
                 seg = Segment(self.next_id, cell.text, loc, hint_entity=hint, hint_reason=reason)
                 self.next_id += 1
                 placed.append((seg, cell.smap, quoted_escape if cell.quoted else plain_escape))
-            if self.header is None:
+            # The header is the first record with two or more cells: exports often start
+            # with a one-cell title row (2023年城乡低保对象名单).
+            if self.header is None and sum(1 for c in rec.cells if c.text.strip()) >= 2:
                 self.header = [c.text.strip() for c in rec.cells]
             self.line += len(_LINE_BREAK.findall(buf, rec.start, rec.end))
         return stop, placed
