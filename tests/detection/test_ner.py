@@ -52,6 +52,7 @@ def test_model_finds_names_and_addresses(detector: NerDetector, text: str, expec
         "1\t田*刚\t130102********1234",  # already masked
         "2. 广东省人民政府办公厅关于全面推进基层政务公开标准化规范化工作实施意见（粤府办〔2020〕10号）",
         "各级各部门要高度重视，周末不休息，黄金周期间加强值守。",
+        "免去公孙春同志的市教育局局长职务。",  # official (flag_officials is off)
     ],
 )
 def test_predictions_are_filtered_by_the_rules(detector: NerDetector, text: str) -> None:

@@ -75,6 +75,8 @@ class NerDetector:
         if any(c in _NOT_IN_VALUES for c in span):
             return None  # already masked (田*刚) or a title in brackets
         if label == "PERSON":
+            if self.person.official_word(folded, start, end) is not None:
+                return None  # officials in appointment notices are public (unless flag_officials)
             if (start > 0 and folded[start - 1] in NAME_DOTS) or (
                 end < len(folded) and folded[end] in NAME_DOTS
             ):

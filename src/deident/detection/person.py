@@ -226,7 +226,8 @@ class PersonDetector:
 
     # --- context -------------------------------------------------------------------------
 
-    def _official(self, t: str, s: int, e: int) -> str | None:
+    def official_word(self, t: str, s: int, e: int) -> str | None:
+        """The word that makes t[s:e] an official acting in office, unless flag_officials."""
         if self.config.flag_officials or self.officials is None:
             return None
         lo, hi = max(0, s - self.official_window), min(len(t), e + self.official_window)
@@ -331,7 +332,7 @@ class PersonDetector:
         for s, e, rule, cue, score, check_official in sorted(spans, key=lambda x: (_PRIORITY[x[2]], x[0])):
             if taken.overlaps(s, e):
                 continue
-            if check_official and self._official(t, s, e) is not None:
+            if check_official and self.official_word(t, s, e) is not None:
                 continue
             taken.add(s, e)
             out.append(self._finding(text, s, e, rule, cue, score))
