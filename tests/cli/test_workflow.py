@@ -155,6 +155,24 @@ def test_tampered_ledger_fails_verify_and_gate(repo: Path) -> None:
     assert run("ledger", "verify")[0] == 1
 
 
+def test_cutting_entries_from_the_end_is_caught_with_a_recorded_head(repo: Path) -> None:
+    a = write_clean(repo / "a.txt")
+    b = write_clean(repo / "b.txt", extra="二。")
+    assert run("approve", str(a), "--reviewer", "王芳")[0] == 0
+    code, out = run("ledger", "verify")
+    head1 = out.split("head ")[1].split()[0]
+    assert run("approve", str(b), "--reviewer", "王芳")[0] == 0
+    code, out = run("ledger", "verify", "--expect-head", head1)
+    assert code == 0  # the ledger grew: the recorded head is still in the chain
+    head2 = out.split("head ")[1].split()[0]
+    ledger = repo / ".deident" / "ledger.jsonl"
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text(lines[0] + "\n", encoding="utf-8")
+    assert run("ledger", "verify")[0] == 0  # a shorter chain is still a chain …
+    code, out = run("ledger", "verify", "--expect-head", head2)
+    assert code == 1 and "entries were removed" in out  # … but not the one recorded
+
+
 def test_blocked_and_unsupported_files(repo: Path) -> None:
     bad = write_corrupt_docx(repo / "附件.docx")
     exe = repo / "x.exe"

@@ -290,20 +290,35 @@ ledger_app = typer.Typer(help="Inspect the review ledger.", no_args_is_help=True
 
 
 @ledger_app.command("verify")
-def ledger_verify(ledger: LedgerOpt = None, key_file: KeyOpt = None) -> None:
+def ledger_verify(
+    ledger: LedgerOpt = None,
+    key_file: KeyOpt = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-head",
+            help="A head printed by an earlier verify: it must still be in the chain (detects entries cut from the end).",
+        ),
+    ] = None,
+) -> None:
     """Check the ledger's hash chain and signatures; exit 1 on any edit, deletion or reorder.
 
-    Example: deident ledger verify
+    Example: deident ledger verify --expect-head 3f9a…  (the head recorded by the last release)
     """
 
     def go() -> int:
         led, _ = _open_ledger(ledger, key_file)
         v = led.verify()
-        for p in v.problems:
+        problems = list(v.problems)
+        if v.ok and expect_head and expect_head not in {e["hash"] for e in led.entries()}:
+            problems.append(
+                f"the expected head {expect_head[:16]}… is not in the ledger (entries were removed)"
+            )
+        for p in problems:
             _err(f"{led.path}: {p}")
-        status = "ok" if v.ok else "FAILED"
+        status = "ok" if not problems else "FAILED"
         typer.echo(f"ledger {led.path}: {status}, {v.entries} entries, head {v.head}")
-        return 0 if v.ok else 1
+        return 0 if not problems else 1
 
     raise typer.Exit(_run(go))
 
