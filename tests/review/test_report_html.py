@@ -177,3 +177,24 @@ def test_any_document_text_renders_as_text(before: str, value: str, after: str) 
     assert cell.text_content() == before + value + after
     assert doc.xpath("//h2")[-1].text_content() == "<b>名单</b>.txt"
     assert not doc.xpath("//script") and not doc.xpath("//h2//b")
+
+
+@pytest.mark.slow
+def test_every_finding_of_the_samples_is_shown_in_its_context(ledger: Ledger) -> None:
+    """The report finds each finding's place again in every format of the bundled samples."""
+    from deident.review.collect import _segment_texts
+    from deident.review.ledger import canonical
+
+    samples = Path(__file__).resolve().parents[2] / "corpora" / "samples"
+    files = sorted(p for p in samples.iterdir() if p.is_file())
+    assert files, "corpora/samples is empty"
+    seen = 0
+    for p in files:
+        rep = scan_path(p, CFG, display_path=p.name)
+        if rep.status.value == "blocked":
+            continue  # e.g. a format whose library is missing: nothing to show in context
+        texts = _segment_texts(p, CFG)
+        for f in rep.findings:
+            assert texts.get(canonical(dict(f.location)), "")[f.start : f.end] == f.text, (p.name, f.location)
+            seen += 1
+    assert seen > 0
