@@ -82,6 +82,9 @@ class PersonDetector:
         self.weak = frozenset(_words(opts, "weak_cues"))
         self.cues = _alternation([*self.strong, *self.weak])
         self.honorifics = _alternation(_words(opts, "honorifics"))
+        pattern = opts.get("honorific_pattern")
+        if self.honorifics is not None and pattern:
+            self.honorifics = re.compile(f"{self.honorifics.pattern}|{pattern}")
         self.official_honorifics = frozenset(_words(opts, "official_honorifics"))
         self.followers = tuple(sorted(_words(opts, "followers"), key=len, reverse=True))
         self.long_followers = tuple(w for w in self.followers if len(w) >= 2)
