@@ -9,12 +9,18 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from deident.errors import DeidentError
+
+if TYPE_CHECKING:  # heavy modules are imported inside the commands, so `--help` stays fast
+    from deident.config import ScanConfig
+    from deident.detection.engine import Engine
+    from deident.review.ledger import Ledger
 
 LedgerOpt = Annotated[
     Path | None,
@@ -46,7 +52,7 @@ def _fail(msg: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _open_ledger(ledger: Path | None, key_file: Path | None) -> tuple[Any, Path]:
+def _open_ledger(ledger: Path | None, key_file: Path | None) -> tuple[Ledger, Path]:
     from deident.review.keys import load_key
     from deident.review.ledger import Ledger, default_ledger_path, find_root
 
@@ -58,19 +64,19 @@ def _open_ledger(ledger: Path | None, key_file: Path | None) -> tuple[Any, Path]
     return Ledger(path, key), root
 
 
-def _config() -> Any:
+def _config() -> ScanConfig:
     from deident.config import ScanConfig
 
     return ScanConfig()
 
 
-def _engine(config: Any) -> Any:
+def _engine(config: ScanConfig) -> Engine:
     from deident.api import engine_for
 
     return engine_for(config)
 
 
-def _run(fn: Any) -> Any:
+def _run(fn: Callable[[], int]) -> int:
     """Library errors become a message and exit code 2; never a traceback with document text."""
     try:
         return fn()
