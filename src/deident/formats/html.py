@@ -320,10 +320,17 @@ class _Builder:
 
     def run(self) -> None:
         opener: Token | None = None
-        for tok in tokenize(self.src):
+        src = self.src
+        for tok in tokenize(src):
             kind = tok.kind
             if kind == "text":
-                decode_into(self._block, self.src, tok.start, tok.end)
+                block = self._block
+                if not block.parts and src[tok.start : tok.end].isspace():
+                    continue  # indentation between tags: no block starts with it
+                if src.find("&", tok.start, tok.end) < 0:
+                    block.add_literal(src, tok.start, tok.end)
+                else:
+                    decode_into(block, src, tok.start, tok.end)
             elif kind == "start":
                 self.start_tag(tok)
                 opener = tok
