@@ -81,3 +81,14 @@ def test_engine_runs_the_model_only_when_asked() -> None:
     text = "申请人：张伟强，男，家住广东省深圳市南山区粤海街道科技园路18号。"
     got = {(f.entity_type, f.text) for f in engine.analyze(text)}
     assert ("PERSON", "张伟强") in got and ("CN_ADDRESS", "广东省深圳市南山区粤海街道科技园路18号") in got
+
+
+def test_engine_skips_the_model_when_spacy_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from deident.detection.detectors import build_detector
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy -> ModuleNotFoundError
+    monkeypatch.delitem(sys.modules, "deident.detection.ner", raising=False)
+    spec = next(s for s in load_specs() if s.id == "ner_model")
+    assert build_detector(spec, ScanConfig(use_model=True)) is None

@@ -19,7 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import spacy
+try:
+    import spacy
+except ModuleNotFoundError as exc:  # the "nlp" extra is not installed
+    # Reported under this module's name, so the engine treats the detector as not installed
+    # (`build_detector` returns None) instead of failing the scan.
+    raise ModuleNotFoundError(f"{__name__} needs spaCy (pip install 'deident[nlp]')", name=__name__) from exc
 
 from deident.config import ScanConfig
 from deident.detection.gazetteer import load_gazetteer
