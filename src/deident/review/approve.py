@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deident.config import ScanConfig
 from deident.errors import DeidentError
@@ -13,6 +13,9 @@ from deident.model import FileReport, Status
 from deident.review.decisions import LedgerIndex, review_findings, today
 from deident.review.files import display_path, sha256_file
 from deident.review.ledger import Ledger
+
+if TYPE_CHECKING:
+    from deident.detection.engine import Engine
 
 
 class ApprovalRefused(DeidentError):
@@ -100,7 +103,7 @@ def approve_file(
     reviewer: str,
     policy: str = "gov",
     require_approvals: int = 1,
-    engine: Any = None,
+    engine: Engine | None = None,
     root: Path | None = None,
     date: str | None = None,
 ) -> ApprovalOutcome:

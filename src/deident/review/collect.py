@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deident.config import ScanConfig
 from deident.model import FileReport, Finding, Status
 from deident.review.decisions import LedgerIndex, ReviewedFinding, review_findings
 from deident.review.keys import Key
 from deident.review.ledger import canonical
+
+if TYPE_CHECKING:
+    from deident.masking.policy import Policy
 
 CONTEXT_CHARS = 40
 
@@ -46,7 +49,7 @@ def _segment_texts(path: Path, config: ScanConfig) -> dict[str, str]:
     return {canonical(dict(s.location)): s.text for s in doc.segments()}
 
 
-def _view(rf: ReviewedFinding, text: str | None, siblings: Sequence[Finding], policy: Any) -> FindingView:
+def _view(rf: ReviewedFinding, text: str | None, siblings: Sequence[Finding], policy: Policy) -> FindingView:
     from deident.masking.rewrite import apply
 
     f = rf.finding
@@ -83,7 +86,7 @@ def collect(
     report: FileReport,
     *,
     config: ScanConfig,
-    policy: Any,
+    policy: Policy,
     index: LedgerIndex,
     key: Key,
 ) -> ReviewItem:

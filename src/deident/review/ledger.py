@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from deident.errors import ConfigError
 from deident.review.keys import Key
@@ -216,7 +216,7 @@ def _validate_record(r: Mapping[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def _locked(fh: Any) -> Iterator[None]:
+def _locked(fh: IO[str]) -> Iterator[None]:
     """Exclusive lock across processes (the HTTP service and the CLI may append at once)."""
     try:
         import fcntl
