@@ -50,6 +50,11 @@ def model_path() -> Path:
     return Path(str(resources.files("deident"))) / "models" / "zh_ner"
 
 
+# spaCy pipelines are not documented as safe for concurrent calls, and every engine shares the
+# one loaded pipeline (`_load` caches it), so calls are serialised process-wide.
+_PIPELINE_LOCK = threading.Lock()
+
+
 @functools.cache
 def _load(path: str) -> Any:
     try:
@@ -71,8 +76,6 @@ class NerDetector:
         person_spec = next(sp for sp in load_specs() if sp.detector == "person")
         self.person = PersonDetector(person_spec, config)
         self.gazetteer = load_gazetteer()
-        # spaCy pipelines are not documented as thread-safe for concurrent calls.
-        self._lock = threading.Lock()
 
     def _span(self, folded: str, label: str, start: int, end: int) -> tuple[int, int] | None:
         """The span to report for a prediction, or None to drop it."""
@@ -120,7 +123,7 @@ class NerDetector:
 
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         chunks = list(self._chunks(folded))
-        with self._lock:
+        with _PIPELINE_LOCK:
             docs = list(self.nlp.pipe(c for _, c in chunks))
         out: list[Finding] = []
         for (off, _), doc in zip(chunks, docs, strict=True):
