@@ -78,6 +78,7 @@ class OoxmlDocument:
         self.dirty: set[str] = set()
         self._entries: list[Entry] | None = None
         self._embedded: dict[str, tuple[OoxmlDocument, dict[int, int]]] = {}
+        self._marks: dict[str, Callable[[], None]] = {}
         self.main = package.main_part(self.main_fallback)
         self._check_active_content()
         if ns(self.tree(self.main).getroot().tag).startswith("http://purl.oclc.org/ooxml/"):
@@ -186,12 +187,17 @@ class OoxmlDocument:
         The label (None for the main text) goes into the location."""
         tag = el.tag
         if tag in _X_CONTAINERS:
-            main, phonetic = TextStream(), TextStream()
+            main = TextStream()
+            phonetic: TextStream | None = None
             for node in el.iter(_X_T):
                 parent = node.getparent()
-                # Phonetic guides (rPh) repeat a reading of the text: a stream of their own.
-                (phonetic if parent is not None and parent.tag == _X_RPH else main).add_node(node)
-            return [(None, main), ("phonetic", phonetic)]
+                if parent is not None and parent.tag == _X_RPH:
+                    # Phonetic guides (rPh) repeat a reading of the text: a stream of their own.
+                    phonetic = phonetic or TextStream()
+                    phonetic.add_node(node)
+                else:
+                    main.add_node(node)
+            return [(None, main)] if phonetic is None else [(None, main), ("phonetic", phonetic)]
         if tag == _A_P:
             main = TextStream()
             for node in el.iter(_A_T, _A_BR):
@@ -265,9 +271,14 @@ class OoxmlDocument:
                     self.add(target, loc, AttrTarget(part, el, "Target", self._mark(part)))
 
     def _mark(self, part: str) -> Callable[[], None]:
-        def mark() -> None:
-            self.dirty.add(part)
+        # One callback per part, shared by its segments (a roster has tens of thousands).
+        mark = self._marks.get(part)
+        if mark is None:
 
+            def mark() -> None:
+                self.dirty.add(part)
+
+            self._marks[part] = mark
         return mark
 
     def _after_element(self, part: str, el: etree._Element) -> Callable[[], None]:
