@@ -52,6 +52,13 @@ ELEMENT_ATTRS = frozenset(
         ("hyperlink", "tooltip"),
     }
 )
+_TEXT_ATTR_XPATH = etree.XPath(
+    "//@*["
+    + " or ".join(f"local-name()='{a}'" for a in sorted(TEXT_ATTRS))
+    + " or "
+    + " or ".join(f"(local-name()='{a}' and local-name(..)='{e}')" for e, a in sorted(ELEMENT_ATTRS))
+    + "]"
+)
 OOXML_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
 IGNORED_BINARY_DIRS = ("/media/", "/fonts/", "/printerSettings/", "docProps/thumbnail")
 
@@ -249,17 +256,17 @@ class OoxmlDocument:
                 loc = {**(base or {}), "part": part, "element": qname, "index": tag_counts[qname]}
                 target = StreamTarget(part, stream, self._after_element(part, el))
                 self.add(stream.text, loc, target, hint=_property_hint(el))
-            self.scan_attributes(part, el, base)
+        self.scan_attributes(part, root, base)
 
-    def scan_attributes(self, part: str, el: etree._Element, base: Mapping[str, Any] | None = None) -> None:
-        tag = local(el.tag)
-        for attr, value in el.attrib.items():
-            name = local(attr)
-            if not value.strip():
+    def scan_attributes(self, part: str, root: etree._Element, base: Mapping[str, Any] | None = None) -> None:
+        # One XPath in C instead of a Python look at every attribute of every element.
+        for value in _TEXT_ATTR_XPATH(root):
+            el = value.getparent()
+            if not value.strip() or el is None:
                 continue
-            if name in TEXT_ATTRS or (tag, name) in ELEMENT_ATTRS:
-                loc = {**(base or {}), "part": part, "element": _qname(el), "attribute": name}
-                self.add(value, loc, AttrTarget(part, el, attr, self._mark(part)))
+            attr = value.attrname
+            loc = {**(base or {}), "part": part, "element": _qname(el), "attribute": local(attr)}
+            self.add(str(value), loc, AttrTarget(part, el, attr, self._mark(part)))
 
     def scan_rels(self, part: str) -> None:
         """External relationship targets: hyperlinks (mailto:, tel:, URLs with query strings)."""
