@@ -4,6 +4,9 @@ enumerations, minority names), near-miss words and officials."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.factories.pii import person_names
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
@@ -149,3 +152,18 @@ def test_seed_documents_give_no_names_or_addresses() -> None:
         if f.entity_type in ("PERSON", "CN_ADDRESS")
     ]
     assert found == []
+
+
+# --- properties ---------------------------------------------------------------------------
+
+FORM_CUES = ("申请人：", "被征收人：", "当事人：", "户主：", "联系人：", "姓名：")
+ENDINGS = ("，男，1980年生。", "，联系电话13812345678。", "（身份证号码见附件）", "\t", "")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=person_names(), cue=st.sampled_from(FORM_CUES), ending=st.sampled_from(ENDINGS))
+def test_any_name_in_a_form_field_is_found_whole(
+    detector: PersonDetector, name: str, cue: str, ending: str
+) -> None:
+    text = f"{cue}{name}{ending}"
+    assert names(detector, text) == [name]

@@ -123,8 +123,11 @@ class PersonDetector:
     def _plausible(self, t: str, s: int, e: int, strict: int) -> bool:
         """strict 0: after a strong cue and a colon; 1: after a strong cue; 2: weak evidence."""
         name = t[s:e]
-        if name in self.near_miss or name[surname_length(t, s) :] in self.titles:
+        if name[surname_length(t, s) :] in self.titles:
             return False  # 王老师, 张主任: a surname and a title name nobody
+        clear_end = e >= len(t) or not _is_han(t[e]) or t.startswith(self.long_followers, e)
+        if name in self.near_miss and not (strict == 0 and clear_end):
+            return False  # 高度, 黎明 … unless a form field says so (申请人：黎明，)
         if strict == 0 or surname_length(t, s) == 2:
             # Compound surnames are frequent words themselves (东方, 司马) and say nothing.
             return True
@@ -137,7 +140,6 @@ class PersonDetector:
             return False
         # A name that begins with a word (黄金凤) is a name when a clear end follows it
         # (市民黄金凤反映); before a one-character follower it is more likely the word (…方便的).
-        clear_end = e >= len(t) or not _is_han(t[e]) or t.startswith(self.long_followers, e)
         return clear_end or not (name[:2] in self.common or name[:3] in self.common)
 
     def _minority_end(self, t: str, dot: int, end: int) -> int:
