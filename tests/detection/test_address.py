@@ -95,6 +95,23 @@ def test_tab_cell_address_is_reported_but_not_a_footer_line(detector: AddressDet
     assert found(detector, footer) == []
 
 
+@pytest.mark.parametrize(
+    ("prefix", "levels"),
+    [
+        (
+            "山西省阳泉市城区上站街道",
+            {"province": 3, "city": 6, "county": 8, "township": 12},
+        ),  # 城区: county here
+        ("广东深圳南山区粤海街道", {"province": 2, "city": 4, "county": 7, "township": 11}),  # short forms
+        ("上海市嘉定区南翔镇", {"province": 3, "city": 3, "county": 6, "township": 9}),  # municipality
+        ("西藏自治区山南市错那市", {"province": 5, "city": 8, "county": 11}),  # renamed 2023
+    ],
+)
+def test_gazetteer_chains(prefix: str, levels: dict[str, int]) -> None:
+    end, got = load_gazetteer().chain_at(prefix, 0, len(prefix))
+    assert (end, got) == (len(prefix), levels)
+
+
 def test_gazetteer_keeps_abolished_units() -> None:
     gaz = load_gazetteer()
     for name in ("襄樊市", "柳州地区", "下城区", "江干区", "襄阳市", "拱墅区"):
