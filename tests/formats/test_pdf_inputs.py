@@ -362,3 +362,25 @@ def test_property_values_leave_and_the_rest_stays_in_place(
     # The last line holds no personal data: every glyph of it is where it was.
     last = lambda pages: sorted(g for g in pages[0] if g[2] == min(x[2] for x in pages[0]))  # noqa: E731
     assert last(f.glyph_positions(out)) == last(f.glyph_positions(src))
+
+
+def test_no_document_text_reaches_logs_or_stderr(tmp_path, capfd, caplog):
+    caplog.set_level("DEBUG")
+    # pdfminer warns about these operands and quotes them: "invalid float value b'ID 4408…'".
+    content = (
+        b"(ID " + ID.encode() + b") w (tel " + MOBILE.encode() + b") g BT /F1 12 Tf 72 700 Td (ok) Tj ET"
+    )
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    src = _write(tmp_path, "noisy.pdf", f.build_pdf(objs, 1))
+    scan_path(src, NO_OCR)
+    mask_path(src, tmp_path / "out.pdf", NO_OCR, Policy.load("gov"))
+    captured = capfd.readouterr()
+    for text in (captured.out, captured.err, caplog.text):
+        assert ID not in text and MOBILE not in text

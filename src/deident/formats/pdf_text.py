@@ -15,12 +15,20 @@ Chinese paragraph wraps. Each character of a block's text maps back to its glyph
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from deident.detection.tables import header_entity, is_value_cell
+
+# pdfminer logs warnings about malformed content with the offending operands (document text)
+# and Python prints unconfigured warnings to stderr. Unless the application configured the
+# pdfminer logger itself, keep it to errors so no document text reaches a log.
+_PDFMINER_LOG = logging.getLogger("pdfminer")
+if _PDFMINER_LOG.level == logging.NOTSET:
+    _PDFMINER_LOG.setLevel(logging.ERROR)
 
 _CID = re.compile(r"\(cid:\d+\)")
 _DIGITS_END = re.compile(r"[0-9]{3,}$")
