@@ -261,3 +261,92 @@ def make_xls(path: Path, rows: list[list[str]], *, fmt: str = "xls") -> Path:
 def people(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
     """(name, resident id, mobile) for `n` synthetic people."""
     return [(pii.person_name(rng, kind="single"), pii.resident_id(rng), pii.mobile(rng)) for _ in range(n)]
+
+
+# --- Pages rendered from the labelled corpus (benchmarks/ocr.py) -----------------------------
+
+TARGET_TYPES = ("CN_RESIDENT_ID", "CN_MOBILE")
+# Deliberately invalid values are not PII a scanner must find; they stay out of the truth.
+OFF_TARGET = ("checksum_invalid", "unallocated")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@dataclass(frozen=True)
+class CorpusPage:
+    image: Image.Image
+    truth: tuple[tuple[str, str], ...]  # (entity type, normalised value) printed on the page
+    dpi: int
+    source: str
+
+
+def _wrap(units: list[str], f: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Greedy wrap that never splits a unit (a labelled value is one unit)."""
+    lines, cur = [], ""
+    for u in units:
+        if cur and f.getlength(cur + u) > width:
+            lines.append(cur)
+            cur = u.lstrip()
+        else:
+            cur += u
+    if cur.strip():
+        lines.append(cur)
+    return lines
+
+
+def corpus_pages(
+    corpus: Path, *, dpi: int, rng: random.Random, limit: int, lines_per_page: int = 9
+) -> list[CorpusPage]:
+    """Scans of the corpus lines that hold resident IDs and mobiles, at `dpi`, each page
+    rotated, blurred, grained and JPEG-compressed like a flatbed scan."""
+    import json
+
+    size = round(12 / 72 * dpi)
+    width = round(A4_WIDTH_IN * dpi)
+    margin = round(0.6 * dpi)
+    f = font(size)
+    pages: list[CorpusPage] = []
+    docs = [json.loads(line) for line in (corpus / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    rng.shuffle(docs)
+    for doc in docs:
+        text = (corpus / doc["file"]).read_text(encoding="utf-8")
+        spans = sorted(
+            (s for s in doc["spans"] if s["entity_type"] in TARGET_TYPES and s["variant"] not in OFF_TARGET),
+            key=lambda s: s["start"],
+        )
+        if not spans:
+            continue
+        rendered: list[str] = []
+        truth: list[tuple[str, str]] = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            start, end = pos, pos + len(line)
+            pos = end
+            inside = [s for s in spans if start <= s["start"] and s["end"] <= end]
+            if not inside:
+                continue
+            units: list[str] = []
+            cur = start
+            for s in inside:
+                units.extend(text[cur : s["start"]])
+                units.append(text[s["start"] : s["end"]])
+                cur = s["end"]
+            units.extend(text[cur:end].rstrip("\n"))
+            units = [u.replace("\t", "    ").translate(_INVISIBLE) for u in units]
+            rendered.extend(_wrap([u for u in units if u], f, width - 2 * margin))
+            truth.extend((s["entity_type"], s.get("value", s["text"])) for s in inside)
+            if len(rendered) >= lines_per_page:
+                break
+        if not truth:
+            continue
+        height = margin * 2 + round(len(rendered) * size * 1.9)
+        image = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(image)
+        y = margin
+        for line in rendered:
+            draw.text((margin, y), line, font=f, fill=0)
+            y += round(size * 1.9)
+        image = degrade(image, rng)
+        pages.append(CorpusPage(image=image, truth=tuple(truth), dpi=dpi, source=doc["file"]))
+        if len(pages) >= limit:
+            break
+    return pages

@@ -37,6 +37,8 @@ Quad = tuple[tuple[float, float], ...]  # four corners: top-left, top-right, bot
 OCR_MISSING = "OCR is needed to read images"
 # The text of the whole-image finding/segment of an ID card photo (no plaintext of the card).
 ID_CARD_TEXT = "身份证图像"
+# A gap wider than this share of the line height between two characters is a space.
+_GAP = 0.45
 
 # Card-face labels. The front of a 居民身份证 prints 姓名 性别 民族 出生 住址 公民身份号码; the back
 # prints 签发机关 and 有效期限 under 中华人民共和国 居民身份证.
@@ -164,7 +166,36 @@ def _rapid_line(item: Sequence[Any]) -> OcrLine | None:
         char_boxes = _align_words(text, item[3], item[4])
     if char_boxes is None:
         char_boxes = split_quad(quad, text)
-    return OcrLine(text=text, score=score, box=_bbox(quad), char_boxes=char_boxes)
+    else:
+        text, char_boxes = _restore_gaps(text, char_boxes)
+    return OcrLine(text=_fix_confusions(text), score=score, box=_bbox(quad), char_boxes=char_boxes)
+
+
+def _restore_gaps(text: str, boxes: tuple[Box, ...]) -> tuple[str, tuple[Box, ...]]:
+    """Put back the spaces rapidocr drops between Han-mode words: table columns printed
+    apart (``440881199001011233    13812345678``) would otherwise run together into one
+    digit string in which no ID or mobile can be found."""
+    if len(text) < 2:
+        return text, boxes
+    height = max(b[3] - b[1] for b in boxes)
+    out_text, out_boxes = [text[0]], [boxes[0]]
+    for ch, prev, box in zip(text[1:], boxes, boxes[1:], strict=False):
+        gap = box[0] - prev[2]
+        if gap > _GAP * height and not ch.isspace() and not out_text[-1].isspace():
+            out_text.append(" ")
+            out_boxes.append((prev[2], min(prev[1], box[1]), box[0], max(prev[3], box[3])))
+        out_text.append(ch)
+        out_boxes.append(box)
+    return "".join(out_text), tuple(out_boxes)
+
+
+# OCR reads the check character X of an ID as the multiplication sign: same place, same
+# width, so the replacement keeps every offset.
+_CONFUSIONS = str.maketrans({"×": "X"})
+
+
+def _fix_confusions(text: str) -> str:
+    return text.translate(_CONFUSIONS) if "×" in text else text
 
 
 def _align_words(text: str, word_quads: Sequence[Any], words: Sequence[str]) -> tuple[Box, ...] | None:
