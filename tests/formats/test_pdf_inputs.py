@@ -384,3 +384,30 @@ def test_no_document_text_reaches_logs_or_stderr(tmp_path, capfd, caplog):
     captured = capfd.readouterr()
     for text in (captured.out, captured.err, caplog.text):
         assert ID not in text and MOBILE not in text
+
+
+def test_symbolic_subset_font_without_tounicode_is_blocked_not_read_as_latin(tmp_path):
+    # Codes of such a font are private glyph numbers; read through WinAnsi they come out as
+    # plausible Latin letters (no "(cid:N)"), so the font itself must be recognised.
+    content = f.text_ops(["Bcdfg hij klm nopq"])
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+SimSun /FirstChar 32 /LastChar 126 "
+        b"/Widths [" + b" 500" * 95 + b"] /FontDescriptor 6 0 R >>",
+        6: b"<< /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 4 /FontFile2 7 0 R "
+        b"/FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 900 /Descent -100 /CapHeight 700 /StemV 80 >>",
+        7: b"<< /Length 4 >>\nstream\n\x00\x01\x00\x00\nendstream",
+    }
+    src = _write(tmp_path, "private.pdf", f.build_pdf(objs, 1))
+    report = scan_path(src, NO_OCR)
+    assert report.status is Status.BLOCKED and report.reason == "no readable text layer"
+    # The same font with a ToUnicode map is read normally.
+    objs[5] = objs[5].replace(b" /FontDescriptor", b" /ToUnicode 8 0 R /FontDescriptor")
+    cmap = f._tounicode_cmap({chr(c): c for c in range(32, 127)})
+    objs[8] = b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"
+    ok = _write(tmp_path, "mapped.pdf", f.build_pdf(objs, 1))
+    assert scan_path(ok, NO_OCR).status is Status.CLEAN

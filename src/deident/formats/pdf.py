@@ -97,6 +97,7 @@ class PdfDocument:
                 notes.append(
                     "encrypted with an owner password only; read without one, masked copy not encrypted"
                 )
+            _check_fonts(pdf)
             if pdf.get_warnings():
                 notes.append("damaged PDF structure repaired while reading")
             buf = io.BytesIO()
@@ -213,6 +214,34 @@ def _read_pages(data: bytes, max_pages: int) -> list[PageText]:
         raise
     except Exception as exc:  # pdfminer raises many types; their messages may quote content
         raise BlockedError("corrupt: text layer cannot be read", type(exc).__name__) from exc
+
+
+def _check_fonts(pdf: Any) -> None:
+    """Fonts whose codes are private (no ToUnicode, symbolic subset): pdfminer would read
+    them as plausible wrong text, so the page is not readable."""
+    import pikepdf
+
+    from deident.formats.pdf_fonts import private_encoding
+    from deident.formats.pdf_redact import inherited
+
+    for n, page in enumerate(pdf.pages, start=1):
+        res = inherited(page.obj, "/Resources")
+        pending = [res] if isinstance(res, pikepdf.Dictionary) else []
+        seen = 0
+        while pending and seen < 64:
+            r = pending.pop()
+            seen += 1
+            fonts = r.get("/Font")
+            if isinstance(fonts, pikepdf.Dictionary) and any(private_encoding(f) for f in fonts.values()):
+                raise BlockedError(
+                    "no readable text layer", f"page {n}: a font has no ToUnicode map and a private encoding"
+                )
+            xobjects = r.get("/XObject")
+            if isinstance(xobjects, pikepdf.Dictionary):
+                for x in xobjects.values():
+                    xr = x.get("/Resources") if isinstance(x, pikepdf.Stream) else None
+                    if isinstance(xr, pikepdf.Dictionary) and xr is not r:
+                        pending.append(xr)
 
 
 def _check_text_layer(pages: Sequence[PageText]) -> None:

@@ -213,3 +213,27 @@ def helvetica_width(ch: str) -> float:
 
         return float(FONT_METRICS["Helvetica"][1].get(ch, 556))
     return 556.0
+
+
+def private_encoding(font: Any) -> bool:
+    """A simple font whose codes mean nothing without its ToUnicode map: an embedded,
+    subset, symbolic font with no map and no named glyphs (/Differences). pdfminer would read
+    its codes through a standard encoding and produce plausible-looking wrong text, not
+    ``(cid:N)``, so this is checked on the font itself."""
+    if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" in font:
+        return False
+    if str(font.get("/Subtype", "")) not in ("/TrueType", "/Type1", "/MMType1"):
+        return False
+    base = str(font.get("/BaseFont", ""))[1:]
+    desc = font.get("/FontDescriptor")
+    if not isinstance(desc, pikepdf.Dictionary):
+        return False
+    embedded = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    subset = len(base) > 7 and base[6] == "+" and base[:6].isupper() and base[:6].isalpha()
+    try:
+        symbolic = bool(int(desc.get("/Flags", 0)) & 4)
+    except (TypeError, ValueError):
+        symbolic = False
+    enc = font.get("/Encoding")
+    named = isinstance(enc, pikepdf.Dictionary) and "/Differences" in enc
+    return embedded and subset and symbolic and not named
