@@ -107,6 +107,13 @@ def test_helvetica_with_word_spacing(tmp_path):
     end_after = sorted((g for g in after if g[0] in "end"), key=lambda g: g[1])[-3:]
     assert [g[0] for g in end_before] == ["e", "n", "d"]
     assert end_after == end_before
+    # The page inherited its resources from /Pages: it got its own, with the star font.
+    with pikepdf.open(out) as pdf:
+        fonts = pdf.pages[0].obj.Resources.Font
+        assert any(
+            str(v.get("/BaseFont")) == "/Helvetica" and k.startswith("/DeidentStar") for k, v in fonts.items()
+        )
+    assert "*" in f.poppler_text(out)
 
 
 def test_incremental_update_old_revision_is_found_and_dropped(tmp_path):
