@@ -180,11 +180,11 @@ class _Builder:
             return {}
         col = table.col or 0
         head = table.header.get(col) if table.header is not None and table.row > table.header_row else None
-        if head and is_label(head):
+        entity = _header_entity(head) if head else None
+        if head and (entity or is_label(head)):
             loc["header"] = head
-            entity = _header_entity(head)
-            if entity:
-                return {"hint_entity": entity, "hint_reason": f"column header {head}"}
+        if entity:
+            return {"hint_entity": entity, "hint_reason": f"column header {head}"}
         # The nearest cell to the left that has text (dicts keep insertion order: look back).
         left = next((c for c in reversed(table.row_cells) if c < col), None)
         if left is not None:

@@ -23,7 +23,14 @@ def is_label(text: str) -> bool:
     such text is copied into locations: a "header" taken from a table without a header row
     would otherwise be someone's name in every report."""
     t = text.strip()
-    return t.endswith(("：", ":")) or header_entity(t.rstrip("：: ")) is not None or t in _PUBLIC_HEADERS
+    if t.endswith(("：", ":")):
+        return True
+    if len(t) > 14 or _DIGIT.search(t):
+        return False  # IDs, phones, dates, house numbers: values (and the common case)
+    return header_entity(t) is not None or t in _PUBLIC_HEADERS
+
+
+_DIGIT = re.compile(r"[0-9０-９]{3}")
 
 
 # Headers that name no personal data but are clearly headers (shown in locations).

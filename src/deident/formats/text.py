@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -44,6 +45,7 @@ Escape = Callable[[str], str]
 Placed = tuple[Segment, SourceMap, Escape | None]
 
 
+@lru_cache(maxsize=1024)
 def _header_hint(header: str | None) -> tuple[str | None, str | None]:
     entity = header_entity(header) if header else None
     return (entity, f"column header {header}") if entity else (None, None)
@@ -139,7 +141,7 @@ class _Markdown(_Lines):
             head = header[col - 1] if col - 1 < len(header) else None
             loc: dict[str, Any] = {"line": self.line, "offset": base + s + a, "table": self.table}
             loc.update(row=self.row, column=col)
-            if head and is_label(head):
+            if head and (is_label(head) or _header_hint(head)[0]):
                 loc["header"] = head
             hint, reason = _header_hint(head) if not is_label(line[a:b]) else (None, None)
             seg = Segment(self.next_id, line[a:b], loc, hint_entity=hint, hint_reason=reason)
@@ -187,7 +189,7 @@ class _Csv:
                 if self.header is not None and cell.column - 1 < len(self.header):
                     head = self.header[cell.column - 1] or None
                 loc: dict[str, Any] = {"row": self.row, "column": cell.column}
-                if head and is_label(head):
+                if head and (is_label(head) or _header_hint(head)[0]):
                     loc["header"] = head
                 loc["line"] = self.line
                 # A cell that is itself a label (户主 under 与户主关系) is not a value.
