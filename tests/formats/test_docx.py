@@ -76,6 +76,12 @@ def test_unchanged_parts_are_identical(case: str) -> None:
         assert any(v in texts[name][0] or v in texts[name][1] for v in values), name
 
 
+def test_headers_are_located_by_kind() -> None:
+    data, phones = office.docx_headers_footers()
+    stories = {p: s.location.get("story") for s in load(data).segments() for p in phones if p in s.text}
+    assert [stories[p] for p in phones] == ["header default", "header first", "header even", "footer default"]
+
+
 def test_split_runs_keep_their_formatting() -> None:
     data, (rid,) = office.docx_split_runs()
     masked = mask(data, [rid])

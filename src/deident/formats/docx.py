@@ -42,6 +42,19 @@ class DocxDocument(OoxmlDocument):
         super().__init__(package, ctx, depth=depth)
         self._cells: dict[str, dict[etree._Element, CellPos]] = {}
         self._hints: dict[str, dict[CellPos, tuple[str, str]]] = {}
+        self._kinds: dict[str, str] = {}  # header/footer part -> "header default", "footer first" …
+
+    def prepare(self) -> None:
+        # A reviewer looks for "the first-page header", not for word/header2.xml.
+        rels = self.package.relationships(self.main)
+        r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        for ref in (
+            self.tree(self.main).getroot().iter(f"{{{NS_W}}}headerReference", f"{{{NS_W}}}footerReference")
+        ):
+            rel = rels.get(ref.get(r_id) or "")
+            if rel is not None:
+                kind = "header" if local(ref.tag) == "headerReference" else "footer"
+                self._kinds[rel[1]] = f"{kind} {ref.get(f'{{{NS_W}}}type') or 'default'}"
 
     def scan_part(self, name: str) -> bool:
         root = self.tree(name).getroot()
@@ -83,6 +96,8 @@ class DocxDocument(OoxmlDocument):
         self, part: str, el: etree._Element, index: int
     ) -> tuple[dict[str, Any], tuple[str, str] | None]:
         location: dict[str, Any] = {"part": part, "paragraph": index}
+        if part in self._kinds:
+            location["story"] = self._kinds[part]
         cell = next(el.iterancestors(W_TC), None)
         pos = self._cells.get(part, {}).get(cell) if cell is not None else None
         if pos is None:
