@@ -221,7 +221,8 @@ def test_any_split_of_a_value_is_found_and_masked(data: st.DataObject) -> None:
     d = office.Docx()
     d.body.append(office.para(office.run("身份证号："), *runs))
     source = d.to_bytes()
-    assert [s.text for s in load(source).segments()] == ["身份证号：" + rid]
+    texts = [s.text for s in load(source).segments() if s.location.get("attribute") != "author"]
+    assert texts == ["身份证号：" + rid]
     masked = mask(source, [rid])
     assert office.leaks(masked, [rid]) == []
     assert "身份证号：" + "*" * 18 in office.part_texts(masked)["word/document.xml"][1]
