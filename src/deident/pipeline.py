@@ -18,6 +18,7 @@ from pathlib import Path
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
+from deident.detection.mentions import Mentions
 from deident.errors import BlockedError, MaskError
 from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
@@ -52,11 +53,23 @@ def _open(path: Path, config: ScanConfig) -> Document:
 
 
 def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, list[Finding]]]:
+    mentions = Mentions() if engine.config.wants("PERSON") else None
     for seg in doc.segments():
         found = engine.analyze(seg.text, hint_entity=seg.hint_entity, hint_reason=seg.hint_reason)
+        if mentions is not None:
+            # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
+            more = mentions.find(seg.text, found)
+            if more:
+                found = sorted([*found, *more], key=lambda f: f.start)
+            mentions.learn(found)
         if found:
             loc = dict(seg.location)
-            yield seg, [dataclasses.replace(f, location=loc) for f in found]
+            locate = getattr(doc, "locate", None)
+            located = []
+            for f in found:
+                place = locate(seg.id, f.start, f.end) if locate is not None else None
+                located.append(dataclasses.replace(f, location={**loc, **place} if place else loc))
+            yield seg, located
 
 
 def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
@@ -142,12 +155,16 @@ def mask_path(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            if not findings and not getattr(doc, "output_suffix", None):
+            if (
+                not findings
+                and not getattr(doc, "output_suffix", None)
+                and not getattr(doc, "always_rewrite", False)
+            ):
                 with src.open("rb") as fh:
                     shutil.copyfileobj(fh, out)
             else:
                 doc.write_masked(replacements, out)
-        if findings and config.verify_masked:
+        if config.verify_masked and (findings or getattr(doc, "always_rewrite", False)):
             _verify(tmp, config, engine)
         os.replace(tmp, final)
     except Exception as exc:

@@ -58,13 +58,21 @@ EntitiesOpt = Annotated[
     typer.Option("--entities", "-e", help="Comma-separated entity types to look for (default: all)."),
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")]
+OfficialsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--flag-officials", help="Also report officials named in appointment and leadership notices."
+    ),
+]
 ProgressOpt = Annotated[
     bool | None,
     typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal)."),
 ]
 
 
-def _config(min_score: float, entities: str | None, use_model: bool = False) -> ScanConfig:
+def _config(
+    min_score: float, entities: str | None, use_model: bool = False, flag_officials: bool = False
+) -> ScanConfig:
     from deident.api import engine_for
 
     wanted = None
@@ -76,7 +84,9 @@ def _config(min_score: float, entities: str | None, use_model: bool = False) -> 
             raise typer.BadParameter(
                 f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
             )
-    return ScanConfig(min_score=min_score, entities=wanted, use_model=use_model)
+    return ScanConfig(
+        min_score=min_score, entities=wanted, use_model=use_model, flag_officials=flag_officials
+    )
 
 
 def _redactor(policy_name: str, redact: bool) -> Callable[[Finding], str] | None:
@@ -161,11 +171,12 @@ def scan(
     model: Annotated[
         bool, typer.Option("--model", help="Also use the statistical name/address model.")
     ] = False,
+    flag_officials: OfficialsOpt = False,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
 ) -> None:
     """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
-    config = _config(min_score, entities, model)
+    config = _config(min_score, entities, model, flag_officials)
     redactor = _redactor(policy, redact)
     items = list(iter_files(paths))
     work = [(str(i.path), display(i.path)) for i in items]
@@ -222,6 +233,7 @@ def mask(
     fmt: Annotated[
         MaskFmt | None, typer.Option("--format", "-f", help="Default: table on a terminal, json otherwise.")
     ] = None,
+    flag_officials: OfficialsOpt = False,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
 ) -> None:
@@ -229,7 +241,7 @@ def mask(
     masked safely is not written, is listed with its reason, and makes the exit code 1."""
     from deident.api import policy_for
 
-    config = _config(min_score, entities, model)
+    config = _config(min_score, entities, model, flag_officials)
     policy_for(policy)  # fail early on a bad policy file
     targets = _mask_targets(sources, out, in_place)
     work = [(str(i.path), str(dst), display(i.path)) for i, dst in targets]

@@ -8,6 +8,7 @@ the expensive part.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -26,6 +27,19 @@ from deident.errors import ConfigError
 from deident.model import Explanation, Finding
 
 HINT_SCORE = 0.9
+# Entities a header may name interchangeably: a landline in a 联系电话 column stays a landline.
+_FAMILIES = {
+    "CN_MOBILE": "phone",
+    "CN_LANDLINE": "phone",
+    "CN_PASSPORT": "document",
+    "CN_TRAVEL_PERMIT": "document",
+}
+
+
+def _family(entity: str) -> str:
+    return _FAMILIES.get(entity, entity)
+
+
 _MAX_NUMBER_LEN = 19  # the longest number any recognizer matches (bank cards)
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -321,6 +335,14 @@ class Engine:
         for f in found:
             if f.start < end and f.end > start:
                 covered = True
+                if (
+                    f.entity_type != entity
+                    and _family(f.entity_type) != _family(entity)
+                    and (f.end - f.start >= (end - start) * 0.8)
+                ):
+                    # The cell is what its header says: 17 digits under 身份证号码 are a mistyped ID,
+                    # not a bank card, and must be masked as an ID.
+                    f = dataclasses.replace(f, entity_type=entity)
                 if f.score < HINT_SCORE:
                     expl = f.explanation
                     f = Finding(

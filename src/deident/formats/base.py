@@ -63,6 +63,12 @@ class Document(Protocol):
 
     def segments(self) -> Iterable[Segment]: ...
 
+    # Optional, looked up with getattr by the pipeline:
+    # - locate(segment_id, start, end) -> Mapping | None: a finding's own place, tighter than its
+    #   segment's (a PDF value's glyph box instead of its line's).
+    # - always_rewrite: bool = True when the masked copy must be rewritten even without findings,
+    #   because writing also scrubs what is not text (PDF metadata, JavaScript, old revisions).
+
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
         """Write the masked copy. Every byte outside the replaced characters stays as it was,
         as far as the format allows."""

@@ -77,6 +77,9 @@ def _open_pikepdf(source: Path | io.BytesIO) -> Any:
 
 class PdfDocument:
     output_suffix: str | None = None
+    # A masked copy is always rewritten: that drops JavaScript, embedded files, old revisions
+    # and scrubs the metadata even when no text finding was made.
+    always_rewrite = True
 
     def __init__(self, path: Path, ctx: FormatContext) -> None:
         import pikepdf

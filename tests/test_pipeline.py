@@ -1,0 +1,48 @@
+"""The pipeline's own duties: repeat mentions, table hints winning, locations, fail closed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import deident
+from deident.detection.engine import Engine
+
+
+def test_a_name_introduced_once_is_masked_where_it_recurs(tmp_path: Path) -> None:
+    src = tmp_path / "决定书.txt"
+    src.write_text("当事人：张三，男，1980年生。\n经查，张三于2024年3月在本市经营。\n", encoding="utf-8")
+    report = deident.scan_file(src)
+    assert [(f.text, f.location["line"]) for f in report.findings if f.entity_type == "PERSON"] == [
+        ("张三", 1),
+        ("张三", 2),
+    ]
+    out = deident.mask_file(src, tmp_path / "out.txt")
+    assert "张三" not in Path(out.output).read_text(encoding="utf-8")
+
+
+def test_header_hint_wins_over_an_unrelated_pattern() -> None:
+    engine = Engine.create()
+    # 17 digits under 身份证号码: a mistyped ID (the bank-card pattern also matches it)
+    (f,) = engine.analyze(
+        "44088119900101123", hint_entity="CN_RESIDENT_ID", hint_reason="column header 身份证号码"
+    )
+    assert f.entity_type == "CN_RESIDENT_ID" and "column header 身份证号码" in f.explanation.notes
+    # a landline in a 联系电话 column stays a landline (same family as the hinted mobile)
+    (g,) = engine.analyze("0755-12345678", hint_entity="CN_MOBILE")
+    assert g.entity_type == "CN_LANDLINE"
+
+
+def test_masked_cells_are_not_forced_again() -> None:
+    engine = Engine.create()
+    assert engine.analyze("440881********1233", hint_entity="CN_RESIDENT_ID") == []
+    assert engine.analyze("张*", hint_entity="PERSON") == []
+    assert engine.analyze("无", hint_entity="PERSON") == []
+
+
+def test_csv_column_forces_a_mistyped_id(tmp_path: Path) -> None:
+    src = tmp_path / "名单.csv"
+    src.write_text("姓名,身份证号码\n户一,44088119900101123\n", encoding="utf-8")
+    ids = [f for f in deident.scan_file(src).findings if f.entity_type == "CN_RESIDENT_ID"]
+    assert [f.text for f in ids] == ["44088119900101123"]
+    out = deident.mask_file(src, tmp_path / "m.csv")
+    assert "44088119900101123" not in Path(out.output).read_text(encoding="utf-8")
