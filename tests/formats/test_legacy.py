@@ -78,9 +78,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ("suffix", "modern", "expected"),
     [
         (".doc", ".docx", 6),
+        (".wps", ".docx", 6),
         (".odt", ".docx", 6),
         (".rtf", ".docx", 6),
         (".xls", ".xlsx", 6),
+        (".et", ".xlsx", 6),
         (".ods", ".xlsx", 6),
     ],
 )
