@@ -238,3 +238,61 @@ def test_text_stream_edits_equal_string_edits(data: st.DataObject) -> None:
             reps.append(Replacement(a, b, new, "TEST"))
     stream.apply(reps)
     assert "".join(n.text or "" for n in root) == apply_to_string(text, reps)
+
+
+def _raw_members(data: bytes) -> dict[str, bytes]:
+    """name -> compressed bytes, read from the local headers (independent of deident)."""
+    out: dict[str, bytes] = {}
+    for info in zipfile.ZipFile(io.BytesIO(data)).infolist():
+        start = info.header_offset
+        n_len, e_len = (
+            int.from_bytes(data[start + 26 : start + 28], "little"),
+            int.from_bytes(data[start + 28 : start + 30], "little"),
+        )
+        begin = start + 30 + n_len + e_len
+        out[info.filename] = data[begin : begin + info.compress_size]
+    return out
+
+
+def test_unchanged_members_keep_their_compressed_bytes() -> None:
+    data, values = office.docx_headers_footers()
+    doc = docx_format.DocxDocument(Package(data, CTX.limits), CTX)
+    only_first = [values[0]]  # mask one header: every other member must be copied raw
+    out = io.BytesIO()
+    doc.write_masked(office.replacements_for(list(doc.segments()), only_first), out)
+    before, after = _raw_members(data), _raw_members(out.getvalue())
+    assert list(before) == list(after)
+    differing = [name for name in before if before[name] != after[name]]
+    assert differing == ["word/header1.xml"]
+    assert office.leaks(out.getvalue(), only_first) == []
+
+
+class _NoSeek(io.RawIOBase):
+    """A write-only stream: zipfile then writes sizes in data descriptors after each member."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[no-untyped-def]
+        self.buf += b
+        return len(b)
+
+
+def test_members_with_data_descriptors_are_copied() -> None:
+    data, (rid,) = office.docx_split_runs()
+    stream = _NoSeek()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in src.namelist():
+            zf.writestr(name, src.read(name))
+    streamed = bytes(stream.buf)
+    assert any(i.flag_bits & 0x08 for i in zipfile.ZipFile(io.BytesIO(streamed)).infolist())
+    doc = docx_format.DocxDocument(Package(streamed, CTX.limits), CTX)
+    out = io.BytesIO()
+    doc.write_masked(office.replacements_for(list(doc.segments()), [rid]), out)
+    masked = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    assert masked.testzip() is None
+    assert office.leaks(out.getvalue(), [rid]) == []
+    assert masked.read("_rels/.rels") == zipfile.ZipFile(io.BytesIO(data)).read("_rels/.rels")

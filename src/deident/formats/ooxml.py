@@ -92,6 +92,7 @@ class Package:
 
     def __init__(self, data: bytes, limits: Limits, *, name: str = "file") -> None:
         self.name = name
+        self._data = data
         if len(data) > limits.max_file_bytes:
             raise BlockedError("too large", f"{len(data)} bytes > limit {limits.max_file_bytes}")
         _check_cfb(data[:8], data)
@@ -203,7 +204,14 @@ class Package:
 
     def write(self, out: BinaryIO, changed: dict[str, bytes]) -> None:
         """Write the package with `changed` parts replaced; every other member keeps its
-        name, position, timestamp, attributes, compression method and content."""
+        name, position, timestamp, attributes, compression method and content (its raw
+        compressed bytes when the archive allows a raw copy)."""
+        from deident.formats.ooxml_zip import copy_zip
+
+        buf = io.BytesIO()
+        if copy_zip(self._data, self.infos, changed, buf):
+            out.write(buf.getvalue())
+            return
         with zipfile.ZipFile(out, "w", allowZip64=True) as zout:
             for info in self.infos:
                 if info.is_dir():
