@@ -14,22 +14,33 @@ file, embedded .docx/.xlsx are scanned recursively and rewritten in place.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from lxml import etree
 
-from deident.detection.tables import header_entity, is_value_cell
+from deident.detection.tables import is_value_cell
 from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.ooxml import NS_REL, Package, parse_xml, serialize_xml
-from deident.formats.ooxml_text import AttrTarget, StreamTarget, Target, TextStream, local, ns
+from deident.formats.ooxml_text import (
+    AttrTarget,
+    StreamTarget,
+    Target,
+    TextStream,
+    fix_chart_number,
+    local,
+    ns,
+    property_hint,
+    qname,
+    walk,
+    worth_scanning,
+)
 
 NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS_X = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 _X_CONTAINERS = frozenset({f"{{{NS_X}}}si", f"{{{NS_X}}}is", f"{{{NS_X}}}text"})
 _X_T = f"{{{NS_X}}}t"
@@ -60,7 +71,6 @@ _TEXT_ATTR_XPATH = etree.XPath(
     + "]"
 )
 OOXML_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
-IGNORED_BINARY_DIRS = ("/media/", "/fonts/", "/printerSettings/", "docProps/thumbnail")
 
 
 @dataclass(slots=True)
@@ -230,7 +240,7 @@ class OoxmlDocument:
         groups = 0
         tag_counts: dict[str, int] = {}
         handled: set[etree._Element] = set()
-        for el in _walk(root, lambda e: self.skip_subtree(part, e)):
+        for el in walk(root, lambda e: self.skip_subtree(part, e)):
             if not isinstance(el.tag, str):
                 continue
             streams = self.group_streams(el)
@@ -248,14 +258,14 @@ class OoxmlDocument:
                         text = stream.text
                         seg_hint = hint if hint and is_value_cell(text) else None
                         self.add(text, loc, StreamTarget(part, stream, self._mark(part)), hint=seg_hint)
-            elif el.text and el not in handled and len(el) == 0 and _worth_scanning(el.text):
-                qname = _qname(el)
-                tag_counts[qname] = tag_counts.get(qname, 0) + 1
+            elif el.text and el not in handled and len(el) == 0 and worth_scanning(el.text):
+                name = qname(el)
+                tag_counts[name] = tag_counts.get(name, 0) + 1
                 stream = TextStream()
                 stream.add_node(el)
-                loc = {**(base or {}), "part": part, "element": qname, "index": tag_counts[qname]}
+                loc = {**(base or {}), "part": part, "element": name, "index": tag_counts[name]}
                 target = StreamTarget(part, stream, self._after_element(part, el))
-                self.add(stream.text, loc, target, hint=_property_hint(el))
+                self.add(stream.text, loc, target, hint=property_hint(el))
         self.scan_attributes(part, root, base)
 
     def scan_attributes(self, part: str, root: etree._Element, base: Mapping[str, Any] | None = None) -> None:
@@ -265,7 +275,7 @@ class OoxmlDocument:
             if not value.strip() or el is None:
                 continue
             attr = value.attrname
-            loc = {**(base or {}), "part": part, "element": _qname(el), "attribute": local(attr)}
+            loc = {**(base or {}), "part": part, "element": qname(el), "attribute": local(attr)}
             self.add(str(value), loc, AttrTarget(part, el, attr, self._mark(part)))
 
     def scan_rels(self, part: str) -> None:
@@ -291,7 +301,7 @@ class OoxmlDocument:
     def _after_element(self, part: str, el: etree._Element) -> Callable[[], None]:
         def after() -> None:
             self.dirty.add(part)
-            _fix_chart_number(el)
+            fix_chart_number(el)
 
         return after
 
@@ -354,54 +364,6 @@ class _EmbeddedTarget(Target):
 
     def apply(self, replacements: Sequence[Replacement]) -> None:  # handled by masked_bytes
         raise AssertionError("embedded targets are rewritten by the inner document")
-
-
-def _walk(root: etree._Element, skip: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
-    """Document order, without the subtrees `skip` claims."""
-    stack = [root]
-    while stack:
-        el = stack.pop()
-        yield el
-        if isinstance(el.tag, str) and skip(el):
-            continue
-        stack.extend(reversed(el))
-
-
-def _worth_scanning(text: str) -> bool:
-    """Short numbers (positions, sizes, counts) cannot hold personal data."""
-    t = text.strip()
-    return bool(t) and not (len(t) < 7 and t.lstrip("-").replace(".", "", 1).isdigit())
-
-
-def _property_hint(el: etree._Element) -> tuple[str, str] | None:
-    """A custom document property named like a column header (身份证号) declares its value."""
-    parent = el.getparent()
-    if parent is None or local(parent.tag) != "property":
-        return None
-    name = parent.get("name") or ""
-    entity = header_entity(name)
-    return (entity, f"document property named {name}") if entity else None
-
-
-def _qname(el: etree._Element) -> str:
-    tag = local(el.tag)
-    prefix = el.prefix
-    return f"{prefix}:{tag}" if prefix else tag
-
-
-def _fix_chart_number(el: etree._Element) -> None:
-    """A masked value in a chart's number cache is not a number any more: drop that cached
-    point (a missing point is valid and the chart is rebuilt from the sheet)."""
-    if ns(el.tag) != NS_C or local(el.tag) != "v":
-        return
-    pt = el.getparent()
-    cache = pt.getparent() if pt is not None else None
-    if pt is None or cache is None or local(cache.tag) != "numCache":
-        return
-    try:
-        float(el.text or "")
-    except ValueError:
-        cache.remove(pt)
 
 
 def open_package(package: Package, name: str, ctx: FormatContext, *, depth: int = 0) -> OoxmlDocument:

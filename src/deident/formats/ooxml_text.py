@@ -9,13 +9,15 @@ are never edited.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from deident.detection.tables import header_entity
 from deident.formats.base import Replacement
 
+NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -157,3 +159,52 @@ def ns(tag: object) -> str:
     if not isinstance(tag, str) or not tag.startswith("{"):
         return ""
     return tag[1:].split("}", 1)[0]
+
+
+# ---------------------------------------------------------------- helpers of the part walk
+def walk(root: etree._Element, skip: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
+    """Document order, without the subtrees `skip` claims."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        yield el
+        if isinstance(el.tag, str) and skip(el):
+            continue
+        stack.extend(reversed(el))
+
+
+def worth_scanning(text: str) -> bool:
+    """Short numbers (positions, sizes, counts) cannot hold personal data."""
+    t = text.strip()
+    return bool(t) and not (len(t) < 7 and t.lstrip("-").replace(".", "", 1).isdigit())
+
+
+def property_hint(el: etree._Element) -> tuple[str, str] | None:
+    """A custom document property named like a column header (身份证号) declares its value."""
+    parent = el.getparent()
+    if parent is None or local(parent.tag) != "property":
+        return None
+    name = parent.get("name") or ""
+    entity = header_entity(name)
+    return (entity, f"document property named {name}") if entity else None
+
+
+def qname(el: etree._Element) -> str:
+    tag = local(el.tag)
+    prefix = el.prefix
+    return f"{prefix}:{tag}" if prefix else tag
+
+
+def fix_chart_number(el: etree._Element) -> None:
+    """A masked value in a chart's number cache is not a number any more: drop that cached
+    point (a missing point is valid and the chart is rebuilt from the sheet)."""
+    if ns(el.tag) != NS_C or local(el.tag) != "v":
+        return
+    pt = el.getparent()
+    cache = pt.getparent() if pt is not None else None
+    if pt is None or cache is None or local(cache.tag) != "numCache":
+        return
+    try:
+        float(el.text or "")
+    except ValueError:
+        cache.remove(pt)
