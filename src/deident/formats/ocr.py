@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import threading
@@ -181,7 +182,7 @@ def _restore_gaps(text: str, boxes: tuple[Box, ...]) -> tuple[str, tuple[Box, ..
     out_text, out_boxes = [text[0]], [boxes[0]]
     for ch, prev, box in zip(text[1:], boxes, boxes[1:], strict=False):
         gap = box[0] - prev[2]
-        if gap > _GAP * height and not ch.isspace() and not out_text[-1].isspace():
+        if gap > _GAP * height and _word_char(ch) and _word_char(out_text[-1]):
             out_text.append(" ")
             out_boxes.append((prev[2], min(prev[1], box[1]), box[0], max(prev[3], box[3])))
         out_text.append(ch)
@@ -189,13 +190,25 @@ def _restore_gaps(text: str, boxes: tuple[Box, ...]) -> tuple[str, tuple[Box, ..
     return "".join(out_text), tuple(out_boxes)
 
 
-# OCR reads the check character X of an ID as the multiplication sign: same place, same
-# width, so the replacement keeps every offset.
+def _word_char(ch: str) -> bool:
+    # Punctuation and symbols carry their own white space (a full-width comma is half
+    # blank): a gap next to them is not a column break, and a space there would break cues
+    # like "，男，".
+    return not ch.isspace() and unicodedata.category(ch)[0] not in "PS"
+
+
+# Confusions OCR makes that hide a value, fixed in place (same length, offsets kept): the
+# ID check character X read as the multiplication sign, the o of ".com" read as a zero.
 _CONFUSIONS = str.maketrans({"×": "X"})
+_DOT_C0M = re.compile(r"(?<=[A-Za-z0-9])(@[A-Za-z0-9.-]+\.c)0(m)(?![A-Za-z])")
 
 
 def _fix_confusions(text: str) -> str:
-    return text.translate(_CONFUSIONS) if "×" in text else text
+    if "×" in text:
+        text = text.translate(_CONFUSIONS)
+    if "c0m" in text:
+        text = _DOT_C0M.sub(r"\1o\2", text)
+    return text
 
 
 def _align_words(text: str, word_quads: Sequence[Any], words: Sequence[str]) -> tuple[Box, ...] | None:
