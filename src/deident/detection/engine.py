@@ -28,9 +28,11 @@ from deident.model import Explanation, Finding
 
 HINT_SCORE = 0.9
 # Entities a header may name interchangeably: a landline in a 联系电话 column stays a landline.
+# A 证件号码 column holds ID numbers, passports and permits alike.
 _FAMILIES = {
     "CN_MOBILE": "phone",
     "CN_LANDLINE": "phone",
+    "CN_RESIDENT_ID": "document",
     "CN_PASSPORT": "document",
     "CN_TRAVEL_PERMIT": "document",
 }
