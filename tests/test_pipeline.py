@@ -46,3 +46,17 @@ def test_csv_column_forces_a_mistyped_id(tmp_path: Path) -> None:
     assert [f.text for f in ids] == ["44088119900101123"]
     out = deident.mask_file(src, tmp_path / "m.csv")
     assert "44088119900101123" not in Path(out.output).read_text(encoding="utf-8")
+
+
+def test_tab_table_in_plain_text_gets_column_hints(tmp_path: Path) -> None:
+    # A table pasted from Word into a .txt: the header names the columns, a mistyped ID and a
+    # name without any cue are still found.
+    src = tmp_path / "名单.txt"
+    src.write_text(
+        "补助名单\n序号\t姓名\t身份证号码\n1\t户一\t44088119900101123\n说明：以上为第一批。\n",
+        encoding="utf-8",
+    )
+    found = {(f.entity_type, f.text) for f in deident.scan_file(src).findings}
+    assert ("CN_RESIDENT_ID", "44088119900101123") in found
+    assert ("PERSON", "户一") in found
+    assert all(f.location.get("header") for f in deident.scan_file(src).findings)

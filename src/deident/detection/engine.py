@@ -223,14 +223,21 @@ class Engine:
 
     # --- passes --------------------------------------------------------------------------
 
-    def _best_number(self, value: str) -> _Candidate | None:
-        best: _Candidate | None = None
+    def _read_number(
+        self, value: str, text: str, folded: str, start: int, end: int, prune: bool
+    ) -> Finding | None:
+        """The best reading of `value` (text[start:end] in compact form) by its *final* score:
+        a mistyped ID next to 身份证号 beats the bank-card reading of the same 18 digits."""
+        best: Finding | None = None
         verdicts: dict[Validator, bool | None] = {}
         for rec, pat in self._by_len.get(len(value), ()):
             if pat.rx.fullmatch(value):
                 cand = self._score(rec, pat, value, verdicts)
-                if cand is not None and (best is None or cand.score > best.score):
-                    best = cand
+                if cand is None:
+                    continue
+                f = self._finding(cand, text, folded, start, end, prune)
+                if f is not None and (best is None or f.score > best.score):
+                    best = f
         return best
 
     def _numbers_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
@@ -242,22 +249,19 @@ class Engine:
                 continue
             run = m.group()
             if run.isdigit():  # fast path: no separators, the common case
-                value = run
-                if len(value) in by_len:
-                    cand = self._best_number(value)
-                    if cand is not None:
-                        f = self._finding(cand, text, folded, m.start(), m.end(), prune)
-                        if f is not None:
-                            yield f
+                if len(run) in by_len:
+                    f = self._read_number(run, text, folded, m.start(), m.end(), prune)
+                    if f is not None:
+                        yield f
                         continue
-                if not (len(value) in (13, 15) and value.startswith(("86", "0086"))):
+                if not (len(run) in (13, 15) and run.startswith(("86", "0086"))):
                     continue
             groups = number_groups(folded, m.start(), m.end())
             i = 0
             while i < len(groups):
                 # Of all the ways to read groups[i..j] as one number, keep the best scored one:
                 # "0755-12345678 13812345678" is a landline and a mobile, not one 23-digit run.
-                best: tuple[_Candidate, int, int, int] | None = None
+                best: tuple[Finding, int] | None = None
                 value = ""
                 for j in range(i, len(groups)):
                     value += groups[j].digits
@@ -270,18 +274,15 @@ class Engine:
                         if j == i and value.startswith(prefix) and len(value) == len(prefix) + 11:
                             tries.append((value[len(prefix) :], start + len(prefix)))
                     for v, s in tries:
-                        cand = self._best_number(v)
+                        f = self._read_number(v, text, folded, s, groups[j].end, prune)
                         # ties go to the longer reading (a 19-digit card over its first 16 digits)
-                        if cand is not None and (best is None or cand.score >= best[0].score):
-                            best = (cand, s, groups[j].end, j)
+                        if f is not None and (best is None or f.score >= best[0].score):
+                            best = (f, j)
                 if best is None:
                     i += 1
                     continue
-                cand, s, e, j = best
-                f = self._finding(cand, text, folded, s, e, prune)
-                if f is not None:
-                    yield f
-                i = j + 1
+                yield best[0]
+                i = best[1] + 1
 
     def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
         for rec in self._texts:

@@ -149,6 +149,60 @@ class _Markdown(_Lines):
             placed.append((seg, SourceMap(s + a), _escape_md_cell))
 
 
+class _TabText(_Lines):
+    """Plain text that holds tab-separated tables (a Word or Excel table pasted as text): after
+    a tab row whose cells name their content (姓名, 身份证号码 …), each row is read cell by cell
+    with its column's hint, as in a TSV file. Other lines are lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] | None = None
+        self.table = 0
+        self.row = 0
+
+    def handle_line(self, buf: str, s: int, e: int, base: int, placed: list[Placed]) -> None:
+        line = buf[s:e]
+        if "\t" in line:
+            spans = _tab_cells(line)
+            if self.header is not None:
+                self.row += 1
+                self._emit_cells(line, spans, s, base, placed)
+                return
+            names = [line[a:b].strip() for a, b in spans]
+            if any(_header_hint(n)[0] for n in names):
+                self.header, self.table, self.row = names, self.table + 1, 1
+        else:
+            self.header = None
+        self.emit_line(buf, s, e, base, placed)
+
+    def _emit_cells(
+        self, line: str, spans: list[tuple[int, int]], s: int, base: int, placed: list[Placed]
+    ) -> None:
+        header = self.header or []
+        for col, (a, b) in enumerate(spans, start=1):
+            if not line[a:b].strip():
+                continue
+            head = header[col - 1] if col - 1 < len(header) else None
+            loc: dict[str, Any] = {"line": self.line, "offset": base + s + a, "table": self.table}
+            loc.update(row=self.row, column=col)
+            if head:
+                loc["header"] = head
+            hint, reason = _header_hint(head)
+            seg = Segment(self.next_id, line[a:b], loc, hint_entity=hint, hint_reason=reason)
+            self.next_id += 1
+            placed.append((seg, SourceMap(s + a), None))
+
+
+def _tab_cells(line: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, c in enumerate(line):
+        if c == "\t":
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(line)))
+    return spans
+
+
 class _Csv:
     """CSV/TSV: one segment per non-blank cell; the first record is the header row."""
 
@@ -224,7 +278,7 @@ class TextDocument:
             return _Csv("\t")
         if self.kind == "markdown":
             return _Markdown()
-        return _Lines()
+        return _TabText()
 
     def _units(self) -> Iterator[tuple[str, list[Placed]]]:
         """(chunk text, its segments); the chunks concatenated are the whole decoded file."""
