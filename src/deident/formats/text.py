@@ -135,10 +135,14 @@ class _Markdown(_Lines):
         self, line: str, spans: list[tuple[int, int]], s: int, base: int, placed: list[Placed]
     ) -> None:
         header = self.header or []
+        # A key-value table (| 项目 | 内容 |, | 来电人 | 张三 |): the left cell labels the right one.
+        left = line[spans[0][0] : spans[0][1]].strip() if len(spans) == 2 else ""
         for col, (a, b) in enumerate(spans, start=1):
             if a == b:
                 continue
             head = header[col - 1] if col - 1 < len(header) else None
+            if col == 2 and left and is_label(left) and not _header_hint(head)[0]:
+                head = left
             loc: dict[str, Any] = {"line": self.line, "offset": base + s + a, "table": self.table}
             loc.update(row=self.row, column=col)
             if head and (is_label(head) or _header_hint(head)[0]):
