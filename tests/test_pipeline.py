@@ -60,3 +60,12 @@ def test_tab_table_in_plain_text_gets_column_hints(tmp_path: Path) -> None:
     assert ("CN_RESIDENT_ID", "44088119900101123") in found
     assert ("PERSON", "户一") in found
     assert all(f.location.get("header") for f in deident.scan_file(src).findings)
+
+
+def test_name_column_cell_is_trimmed_to_the_name() -> None:
+    engine = Engine.create()
+    # A serial number printed in front of the name (PDF tables without rulings)
+    assert [(f.entity_type, f.text) for f in engine.analyze("1龚洋", hint_entity="PERSON")] == [
+        ("PERSON", "龚洋")
+    ]
+    assert [f.text for f in engine.analyze("3. 令狐欣平", hint_entity="PERSON")] == ["令狐欣平"]

@@ -27,6 +27,7 @@ from deident.errors import ConfigError
 from deident.model import Explanation, Finding
 
 HINT_SCORE = 0.9
+_SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
 # Entities a header may name interchangeably: a landline in a 联系电话 column stays a landline.
 # A 证件号码 column holds ID numbers, passports and permits alike.
 _FAMILIES = {
@@ -327,6 +328,19 @@ class Engine:
         kept = [f for f in found if f.score >= self.config.min_score and self.config.wants(f.entity_type)]
         return resolve_overlaps(kept)
 
+    def _name_in_cell(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """A name column's cell trimmed to the name: a serial number printed in front of it
+        (``1 龚洋`` in a PDF whose columns have no rulings) is not part of the name."""
+        lead = _SERIAL.match(text, start, end)
+        s = lead.end() if lead else start
+        for _, det in self._detectors:
+            name_span = getattr(det, "name_span", None)
+            if name_span is not None:
+                span = name_span(text[s:end])
+                if span is not None:
+                    return s + span[0], s + span[1]
+        return (s, end) if s < end else (start, end)
+
     def _apply_hint(self, text: str, found: list[Finding], entity: str, reason: str | None) -> list[Finding]:
         if not is_value_cell(text) or is_masked_value(text):
             return found
@@ -356,6 +370,8 @@ class Engine:
                     )  # fmt: skip
             out.append(f)
         if not covered:
+            if entity == "PERSON":
+                start, end = self._name_in_cell(text, start, end)
             out.append(
                 Finding(
                     entity_type=entity,

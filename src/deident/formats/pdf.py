@@ -265,7 +265,7 @@ def _check_text_layer(pages: Sequence[PageText]) -> None:
 
 def _page_segments(pages: Sequence[PageText]) -> list[_PageSeg]:
     segs: list[_PageSeg] = []
-    headers: dict[tuple[int, int], tuple[float, str, str]] = {}
+    headers: dict[tuple[int, ...], tuple[float, str, str]] = {}
     prev_blocks: Sequence[Block] = ()
     prev_seg_of: dict[int, int] = {}
     prev_rules: Sequence[tuple[float, float, float]] = ()

@@ -72,7 +72,7 @@ class Block:
     bbox: tuple[float, float, float, float]
     hint_entity: str | None = None
     hint_reason: str | None = None
-    column: tuple[int, int] | None = field(default=None, repr=False)
+    column: tuple[int, ...] | None = field(default=None, repr=False)
 
 
 def extract_pages(data: bytes, *, max_pages: int) -> Iterator[PageText]:
@@ -316,7 +316,7 @@ def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -
 
 
 def build_blocks(
-    page: PageText, headers: dict[tuple[int, int], tuple[float, str, str]] | None = None
+    page: PageText, headers: dict[tuple[int, ...], tuple[float, str, str]] | None = None
 ) -> list[Block]:
     """The blocks of one page. `headers` carries table column headers from page to page (a
     roster's header row is printed once, on its first page)."""
@@ -376,14 +376,15 @@ def _block(page: PageText, chain: list[_Frag]) -> Block:
 
 
 def _column_hints(
-    page: PageText, blocks: list[Block], headers: dict[tuple[int, int], tuple[float, str, str]]
+    page: PageText, blocks: list[Block], headers: dict[tuple[int, ...], tuple[float, str, str]]
 ) -> None:
     """Cells below a header such as 身份证号码 (same column between the same rulings) get the
     header's entity as a hint, so a mistyped value is still reported."""
-    if not page.vrules:
-        return
-    for b in blocks:
-        b.column = _column(page, b.bbox[0], b.bbox[2], (b.bbox[1] + b.bbox[3]) / 2)
+    if page.vrules:
+        for b in blocks:
+            b.column = _column(page, b.bbox[0], b.bbox[2], (b.bbox[1] + b.bbox[3]) / 2)
+    else:
+        _borderless_columns(blocks, headers)
     carried = dict(headers)
     for col, (_top, entity, name) in carried.items():
         headers[col] = (math.inf, entity, name)  # a header from an earlier page is above everything
@@ -402,3 +403,34 @@ def _column_hints(
             if b.bbox[3] <= top + 0.5 and is_value_cell(b.text) and header_entity(b.text) is None:
                 b.hint_entity = entity
                 b.hint_reason = f"column header {name}"
+
+
+def _borderless_columns(blocks: list[Block], headers: dict[tuple[int, ...], tuple[float, str, str]]) -> None:
+    """A table without rulings: a row of short blocks on one baseline, one of which names its
+    content (户主姓名, 身份证号码), sets the columns. A block belongs to a column when it lies
+    between the neighbouring headers and overlaps its own header horizontally: prose lines
+    cross columns and never get a hint, nor do the cells of a column without a header."""
+    rows: dict[int, list[Block]] = {}
+    for b in blocks:
+        rows.setdefault(round(b.bbox[1]), []).append(b)
+    # (left bound, right bound, header x0, header x1); carried over from an earlier page too
+    columns = [c for c in headers if len(c) == 4]
+    for row in rows.values():
+        if len(row) < 2 or any(len(b.text.strip()) > 12 for b in row):
+            continue
+        if not any(header_entity(b.text) for b in row):
+            continue
+        row.sort(key=lambda b: b.bbox[0])
+        for i, b in enumerate(row):
+            left = row[i - 1].bbox[2] if i else -1e9
+            right = row[i + 1].bbox[0] if i + 1 < len(row) else 1e9
+            b.column = (round(left), round(right), round(b.bbox[0]), round(b.bbox[2]))
+            columns.append(b.column)
+    for b in blocks:
+        if b.column is None:
+            for col in columns:
+                left, right, hx0, hx1 = col
+                fits = left - 0.5 <= b.bbox[0] and b.bbox[2] <= right + 0.5
+                if fits and b.bbox[0] < hx1 and b.bbox[2] > hx0:
+                    b.column = col
+                    break
