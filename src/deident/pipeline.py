@@ -63,13 +63,10 @@ def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, lis
                 found = sorted([*found, *more], key=lambda f: f.start)
             mentions.learn(found)
         if found:
+            # `location` is the segment's place: start/end index its text (the contract of the
+            # JSON, the review report and the ledger's finding ids).
             loc = dict(seg.location)
-            locate = getattr(doc, "locate", None)
-            located = []
-            for f in found:
-                place = locate(seg.id, f.start, f.end) if locate is not None else None
-                located.append(dataclasses.replace(f, location={**loc, **place} if place else loc))
-            yield seg, located
+            yield seg, [dataclasses.replace(f, location=loc) for f in found]
 
 
 def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
@@ -150,21 +147,19 @@ def mask_path(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
     )
     final = output_path(dst, doc)
+    rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            if (
-                not findings
-                and not getattr(doc, "output_suffix", None)
-                and not getattr(doc, "always_rewrite", False)
-            ):
+            if not findings and not rewrite:
                 with src.open("rb") as fh:
                     shutil.copyfileobj(fh, out)
             else:
                 doc.write_masked(replacements, out)
-        if config.verify_masked and (findings or getattr(doc, "always_rewrite", False)):
+        del doc  # the source document and the re-read copy need not be in memory together
+        if config.verify_masked and (findings or rewrite):
             _verify(tmp, config, engine)
         os.replace(tmp, final)
     except Exception as exc:

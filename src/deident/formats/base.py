@@ -64,8 +64,6 @@ class Document(Protocol):
     def segments(self) -> Iterable[Segment]: ...
 
     # Optional, looked up with getattr by the pipeline:
-    # - locate(segment_id, start, end) -> Mapping | None: a finding's own place, tighter than its
-    #   segment's (a PDF value's glyph box instead of its line's).
     # - always_rewrite: bool = True when the masked copy must be rewritten even without findings,
     #   because writing also scrubs what is not text (PDF metadata, JavaScript, old revisions).
 
