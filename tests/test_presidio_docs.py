@@ -1,4 +1,4 @@
-"""The code in docs/names-addresses.md runs as written (doctest blocks are checked)."""
+"""The code in the README runs as written (doctest blocks are checked)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 
 pytest.importorskip("presidio_analyzer")
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "names-addresses.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+DOC = Path(__file__).resolve().parents[1] / "README.md"
+# The section on names, addresses and Presidio, up to the next top-level section.
+SECTION = DOC.read_text(encoding="utf-8").split("## Names and home addresses", 1)[1].split("\n## ", 1)[0]
+BLOCKS = re.findall(r"```python\n(.*?)```", SECTION, re.S)
 
 
 def test_doc_has_code() -> None:

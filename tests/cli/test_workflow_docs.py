@@ -1,4 +1,4 @@
-"""docs/workflow.md's flow runs as written on the bundled samples (scan, mask, review, approve, gate)."""
+"""The README's flow runs as written on the bundled samples (scan, mask, review, approve, gate)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "workflow.md"
+DOC = REPO / "README.md"
 
 
 def _flow_block() -> str:
     text = DOC.read_text(encoding="utf-8")
     m = re.search(r"<!-- flow:[^>]*-->\s*```sh\n(.*?)```", text, re.S)
-    assert m, "docs/workflow.md lost its flow example"
+    assert m, "README.md lost its flow example"
     return m.group(1)
 
 
