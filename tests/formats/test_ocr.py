@@ -258,3 +258,23 @@ def test_undecodable_embedded_image_is_blocked(engine: Engine) -> None:
     with pytest.raises(BlockedError) as err:
         ocr.ocr_image_findings(b"\x89PNG\r\n\x1a\n broken", engine)
     assert err.value.reason.startswith("corrupt")
+
+
+@needs_rapid
+def test_embedded_image_masked_with_the_policy_reads_as_masked(engine: Engine) -> None:
+    from deident.formats.image import mask_image_findings
+    from deident.masking.policy import Policy
+
+    page = scans.scan_page(random.Random(13), dpi=200, rows=3)
+    buf = io.BytesIO()
+    page.image.save(buf, format="PNG")
+    findings = ocr.ocr_image_findings(buf.getvalue(), engine)
+    assert all(len(f.location["char_boxes"]) == len(f.text) for f in findings)
+    policy = Policy.load("gov")
+    masked = mask_image_findings(buf.getvalue(), [(f, policy.replacement(f)) for f in findings])
+    text = _independent_ocr(masked)
+    assert not [v for v in page.ids + page.mobiles if v in text]
+    assert "****" in text  # the policy's stars are written where the digits were
+    # the masked copy gives no new findings of the values' types
+    again = ocr.ocr_image_findings(masked, engine)
+    assert [f.entity_type for f in again if f.entity_type in ("CN_RESIDENT_ID", "CN_MOBILE")] == []

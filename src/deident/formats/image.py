@@ -37,6 +37,7 @@ from deident.formats.ocr import (
     masking_boxes,
     run_ocr,
 )
+from deident.model import Finding
 
 _SAVE_FORMATS = {"PNG", "JPEG", "TIFF", "BMP", "MPO"}
 _PAINT_MODES = {"1", "L", "LA", "RGB", "RGBA", "CMYK", "I", "F"}
@@ -130,6 +131,41 @@ def mask_image_bytes(image_bytes: bytes, boxes: Iterable[Sequence[float]]) -> by
     im = _open(image_bytes, None)
     frames = _frames(im)
     frames[0] = paint(frames[0], [(b[0], b[1], b[2], b[3]) for b in boxes])
+    buf = io.BytesIO()
+    _encode(frames, im, buf)
+    return buf.getvalue()
+
+
+def mask_image_findings(image_bytes: bytes, masks: Iterable[tuple[Finding, str]]) -> bytes:
+    """The image with each finding of `ocr.ocr_image_findings` masked by its replacement
+    text (``policy.replacement(finding)``): the masked characters are blanked and the
+    replacement written in their place, so OCR of the copy reads ``138****5678`` rather than
+    joining the kept ends. A whole-image (ID card) finding blacks out the whole image."""
+    im = _open(image_bytes, None)
+    frames = _frames(im)
+    marks = Marks()
+    for finding, replacement in masks:
+        loc = finding.location
+        if loc.get("image") == "whole":
+            marks.black.append((0, 0, frames[0].width, frames[0].height))
+            continue
+        chars = [tuple(b) for b in loc.get("char_boxes", ())]
+        if len(chars) != len(finding.text):
+            marks.black.extend(tuple(b) for b in loc.get("boxes", ()))  # type: ignore[misc]
+            continue
+        line = OcrLine(
+            text=finding.text,
+            score=1.0,
+            box=(
+                min(b[0] for b in chars),
+                min(b[1] for b in chars),
+                max(b[2] for b in chars),
+                max(b[3] for b in chars),
+            ),
+            char_boxes=tuple(chars),  # type: ignore[arg-type]
+        )
+        marks.add_line(line, [Replacement(0, len(finding.text), replacement, finding.entity_type)])
+    frames[0] = marks.apply(frames[0])
     buf = io.BytesIO()
     _encode(frames, im, buf)
     return buf.getvalue()

@@ -425,8 +425,9 @@ def ocr_image_findings(image_bytes: bytes, engine: Any, *, max_pixels: int | Non
     """Findings in an embedded image (a scan pasted into a .docx/.xlsx/.pdf, WPS cellimages).
 
     `engine` is a `deident.detection.engine.Engine`. Each finding's location is
-    ``{"line": n, "bbox": [...], "boxes": [[x0, y0, x1, y1], ...]}`` in pixels of the image;
-    pass the union of the ``boxes`` of the findings to mask to `image.mask_image_bytes`.
+    ``{"line": n, "bbox": [...], "boxes": [[x0, y0, x1, y1], ...], "char_boxes": [...]}`` in
+    pixels of the image. Mask with `image.mask_image_findings` (writes the policy's
+    replacement, like text masking) or paint ``boxes`` black with `image.mask_image_bytes`.
     An image that looks like an ID card gives one more finding (CN_RESIDENT_ID over the whole
     image, location ``{"image": "whole", "bbox": [0, 0, w, h], "boxes": [[0, 0, w, h]]}``).
     Raises BlockedError when the image cannot be decoded or OCR is unavailable."""
@@ -438,7 +439,13 @@ def ocr_image_findings(image_bytes: bytes, engine: Any, *, max_pixels: int | Non
     for n, line in enumerate(result.lines):
         for f in engine.analyze(line.text):
             boxes = finding_boxes(line, f.start, f.end)
-            loc = {"line": n, "bbox": _round_box(line.box), "boxes": [_round_box(b) for b in boxes]}
+            loc = {
+                "line": n,
+                "bbox": _round_box(line.box),
+                "boxes": [_round_box(b) for b in boxes],
+                # one box per character of f.text: what `image.mask_image_findings` writes on
+                "char_boxes": [_round_box(b) for b in line.span_boxes(f.start, f.end)],
+            }
             findings.append(replace(f, location=loc))
     fields = id_card_fields(result.lines)
     if fields:
