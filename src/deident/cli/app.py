@@ -58,6 +58,7 @@ EntitiesOpt = Annotated[
     typer.Option("--entities", "-e", help="Comma-separated entity types to look for (default: all)."),
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")]
+ModelOpt = Annotated[bool, typer.Option("--model", help="Also use the statistical name/address model.")]
 OfficialsOpt = Annotated[
     bool,
     typer.Option(
@@ -168,9 +169,7 @@ def scan(
     policy: PolicyOpt = "gov",
     min_score: MinScoreOpt = 0.5,
     entities: EntitiesOpt = None,
-    model: Annotated[
-        bool, typer.Option("--model", help="Also use the statistical name/address model.")
-    ] = False,
+    model: ModelOpt = False,
     flag_officials: OfficialsOpt = False,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
@@ -227,9 +226,7 @@ def mask(
     policy: PolicyOpt = "gov",
     min_score: MinScoreOpt = 0.5,
     entities: EntitiesOpt = None,
-    model: Annotated[
-        bool, typer.Option("--model", help="Also use the statistical name/address model.")
-    ] = False,
+    model: ModelOpt = False,
     fmt: Annotated[
         MaskFmt | None, typer.Option("--format", "-f", help="Default: table on a terminal, json otherwise.")
     ] = None,

@@ -20,10 +20,10 @@ the finding's start) where it ends, so masking can keep the prefix down to a pol
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from deident.config import ScanConfig
+from deident.detection.context import alternation, option_words
 from deident.detection.gazetteer import Gazetteer, load_gazetteer
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
@@ -75,14 +75,8 @@ _MAX_NAME = 10  # road / estate / village name before its keyword
 _LOOKBACK = 40
 
 
-def _words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(str(w) for w in options.get(key, ()))
-
-
-def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+_words = option_words
+_alternation = alternation
 
 
 class AddressDetector:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from deident.detection.spec import WordsSpec
 
@@ -33,3 +35,15 @@ class WordMatcher:
             m = self.rx.search(folded, end, min(len(folded), end + self.spec.after))
             best = m.group() if m else None
         return best
+
+
+def option_words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A word list from a recognizer's `options:`."""
+    return tuple(str(w) for w in options.get(key, ()))
+
+
+def alternation(words: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex for a word list, longest words first so that 家庭住址 wins over 住址."""
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))

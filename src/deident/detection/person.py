@@ -18,10 +18,10 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from deident.config import ScanConfig
+from deident.detection.context import alternation, option_words
 from deident.detection.gazetteer import DATA_DIR
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
@@ -63,14 +63,8 @@ def common_words() -> frozenset[str]:
     return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 
-def _words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(str(w) for w in options.get(key, ()))
-
-
-def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+_words = option_words
+_alternation = alternation
 
 
 class PersonDetector:

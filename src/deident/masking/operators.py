@@ -9,65 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from deident.detection import surnames
 from deident.errors import PolicyError
 from deident.model import Finding
 
-COMPOUND_SURNAMES = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "诸葛",
-        "上官",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "夏侯",
-        "轩辕",
-        "令狐",
-        "钟离",
-        "澹台",
-        "公冶",
-        "宗政",
-        "濮阳",
-        "淳于",
-        "单于",
-        "太叔",
-        "申屠",
-        "赫连",
-        "司空",
-        "闻人",
-        "万俟",
-        "呼延",
-        "端木",
-        "百里",
-        "东郭",
-        "南宫",
-        "西门",
-        "独孤",
-        "拓跋",
-        "第五",
-        "左丘",
-        "梁丘",
-        "乐正",
-        "司寇",
-        "子车",
-        "颛孙",
-        "谷梁",
-        "巫马",
-        "公西",
-        "漆雕",
-        "壤驷",
-        "公良",
-        "段干",
-        "东门",
-        "欧阳",
-    ]
-)
 ADDRESS_LEVELS = ("province", "city", "county", "township")
 
 
@@ -129,7 +74,8 @@ def op_email(finding: Finding, params: Mapping[str, Any]) -> str:
 
 
 def surname_length(name: str) -> int:
-    return 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    """Characters of `name` to keep as its surname: 2 for a compound surname (欧阳明), else 1."""
+    return 2 if name[:2] in surnames.COMPOUND and len(name) > 2 else 1
 
 
 def op_name(finding: Finding, params: Mapping[str, Any]) -> str:
