@@ -99,9 +99,17 @@ def scan_path(
     return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
 
 
-def output_path(dst: Path, doc: Document) -> Path:
+def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
+    """Where the masked copy goes: `dst`, or for a converted legacy file the same name with the
+    modern suffix (名单.doc -> 名单.docx); 名单.doc.docx when the source folder already holds a
+    名单.docx, so two sources never write one copy."""
     suffix = getattr(doc, "output_suffix", None)
-    return dst.with_name(dst.name + suffix) if suffix and dst.suffix.lower() != suffix else dst
+    if not suffix or dst.suffix.lower() == suffix:
+        return dst
+    renamed = dst.with_suffix(suffix)
+    if src is not None and src.with_suffix(suffix).exists():
+        return dst.with_name(dst.name + suffix)
+    return renamed
 
 
 def _verify(tmp: Path, config: ScanConfig, engine: Engine) -> None:
@@ -146,7 +154,7 @@ def mask_path(
     report = FileReport(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
     )
-    final = output_path(dst, doc)
+    final = output_path(dst, doc, src)
     rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)

@@ -108,7 +108,7 @@ def test_mask_writes_the_modern_file_without_the_values(
     result = mask_path(src, tmp_path / src.name, ScanConfig(), Policy.load("gov"))
     assert result.output is not None, result.report.reason
     out = Path(result.output)
-    assert out.suffix == modern and out.is_file()
+    assert out.name == src.stem + modern and out.is_file()  # 名单.doc -> 名单.docx
     assert zipfile.is_zipfile(out)
     raw = _raw_package_text(out)
     for value in _values():

@@ -105,10 +105,8 @@ def _encode(frames: Sequence[Image.Image], source: Image.Image, out: BinaryIO) -
         params["dpi"] = source.info["dpi"]
     if fmt == "JPEG":
         params["quality"] = 95
-        exif = source.getexif()
-        if exif:
-            exif[0x0112] = 1  # saved upright
-            params["exif"] = exif.tobytes()
+        # EXIF is not copied: a phone photo's EXIF holds GPS position, owner and comments, which
+        # are personal data too. The pixels were already turned upright from its orientation.
     if fmt == "TIFF":
         params["compression"] = "tiff_lzw"
     first = frames[0]
