@@ -8,25 +8,19 @@ from __future__ import annotations
 
 import io
 import itertools
-import sys
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from tests.factories import office
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import docx  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from lxml import etree  # noqa: E402
-from tests.factories import office  # noqa: E402
-
-from deident.formats.base import FormatContext  # noqa: E402
-from deident.formats.docx import DocxDocument, open_document  # noqa: E402
-from deident.formats.ooxml import Package  # noqa: E402
+from deident.formats.base import FormatContext
+from deident.formats.docx import DocxDocument, open_document
+from deident.formats.ooxml import Package
 
 CTX = FormatContext()
 

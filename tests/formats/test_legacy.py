@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import random
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.factories import scans
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.factories import scans  # noqa: E402
-
-from deident.config import Limits, ScanConfig  # noqa: E402
-from deident.errors import BlockedError  # noqa: E402
-from deident.formats import legacy  # noqa: E402
-from deident.formats.base import FormatContext  # noqa: E402
-from deident.masking.policy import Policy  # noqa: E402
-from deident.model import Status  # noqa: E402
-from deident.pipeline import mask_path, scan_path  # noqa: E402
+from deident.config import Limits, ScanConfig
+from deident.errors import BlockedError
+from deident.formats import legacy
+from deident.formats.base import FormatContext
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None and shutil.which("libreoffice") is None,

@@ -6,25 +6,19 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import sys
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from tests.factories import scans
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.factories import scans  # noqa: E402
-
-from deident.config import Limits, ScanConfig  # noqa: E402
-from deident.errors import BlockedError  # noqa: E402
-from deident.formats import libreoffice  # noqa: E402
-from deident.model import Status  # noqa: E402
-from deident.pipeline import scan_path  # noqa: E402
+from deident.config import Limits, ScanConfig
+from deident.errors import BlockedError
+from deident.formats import libreoffice
+from deident.model import Status
+from deident.pipeline import scan_path
 
 needs_soffice = pytest.mark.skipif(libreoffice.find_soffice() is None, reason="LibreOffice not installed")
 

@@ -7,24 +7,17 @@ import io
 import itertools
 import random
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
+from tests.factories import scans
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.factories import scans  # noqa: E402
-
-from deident.detection.engine import Engine  # noqa: E402
-from deident.errors import BlockedError  # noqa: E402
-from deident.formats import ocr  # noqa: E402
-from deident.formats.image import mask_image_bytes  # noqa: E402
+from deident.detection.engine import Engine
+from deident.errors import BlockedError
+from deident.formats import ocr
+from deident.formats.image import mask_image_bytes
 
 try:
     import rapidocr_onnxruntime  # noqa: F401

@@ -6,28 +6,22 @@ from __future__ import annotations
 
 import io
 import itertools
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from tests.factories import office
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from lxml import etree  # noqa: E402
-from tests.factories import office  # noqa: E402
-
-from deident.config import Limits, ScanConfig  # noqa: E402
-from deident.errors import BlockedError  # noqa: E402
-from deident.formats import docx as docx_format  # noqa: E402
-from deident.formats import xlsx as xlsx_format  # noqa: E402
-from deident.formats.base import FormatContext, Replacement  # noqa: E402
-from deident.formats.ooxml import Package  # noqa: E402
-from deident.formats.ooxml_text import TextStream, apply_to_string  # noqa: E402
+from deident.config import Limits, ScanConfig
+from deident.errors import BlockedError
+from deident.formats import docx as docx_format
+from deident.formats import xlsx as xlsx_format
+from deident.formats.base import FormatContext, Replacement
+from deident.formats.ooxml import Package
+from deident.formats.ooxml_text import TextStream, apply_to_string
 
 CTX = FormatContext()
 

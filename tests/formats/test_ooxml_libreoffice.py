@@ -7,22 +7,16 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from tests.factories import office
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.factories import office  # noqa: E402
-
-from deident.formats.base import FormatContext  # noqa: E402
-from deident.formats.docx import DocxDocument  # noqa: E402
-from deident.formats.ooxml import Package  # noqa: E402
-from deident.formats.xlsx import XlsxDocument  # noqa: E402
+from deident.formats.base import FormatContext
+from deident.formats.docx import DocxDocument
+from deident.formats.ooxml import Package
+from deident.formats.xlsx import XlsxDocument
 
 pytestmark = pytest.mark.libreoffice
 CTX = FormatContext()

@@ -5,24 +5,18 @@ bad files are reported blocked with their reason."""
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
+from tests.factories import office
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import docx  # noqa: E402
-import openpyxl  # noqa: E402
-from tests.factories import office  # noqa: E402
-
-from deident.config import ScanConfig  # noqa: E402
-from deident.detection.engine import Engine  # noqa: E402
-from deident.masking.policy import Policy  # noqa: E402
-from deident.model import Status  # noqa: E402
-from deident.pipeline import mask_path, scan_path  # noqa: E402
+from deident.config import ScanConfig
+from deident.detection.engine import Engine
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
 
 CONFIG = ScanConfig()
 CASES = [(n, ".docx") for n in sorted(office.DOCX_CASES)] + [(n, ".xlsx") for n in sorted(office.XLSX_CASES)]

@@ -8,26 +8,20 @@ import io
 import random
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
+from openpyxl.comments import Comment
+from tests.factories import office, pii
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import docx  # noqa: E402
-import openpyxl  # noqa: E402
-from openpyxl.comments import Comment  # noqa: E402
-from tests.factories import office, pii  # noqa: E402
-
-from deident.config import ScanConfig  # noqa: E402
-from deident.detection.engine import Engine  # noqa: E402
-from deident.masking.policy import Policy  # noqa: E402
-from deident.model import Status  # noqa: E402
-from deident.pipeline import mask_path, scan_path  # noqa: E402
+from deident.config import ScanConfig
+from deident.detection.engine import Engine
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
 
 CONFIG = ScanConfig()
 RNG = random.Random(7)

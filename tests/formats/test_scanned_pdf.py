@@ -8,26 +8,20 @@ import io
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from tests.factories import scans
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.factories import scans  # noqa: E402
-
-from deident.config import Limits, ScanConfig  # noqa: E402
-from deident.detection.engine import Engine  # noqa: E402
-from deident.errors import BlockedError  # noqa: E402
-from deident.formats.base import FormatContext, Replacement  # noqa: E402
-from deident.formats.scanned_pdf import open_scanned_pdf  # noqa: E402
-from deident.masking.policy import Policy  # noqa: E402
-from deident.model import Status  # noqa: E402
-from deident.pipeline import mask_path, scan_path  # noqa: E402
+from deident.config import Limits, ScanConfig
+from deident.detection.engine import Engine
+from deident.errors import BlockedError
+from deident.formats.base import FormatContext, Replacement
+from deident.formats.scanned_pdf import open_scanned_pdf
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
 
 try:
     import numpy as np

@@ -7,26 +7,20 @@ format layer alone; tests/formats/test_office_pipeline.py runs the whole pipelin
 from __future__ import annotations
 
 import io
-import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from tests.factories import office
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import openpyxl  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from lxml import etree  # noqa: E402
-from tests.factories import office  # noqa: E402
-
-from deident.formats.base import FormatContext, Replacement  # noqa: E402
-from deident.formats.ooxml import Package  # noqa: E402
-from deident.formats.xlsx import XlsxDocument, open_document  # noqa: E402
-from deident.formats.xlsx_cells import number_hint, render_number  # noqa: E402
+from deident.formats.base import FormatContext, Replacement
+from deident.formats.ooxml import Package
+from deident.formats.xlsx import XlsxDocument, open_document
+from deident.formats.xlsx_cells import number_hint, render_number
 
 CTX = FormatContext()
 X = office.X
