@@ -825,30 +825,3 @@ def leaks(data: bytes, values: list[str]) -> list[tuple[str, str]]:
             stripped = _TAG.sub("", raw)
             found += [(name, v) for v in values if v in raw or v in stripped]
     return found
-
-
-def replacements_for(segments: list, values: list[str], *, same_length: bool = True) -> dict:  # type: ignore[type-arg]
-    """Replacements that mask every occurrence of `values` in the segments, computed without
-    the detection engine, so format tests do not depend on it."""
-    from deident.formats.base import Replacement
-
-    reps: dict[int, list[Replacement]] = {}
-    for seg in segments:
-        spans: list[tuple[int, int]] = []
-        for v in values:
-            start = seg.text.find(v)
-            while start != -1:
-                spans.append((start, start + len(v)))
-                start = seg.text.find(v, start + len(v))
-        spans.sort()
-        merged: list[tuple[int, int]] = []
-        for s, e in spans:
-            if merged and s < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-            else:
-                merged.append((s, e))
-        if merged:
-            reps[seg.id] = [
-                Replacement(s, e, "*" * (e - s) if same_length else "〔屏蔽〕", "TEST") for s, e in merged
-            ]
-    return reps

@@ -3,11 +3,10 @@ markup, and masked copies that differ from the source only in the masked charact
 
 from __future__ import annotations
 
-import io
-import re
 from pathlib import Path
 
 import pytest
+from tests.factories.documents import mask_value, render
 
 from deident.config import Limits, ScanConfig
 from deident.errors import BlockedError, MaskError
@@ -24,20 +23,6 @@ def _doc(tmp_path: Path, data: bytes | str, name: str = "p.html", ctx: FormatCon
     p = tmp_path / name
     p.write_bytes(data.encode() if isinstance(data, str) else data)
     return html_mod.open_document(p, ctx)
-
-
-def _mask(doc, reps) -> bytes:
-    out = io.BytesIO()
-    doc.write_masked(reps, out)
-    return out.getvalue()
-
-
-def _mask_value(doc, value: str, masked: str) -> dict[int, list[Replacement]]:
-    reps: dict[int, list[Replacement]] = {}
-    for seg in doc.segments():
-        for m in re.finditer(re.escape(value), seg.text):
-            reps.setdefault(seg.id, []).append(Replacement(m.start(), m.end(), masked, "X"))
-    return reps
 
 
 def _find(doc, value: str):
@@ -90,7 +75,7 @@ def test_every_place_is_a_segment_and_masks_in_place(tmp_path: Path, page: str, 
     found = _find(doc, MOBILE)
     assert len(found) == 1
     assert dict(found[0].location) == location
-    out = _mask(doc, _mask_value(doc, MOBILE, "138****5678")).decode()
+    out = render(doc, mask_value(doc, MOBILE, "138****5678")).decode()
     assert out == page.replace(MOBILE, "138****5678")
 
 
@@ -108,7 +93,7 @@ def test_json_unicode_escapes_are_decoded_and_masked_in_place(tmp_path: Path) ->
     reps = {
         seg.id: [Replacement(i + 1, i + 2, "*", "PERSON"), Replacement(j, j + 11, "138****5678", "CN_MOBILE")]
     }
-    out = _mask(doc, reps).decode()
+    out = render(doc, reps).decode()
     assert out == '<script type="application/ld+json">{"name": "\\u5f20*", "tel": "138****5678"}</script>'
 
 
@@ -130,7 +115,7 @@ def test_text_across_inline_tags_and_entities_is_one_value(tmp_path: Path) -> No
             Replacement(id_start + 6, id_start + 14, "********", "CN_RESIDENT_ID"),
         ]
     }
-    out = _mask(doc, reps).decode()
+    out = render(doc, reps).decode()
     # Tags and untouched references stay; masked characters go where they were.
     assert (
         out == "<p>电话：138<span style='x'>****</span><b>5</b>678，身份证&#52;40881********1233&nbsp;号</p>"
@@ -143,9 +128,10 @@ def test_replacement_longer_or_shorter_than_the_span(tmp_path: Path) -> None:
     (seg,) = doc.segments()
     assert seg.text == "当事人张三丰，男"
     assert (
-        _mask(doc, {seg.id: [Replacement(3, 6, "张某", "PERSON")]}).decode() == "<p>当事人张某<b></b>，男</p>"
+        render(doc, {seg.id: [Replacement(3, 6, "张某", "PERSON")]}).decode()
+        == "<p>当事人张某<b></b>，男</p>"
     )
-    assert _mask(doc, {seg.id: [Replacement(3, 6, "", "PERSON")]}).decode() == "<p>当事人<b></b>，男</p>"
+    assert render(doc, {seg.id: [Replacement(3, 6, "", "PERSON")]}).decode() == "<p>当事人<b></b>，男</p>"
 
 
 def test_br_breaks_but_keeps_context(tmp_path: Path) -> None:
@@ -257,7 +243,7 @@ def test_label_value_form_hints_from_the_label_on_the_left(tmp_path: Path) -> No
 def test_malformed_html_never_fails_and_masks_only_the_value(tmp_path: Path, page: str) -> None:
     doc = _doc(tmp_path, page)
     assert _find(doc, MOBILE)
-    out = _mask(doc, _mask_value(doc, MOBILE, "138****5678")).decode()
+    out = render(doc, mask_value(doc, MOBILE, "138****5678")).decode()
     assert MOBILE not in out
     # Nothing but the masked digits changed.
     assert out == page.replace(MOBILE, "138****5678")
@@ -285,8 +271,8 @@ def test_encodings_round_trip(tmp_path: Path, data: bytes, encoding: TextEncodin
     doc = _doc(tmp_path, data)
     if encoding is not None:
         assert doc.encoding == encoding
-    assert _mask(doc, {}) == data
-    out = _mask(doc, _mask_value(doc, MOBILE, "138****5678"))
+    assert render(doc, {}) == data
+    out = render(doc, mask_value(doc, MOBILE, "138****5678"))
     codec = doc.encoding.codec
     assert out == doc.encoding.bom + data[len(doc.encoding.bom) :].decode(codec).replace(
         MOBILE, "138****5678"
@@ -304,14 +290,14 @@ def test_latin1_declared_over_gbk_content_is_read_as_gbk(tmp_path: Path) -> None
 def test_replacement_not_in_the_page_encoding_becomes_a_reference(tmp_path: Path) -> None:
     doc = _doc(tmp_path, '<meta charset="big5"><p title="甲">甲乙</p>'.encode("big5"))
     reps = {s.id: [Replacement(0, 1, "😀", "X")] for s in doc.segments()}
-    out = _mask(doc, reps).decode("big5")
+    out = render(doc, reps).decode("big5")
     assert out == '<meta charset="big5"><p title="&#128512;">&#128512;乙</p>'
 
 
 def test_attribute_replacements_are_escaped_for_their_quotes(tmp_path: Path) -> None:
     doc = _doc(tmp_path, "<a title=\"x1\" alt='y2' data-z=w3>t</a>")
     reps = {s.id: [Replacement(0, 1, "\"'<&", "X")] for s in doc.segments() if "attribute" in s.location}
-    out = _mask(doc, reps).decode()
+    out = render(doc, reps).decode()
     assert out == "<a title=\"&quot;'&lt;&amp;1\" alt='\"&#39;&lt;&amp;2' data-z=&quot;&#39;&lt;&amp;3>t</a>"
 
 
@@ -321,7 +307,7 @@ def test_percent_encoded_query_is_decoded_and_masked_in_place(tmp_path: Path) ->
     (seg,) = [s for s in doc.segments() if s.location.get("attribute") == "href"]
     assert seg.text == "name=张三&tel=138 12345678"
     i = seg.text.index("张")
-    out = _mask(doc, {seg.id: [Replacement(i + 1, i + 2, "*", "PERSON")]}).decode()
+    out = render(doc, {seg.id: [Replacement(i + 1, i + 2, "*", "PERSON")]}).decode()
     assert out == '<a href="/q?name=%E5%BC%A0*&amp;tel=138%2012345678">x</a>'
 
 
@@ -329,7 +315,7 @@ def test_script_replacement_that_would_close_the_script_is_refused(tmp_path: Pat
     doc = _doc(tmp_path, f"<script>var a='{MOBILE}'</script>")
     (seg,) = doc.segments()
     with pytest.raises(MaskError):
-        _mask(doc, {seg.id: [Replacement(8, 19, "</script>", "X")]})
+        render(doc, {seg.id: [Replacement(8, 19, "</script>", "X")]})
 
 
 def test_bad_input_is_blocked(tmp_path: Path) -> None:
@@ -351,13 +337,13 @@ def test_bad_input_is_blocked(tmp_path: Path) -> None:
 def test_empty_page_has_no_segments(tmp_path: Path) -> None:
     doc = _doc(tmp_path, b"")
     assert doc.segments() == []
-    assert _mask(doc, {}) == b""
+    assert render(doc, {}) == b""
 
 
 def test_unknown_segment_is_refused(tmp_path: Path) -> None:
     doc = _doc(tmp_path, "<p>x</p>")
     with pytest.raises(MaskError):
-        _mask(doc, {5: [Replacement(0, 1, "*", "X")]})
+        render(doc, {5: [Replacement(0, 1, "*", "X")]})
 
 
 def test_deeply_unclosed_markup_is_read(tmp_path: Path) -> None:

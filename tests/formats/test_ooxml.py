@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from tests.factories import office
+from tests.factories import documents, office
 
 from deident.config import Limits, ScanConfig
 from deident.errors import BlockedError
@@ -253,7 +253,7 @@ def test_unchanged_members_keep_their_compressed_bytes() -> None:
     doc = docx_format.DocxDocument(Package(data, CTX.limits), CTX)
     only_first = [values[0]]  # mask one header: every other member must be copied raw
     out = io.BytesIO()
-    doc.write_masked(office.replacements_for(list(doc.segments()), only_first), out)
+    doc.write_masked(documents.replacements_for(list(doc.segments()), only_first), out)
     before, after = _raw_members(data), _raw_members(out.getvalue())
     assert list(before) == list(after)
     differing = [name for name in before if before[name] != after[name]]
@@ -285,7 +285,7 @@ def test_members_with_data_descriptors_are_copied() -> None:
     assert any(i.flag_bits & 0x08 for i in zipfile.ZipFile(io.BytesIO(streamed)).infolist())
     doc = docx_format.DocxDocument(Package(streamed, CTX.limits), CTX)
     out = io.BytesIO()
-    doc.write_masked(office.replacements_for(list(doc.segments()), [rid]), out)
+    doc.write_masked(documents.replacements_for(list(doc.segments()), [rid]), out)
     masked = zipfile.ZipFile(io.BytesIO(out.getvalue()))
     assert masked.testzip() is None
     assert office.leaks(out.getvalue(), [rid]) == []

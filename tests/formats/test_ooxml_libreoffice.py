@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from tests.factories import office
+from tests.factories import documents, office
 
 from deident.formats.base import FormatContext
 from deident.formats.docx import DocxDocument
@@ -28,7 +28,7 @@ def _masked(name: str, suffix: str) -> tuple[bytes, list[str]]:
     data, values = cases[name]()
     doc = cls(Package(data, CTX.limits), CTX)
     out = io.BytesIO()
-    doc.write_masked(office.replacements_for(list(doc.segments()), values), out)
+    doc.write_masked(documents.replacements_for(list(doc.segments()), values), out)
     return out.getvalue(), values
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.factories.documents import mask_value, render
 
 from deident.config import Limits, ScanConfig
 from deident.errors import BlockedError, MaskError
@@ -26,21 +26,6 @@ def _doc(tmp_path: Path, data: bytes, name: str = "a.txt", ctx: FormatContext = 
     p = tmp_path / name
     p.write_bytes(data)
     return text_mod.open_document(p, ctx)
-
-
-def _mask(doc, replacements) -> bytes:
-    out = io.BytesIO()
-    doc.write_masked(replacements, out)
-    return out.getvalue()
-
-
-def _mask_value(doc, value: str, masked: str) -> dict[int, list[Replacement]]:
-    """Replacements for every occurrence of `value` in every segment."""
-    reps: dict[int, list[Replacement]] = {}
-    for seg in doc.segments():
-        for m in re.finditer(re.escape(value), seg.text):
-            reps.setdefault(seg.id, []).append(Replacement(m.start(), m.end(), masked, "X"))
-    return reps
 
 
 def test_one_segment_per_non_blank_line_with_line_and_offset(tmp_path: Path) -> None:
@@ -71,11 +56,11 @@ def test_masked_copy_keeps_encoding_bom_and_newlines(tmp_path: Path, codec: str,
     source = f"申请人：张三\r\n身份证号：{ID}\n电话 {MOBILE}\r\n\r\n结束\n"
     data = bom + source.encode(codec)
     doc = _doc(tmp_path, data)
-    assert _mask(doc, {}) == data  # no replacements: the identical bytes
-    reps = _mask_value(doc, MOBILE, "138****5678")
-    reps.update(_mask_value(doc, ID, "440881********1233"))
+    assert render(doc, {}) == data  # no replacements: the identical bytes
+    reps = mask_value(doc, MOBILE, "138****5678")
+    reps.update(mask_value(doc, ID, "440881********1233"))
     expected = bom + source.replace(MOBILE, "138****5678").replace(ID, "440881********1233").encode(codec)
-    assert _mask(doc, reps) == expected
+    assert render(doc, reps) == expected
     assert (tmp_path / "a.txt").read_bytes() == data  # the source is never modified
 
 
@@ -83,11 +68,11 @@ def test_replacement_of_a_different_length(tmp_path: Path) -> None:
     doc = _doc(tmp_path, f"当事人张三，电话{MOBILE}。\n".encode())
     seg = next(iter(doc.segments()))
     start = seg.text.index("张三")
-    assert _mask(doc, {seg.id: [Replacement(start, start + 2, "张某", "PERSON")]}) == (
+    assert render(doc, {seg.id: [Replacement(start, start + 2, "张某", "PERSON")]}) == (
         f"当事人张某，电话{MOBILE}。\n".encode()
     )
     assert (
-        _mask(doc, {seg.id: [Replacement(start, start + 2, "", "PERSON")]})
+        render(doc, {seg.id: [Replacement(start, start + 2, "", "PERSON")]})
         == f"当事人，电话{MOBILE}。\n".encode()
     )
 
@@ -109,7 +94,7 @@ def test_markdown_table_cells_carry_the_header_entity(tmp_path: Path) -> None:
     assert cells[(2, 2)].location["header"] == "姓名"
     assert segs[-1].text == "正文段落" and "row" not in segs[-1].location  # the table has ended
     reps = {cells[(2, 3)].id: [Replacement(6, 14, "********", "CN_RESIDENT_ID")]}
-    assert _mask(doc, reps).decode() == md.replace(ID, "440881********1233")
+    assert render(doc, reps).decode() == md.replace(ID, "440881********1233")
 
 
 def test_markdown_pipe_without_separator_is_plain_text(tmp_path: Path) -> None:
@@ -121,10 +106,10 @@ def test_markdown_pipe_without_separator_is_plain_text(tmp_path: Path) -> None:
 def test_empty_file_is_read_and_has_no_segments(tmp_path: Path) -> None:
     doc = _doc(tmp_path, b"")
     assert list(doc.segments()) == []
-    assert _mask(doc, {}) == b""
+    assert render(doc, {}) == b""
     bom_only = _doc(tmp_path, b"\xef\xbb\xbf", "b.txt")
     assert list(bom_only.segments()) == []
-    assert _mask(bom_only, {}) == b"\xef\xbb\xbf"
+    assert render(bom_only, {}) == b"\xef\xbb\xbf"
 
 
 @pytest.mark.parametrize(
@@ -158,16 +143,16 @@ def test_too_large_is_blocked(tmp_path: Path) -> None:
 def test_bad_replacements_raise_mask_error(tmp_path: Path) -> None:
     doc = _doc(tmp_path, b"abc\n")
     with pytest.raises(MaskError):
-        _mask(doc, {99: [Replacement(0, 1, "*", "X")]})
+        render(doc, {99: [Replacement(0, 1, "*", "X")]})
     with pytest.raises(MaskError):
-        _mask(doc, {0: [Replacement(0, 10, "*", "X")]})
+        render(doc, {0: [Replacement(0, 10, "*", "X")]})
 
 
 def test_source_changed_after_opening_refuses_to_write(tmp_path: Path) -> None:
     doc = _doc(tmp_path, f"电话{MOBILE}\n".encode())
     (tmp_path / "a.txt").write_bytes(f"电话{MOBILE}\n多了一行\n".encode())
     with pytest.raises(MaskError):
-        _mask(doc, {0: [Replacement(2, 13, "*", "X")]})
+        render(doc, {0: [Replacement(2, 13, "*", "X")]})
 
 
 def test_line_longer_than_a_chunk_is_cut_at_a_safe_place(tmp_path: Path, monkeypatch) -> None:
@@ -215,9 +200,9 @@ def test_property_chunking_changes_nothing(tmp_path, monkeypatch, lines, nl, chu
             assert [(s.text, dict(s.location)) for s in streamed] == [
                 (s.text, dict(s.location)) for s in whole
             ]
-        assert _mask(doc, {}) == data
+        assert render(doc, {}) == data
         reps = {s.id: [Replacement(0, len(s.text), "*" * len(s.text), "X")] for s in streamed}
-        masked = _mask(doc, reps).decode(codec)
+        masked = render(doc, reps).decode(codec)
     # Every non-blank line is masked end to end; line breaks stay. (Whitespace at the edge
     # of a piece of a line longer than a chunk may stay unmasked: it is in no segment.)
     assert len(masked) == len(source)

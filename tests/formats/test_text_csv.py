@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.factories.documents import render
 
 from deident.errors import BlockedError, MaskError
 from deident.formats import encoding as encoding_mod
@@ -27,12 +28,6 @@ def _doc(tmp_path: Path, data: bytes, name: str = "a.csv"):
     p = tmp_path / name
     p.write_bytes(data)
     return text_mod.open_document(p, CTX)
-
-
-def _mask(doc, reps) -> bytes:
-    out = io.BytesIO()
-    doc.write_masked(reps, out)
-    return out.getvalue()
 
 
 def _rows(data: str, delimiter: str = ",") -> list[list[str]]:
@@ -118,7 +113,7 @@ def test_masking_edits_only_the_cell_characters(tmp_path: Path) -> None:
         note.id: [Replacement(i - 1, i + 11, '"138****5678', "CN_MOBILE")],  # a quote in the replacement
         segs[(2, 1)].id: [Replacement(1, 2, "*", "PERSON")],
     }
-    out = _mask(doc, reps)
+    out = render(doc, reps)
     assert out.startswith(b"\xef\xbb\xbf")
     rows = _rows(out[3:].decode())
     assert rows == [
@@ -135,7 +130,7 @@ def test_masking_edits_only_the_cell_characters(tmp_path: Path) -> None:
 def test_replacement_that_would_break_an_unquoted_cell_is_refused(tmp_path: Path) -> None:
     doc = _doc(tmp_path, b"a,b\nc,d\n")
     with pytest.raises(MaskError):
-        _mask(doc, {2: [Replacement(0, 1, "x,y", "X")]})
+        render(doc, {2: [Replacement(0, 1, "x,y", "X")]})
 
 
 def test_tsv_and_sniffed_semicolon(tmp_path: Path) -> None:
@@ -182,10 +177,10 @@ def test_property_cells_match_csv_module_in_any_chunking(tmp_path, monkeypatch, 
         got = {(s.location["row"], s.location["column"]): s.text for s in segs}
         want = {(r + 1, c + 1): v for r, row in enumerate(expected) for c, v in enumerate(row) if v.strip()}
         assert got == want
-        assert _mask(doc, {}) == data
+        assert render(doc, {}) == data
         # Mask every character of every cell: the csv module then reads '*' of the same lengths.
         reps = {s.id: [Replacement(0, len(s.text), "*" * len(s.text), "X")] for s in segs}
-        masked = _rows(_mask(doc, reps).decode(codec))
+        masked = _rows(render(doc, reps).decode(codec))
     assert masked == [["*" * len(v) if v.strip() else v for v in row] for row in expected]
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from tests.factories import office
+from tests.factories import documents, office
 
 from deident.formats.base import FormatContext, Replacement
 from deident.formats.ooxml import Package
@@ -32,10 +32,7 @@ def load(data: bytes) -> XlsxDocument:
 
 def mask(data: bytes, values: list[str], *, same_length: bool = True) -> bytes:
     doc = load(data)
-    reps = office.replacements_for(list(doc.segments()), values, same_length=same_length)
-    out = io.BytesIO()
-    doc.write_masked(reps, out)
-    return out.getvalue()
+    return documents.render(doc, documents.replacements_for(doc.segments(), values, same_length=same_length))
 
 
 def part(data: bytes, name: str) -> etree._Element:
