@@ -46,19 +46,11 @@ from tests.factories import pdf as pdf_factory  # noqa: E402
 
 from deident.config import ScanConfig  # noqa: E402
 from deident.detection.engine import Engine  # noqa: E402
+from deident.detection.spec import structured_entities  # noqa: E402
 from deident.masking.policy import Policy  # noqa: E402
 from deident.pipeline import mask_path, scan_path  # noqa: E402
 
-STRUCTURED = {
-    "CN_RESIDENT_ID",
-    "CN_MOBILE",
-    "CN_LANDLINE",
-    "CN_BANK_CARD",
-    "CN_PASSPORT",
-    "CN_TRAVEL_PERMIT",
-    "CN_LICENSE_PLATE",
-    "EMAIL_ADDRESS",
-}
+STRUCTURED = structured_entities()
 NOT_TARGET_VARIANTS = {"checksum_invalid", "luhn_invalid", "unallocated"}
 _KEEP = re.compile(r"[^0-9A-Za-z@.\u3400-\u9fff]")
 

@@ -176,3 +176,9 @@ def load_specs(directory: Path | None = None) -> tuple[RecognizerSpec, ...]:
     if dupes:
         raise ConfigError(f"duplicate recognizer ids: {', '.join(sorted(dupes))}")
     return tuple(specs)
+
+
+def structured_entities(specs: tuple[RecognizerSpec, ...] | None = None) -> frozenset[str]:
+    """Entity types found by patterns and checksums (IDs, phones, cards, e-mail …), as opposed
+    to those found by grammar detectors (names, addresses)."""
+    return frozenset(s.entity for s in (specs or load_specs()) if s.kind != "detector")
