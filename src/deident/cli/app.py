@@ -74,12 +74,13 @@ ProgressOpt = Annotated[
 def _config(
     min_score: float, entities: str | None, use_model: bool = False, flag_officials: bool = False
 ) -> ScanConfig:
-    from deident.api import engine_for
+    from deident.detection.spec import load_specs
 
     wanted = None
     if entities:
         wanted = frozenset(e.strip().upper() for e in entities.split(",") if e.strip())
-        known = set(engine_for().entities)
+        # The recognizer files name the entities; no need to build a whole engine for that.
+        known = {s.entity for s in load_specs()}
         unknown = wanted - known
         if unknown:
             raise typer.BadParameter(

@@ -361,13 +361,10 @@ class Engine:
                     # not a bank card, and must be masked as an ID.
                     f = dataclasses.replace(f, entity_type=entity)
                 if f.score < HINT_SCORE:
-                    expl = f.explanation
-                    f = Finding(
-                        f.entity_type, f.start, f.end, f.text, HINT_SCORE, f.recognizer,
-                        Explanation(expl.recognizer, expl.pattern, expl.base_score, expl.checksum,
-                                    expl.context_word, expl.anti_context_word, (*expl.notes, note)),
-                        f.location, f.attributes,
-                    )  # fmt: skip
+                    notes = (*f.explanation.notes, note)
+                    f = dataclasses.replace(
+                        f, score=HINT_SCORE, explanation=dataclasses.replace(f.explanation, notes=notes)
+                    )
             out.append(f)
         if not covered:
             if entity == "PERSON":
