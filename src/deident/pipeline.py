@@ -9,7 +9,6 @@ quote document text.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import shutil
 import tempfile
@@ -20,18 +19,11 @@ from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.mentions import Mentions
 from deident.errors import BlockedError, MaskError
+from deident.fileutil import sha256_file
 from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:

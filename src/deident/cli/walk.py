@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".deident"})
+from deident.fileutil import SKIP_DIRS
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[It
                 dirs[:] = sorted(
                     d
                     for d in dirs
-                    if d not in _SKIP_DIRS and (excluded is None or (root_path / d).resolve() != excluded)
+                    if d not in SKIP_DIRS and (excluded is None or (root_path / d).resolve() != excluded)
                 )
                 for name in sorted(files):
                     yield Item(root_path / name, p)

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from deident.config import ScanConfig
 from deident.errors import DeidentError
+from deident.fileutil import sha256_file
 from deident.model import FileReport, Status
 from deident.review.decisions import LedgerIndex, review_findings, today
-from deident.review.files import display_path, sha256_file
+from deident.review.files import display_path
 from deident.review.ledger import Ledger
 
 if TYPE_CHECKING:

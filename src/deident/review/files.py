@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-# Tool state, never content to publish or review.
-_SKIP_DIRS = frozenset({".git", ".deident", ".hg", ".svn", "__pycache__"})
+from deident.fileutil import SKIP_DIRS
 
 
 def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
@@ -20,19 +18,11 @@ def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
         if p.is_dir():
             top = os.path.realpath(p) if real else str(p)
             for dirpath, dirnames, filenames in os.walk(top):
-                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
                 for name in sorted(filenames):
                     yield Path(dirpath, name)
         else:
             yield Path(os.path.realpath(p)) if real and p.exists() else p
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class Displayer:

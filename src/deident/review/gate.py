@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from deident.fileutil import sha256_file
 from deident.review.decisions import LedgerIndex
-from deident.review.files import Displayer, iter_files, sha256_file
+from deident.review.files import Displayer, iter_files
 from deident.review.ledger import Ledger, LedgerInvalid
 
 
