@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from deident.fileutil import SKIP_DIRS
+from deident.fileutil import SKIP_DIRS, display_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +40,5 @@ def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[It
 
 
 def display(path: Path) -> str:
-    """A path relative to the working directory when it lies below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A path as reports and the ledger show it: relative to the working directory when below it."""
+    return display_path(path)

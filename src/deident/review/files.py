@@ -6,7 +6,9 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from deident.fileutil import SKIP_DIRS
+from deident.fileutil import SKIP_DIRS, Displayer, display_path
+
+__all__ = ["Displayer", "display_path", "iter_files"]
 
 
 def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
@@ -23,23 +25,3 @@ def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
                     yield Path(dirpath, name)
         else:
             yield Path(os.path.realpath(p)) if real and p.exists() else p
-
-
-class Displayer:
-    """Paths as shown and recorded: relative to `root` (or the working directory) in POSIX
-    form when under it, else as given. Ledger entries never depend on where a command ran."""
-
-    def __init__(self, root: Path | None = None) -> None:
-        bases = [os.path.realpath(b) for b in (root, Path.cwd()) if b is not None]
-        self._bases = [b if b.endswith(os.sep) else b + os.sep for b in bases]
-
-    def __call__(self, path: Path, *, real: bool = False) -> str:
-        s = str(path) if real else os.path.realpath(path)
-        for base in self._bases:
-            if s.startswith(base):
-                return Path(s[len(base) :]).as_posix()
-        return path.as_posix()
-
-
-def display_path(path: Path, root: Path | None = None) -> str:
-    return Displayer(root)(path)
