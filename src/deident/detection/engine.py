@@ -151,10 +151,6 @@ class Engine:
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
         return cls(_cached_specs(str(recognizers) if recognizers else None), config)
 
-    @property
-    def entities(self) -> tuple[str, ...]:
-        return tuple(sorted({s.entity for s in self.specs}))
-
     # --- scoring -------------------------------------------------------------------------
 
     def _score(
