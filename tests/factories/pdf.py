@@ -25,6 +25,7 @@ from pathlib import Path
 from tests.factories import pii
 
 CJK_FONT = "WenQuanYi Zen Hei"
+A4_WIDTH_PT = 595
 
 
 def have_soffice() -> bool:
@@ -575,3 +576,217 @@ def all_stream_bytes(path: Path) -> bytes:
             else:
                 chunks.append(repr(obj).encode("utf-8", "replace"))
     return b"\n".join(chunks)
+
+
+# --- text PDFs with pictures (pikepdf) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """One string of the text layer: Helvetica at (x, y) in points, `scale` percent wide (Tz)."""
+
+    x: float
+    y: float
+    size: float
+    text: str
+    scale: float = 100.0
+
+
+def text_lines(lines: Sequence[str], *, x: float = 72, y: float = 800, size: float = 12) -> list[TextRun]:
+    return [TextRun(x, y - 18 * i, size, line) for i, line in enumerate(lines)]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A picture for `pictures_pdf`: drawn at `rect` (x, y, width, height in points) on every
+    page of `pages` (one object drawn on all of them). "L"/"RGB" images are stored as they are,
+    "RGBA" as RGB with an /SMask, "1" as 1-bit grey; `encoding` "flate" or "dct" (JPEG).
+    `inline` draws it as an inline image (BI … ID … EI), `in_form` inside a form XObject."""
+
+    image: object  # PIL.Image.Image
+    rect: tuple[float, float, float, float]
+    pages: tuple[int, ...] = (0,)
+    encoding: str = "flate"
+    inline: bool = False
+    in_form: bool = False
+
+
+def _image_stream(pdf, image, encoding: str):
+    import io
+
+    import pikepdf
+
+    spaces = {"L": pikepdf.Name.DeviceGray, "1": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
+    alpha = image.getchannel("A") if image.mode == "RGBA" else None
+    base = image.convert("RGB") if alpha is not None else image
+    if encoding == "dct":
+        buf = io.BytesIO()
+        base.save(buf, format="JPEG", quality=90)
+        data, filt = buf.getvalue(), pikepdf.Name.DCTDecode
+    else:
+        data, filt = zlib.compress(base.tobytes()), pikepdf.Name.FlateDecode
+    stream = pdf.make_stream(
+        data,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=base.width,
+        Height=base.height,
+        ColorSpace=spaces[base.mode],
+        BitsPerComponent=1 if base.mode == "1" else 8,
+        Filter=filt,
+    )
+    if alpha is not None:
+        stream.SMask = pdf.make_stream(
+            zlib.compress(alpha.tobytes()),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=alpha.width,
+            Height=alpha.height,
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.FlateDecode,
+        )
+    return stream
+
+
+def _inline_ops(image) -> bytes:
+    # ASCIIHex over Flate: the data holds no "EI" a parser could take for the end.
+    cs = {"L": b"/G", "RGB": b"/RGB"}[image.mode]
+    data = zlib.compress(image.tobytes()).hex().encode() + b">"
+    return (
+        b"BI /W %d /H %d /CS %s /BPC 8 /F [/AHx /Fl] ID\n" % (image.width, image.height, cs) + data + b"\nEI"
+    )
+
+
+def pictures_pdf(
+    pages: Sequence[Sequence[TextRun]],
+    pictures: Sequence[Drawn],
+    *,
+    media: tuple[float, float] = (595, 842),
+    invisible_text: bool = False,
+) -> bytes:
+    """A PDF with a text layer (Helvetica runs, drawn over the pictures; invisible with
+    `invisible_text`, as a scanner's OCR layer is) and pictures."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
+        )
+    )
+    streams = [
+        None if d.inline else pdf.make_indirect(_image_stream(pdf, d.image, d.encoding)) for d in pictures
+    ]
+    for p, runs in enumerate(pages):
+        xobjects = pikepdf.Dictionary()
+        ops: list[bytes] = []
+        for n, (d, stream) in enumerate(zip(pictures, streams, strict=True)):
+            if p not in d.pages:
+                continue
+            x, y, w, h = d.rect
+            place = b"q %g 0 0 %g %g %g cm " % (w, h, x, y)
+            if d.inline:
+                ops.append(place + _inline_ops(d.image) + b" Q")
+            elif d.in_form:
+                form = pdf.make_stream(
+                    place + b"/Im0 Do Q",
+                    Type=pikepdf.Name.XObject,
+                    Subtype=pikepdf.Name.Form,
+                    BBox=[0, 0, media[0], media[1]],
+                    Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream)),
+                )
+                xobjects[f"/Fm{n}"] = form
+                ops.append(b"/Fm%d Do" % n)
+            else:
+                xobjects[f"/Im{n}"] = stream
+                ops.append(place + b"/Im%d Do Q" % n)
+        text = [b"BT /F1 12 Tf" + (b" 3 Tr" if invisible_text else b"")]
+        for r in runs:
+            text.append(
+                b"/F1 %g Tf %g Tz 1 0 0 1 %g %g Tm %s Tj" % (r.size, r.scale, r.x, r.y, _pdf_string(r.text))
+            )
+        text.append(b"ET")
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, media[0], media[1]],
+            Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font), XObject=xobjects),
+            Contents=pdf.make_stream(b"\n".join([*ops, *text])),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class SearchableScan:
+    """A scanned page (a picture the size of the page) and the OCR text layer a scanner lays
+    over it: each ID and mobile as invisible text at its place in the picture."""
+
+    image: object  # PIL.Image.Image, mode "L"
+    media: tuple[float, float]  # the page in points
+    runs: tuple[TextRun, ...]
+    ids: tuple[str, ...]
+    mobiles: tuple[str, ...]
+
+
+def searchable_scan(rng: random.Random, *, dpi: int = 200, rows: int = 3) -> SearchableScan:
+    from PIL import Image, ImageDraw
+    from tests.factories import scans
+
+    px = round(12 / 72 * dpi)
+    f = scans.font(px)
+    ascent = f.getmetrics()[0]
+    margin = round(0.6 * dpi)
+    lines = ["关于城乡居民最低生活保障对象的公示"]
+    ids, mobiles = [], []
+    for _ in range(rows):
+        name, rid, mob = pii.person_name(rng, kind="single"), pii.resident_id(rng), pii.mobile(rng)
+        lines.append(f"申请人{name}，身份证号码{rid}，联系电话{mob}")
+        ids.append(rid)
+        mobiles.append(mob)
+    width = round(A4_WIDTH_PT * dpi / 72)
+    height = 2 * margin + round(len(lines) * px * 1.9)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    runs: list[TextRun] = []
+    scale = 72 / dpi
+    for i, line in enumerate(lines):
+        top = margin + round(i * px * 1.9)
+        draw.text((margin, top), line, font=f, fill=0)
+        for value in (v for v in (*ids, *mobiles) if v in line):
+            start = margin + f.getlength(line[: line.index(value)])
+            span = f.getlength(value)
+            size = px * scale
+            runs.append(
+                TextRun(
+                    x=start * scale,
+                    y=(height - top - ascent) * scale,
+                    size=size,
+                    text=value,
+                    scale=100 * span * scale / (0.556 * size * len(value)),
+                )
+            )
+    image = scans.degrade(image, rng, angle=0.0)
+    return SearchableScan(image, (width * scale, height * scale), tuple(runs), tuple(ids), tuple(mobiles))
+
+
+def docx_with_picture_pdf(tmp: Path, rows: Sequence[RosterRow], picture, *, width_cm: float = 15.0) -> Path:
+    """A LibreOffice export of a Word roster with a picture pasted below the table (as clerks
+    paste a scanned list or an ID card photo)."""
+    import docx
+    from docx.shared import Cm
+
+    src = roster_docx(tmp / "roster_picture.docx", rows)
+    image_path = tmp / "pasted.png"
+    picture.save(image_path)
+    d = docx.Document(str(src))
+    d.add_picture(str(image_path), width=Cm(width_cm))
+    d.save(str(src))
+    return docx_to_pdf(src, tmp)

@@ -314,18 +314,20 @@ def test_vertical_text_is_read_but_masking_refuses(tmp_path):
     assert rep.report.status is Status.BLOCKED and "vertical" in (rep.report.reason or "")
 
 
-def test_searchable_scan_is_read_but_masking_refuses(tmp_path):
-    # A scanner's "searchable PDF": the page is a picture, the text an OCR layer over it.
+def test_searchable_scan_without_ocr_is_blocked(tmp_path):
+    # A scanner's "searchable PDF": the page is a picture, the text an OCR layer over it. The
+    # picture shows the values too, and without OCR it cannot be read, let alone masked
+    # (reading and masking it: tests/formats/test_pdf_images.py).
     src = _write(
         tmp_path, "ocr.pdf", f.scanned_pdf(text_too=f"Applicant Zhang Wei, ID {ID}, mobile {MOBILE}")
     )
     report = scan_path(src, NO_OCR)
-    assert {ID, MOBILE} <= {x.text for x in report.findings}
-    assert any("searchable scan" in n for n in report.notes)
+    assert report.status is Status.BLOCKED
+    assert report.reason == "OCR is needed to read images"
+    assert "page 1" in (report.detail or "") and ID not in (report.detail or "")
     out = tmp_path / "out.pdf"
     rep = mask_path(src, out, NO_OCR, Policy.load("gov"))
     assert not rep.ok and not out.exists()
-    assert "scanned image" in (rep.report.reason or "")
 
 
 def test_locate_gives_the_box_of_the_value_itself(tmp_path):

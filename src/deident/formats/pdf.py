@@ -8,14 +8,19 @@ located as ``{"page": n, "bbox": [x0, y0, x1, y1]}`` (PDF points in the page's o
 coordinates, origin bottom left, before any /Rotate of the display). Metadata, outlines, annotations and form fields are
 segments too (`pdf_sanitize`). Earlier revisions kept by incremental updates are read and
 their text is reported where the latest revision does not have it (``"revision": k``).
+Pictures (image XObjects, inline images, in forms and annotations too) are read by OCR
+(`pdf_images`), located ``{"page": n, "image": "obj 12 0", "line": k, "bbox": [pixels]}``.
 
 Failing closed: a user password -> ``encrypted``; glyphs without a unicode mapping
 (``(cid:N)``) or pages that are images without text -> ``no readable text layer`` (handed to
 `deident.formats.scanned_pdf` for OCR when it is installed and OCR is on); anything pdfminer
-or qpdf cannot parse -> ``corrupt: ...``.
+or qpdf cannot parse -> ``corrupt: ...``; a picture that can hold text with OCR off or missing
+-> ``OCR is needed to read images``.
 
 Masking. Masked glyphs are removed from the content streams (`pdf_redact`), the place
 is kept by a spacing adjustment and ``*`` (or the policy's ASCII character) is drawn there.
+Masked pictures are repainted in place in the same save. On a searchable scan (a picture of
+the page under an invisible OCR text layer) masked glyphs also paint the picture under them.
 The copy is written as one revision (full rewrite: no ``/Prev``, one ``%%EOF``), without
 JavaScript, embedded files, XMP metadata or the Info author.
 """
@@ -27,7 +32,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -121,17 +126,22 @@ class PdfDocument:
         for p in self._pages:
             if p.image_area >= _SCAN_AREA:
                 notes.append(
-                    f"page {p.number} is an image with a text layer (a searchable scan?): "
-                    "the text layer is read; masking it would leave the image, so masking refuses"
+                    f"page {p.number} is a picture with a text layer (a searchable scan?): both are "
+                    "read; masking cuts the text layer and paints the picture under it"
                 )
-            elif p.image_area > 0.02:
-                notes.append(f"page {p.number} contains images; text inside images is not read")
         self._segs = _page_segments(self._pages)
         self._old = _old_revisions(raw, "\n".join(s.text for s in self._segs), limits.max_pdf_pages)
         if self._old:
             notes.append(
                 "earlier revisions (incremental updates) read; the masked copy keeps only the latest"
             )
+        # Pictures last: OCR is the slow part, and a file blocked above never pays for it.
+        from deident.formats.pdf_images import PdfPictures
+
+        self._pictures = PdfPictures(ctx)
+        with _open_pikepdf(io.BytesIO(self._data)) as pdf:
+            self._pictures.read(pdf)
+        notes.extend(self._pictures.notes)
         self.notes: tuple[str, ...] = tuple(notes)
 
     # --- reading ------------------------------------------------------------------------
@@ -147,6 +157,12 @@ class PdfDocument:
         for text, location in self._places:
             yield Segment(sid, text, location)
             sid += 1
+        for seg in self._pictures.segments:
+            yield replace(seg, id=self._first_picture_id + seg.id)
+
+    @property
+    def _first_picture_id(self) -> int:
+        return len(self._segs) + len(self._old) + len(self._places)
 
     def locate(self, segment_id: int, start: int, end: int) -> dict[str, Any] | None:
         """The location of text[start:end] of a page segment: its page and the box of its own
@@ -181,14 +197,12 @@ class PdfDocument:
                         page_marks = marks.setdefault(ref[0], {})
                         if ref[1] not in page_marks or not page_marks[ref[1]]:
                             page_marks[ref[1]] = draw
-        for i in marks:
-            if self._pages[i].image_area >= _SCAN_AREA:
-                # The text of a searchable scan is an invisible layer over the picture of the
-                # page: cutting it would leave the values visible in the image.
-                raise MaskError(
-                    f"page {i + 1} is a scanned image with a text layer; it needs OCR masking of the image"
-                )
+        first = self._first_picture_id
+        pictures = {sid - first: repls for sid, repls in replacements.items() if sid >= first and repls}
         with pikepdf.open(io.BytesIO(self._data)) as pdf:
+            # Pictures first: an inline picture becomes an XObject drawn in its place, and the
+            # redactor then walks the content streams as they will be saved.
+            self._pictures.repaint(pdf, pictures, self._under_text(marks))
             texts = {i: [g.text for g in self._pages[i].glyphs] for i in marks}
             advs = {i: [g.adv for g in self._pages[i].glyphs] for i in marks}
             redact_pages(pdf, marks, texts, advs)
@@ -206,6 +220,25 @@ class PdfDocument:
             # A full rewrite: one revision, no /Prev, unreferenced objects (old revisions) dropped.
             pdf.save(buf, linearize=False, deterministic_id=True)
         out.write(buf.getvalue())
+
+    def _under_text(self, marks: Mapping[int, Mapping[int, str]]) -> dict[str, Any]:
+        """Paint for the pictures under masked glyphs of searchable-scan pages: the text layer
+        of a scan is an invisible copy of what the picture shows."""
+        out: dict[str, Any] = {}
+        for i, page_marks in marks.items():
+            page = self._pages[i]
+            glyphs = [
+                ((g.x0, g.y0, g.x1, g.y1), draw)
+                for gi, draw in page_marks.items()
+                for g in (page.glyphs[gi],)
+            ]
+            for key, m in self._pictures.under_text(i, (page.width, page.height), glyphs).items():
+                if key in out:
+                    out[key].blank.extend(m.blank)
+                    out[key].write.extend(m.write)
+                else:
+                    out[key] = m
+        return out
 
 
 def _read_pages(data: bytes, max_pages: int) -> list[PageText]:
