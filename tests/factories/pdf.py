@@ -724,6 +724,142 @@ def pictures_pdf(
     return buf.getvalue()
 
 
+PICTURE_KINDS = (
+    "gray",
+    "gray-decode",
+    "gray16",
+    "cmyk",
+    "indexed",
+    "1bit",
+    "imagemask",
+    "smask",
+    "mask",
+    "dct-gray",
+    "dct-rgb",
+    "inline",
+)
+
+
+def encoded_picture_pdf(
+    grey, kind: str, *, rect: tuple[float, float, float, float] = (40, 600, 450, 60)
+) -> bytes:
+    """One page with a text line and `grey` (a "L" picture, dark ink on white) stored the way
+    `kind` says, each of which a reader shows as `grey` (1-bit kinds: thresholded at 128):
+    /Decode [1 0] over inverted samples, 16-bit grey, CMYK (ink in K), Indexed over a grey
+    ramp, 1-bit grey, a stencil /ImageMask, black under an /SMask or explicit /Mask that holds
+    the ink, JPEG grey and RGB, an inline image."""
+    import io
+
+    import pikepdf
+    from PIL import Image, ImageOps
+
+    pdf = pikepdf.new()
+    w, h = grey.size
+    ink = ImageOps.invert(grey)
+    bits = grey.point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    image = {"Type": pikepdf.Name.XObject, "Subtype": pikepdf.Name.Image, "Width": w, "Height": h}
+    gray8 = {"ColorSpace": pikepdf.Name.DeviceGray, "BitsPerComponent": 8}
+
+    def flate(data: bytes, **kw):
+        return pdf.make_stream(zlib.compress(data), Filter=pikepdf.Name.FlateDecode, **image, **kw)
+
+    def jpeg(im) -> bytes:
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=92)
+        return buf.getvalue()
+
+    inline = b""
+    if kind == "gray":
+        x = flate(grey.tobytes(), **gray8)
+    elif kind == "gray-decode":
+        x = flate(ink.tobytes(), Decode=[1, 0], **gray8)
+    elif kind == "gray16":
+        x = flate(
+            b"".join(bytes((v, v)) for v in grey.tobytes()),
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=16,
+        )
+    elif kind == "cmyk":
+        zero = Image.new("L", grey.size, 0)
+        x = flate(
+            Image.merge("CMYK", (zero, zero, zero, ink)).tobytes(),
+            ColorSpace=pikepdf.Name.DeviceCMYK,
+            BitsPerComponent=8,
+        )
+    elif kind == "indexed":
+        ramp = bytes(v for g in range(256) for v in (g, g, g))
+        space = pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, 255, pikepdf.String(ramp)])
+        x = flate(grey.tobytes(), ColorSpace=space, BitsPerComponent=8)
+    elif kind == "1bit":
+        x = flate(bits.tobytes(), ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1)
+    elif kind == "imagemask":
+        # Samples 0 are painted with the fill colour (black): the ink.
+        x = flate(bits.tobytes(), ImageMask=True, BitsPerComponent=1)
+    elif kind == "smask":
+        x = flate(bytes(w * h), **gray8)
+        x.SMask = flate(ink.tobytes(), **gray8)
+    elif kind == "mask":
+        x = flate(bytes(w * h), **gray8)
+        x.Mask = flate(bits.tobytes(), ImageMask=True, BitsPerComponent=1)
+    elif kind == "dct-gray":
+        x = pdf.make_stream(jpeg(grey), Filter=pikepdf.Name.DCTDecode, **image, **gray8)
+    elif kind == "dct-rgb":
+        x = pdf.make_stream(
+            jpeg(grey.convert("RGB")),
+            Filter=pikepdf.Name.DCTDecode,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+            **image,
+        )
+    elif kind == "inline":
+        x = None
+        inline = _inline_ops(grey)
+    else:
+        raise ValueError(kind)
+    place = b"q %g 0 0 %g %g %g cm " % (rect[2], rect[3], rect[0], rect[1])
+    draw = place + (inline if x is None else b"/Im0 Do") + b" Q"
+    text = b"BT /F1 12 Tf 72 780 Td (Attached picture) Tj ET"
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.Type1,
+        BaseFont=pikepdf.Name.Helvetica,
+        Encoding=pikepdf.Name.WinAnsiEncoding,
+    )
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    if x is not None:
+        resources.XObject = pikepdf.Dictionary(Im0=x)
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Resources=resources,
+        Contents=pdf.make_stream(draw + b"\n" + text),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def text_picture(text: str, *, px: int = 32, mode: str = "L", margin: int = 10):
+    """`text` drawn black with the CJK font on white ("L", "RGB", "1") or on transparent
+    ("RGBA": the glyphs live in the alpha channel only)."""
+    from PIL import Image, ImageDraw
+    from tests.factories import scans
+
+    f = scans.font(px)
+    width = round(f.getlength(text)) + 2 * margin
+    height = round(px * 1.4) + 2 * margin
+    if mode == "RGBA":
+        im = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+        ImageDraw.Draw(im).text((margin, margin), text, font=f, fill=(0, 0, 0, 255))
+        return im
+    im = Image.new("L", (width, height), 255)
+    ImageDraw.Draw(im).text((margin, margin), text, font=f, fill=0)
+    if mode == "1":
+        return im.point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    return im.convert(mode)
+
+
 @dataclass(frozen=True)
 class SearchableScan:
     """A scanned page (a picture the size of the page) and the OCR text layer a scanner lays
@@ -790,3 +926,63 @@ def docx_with_picture_pdf(tmp: Path, rows: Sequence[RosterRow], picture, *, widt
     d.add_picture(str(image_path), width=Cm(width_cm))
     d.save(str(src))
     return docx_to_pdf(src, tmp)
+
+
+# --- an attacker's view of pictures: poppler extracts or renders, tesseract reads ----------
+
+
+def have_tesseract() -> bool:
+    if shutil.which("tesseract") is None:
+        return False
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=60, check=False)
+    return "chi_sim" in langs.stdout.decode("utf-8", "replace").split()
+
+
+def tesseract_text(image: Path) -> str:
+    """Debian's tesseract CLI with chi_sim (not deident's OCR engine). A dark picture (a soft
+    mask holds light glyphs on black) is inverted first, as an attacker would."""
+    from PIL import Image, ImageOps, ImageStat
+
+    with Image.open(image) as im:
+        grey = im.convert("L")
+    if ImageStat.Stat(grey).mean[0] < 128:
+        image = image.with_name(image.stem + "-inverted.png")
+        ImageOps.invert(grey).save(image)
+    return subprocess.run(
+        ["tesseract", str(image), "stdout", "-l", "chi_sim"], check=True, capture_output=True, timeout=300
+    ).stdout.decode("utf-8", "replace")
+
+
+def extracted_pictures(path: Path, out_dir: Path, *, min_side: int = 12) -> list[Path]:
+    """Every picture `pdfimages -png` extracts (soft masks included), big enough to read."""
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdfimages", "-png", str(path), str(out_dir / "x")], check=True, capture_output=True, timeout=120
+    )
+    found = []
+    for p in sorted(out_dir.glob("x-[0-9][0-9][0-9].png")):
+        with Image.open(p) as im:
+            if min(im.size) >= min_side:
+                found.append(p)
+    return found
+
+
+def rendered_pages(path: Path, out_dir: Path, *, dpi: int = 200) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(path), str(out_dir / "p")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return sorted(out_dir.glob("p*.png"))
+
+
+def readable(text: str, values: Sequence[str]) -> set[str]:
+    """The values an OCR text shows: with white space removed, or as the digits of one line
+    (OCR puts spaces and stray marks inside long numbers)."""
+    squeezed = re.sub(r"\s+", "", text)
+    digit_lines = [re.sub(r"[^0-9Xx]", "", line) for line in text.splitlines()]
+    return {v for v in values if v in squeezed or any(v in d for d in digit_lines)}
