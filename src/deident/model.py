@@ -75,6 +75,40 @@ class Finding:
         return d
 
 
+_new = object.__new__
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(cls.__dict__[n].__set__ for n in names)
+
+
+(_SET_ENTITY, _SET_START, _SET_END, _SET_TEXT, _SET_SCORE, _SET_RECOGNIZER, _SET_EXPLANATION,
+ _SET_LOCATION, _SET_ATTRIBUTES) = _slot_setters(
+    Finding,
+    ("entity_type", "start", "end", "text", "score", "recognizer", "explanation", "location", "attributes"),
+)  # fmt: skip
+
+
+def new_finding(
+    entity_type: str, start: int, end: int, text: str, score: float, recognizer: str, explanation: Explanation
+) -> Finding:
+    """``Finding(entity_type, start, end, text, score, recognizer, explanation)``, built ~2x
+    faster: a frozen dataclass's __init__ sets each field through ``object.__setattr__``, and
+    on a roster the engine builds a finding every few dozen characters. Writes the slots
+    directly; the result is equal to (and indistinguishable from) the dataclass-built one."""
+    f = _new(Finding)
+    _SET_ENTITY(f, entity_type)
+    _SET_START(f, start)
+    _SET_END(f, end)
+    _SET_TEXT(f, text)
+    _SET_SCORE(f, score)
+    _SET_RECOGNIZER(f, recognizer)
+    _SET_EXPLANATION(f, explanation)
+    _SET_LOCATION(f, {})
+    _SET_ATTRIBUTES(f, {})
+    return f
+
+
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """The verdict on one file. `blocked` always carries a reason; it is never clean."""

@@ -5,6 +5,7 @@ import random
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from tests.factories import pii
 
 from deident.detection import validators as v
@@ -47,3 +48,18 @@ def test_mobile_prefixes_raise_or_leave_undecided() -> None:
 def test_fifteen_digit_id_needs_a_real_date() -> None:
     assert v.gb11643_15("440881900101123") is True
     assert v.gb11643_15("440881901301123") is False
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_id_check_digit_agrees_with_the_weighted_sum(body: str) -> None:
+    # The base-13 shortcut against the factory's textbook weighted sum, for any 17 digits.
+    assert v.id_check_digit(body) == pii.id_check_char(body)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=25))
+def test_luhn_agrees_with_the_textbook_loop_for_any_digits(digits: str) -> None:
+    assert v.luhn(digits) is pii.luhn_ok(digits)
+
+
+def test_luhn_ignores_separators_it_is_given() -> None:
+    assert v.luhn("6222 0212 3456 7890 128") is v.luhn("6222021234567890128")

@@ -9,32 +9,74 @@ from typing import Any
 
 from deident.detection.spec import WordsSpec
 
+_CONTEXT, _ANTI = 1, 2
+
 
 @dataclass(frozen=True, slots=True)
-class WordMatcher:
-    spec: WordsSpec
+class ContextMatcher:
+    """A recognizer's context and anti-context words, found with one scan of the window.
+
+    Reading both lists in one alternation halves the regex calls per match (the engine's
+    cost on a roster is per match: a value every few dozen characters), and a word of one
+    list that contains a word of the other is read as the longer word: 准考证号 is anti-context,
+    not the context word 证号 inside it."""
+
+    context: WordsSpec
+    anti: WordsSpec
     rx: re.Pattern[str] | None
+    kinds: Mapping[str, int]  # each spelling of a word -> _CONTEXT | _ANTI bits
+    before: int
+    after: int
 
     @classmethod
-    def compile(cls, spec: WordsSpec) -> WordMatcher:
-        if not spec.words:
-            return cls(spec, None)
-        # Longest first, so that 家庭电话 wins over 电话 in the explanation.
-        words = sorted(set(spec.words), key=len, reverse=True)
-        return cls(spec, re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE))
+    def compile(cls, context: WordsSpec, anti: WordsSpec) -> ContextMatcher:
+        kinds: dict[str, int] = {}
+        for words, bit in ((context.words, _CONTEXT), (anti.words, _ANTI)):
+            for w in words:
+                for variant in spellings(w):
+                    kinds[variant] = kinds.get(variant, 0) | bit
+        rx = alternation(list(kinds))
+        before = max(context.window if context.words else 0, anti.window if anti.words else 0)
+        after = max(context.after if context.words else 0, anti.after if anti.words else 0)
+        return cls(context, anti, rx, kinds, before, after)
 
-    def find(self, folded: str, start: int, end: int) -> str | None:
-        """The context word nearest to folded[start:end] within the window, if any."""
-        if self.rx is None:
-            return None
-        lo = max(0, start - self.spec.window)
-        best = None
-        for m in self.rx.finditer(folded, lo, start):
-            best = m.group()  # the last one is the nearest before the match
-        if best is None and self.spec.after:
-            m = self.rx.search(folded, end, min(len(folded), end + self.spec.after))
-            best = m.group() if m else None
-        return best
+    def find(self, folded: str, start: int, end: int) -> tuple[str | None, str | None]:
+        """(context word, anti-context word) nearest to folded[start:end] within their windows:
+        the nearest before the match, else (where the list has an `after` window) the first
+        after it."""
+        rx = self.rx
+        if rx is None:
+            return None, None
+        ctx = anti = None
+        ctx_from = start - self.context.window
+        anti_from = start - self.anti.window
+        kinds = self.kinds
+        for m in rx.finditer(folded, max(0, start - self.before), start):
+            word = m.group()
+            kind = kinds[word]
+            if kind & _CONTEXT and m.start() >= ctx_from:
+                ctx = word
+            if kind & _ANTI and m.start() >= anti_from:
+                anti = word
+        if self.after and (ctx is None or anti is None):
+            for m in rx.finditer(folded, end, min(len(folded), end + self.after)):
+                word = m.group()
+                kind = kinds[word]
+                if ctx is None and kind & _CONTEXT and m.end() <= end + self.context.after:
+                    ctx = word
+                if anti is None and kind & _ANTI and m.end() <= end + self.anti.after:
+                    anti = word
+        return ctx, anti
+
+
+def spellings(word: str) -> set[str]:
+    """The ways a context word is written: as given, and for Latin words also lower-case,
+    upper-case and capitalised (ID/id/Id, Tel/TEL/tel). Listed out rather than matched with
+    re.IGNORECASE, which makes `re` try every word at every position of the window instead of
+    jumping to the characters a word can start with (3x slower on Chinese text)."""
+    if not any("a" <= c.lower() <= "z" for c in word):
+        return {word}
+    return {word, word.lower(), word.upper(), word.capitalize(), word.title()}
 
 
 def option_words(options: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -13,18 +13,26 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 from deident.config import ScanConfig
-from deident.detection.context import WordMatcher
+from deident.detection.context import ContextMatcher
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.normalise import NUMBER_RUN, fold, is_masked_value, number_groups, touches_mask
+from deident.detection.normalise import (
+    MASK_CHARS,
+    NUMBER_RUN,
+    fold,
+    is_masked_value,
+    touches_mask,
+)
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs
 from deident.detection.tables import is_value_cell
 from deident.detection.validators import VALIDATORS, Validator
 from deident.errors import ConfigError
-from deident.model import Explanation, Finding
+from deident.model import Explanation, Finding, new_finding
 
 HINT_SCORE = 0.9
 _SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
@@ -43,6 +51,7 @@ def _family(entity: str) -> str:
     return _FAMILIES.get(entity, entity)
 
 
+_GROUP_SPLIT = re.compile(r"([0-9X]+)")  # a run's digit groups, upper-cased first
 _MAX_NUMBER_LEN = 19  # the longest number any recognizer matches (bank cards)
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -61,16 +70,32 @@ class _Pattern:
 class _Recognizer:
     spec: RecognizerSpec
     patterns: tuple[_Pattern, ...]
-    context: WordMatcher
-    anti: WordMatcher
+    words: ContextMatcher  # context and anti-context words
+    # The most context can add to a base score (anti-context factors above 1 included), so
+    # that a reading's best possible final score is known before its context is searched.
+    upper_gain: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    recognizer: _Recognizer
-    pattern: _Pattern
-    score: float
-    checksum: str
+# A pattern's reading of a value before context: (score, checksum verdict).
+_Verdict = tuple[float, str]
+# Its final score after context, with the context and anti-context words that set it.
+_Judged = tuple[float, str | None, str | None]
+# One way to read a span: everything a Finding is made of, kept as a tuple until it wins.
+_Reading = tuple[_Recognizer, _Pattern, _Verdict, _Judged, int, int]
+
+
+# A step of `_best_reading`'s plan: (best possible final score, try index, -pattern order, …).
+_Planned = tuple[float, int, int, _Recognizer, _Pattern]
+
+
+_PLAN_ORDER = itemgetter(0, 1, 2)  # bound, then the later try, then the earlier pattern
+
+
+def _bound(rec: _Recognizer, pat: _Pattern) -> float:
+    """The highest final score `pat` can give, whatever the checksum and the context."""
+    spec = pat.spec
+    base = max(x for x in (spec.score, spec.unknown_score, spec.invalid_score) if x is not None)
+    return min(1.0, base + rec.upper_gain)
 
 
 def _validator(name: str | None, where: str) -> Validator | None:
@@ -100,9 +125,8 @@ def _compile(spec: RecognizerSpec) -> _Recognizer:
         lo, hi = _widths(regex)
         validator, exclude = _validator(p.validator, where), _validator(p.exclude_validator, where)
         patterns.append(_Pattern(p, rx, validator, exclude, lo, hi))
-    return _Recognizer(
-        spec, tuple(patterns), WordMatcher.compile(spec.context), WordMatcher.compile(spec.anti_context)
-    )
+    gain = spec.context.boost + (1.0 if spec.anti_context.factor > 1.0 else 0.0)
+    return _Recognizer(spec, tuple(patterns), ContextMatcher.compile(spec.context, spec.anti_context), gain)
 
 
 def _widths(regex: str) -> tuple[int, int]:
@@ -137,7 +161,18 @@ class Engine:
             for pat in rec.patterns:
                 for n in range(pat.min_len, min(pat.max_len, _MAX_NUMBER_LEN) + 1):
                     by_len.setdefault(n, []).append((rec, pat))
-        self._by_len = {n: tuple(v) for n, v in by_len.items()}
+        # Each length's patterns ranked by the best final score they could ever give, as the
+        # plan `_best_reading` follows for a single value: (bound, try 0, -order, rec, pat).
+        self._by_len: dict[int, tuple[_Planned, ...]] = {
+            n: tuple(
+                sorted(
+                    ((_bound(rec, pat), 0, -order, rec, pat) for order, (rec, pat) in enumerate(v)),
+                    key=_PLAN_ORDER,
+                    reverse=True,
+                )
+            )
+            for n, v in by_len.items()
+        }
         self._texts = tuple(_compile(s) for s in wanted if s.kind == "text")
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
@@ -146,6 +181,9 @@ class Engine:
                 if d is not None:
                     detectors.append((s, d))
         self._detectors = tuple(detectors)
+        # Shared, immutable explanations by what they say (see `_make`). Filling it from many
+        # threads is safe: a lost race only builds an equal object twice.
+        self._explanations: dict[tuple[object, ...], Explanation] = {}
 
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
@@ -155,15 +193,14 @@ class Engine:
 
     def _score(
         self,
-        rec: _Recognizer,
         pat: _Pattern,
         value: str,
         verdicts: dict[Validator, bool | None] | None = None,
-    ) -> _Candidate | None:
+    ) -> _Verdict | None:
         if pat.validator is None:
             if pat.exclude is not None and pat.exclude(value):
                 return None
-            return _Candidate(rec, pat, pat.spec.score, "n/a")
+            return pat.spec.score, "n/a"
         if verdicts is None:
             verdict = pat.validator(value)
         elif pat.validator in verdicts:
@@ -171,115 +208,171 @@ class Engine:
         else:
             verdict = verdicts[pat.validator] = pat.validator(value)
         if verdict is True:
-            return _Candidate(rec, pat, pat.spec.score, "valid")
+            return pat.spec.score, "valid"
         # Checked only when the own check fails: 1 in 31 valid ID numbers also passes GB 32100.
         if pat.exclude is not None and pat.exclude(value):
             return None
         if verdict is None:
             score = pat.spec.unknown_score if pat.spec.unknown_score is not None else pat.spec.score
-            return _Candidate(rec, pat, score, "unknown")
+            return score, "unknown"
         if pat.spec.invalid_score is None:
             return None
-        return _Candidate(rec, pat, pat.spec.invalid_score, "invalid")
+        return pat.spec.invalid_score, "invalid"
 
-    def _finding(
-        self, cand: _Candidate, text: str, folded: str, start: int, end: int, prune: bool = False
-    ) -> Finding | None:
-        rec = cand.recognizer
-        score = cand.score
-        if prune and score + rec.spec.context.boost < self.config.min_score:
-            return None  # cannot reach the threshold even with context: skip the context search
-        notes: list[str] = []
-        ctx = rec.context.find(folded, start, end)
+    def _judge(
+        self, rec: _Recognizer, base: float, folded: str, start: int, end: int, prune: bool
+    ) -> _Judged | None:
+        """The final score of a match with base score `base`, and the context and anti-context
+        words that set it; None when anti-context suppresses it (or, with `prune`, when it
+        cannot reach `min_score` even with context, so the context search is skipped)."""
+        spec = rec.spec
+        if prune and base + spec.context.boost < self.config.min_score:
+            return None
+        ctx, anti = rec.words.find(folded, start, end)
+        score = base
         if ctx is not None:
-            score = min(1.0, score + rec.spec.context.boost)
-        anti = rec.anti.find(folded, start, end)
+            score = min(1.0, score + spec.context.boost)
         if anti is not None:
-            if rec.spec.anti_context.suppress:
+            if spec.anti_context.suppress:
                 return None
-            score *= rec.spec.anti_context.factor
-        if cand.checksum == "invalid":
-            notes.append("checksum invalid")
-        return Finding(
-            entity_type=rec.spec.entity,
-            start=start,
-            end=end,
-            text=text[start:end],
-            score=round(score, 4),
-            recognizer=rec.spec.id,
-            explanation=Explanation(
-                recognizer=rec.spec.id,
-                pattern=cand.pattern.spec.name,
-                base_score=cand.score,
-                checksum=cand.checksum,
-                context_word=ctx,
-                anti_context_word=anti,
-                notes=tuple(notes),
-            ),
-        )
+            score *= spec.anti_context.factor
+        return round(score, 4), ctx, anti
+
+    def _make(
+        self,
+        rec: _Recognizer,
+        pat: _Pattern,
+        verdict: _Verdict,
+        judged: _Judged,
+        start: int,
+        end: int,
+        text: str,
+    ) -> Finding:
+        base, checksum = verdict
+        score, ctx, anti = judged
+        key = (rec.spec.id, pat.spec.name, base, checksum, ctx, anti)
+        explanation = self._explanations.get(key)
+        if explanation is None:
+            # Explanations are immutable and few (recognizer x pattern x verdict x context word),
+            # so findings share them: building one costs more than the rest of a finding.
+            explanation = self._explanations.setdefault(
+                key,
+                Explanation(
+                    recognizer=rec.spec.id,
+                    pattern=pat.spec.name,
+                    base_score=base,
+                    checksum=checksum,
+                    context_word=ctx,
+                    anti_context_word=anti,
+                    notes=("checksum invalid",) if checksum == "invalid" else (),
+                ),
+            )
+        return new_finding(rec.spec.entity, start, end, text[start:end], score, rec.spec.id, explanation)
 
     # --- passes --------------------------------------------------------------------------
 
-    def _read_number(
-        self, value: str, text: str, folded: str, start: int, end: int, prune: bool
-    ) -> Finding | None:
-        """The best reading of `value` (text[start:end] in compact form) by its *final* score:
-        a mistyped ID next to 身份证号 beats the bank-card reading of the same 18 digits."""
-        best: Finding | None = None
-        verdicts: dict[Validator, bool | None] = {}
-        for rec, pat in self._by_len.get(len(value), ()):
-            if pat.rx.fullmatch(value):
-                cand = self._score(rec, pat, value, verdicts)
-                if cand is None:
-                    continue
-                f = self._finding(cand, text, folded, start, end, prune)
-                if f is not None and (best is None or f.score > best.score):
-                    best = f
+    def _best_reading(
+        self, tries: Sequence[tuple[str, int, int]], folded: str, prune: bool
+    ) -> tuple[_Reading, int] | None:
+        """The best way to read a span, and the index of the try it reads. `tries` are values
+        in compact form with their spans (``value`` is folded[start:end] without separators);
+        each is read by every pattern of its length. The best reading has the highest *final*
+        score (a mistyped ID next to 身份证号 beats the bank-card reading of the same 18 digits);
+        a tie goes to the later try (the longer number), then to the earlier pattern.
+
+        Checksums and the context search are the costly steps, so readings are taken best
+        bound first (the highest score a pattern can give, then the one its checksum allows)
+        and the search stops once no bound can beat the best reading found: on a roster that
+        is one checksum and one context search per value. Readings stay tuples; only the
+        winner becomes a Finding (`_make`)."""
+        by_len = self._by_len
+        if len(tries) == 1:
+            plan: Sequence[_Planned] = by_len.get(len(tries[0][0]), ())
+        else:
+            plan = sorted(
+                (
+                    (bound, k, neg_order, rec, pat)
+                    for k, (value, _, _) in enumerate(tries)
+                    for bound, _, neg_order, rec, pat in by_len.get(len(value), ())
+                ),
+                key=_PLAN_ORDER,
+                reverse=True,
+            )
+        best: tuple[_Reading, int] | None = None
+        best_key = (-1.0, 0, 0)
+        verdicts: dict[int, dict[Validator, bool | None]] = {}
+        for bound, k, neg_order, rec, pat in plan:
+            if (bound, k, neg_order) < best_key:
+                break  # neither this reading nor any after it can win
+            value, start, end = tries[k]
+            if pat.rx.fullmatch(value) is None:
+                continue
+            verdict = self._score(pat, value, verdicts.setdefault(k, {}))
+            if verdict is None or (min(1.0, verdict[0] + rec.upper_gain), k, neg_order) < best_key:
+                continue
+            judged = self._judge(rec, verdict[0], folded, start, end, prune)
+            if judged is not None and (judged[0], k, neg_order) > best_key:
+                best_key = (judged[0], k, neg_order)
+                best = (rec, pat, verdict, judged, start, end), k
         return best
 
-    def _numbers_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
+    def _numbers_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
+        out: list[Finding] = []
         if not self._numbers:
-            return
+            return out
         by_len = self._by_len
+        best_reading = self._best_reading
+        n = len(folded)
         for m in NUMBER_RUN.finditer(folded):
-            if touches_mask(folded, m.start(), m.end()):
-                continue
+            start, end = m.span()
+            if (start and folded[start - 1] in MASK_CHARS) or (end < n and folded[end] in MASK_CHARS):
+                continue  # part of an already masked value
             run = m.group()
             if run.isdigit():  # fast path: no separators, the common case
                 if len(run) in by_len:
-                    f = self._read_number(run, text, folded, m.start(), m.end(), prune)
-                    if f is not None:
-                        yield f
+                    r = best_reading(((run, start, end),), folded, prune)
+                    if r is not None:
+                        out.append(self._make(*r[0], text))
                         continue
                 if not (len(run) in (13, 15) and run.startswith(("86", "0086"))):
                     continue
-            groups = number_groups(folded, m.start(), m.end())
-            i = 0
-            while i < len(groups):
+            # The run's digit groups, split in C: parts alternate separators and digits
+            # ("", "138", " ", "1234", " ", "5678", ""); `offs` are the parts' end offsets.
+            parts = _GROUP_SPLIT.split(run.upper())
+            offs = list(accumulate(map(len, parts), initial=start))
+            digits = parts[1::2]
+            g_start, g_end = offs[1::2], offs[2::2]
+            ends = list(accumulate(map(len, digits)))  # digits up to each group's end
+            i, ng = 0, len(digits)
+            while i < ng:
                 # Of all the ways to read groups[i..j] as one number, keep the best scored one:
                 # "0755-12345678 13812345678" is a landline and a mobile, not one 23-digit run.
-                best: tuple[Finding, int] | None = None
-                value = ""
-                for j in range(i, len(groups)):
-                    value += groups[j].digits
-                    if len(value) > _MAX_NUMBER_LEN + 4:
+                tries: list[tuple[str, int, int]] = []
+                last: list[int] = []  # the group each try ends with
+                before = ends[i - 1] if i else 0
+                for j in range(i, ng):
+                    length = ends[j] - before
+                    if length > _MAX_NUMBER_LEN + 4:
                         break
-                    start = groups[i].start
-                    tries = [(value, start)] if len(value) in by_len else []
+                    if length in by_len:
+                        tries.append(
+                            (digits[i] if j == i else "".join(digits[i : j + 1]), g_start[i], g_end[j])
+                        )
+                        last.append(j)
                     # "8613812345678" / "008613812345678": a country prefix written without a gap.
-                    for prefix in ("0086", "86"):
-                        if j == i and value.startswith(prefix) and len(value) == len(prefix) + 11:
-                            tries.append((value[len(prefix) :], start + len(prefix)))
-                    for v, s in tries:
-                        f = self._read_number(v, text, folded, s, groups[j].end, prune)
-                        # ties go to the longer reading (a 19-digit card over its first 16 digits)
-                        if f is not None and (best is None or f.score >= best[0].score):
-                            best = (f, j)
-                if best is None:
+                    if j == i and length in (13, 15):
+                        value = digits[i]
+                        for prefix in ("0086", "86"):
+                            if value.startswith(prefix) and length == len(prefix) + 11:
+                                tries.append((value[len(prefix) :], g_start[i] + len(prefix), g_end[j]))
+                                last.append(j)
+                r = best_reading(tries, folded, prune) if tries else None
+                if r is None:
                     i += 1
                     continue
-                yield best[0]
-                i = best[1] + 1
+                out.append(self._make(*r[0], text))
+                i = last[r[1]] + 1
+        return out
 
     def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
         for rec in self._texts:
@@ -291,11 +384,12 @@ class Engine:
                         continue
                     if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
                         continue
-                    cand = self._score(rec, pat, m.group())
-                    if cand is not None:
-                        f = self._finding(cand, text, folded, m.start(), m.end(), prune)
-                        if f is not None:
-                            yield f
+                    verdict = self._score(pat, m.group())
+                    if verdict is None:
+                        continue
+                    judged = self._judge(rec, verdict[0], folded, m.start(), m.end(), prune)
+                    if judged is not None:
+                        yield self._make(rec, pat, verdict, judged, m.start(), m.end(), text)
 
     # --- public --------------------------------------------------------------------------
 
@@ -303,7 +397,7 @@ class Engine:
         """Every finding before `min_score` and overlap resolution: what `analyze` chooses from.
         With `prune`, matches that cannot reach `min_score` even with context are left out."""
         folded = fold(text)
-        found = list(self._numbers_in(text, folded, prune))
+        found = self._numbers_in(text, folded, prune)
         found.extend(self._texts_in(text, folded, prune))
         for _, det in self._detectors:
             found.extend(det.detect(text, folded))

@@ -6,12 +6,11 @@ ASCII digits, upper-case X.
 from __future__ import annotations
 
 import datetime as _dt
-import operator
+import time
 from collections.abc import Callable
 
 Validator = Callable[[str], "bool | None"]
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -30,7 +29,31 @@ _PROVINCES = frozenset(
 
 
 def id_check_digit(first17: str) -> str:
-    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
+    """ISO 7064 MOD 11-2. The weights are 2**(17-i) mod 11, and 13 = 2 (mod 11), so the weighted
+    sum is 2 * (the 17 digits read in base 13) mod 11: one C-level int() instead of a Python
+    loop over the digits (this runs for every 18-digit run in a roster)."""
+    return _ID_CHECK[(2 * int(first17, 13)) % 11]
+
+
+class _Today:
+    """Today's date, read from the clock at most once a minute: date.today() costs more than
+    the rest of an ID check, and a birth date only has to be no later than today."""
+
+    __slots__ = ("_date", "_until")
+
+    def __init__(self) -> None:
+        self._date = _dt.date.today()
+        self._until = time.monotonic() + 60.0
+
+    def __call__(self) -> _dt.date:
+        now = time.monotonic()
+        if now >= self._until:
+            self._date, self._until = _dt.date.today(), now + 60.0
+        return self._date
+
+
+_today = _Today()
+_EPOCH = _dt.date(1900, 1, 1)
 
 
 def _real_date(year: int, month: int, day: int, *, today: _dt.date | None = None) -> bool:
@@ -38,7 +61,7 @@ def _real_date(year: int, month: int, day: int, *, today: _dt.date | None = None
         d = _dt.date(year, month, day)
     except ValueError:
         return False
-    return _dt.date(1900, 1, 1) <= d <= (today or _dt.date.today())
+    return _EPOCH <= d <= (today or _today())
 
 
 def uscc_valid(code: str) -> bool:
@@ -68,11 +91,16 @@ def gb11643_15(value: str) -> bool | None:
 
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+# A doubled digit's digit sum, as a character: summing the bytes of the translated string keeps
+# the whole check in C.
+_LUHN_TABLE = str.maketrans("0123456789", "".join(str(d) for d in _LUHN_DOUBLED))
 
 
 def luhn(value: str) -> bool | None:
-    digits = [ord(c) - 48 for c in value if "0" <= c <= "9"]
-    total = sum(digits[-1::-2]) + sum(_LUHN_DOUBLED[d] for d in digits[-2::-2])
+    if not value.isdigit() or not value.isascii():
+        value = "".join(c for c in value if "0" <= c <= "9")
+    odd, even = value[-1::-2], value[-2::-2].translate(_LUHN_TABLE)
+    total = sum(odd.encode()) + sum(even.encode()) - 48 * len(value)
     return total % 10 == 0
 
 
