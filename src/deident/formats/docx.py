@@ -66,6 +66,14 @@ class DocxDocument(OoxmlDocument):
                 self.note("contains comments")
         return False  # the generic walk does the rest, with the hooks below
 
+    def locate_picture(self, part: str, sources: list[str]) -> dict[str, Any]:
+        # A reviewer looks for "the picture in the first-page header", not for word/header2.xml.
+        location = super().locate_picture(part, sources)
+        story = self._kinds.get(location.get("shown_in", ""))
+        if story:
+            location["story"] = story
+        return location
+
     # ------------------------------------------------------------ paragraphs
     def group_streams(self, el: etree._Element) -> list[tuple[str | None, TextStream]] | None:
         if el.tag != W_P:

@@ -8,7 +8,8 @@ human text (alt text, authors, hyperlink targets) become segments too. Formats a
 semantics (Word tables, sheet cells) by overriding hooks.
 
 Binary parts are never ignored silently: macros and unreadable embedded objects block the
-file, embedded .docx/.xlsx are scanned recursively and rewritten in place.
+file, embedded .docx/.xlsx are scanned recursively and rewritten in place, and pictures are
+read by OCR and repainted in place (`ooxml_media`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from lxml import etree
 from deident.detection.tables import is_value_cell
 from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
+from deident.formats.ocr import OCR_MISSING
 from deident.formats.ooxml import NS_REL, Package, parse_xml, serialize_xml
+from deident.formats.ooxml_media import PackagePictures, PictureTarget, is_picture_part
 from deident.formats.ooxml_text import (
     AttrTarget,
     StreamTarget,
@@ -96,6 +99,7 @@ class OoxmlDocument:
         self._entries: list[Entry] | None = None
         self._embedded: dict[str, tuple[OoxmlDocument, dict[int, int]]] = {}
         self._marks: dict[str, Callable[[], None]] = {}
+        self.pictures = PackagePictures(ctx)
         self.main = package.main_part(self.main_fallback)
         self._check_active_content()
         if ns(self.tree(self.main).getroot().tag).startswith("http://purl.oclc.org/ooxml/"):
@@ -155,7 +159,7 @@ class OoxmlDocument:
 
     def build(self) -> None:
         self.prepare()
-        images = 0
+        pictures: list[str] = []
         for name in self.package.parts:
             if name in self.package.xml_parts_set:
                 if name.endswith(".rels"):
@@ -169,10 +173,38 @@ class OoxmlDocument:
                     "embedded object cannot be read",
                     f"{name}: extract the object, check it, and embed it again as .docx/.xlsx or remove it",
                 )
-            elif "/media/" in f"/{name}":
-                images += 1
-        if images:
-            self.note(f"contains {images} image(s): text inside images is not read")
+            elif is_picture_part(name, self.package.content_types.get(name, "")):
+                pictures.append(name)
+        # Pictures last: names introduced in the text (申请人：张三) are then known when the same
+        # name turns up alone in a scan's OCR lines.
+        self.scan_pictures(pictures)
+
+    # ----------------------------------------------------------------- pictures
+    def scan_pictures(self, names: list[str]) -> None:
+        """OCR every raster picture; its lines become segments located by the picture part and
+        where it is shown (`locate_picture`)."""
+        if not names:
+            return
+        assert self._entries is not None
+        entries = self._entries
+        counter = iter(range(len(entries), 1 << 62))
+        segments = self.pictures.read(self.package, names, self.locate_picture, lambda: next(counter))
+        for seg in segments:
+            # EmbeddedImages numbered them from our counter: ids stay list positions.
+            assert seg.id == len(entries)
+            entries.append(Entry(seg, PictureTarget(str(seg.location.get("part", "")))))
+        for text in self.pictures.notes():
+            self.note(text)
+
+    def locate_picture(self, part: str, sources: list[str]) -> dict[str, Any]:
+        """Hook: where picture `part` is shown, from the parts that reference it."""
+        shown = [s for s in sources if s]
+        if not shown:
+            return {}
+        location: dict[str, Any] = {"shown_in": shown[0]}
+        if len(shown) > 1:
+            location["also_shown_in"] = shown[1:]
+        return location
 
     def _is_text_chunk(self, name: str) -> bool:
         """HTML, RTF or MHT imported into a Word document (w:altChunk) or other text-like parts
@@ -316,7 +348,9 @@ class OoxmlDocument:
             inner = open_package(inner_pkg, name, self.ctx, depth=self.depth + 1)
             inner_segments = list(inner.segments())
         except BlockedError as exc:
-            raise BlockedError("embedded object cannot be read", f"{name}: {exc}") from None
+            # "Install OCR" is what the user has to do, wherever the picture sits.
+            reason = exc.reason if exc.reason == OCR_MISSING else "embedded object cannot be read"
+            raise BlockedError(reason, f"{name}: {exc}") from None
         id_map: dict[int, int] = {}
         for seg in inner_segments:
             outer_id = self.add(
@@ -338,6 +372,7 @@ class OoxmlDocument:
     def masked_bytes(self, replacements: Mapping[int, Sequence[Replacement]]) -> bytes:
         entries = self._ensure_built()
         embedded_reps: dict[str, dict[int, Sequence[Replacement]]] = {}
+        picture_reps: dict[int, Sequence[Replacement]] = {}
         for seg_id, reps in replacements.items():
             if not reps:
                 continue
@@ -349,10 +384,14 @@ class OoxmlDocument:
             if isinstance(entry.target, _EmbeddedTarget):
                 inner_id = self._embedded[entry.target.part][1][seg_id]
                 embedded_reps.setdefault(entry.target.part, {})[inner_id] = reps
+            elif isinstance(entry.target, PictureTarget):
+                picture_reps[seg_id] = reps
             else:
                 entry.target.apply(reps)
         self.before_write()
         changed = {part: serialize_xml(self.trees[part]) for part in self.dirty}
+        # Same member name, same image format: content types and relationships stay valid.
+        changed.update(self.pictures.masked(picture_reps))
         for name, reps_by_id in embedded_reps.items():
             changed[name] = self._embedded[name][0].masked_bytes(reps_by_id)
         return self.package.to_bytes(changed)
