@@ -1,9 +1,10 @@
 """Excel .xlsx/.xlsm: every sheet (hidden and very hidden too), shared and inline strings,
 numbers, formulas, comments (legacy and threaded, with persons), headers/footers, data
-validation lists, defined names, drawings, chart caches, pivot caches, external links and
-document properties.
+validation lists, defined names, drawings, chart caches, pivot caches, external links,
+document properties, and pictures (drawings, WPS cell images) read by OCR.
 
-Cells are located as {"sheet": "名单", "cell": "D5"}; other places as {"part": ..., ...}.
+Cells are located as {"sheet": "名单", "cell": "D5"}; other places as {"part": ..., ...};
+the OCR lines of a picture as {"part": "xl/media/image1.png", "sheet": …, "cell": "F7", "line", "bbox"}.
 Pivot caches that held personal data are masked and set to refresh when the file is opened.
 """
 
@@ -21,6 +22,13 @@ from deident.formats.ooxml import Package
 from deident.formats.ooxml_doc import NS_X, OoxmlDocument
 from deident.formats.ooxml_text import AttrTarget, CallbackTarget, local
 from deident.formats.xlsx_cells import MIN_NUMBER_DIGITS, SharedStrings, SheetScanner, render_number
+from deident.formats.xlsx_pictures import (
+    cell_image_names,
+    describe,
+    dispimg_cells,
+    drawing_anchors,
+    is_cell_images,
+)
 
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_R = RT
@@ -38,6 +46,9 @@ class XlsxDocument(OoxmlDocument):
         self._comment_sheet: dict[str, str] = {}  # comments part -> sheet name
         self._pivot_fields: dict[str, list[tuple[str, str] | None]] = {}  # records part -> field hints
         self._pivot_defs: list[str] = []
+        self._drawing_sheet: dict[str, tuple[str, str | None]] | None = None  # drawing -> sheet
+        self._anchors: dict[str, dict[str, list[str | None]]] = {}  # drawing -> picture -> cells
+        self._dispimg: dict[str, list[tuple[str, str]]] | None = None  # WPS picture name -> cells
 
     def prepare(self) -> None:
         wb = self.tree(self.main).getroot()
@@ -116,6 +127,45 @@ class XlsxDocument(OoxmlDocument):
         if local(el.tag) == "text" and parent is not None and local(parent.tag) == "comment":
             return {"part": part, "comment": parent.get("ref")}, None
         return super().locate_group(part, el, index)
+
+    # ------------------------------------------------------------------ pictures
+    def locate_picture(self, part: str, sources: list[str]) -> dict[str, Any]:
+        """The sheet and cell that show picture `part` (drawing anchor or WPS DISPIMG cell)."""
+        places = [p for src in sources if src for p in self._picture_places(part, src)]
+        if not places:
+            return {}
+        location: dict[str, Any] = dict(places[0])
+        if len(places) > 1:
+            location["also_shown_in"] = [describe(p) for p in places[1:]]
+        return location
+
+    def _picture_places(self, part: str, src: str) -> list[dict[str, str]]:
+        if self._drawing_sheet is None:
+            self._drawing_sheet = {}
+            for sheet_part, (sheet, state) in self._part_sheet.items():
+                for rtype, target, external in self.package.relationships(sheet_part).values():
+                    if sheet and not external and rtype.endswith(("/drawing", "/vmlDrawing")):
+                        self._drawing_sheet[target] = (sheet, state)
+        if src in self._drawing_sheet:
+            sheet, state = self._drawing_sheet[src]
+            base = {"sheet": sheet, **({"state": state} if state else {})}
+            if src not in self._anchors:
+                is_dml = src in self.package.xml_parts_set and not src.endswith(".vml")
+                self._anchors[src] = drawing_anchors(self.package, src, self.tree(src)) if is_dml else {}
+            cells = self._anchors[src].get(part) or [None]
+            return [{**base, "cell": c} if c else {**base, "shown_in": src} for c in cells]
+        if src in self.package.xml_parts_set and is_cell_images(self.tree(src)):
+            if self._dispimg is None:
+                self._dispimg = dispimg_cells({s: self.tree(p) for s, p in self.sheet_parts.items()})
+            names = cell_image_names(self.package, src, self.tree(src)).get(part, [])
+            places = [
+                {"sheet": sheet, "cell": cell, "cell_image": name}
+                for name in names
+                for sheet, cell in self._dispimg.get(name, [])
+            ]
+            if places:
+                return places
+        return [{"shown_in": src}]
 
     # ------------------------------------------------------------------ pivot caches
     def _prepare_pivots(self) -> None:

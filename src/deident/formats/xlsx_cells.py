@@ -44,6 +44,10 @@ HEADER_SCAN_ROWS = 10
 # Numbers with fewer digits cannot be any entity we look for, unless a header says so.
 MIN_NUMBER_DIGITS = 7
 DIGITS_LOST = "digit number stored as a number: digits lost"
+# WPS shows a picture in a cell with the formula _xlfn.DISPIMG("ID_…",1) and caches the text
+# =DISPIMG("ID_…",1): a placeholder, not the cell's value, even under a 身份证 header (the
+# picture itself is read by OCR and located at this cell).
+DISPIMG = re.compile(r'^=?(?:_xlfn\.)?DISPIMG\(\s*"([^"]+)"\s*(?:,\s*\d+\s*)?\)$')
 
 Hint = tuple[str, str]
 
@@ -196,7 +200,8 @@ class SheetScanner:
         elif t == "str" and v is not None and v.text:
             stream = TextStream()
             stream.add_node(v)
-            seg_hint = hint if hint and is_value_cell(v.text) else None
+            value_cell = is_value_cell(v.text) and not DISPIMG.match(v.text.strip())
+            seg_hint = hint if hint and value_cell else None
             doc.add(v.text, loc, StreamTarget(part, stream, doc._mark(part)), hint=seg_hint)
         elif t == "n" and v is not None and v.text:
             self._number(part, c, v, loc, hint)
