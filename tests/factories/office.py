@@ -435,6 +435,7 @@ class Xlsx:
     overrides: dict[str, str] = field(default_factory=dict)
     wb_rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
     wb_tail: str = ""  # after definedNames (pivotCaches)
+    defaults: dict[str, str] = field(default_factory=dict)  # extension -> content type (png …)
 
     _sst_index: dict[str, int] = field(default_factory=dict)
 
@@ -496,6 +497,7 @@ class Xlsx:
         defaults = {
             "rels": "application/vnd.openxmlformats-package.relationships+xml",
             "xml": "application/xml",
+            **self.defaults,
         }
         return _zip(
             {
@@ -794,6 +796,97 @@ XLSX_CASES = {
     "properties": xlsx_properties,
     "roster": xlsx_roster,
 }
+
+
+# --------------------------------------------------------------------------- pictures
+# Pictures as Word, Excel and WPS store them. `pictures` are encoded image bytes (see
+# `scans.encode`); widths are in inches on the page.
+
+
+def docx_pictures(body: list[bytes], header: bytes | None = None, *, text: str = "附件：申请材料") -> bytes:
+    """A .docx written by python-docx: `text`, then each body picture in its own paragraph,
+    and `header` (if any) in the default header. python-docx stores identical bytes once."""
+    from docx import Document
+    from docx.shared import Inches
+
+    doc = Document()
+    doc.add_paragraph(text)
+    for data in body:
+        doc.add_picture(io.BytesIO(data), width=Inches(6))
+    if header is not None:
+        doc.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(header), width=Inches(2))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_pictures(anchors: list[tuple[bytes, str]], rows: list[list[str]] | None = None) -> bytes:
+    """An .xlsx written by openpyxl with each (picture, anchor cell) on sheet 名单; every
+    picture is its own xl/media part, even when two hold the same bytes."""
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as XlImage
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    for row in rows or [["序号", "姓名", "附件"]]:
+        ws.append(row)
+    for data, cell in anchors:
+        ws.add_image(XlImage(io.BytesIO(data)), cell)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+CT_CELLIMAGES = "application/vnd.wps-officedocument.cellimage+xml"
+REL_CELLIMAGE = "http://www.wps.cn/officeDocument/2020/cellImage"
+
+
+def xlsx_cell_images(people: list[tuple[str, bytes]], *, twice: tuple[int, ...] = ()) -> bytes:
+    """A WPS roster with pictures in cells (嵌入单元格图片): `xl/cellimages.xml` names each
+    picture ID_…, and column C of each row shows it with ``=DISPIMG("ID_…",1)``, as WPS writes
+    it. The pictures of the people numbered in `twice` (1-based) are shown in column D too."""
+    x = Xlsx()
+    x.defaults["png"] = "image/png"
+    x.defaults["jpeg"] = "image/jpeg"
+    rows: list[list[object]] = [["序号", "姓名", "身份证照片", "备注"]]
+    pics, rels = "", []
+    for i, (name, data) in enumerate(people, start=1):
+        pic_id = f"ID_{i:032X}"
+        ext = "jpeg" if data[:2] == b"\xff\xd8" else "png"
+        x.parts[f"xl/media/image{i}.{ext}"] = data
+        rels.append((f"rId{i}", f"{RT}/image", f"media/image{i}.{ext}", False))
+        formula = (f'_xlfn.DISPIMG("{pic_id}",1)', f'=DISPIMG("{pic_id}",1)')
+        row: list[object] = [("num", str(i)), name, ("f", *formula)]
+        if i in twice:
+            row.append(("f", *formula))
+        rows.append(row)
+        pics += (
+            "<etc:cellImage><xdr:pic><xdr:nvPicPr>"
+            f'<xdr:cNvPr id="{i + 1}" name="{pic_id}" descr=""/><xdr:cNvPicPr><a:picLocks noChangeAspect="1"/>'
+            "</xdr:cNvPicPr></xdr:nvPicPr>"
+            f'<xdr:blipFill><a:blip r:embed="rId{i}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
+            '<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="2160000" cy="1360000"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic></etc:cellImage>'
+        )
+    x.sheets.append(Sheet("名单", rows))
+    xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    etc = "http://www.wps.cn/officeDocument/2017/etCustomData"
+    x.add_part(
+        "xl/cellimages.xml",
+        f'<etc:cellImages xmlns:xdr="{xdr}" xmlns:r="{R}" xmlns:a="{a}" xmlns:etc="{etc}">{pics}</etc:cellImages>',
+        CT_CELLIMAGES,
+    )
+    x.parts["xl/_rels/cellimages.xml.rels"] = _rels(rels)
+    x.wb_rels.append(("rIdCellImages", REL_CELLIMAGE, "cellimages.xml", False))
+    return x.to_bytes()
+
+
+def media_members(data: bytes) -> dict[str, bytes]:
+    """Every picture member of a package (independent of deident: the zip listing only)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist() if "/media/" in f"/{n}" or n.endswith((".jpeg", ".png"))}
 
 
 # --------------------------------------------------------------------------- checks

@@ -165,6 +165,24 @@ def id_card(rng: random.Random, *, scale: float = 1.0) -> IdCard:
     return IdCard(image=image, id_number=rid, name=name)
 
 
+def encode(image: Image.Image, fmt: str = "PNG", **params: object) -> bytes:
+    """The image as file bytes (PNG, JPEG quality 90 unless given, GIF …), for pasting into a
+    container (.docx/.xlsx media, PDF image XObjects)."""
+    buf = io.BytesIO()
+    if fmt == "JPEG":
+        params.setdefault("quality", 90)
+        image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+    image.save(buf, format=fmt, **params)
+    return buf.getvalue()
+
+
+def logo(size: int = 32) -> Image.Image:
+    """A small coloured emblem, too small to hold a line of text: pictures like it are skipped."""
+    image = Image.new("RGB", (size, size), (200, 30, 30))
+    ImageDraw.Draw(image).ellipse((4, 4, size - 5, size - 5), fill=(250, 210, 0))
+    return image
+
+
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
