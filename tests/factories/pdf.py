@@ -600,7 +600,8 @@ def text_lines(lines: Sequence[str], *, x: float = 72, y: float = 800, size: flo
 class Drawn:
     """A picture for `pictures_pdf`: drawn at `rect` (x, y, width, height in points) on every
     page of `pages` (one object drawn on all of them). "L"/"RGB" images are stored as they are,
-    "RGBA" as RGB with an /SMask, "1" as 1-bit grey; `encoding` "flate" or "dct" (JPEG).
+    "RGBA" as RGB with an /SMask, "1" as 1-bit grey; `encoding` "flate", "dct" (JPEG) or
+    "cmyk" (Flate CMYK, the ink in K).
     `inline` draws it as an inline image (BI … ID … EI), `in_form` inside a form XObject."""
 
     image: object  # PIL.Image.Image
@@ -616,13 +617,26 @@ def _image_stream(pdf, image, encoding: str):
 
     import pikepdf
 
-    spaces = {"L": pikepdf.Name.DeviceGray, "1": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
+    spaces = {
+        "L": pikepdf.Name.DeviceGray,
+        "1": pikepdf.Name.DeviceGray,
+        "RGB": pikepdf.Name.DeviceRGB,
+        "CMYK": pikepdf.Name.DeviceCMYK,
+    }
     alpha = image.getchannel("A") if image.mode == "RGBA" else None
     base = image.convert("RGB") if alpha is not None else image
     if encoding == "dct":
         buf = io.BytesIO()
         base.save(buf, format="JPEG", quality=90)
         data, filt = buf.getvalue(), pikepdf.Name.DCTDecode
+    elif encoding == "cmyk":
+        # Ink in the K channel, as print workflows store black text.
+        from PIL import Image, ImageOps
+
+        zero = Image.new("L", base.size, 0)
+        ink = ImageOps.invert(base.convert("L"))
+        base = Image.merge("CMYK", (zero, zero, zero, ink))
+        data, filt = zlib.compress(base.tobytes()), pikepdf.Name.FlateDecode
     else:
         data, filt = zlib.compress(base.tobytes()), pikepdf.Name.FlateDecode
     stream = pdf.make_stream(

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from tests.factories import pdf as f
@@ -169,7 +169,7 @@ def test_same_picture_on_two_pages_is_read_once_and_the_logo_is_skipped(combo):
     key = next(x.location["image"] for x in combo.scan.findings if x.text == combo.roster.ids[0])
     assert sum(1 for n in combo.scan.notes if f"picture {key}:" in n and "OCR" in n) == 1
     assert sum(1 for x in combo.scan.findings if x.text == combo.roster.ids[0]) == 1
-    assert any("1 picture(s) too small" in n for n in combo.scan.notes)
+    assert "5 picture(s) read by OCR, 1 skipped as too small to hold text" in combo.scan.notes
     with pikepdf.open(combo.masked) as pdf:
         drawn = [p.Resources.XObject.Im0.objgen for p in pdf.pages]
     assert drawn[0] == drawn[1]  # still one object, masked once for both pages
@@ -382,6 +382,7 @@ def test_ocr_off_still_reads_a_pdf_whose_only_picture_is_a_logo(tmp_path):
     src = _one_picture(tmp_path, Image.new("RGB", (40, 40), (0, 90, 200)))
     report = deident.scan_file(src, NO_OCR)
     assert report.status is Status.FINDINGS and {x.text for x in report.findings} == {TEXT_MOBILE}
+    assert "0 picture(s) read by OCR, 1 skipped as too small to hold text" in report.notes
 
 
 def test_ocr_unavailable_blocks(tmp_path, monkeypatch):
@@ -413,6 +414,7 @@ def _with_stream(tmp: Path, data: bytes, **entries) -> Path:
         ("jbig2", b"\x00\x01garbage", {"Filter": pikepdf.Name.JBIG2Decode, "BitsPerComponent": 1}),
         ("damaged flate", b"not deflate data", {"Filter": pikepdf.Name.FlateDecode}),
         ("devicen", bytes(300 * 60), {"ColorSpace": pikepdf.Array([pikepdf.Name.DeviceN])}),
+        ("no size", bytes(300 * 60), {"Width": pikepdf.Name.Auto}),
     ],
 )
 def test_undecodable_picture_is_blocked(tmp_path, name, data, entries):
@@ -512,7 +514,7 @@ def test_repaint_changes_the_region_only_and_keeps_the_storage(tmp_path, kind):
     h=st.integers(1, 20),
     seed=st.integers(0, 1000),
 )
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None)
 def test_property_repaint_keeps_every_pixel_outside_the_region(mode, x0, y0, w, h, seed):
     rng = np.random.default_rng(seed)
     size = (60, 20)
@@ -578,3 +580,68 @@ def test_property_page_boxes_map_back_to_the_pixels_they_came_from(turn, sx, sy,
     back = _to_pixels(ctm, (w, h), page_box)
     assert back is not None
     assert back == pytest.approx((x0, y0, x1, y1), abs=1e-6)
+
+
+# --- finding pictures (no OCR) ------------------------------------------------------------------
+
+
+def _grey_xobject(pdf: pikepdf.Pdf, w: int = 100, h: int = 40) -> pikepdf.Stream:
+    return pdf.make_stream(
+        bytes([255]) * (w * h),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=w,
+        Height=h,
+        ColorSpace=pikepdf.Name.DeviceGray,
+        BitsPerComponent=8,
+    )
+
+
+def test_finder_places_pictures_on_the_pages_that_draw_them():
+    from deident.formats.pdf_images import _Finder
+
+    pdf = pikepdf.new()
+    drawn, spare, stamp = _grey_xobject(pdf), _grey_xobject(pdf), _grey_xobject(pdf)
+    form = pdf.make_stream(
+        b"q 200 0 0 80 0 0 cm /Im0 Do Q",
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, 595, 842],
+        Matrix=[1, 0, 0, 1, 10, 20],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=drawn)),
+    )
+    appearance = pdf.make_stream(
+        b"q 50 0 0 20 0 0 cm /S Do Q",
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, 50, 20],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(S=stamp)),
+    )
+    # Both pages inherit one resource dictionary; only page 2 draws the form (twice).
+    shared = pdf.make_indirect(pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=form, Spare=spare)))
+    for content in (b"", b"/Fm0 Do q 1 0 0 1 0 300 cm /Fm0 Do Q"):
+        pdf.pages.append(
+            pikepdf.Page(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=pdf.make_stream(content)
+                )
+            )
+        )
+    pdf.Root.Pages.Resources = shared
+    annot = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Stamp,
+        Rect=[0, 0, 50, 20],
+        AP=pikepdf.Dictionary(N=appearance),
+    )
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([annot]))
+    finder = _Finder(pdf)
+    for p, page in enumerate(pdf.pages):
+        finder.page(p, page)
+    finder.finish()
+    by_ref = {pic.ref: pic for pic in finder.pictures.values()}
+    main = by_ref[drawn.objgen]
+    assert main.page == 1 and main.pages == [1]
+    assert [m for _, m in main.placements] == [(200, 0, 0, 80, 10, 20), (200, 0, 0, 80, 10, 320)]
+    assert by_ref[spare.objgen].placements == [] and by_ref[spare.objgen].page == 0
+    assert by_ref[stamp.objgen].page == 0  # the stamp annotation's picture is read too

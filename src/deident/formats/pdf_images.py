@@ -111,6 +111,7 @@ class _Finder:
         self._swept: set[tuple[int, int]] = set()  # streams walked without a place
         self._swept_res: set[tuple[int, int]] = set()  # resource dictionaries (or their holders)
         self._draws = 0
+        self._pending: list[tuple[Any, tuple[int, int], int]] = []
 
     def page(self, p: int, page: pikepdf.Page) -> None:
         self._draws = 0
@@ -124,7 +125,14 @@ class _Finder:
             if isinstance(annot, pikepdf.Dictionary):
                 for stream in _appearances(annot):
                     self._walk_unplaced(stream, stream.get("/Resources"), p, ())
-        self._sweep(res, page.obj.objgen, p, ())
+        # Swept after every page's content is walked: resources shared by all pages (inherited
+        # from /Pages) would otherwise put a picture drawn on page 3 on page 1.
+        self._pending.append((res, page.obj.objgen, p))
+
+    def finish(self) -> None:
+        for res, owner, p in self._pending:
+            self._sweep(res, owner, p, ())
+        self._pending.clear()
 
     # --- content streams ------------------------------------------------------------------
 
@@ -260,12 +268,19 @@ def _appearances(annot: pikepdf.Dictionary) -> Iterator[pikepdf.Stream]:
             yield from _values(v)
 
 
-def _image_size(pic: Picture, obj: Any) -> tuple[int, int]:
-    source = pic.inline_image if pic.ref is None else pikepdf.PdfImage(obj)
+def _image_size(pic: Picture, obj: Any, where: str) -> tuple[int, int]:
+    """Width and height as declared. A picture without a usable size is not skipped as
+    small: nothing can tell what it would show, so the file is blocked."""
     try:
-        return int(source.width), int(source.height)
-    except (TypeError, ValueError, AttributeError, pikepdf.PdfError):
-        return (0, 0)
+        if obj is not None:
+            size = int(obj.get("/Width")), int(obj.get("/Height"))
+        else:
+            size = int(pic.inline_image.width), int(pic.inline_image.height)
+    except (TypeError, ValueError, AttributeError, pikepdf.PdfError) as exc:
+        raise BlockedError("picture cannot be decoded", f"{where}: no valid size") from exc
+    if size[0] <= 0 or size[1] <= 0:
+        raise BlockedError("picture cannot be decoded", f"{where}: no valid size")
+    return size
 
 
 def _to_pixels(ctm: Matrix, size: tuple[int, int], box: Box) -> Box | None:
@@ -314,6 +329,7 @@ class PdfPictures:
         finder = _Finder(pdf)
         for p, page in enumerate(pdf.pages):
             finder.page(p, page)
+        finder.finish()
         first: dict[str, str] = {}
         try:
             for pic in finder.pictures.values():
@@ -324,11 +340,11 @@ class PdfPictures:
 
     def _read_one(self, pdf: pikepdf.Pdf, pic: Picture, first: dict[str, str]) -> None:
         obj = pdf.get_object(pic.ref) if pic.ref is not None else None
-        pic.size = _image_size(pic, obj)
+        where = f"page {pic.page + 1}, picture {pic.key}"
+        pic.size = _image_size(pic, obj, where)
         if too_small(pic.size):
             self.skipped += 1
             return
-        where = f"page {pic.page + 1}, picture {pic.key}"
         limit = self._ctx.limits.max_image_pixels
         if pic.size[0] * pic.size[1] > limit:
             raise BlockedError("too large", f"{where}: {pic.size[0]}x{pic.size[1]} pixels, limit {limit}")
@@ -360,10 +376,13 @@ class PdfPictures:
 
     @property
     def notes(self) -> list[str]:
-        out = [f"page {self._page_of(n)}, picture {n}" for n in self._ocr.notes]
+        """The summary the Office readers give too, then each picture's OCR note."""
+        if not (self._pictures or self.skipped):
+            return []
+        summary = f"{self._ocr.read_count} picture(s) read by OCR"
         if self.skipped:
-            out.append(f"{self.skipped} picture(s) too small to hold text were not read")
-        return out
+            summary += f", {self.skipped} skipped as too small to hold text"
+        return [summary, *(f"page {self._page_of(n)}, picture {n}" for n in self._ocr.notes)]
 
     def _page_of(self, note: str) -> int:
         key = note.split(":", 1)[0]
