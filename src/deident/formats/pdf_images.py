@@ -389,9 +389,6 @@ class PdfPictures:
         pic = self._pictures.get(key)
         return pic.page + 1 if pic is not None else 0
 
-    def owns(self, seg_id: int) -> bool:
-        return seg_id in self._lines
-
     def scans(self, page: int, page_size: tuple[float, float]) -> list[tuple[str, Matrix]]:
         """The pictures drawn over most of a page (a searchable scan's page image)."""
         return [

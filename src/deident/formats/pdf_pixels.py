@@ -1,8 +1,9 @@
 """Pixels of one PDF picture: what a reader shows, and writing repainted pixels back.
 
-`display` decodes an image XObject (or inline image) with pikepdf the way a viewer paints it on
-white paper: /Decode applied, /SMask, explicit /Mask and colour-key masks composited, CMYK,
-Indexed, 1-bit, 16-bit and Lab turned into grey or RGB. That is what OCR reads.
+`decode` decodes an image XObject (or inline image) with pikepdf, and gives its `display`: the
+picture as a viewer paints it on white paper (/Decode applied; /SMask, explicit /Mask and
+colour-key masks composited; CMYK, Indexed, 1-bit, 16-bit and Lab turned into grey or RGB).
+That is what OCR reads.
 
 `repaint` stores the masked picture back. Only the pixels inside `region` (the masked lines,
 grown a little) take the new display's values; every other pixel keeps its stored sample, in
