@@ -598,7 +598,7 @@ def _grey_xobject(pdf: pikepdf.Pdf, w: int = 100, h: int = 40) -> pikepdf.Stream
 
 
 def test_finder_places_pictures_on_the_pages_that_draw_them():
-    from deident.formats.pdf_images import _Finder
+    from deident.formats.pdf_image_walk import Finder
 
     pdf = pikepdf.new()
     drawn, spare, stamp = _grey_xobject(pdf), _grey_xobject(pdf), _grey_xobject(pdf)
@@ -635,7 +635,7 @@ def test_finder_places_pictures_on_the_pages_that_draw_them():
         AP=pikepdf.Dictionary(N=appearance),
     )
     pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([annot]))
-    finder = _Finder(pdf)
+    finder = Finder(pdf)
     for p, page in enumerate(pdf.pages):
         finder.page(p, page)
     finder.finish()
