@@ -63,3 +63,19 @@ def test_luhn_agrees_with_the_textbook_loop_for_any_digits(digits: str) -> None:
 
 def test_luhn_ignores_separators_it_is_given() -> None:
     assert v.luhn("6222 0212 3456 7890 128") is v.luhn("6222021234567890128")
+
+
+@given(st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_birth_date_check_agrees_with_the_calendar(day: dt.date) -> None:
+    # The string test against datetime: real, not before 1900, not after today.
+    expected = dt.date(1900, 1, 1) <= day <= dt.date.today()
+    assert v._real_ymd(day.strftime("%Y%m%d")) is expected
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_birth_date_check_rejects_what_is_no_date(ymd: str) -> None:
+    try:
+        day: dt.date | None = dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
+    except ValueError:
+        day = None
+    assert v._real_ymd(ymd) is (day is not None and dt.date(1900, 1, 1) <= day <= dt.date.today())

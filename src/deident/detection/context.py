@@ -48,17 +48,22 @@ class ContextMatcher:
         if rx is None:
             return None, None
         ctx = anti = None
-        ctx_from = start - self.context.window
-        anti_from = start - self.anti.window
-        kinds = self.kinds
-        for m in rx.finditer(folded, max(0, start - self.before), start):
-            word = m.group()
-            kind = kinds[word]
-            if kind & _CONTEXT and m.start() >= ctx_from:
-                ctx = word
-            if kind & _ANTI and m.start() >= anti_from:
-                anti = word
+        # search() first: most windows hold no word at all, and then one call is the whole cost.
+        m = rx.search(folded, max(0, start - self.before), start)
+        if m is not None:
+            ctx_from = start - self.context.window
+            anti_from = start - self.anti.window
+            kinds = self.kinds
+            while m is not None:
+                word = m.group()
+                kind = kinds[word]
+                if kind & _CONTEXT and m.start() >= ctx_from:
+                    ctx = word
+                if kind & _ANTI and m.start() >= anti_from:
+                    anti = word
+                m = rx.search(folded, m.end(), start)
         if self.after and (ctx is None or anti is None):
+            kinds = self.kinds
             for m in rx.finditer(folded, end, min(len(folded), end + self.after)):
                 word = m.group()
                 kind = kinds[word]

@@ -250,7 +250,7 @@ class Engine:
     ) -> Finding:
         base, checksum = verdict
         score, ctx, anti = judged
-        key = (rec.spec.id, pat.spec.name, base, checksum, ctx, anti)
+        key = (rec.spec.id, pat.spec.name, checksum, ctx, anti)  # the base follows from these
         explanation = self._explanations.get(key)
         if explanation is None:
             # Explanations are immutable and few (recognizer x pattern x verdict x context word),
@@ -415,7 +415,8 @@ class Engine:
         found = self.candidates(text, prune=hint_entity is None)
         if hint_entity is not None and self.config.wants(hint_entity):
             found = self._apply_hint(text, found, hint_entity, hint_reason)
-        kept = [f for f in found if f.score >= self.config.min_score and self.config.wants(f.entity_type)]
+        min_score, wanted = self.config.min_score, self.config.entities
+        kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
         return resolve_overlaps(kept)
 
     def _name_in_cell(self, text: str, start: int, end: int) -> tuple[int, int]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 from deident.model import Finding
+
+_SPAN = attrgetter("start", "end")
 
 
 def _rank(f: Finding) -> tuple[float, int, int]:
@@ -25,7 +28,7 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     quadratic choice runs only inside a cluster (almost always one or two findings)."""
     if len(findings) < 2:
         return list(findings)
-    ordered = sorted(findings, key=lambda f: (f.start, f.end))
+    ordered = sorted(findings, key=_SPAN)
     kept: list[Finding] = []
     cluster = [ordered[0]]
     reach = ordered[0].end
@@ -37,5 +40,5 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
         kept.extend(cluster if len(cluster) == 1 else _pick(cluster))
         cluster, reach = [f], f.end
     kept.extend(cluster if len(cluster) == 1 else _pick(cluster))
-    kept.sort(key=lambda f: (f.start, f.end))
+    kept.sort(key=_SPAN)
     return kept

@@ -36,32 +36,37 @@ def id_check_digit(first17: str) -> str:
 
 
 class _Today:
-    """Today's date, read from the clock at most once a minute: date.today() costs more than
-    the rest of an ID check, and a birth date only has to be no later than today."""
+    """Today as ``YYYYMMDD``, read from the clock at most once a minute: date.today() costs
+    more than the rest of an ID check, and a birth date only has to be no later than today."""
 
-    __slots__ = ("_date", "_until")
+    __slots__ = ("_until", "_ymd")
 
     def __init__(self) -> None:
-        self._date = _dt.date.today()
+        self._ymd = _dt.date.today().strftime("%Y%m%d")
         self._until = time.monotonic() + 60.0
 
-    def __call__(self) -> _dt.date:
+    def __call__(self) -> str:
         now = time.monotonic()
         if now >= self._until:
-            self._date, self._until = _dt.date.today(), now + 60.0
-        return self._date
+            self._ymd, self._until = _dt.date.today().strftime("%Y%m%d"), now + 60.0
+        return self._ymd
 
 
 _today = _Today()
-_EPOCH = _dt.date(1900, 1, 1)
+# Every MMDD of a leap year: with the year's range and the leap rule for 0229, a string test
+# replaces building a date object (the engine checks a birth date per 18-digit run).
+_MONTH_DAYS = frozenset((_dt.date(2000, 1, 1) + _dt.timedelta(days=n)).strftime("%m%d") for n in range(366))
 
 
-def _real_date(year: int, month: int, day: int, *, today: _dt.date | None = None) -> bool:
-    try:
-        d = _dt.date(year, month, day)
-    except ValueError:
+def _real_ymd(ymd: str) -> bool:
+    """`ymd` (8 ASCII digits) is a real date from 1900-01-01 to today."""
+    md = ymd[4:]
+    if md not in _MONTH_DAYS or not "19000101" <= ymd <= _today():
         return False
-    return _EPOCH <= d <= (today or _today())
+    if md == "0229":
+        year = int(ymd[:4])
+        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return True
 
 
 def uscc_valid(code: str) -> bool:
@@ -76,9 +81,7 @@ def gb11643(value: str) -> bool | None:
     """18-digit resident ID: region prefix, a real birth date and the ISO 7064 check digit."""
     if len(value) != 18 or not value[:17].isdigit():
         return False
-    if value[:2] not in _PROVINCES:
-        return False
-    if not _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14])):
+    if value[:2] not in _PROVINCES or not _real_ymd(value[6:14]):
         return False
     return id_check_digit(value[:17]) == value[17]
 
@@ -87,7 +90,7 @@ def gb11643_15(value: str) -> bool | None:
     """15-digit pre-1999 ID: region + YYMMDD + 3 digits, no check digit."""
     if len(value) != 15 or not value.isdigit() or value[:2] not in _PROVINCES:
         return False
-    return _real_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    return _real_ymd("19" + value[6:12])
 
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
