@@ -32,7 +32,8 @@ def _fold_run(m: re.Match[str]) -> str:
 def fold(text: str) -> str:
     # Only runs of foldable characters are translated (a full-width ID is one run, one call):
     # str.translate over a whole CJK document is ~12x slower than re finding the few runs.
-    return _NEEDS_FOLD.sub(_fold_run, text) if _NEEDS_FOLD.search(text) else text
+    # With no match, re.sub hands back `text` itself, so there is no separate search first.
+    return _NEEDS_FOLD.sub(_fold_run, text)
 
 
 # A number-like run: digits with at most two separators between them (space, hyphen, zero-width
