@@ -230,6 +230,16 @@ def test_masked_copy_rescans_clean_and_keeps_every_other_member(
 
 
 @needs_ocr
+def test_the_same_picture_twice_is_masked_in_both_places(xlsx_case: Case) -> None:
+    src = office.media_members(xlsx_case.src.read_bytes())
+    out = office.media_members(xlsx_case.out)
+    copies = [n for n in src if src[n] == src["xl/media/image1.png"]]
+    assert len(copies) == 2
+    assert all(out[n] != src[n] for n in copies)
+    assert out[copies[0]] == out[copies[1]]
+
+
+@needs_ocr
 @needs_tesseract
 @pytest.mark.parametrize("name", ["docx_case", "xlsx_case", "wps_case"])
 def test_no_value_readable_in_masked_pictures(
