@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageDraw
 from tests.factories import office, scans
 
 import deident
@@ -340,10 +340,9 @@ def test_ocr_off_blocks_a_picture_that_can_hold_text(tmp_path: Path, pictures: d
 
 def test_ocr_off_with_only_a_logo_is_not_blocked(tmp_path: Path) -> None:
     path = tmp_path / "a.docx"
+    # python-docx's template carries a thumbnail too: it is not OCR'd, so it does not block.
     path.write_bytes(office.docx_pictures([scans.encode(scans.logo())], text="通知"))
-    # python-docx's template carries a thumbnail that could hold text: drop it for this case.
-    data = _without(path.read_bytes(), "docProps/thumbnail.jpeg")
-    path.write_bytes(data)
+    assert "docProps/thumbnail.jpeg" in zipfile.ZipFile(path).namelist()
     report = deident.scan_file(path, ScanConfig(ocr=False))
     assert report.status is Status.CLEAN, report.reason
     assert "0 picture(s) read by OCR, 1 skipped as too small to hold text" in report.notes
@@ -508,3 +507,42 @@ def test_location_names_are_not_personal_data(docx_case: Case) -> None:
     for f in docx_case.report.findings:
         assert f.text not in json.dumps(dict(f.location), ensure_ascii=False)
     assert all(not re.search(r"\d{11}", n) for n in docx_case.report.notes)
+
+
+def _white(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data)) as im:
+        return im.convert("L").getextrema() == (255, 255)
+
+
+def test_the_thumbnail_is_blank_in_a_masked_copy(tmp_path: Path) -> None:
+    # The thumbnail is a picture of page 1 as it was: a masked copy must not keep it. It is
+    # replaced by a white picture of the same size and format, so its relationship stays valid.
+    src = tmp_path / "a.docx"
+    value = office.ids(1)[0]
+    data = office.docx_pictures([], text=f"申请人身份证号：{value}")
+    # python-docx's own thumbnail is a blank page: draw the first page's text on it, as Word does.
+    page = Image.new("RGB", (256, 331), "white")
+    ImageDraw.Draw(page).text((10, 10), value, fill="black")
+    jpeg = io.BytesIO()
+    page.save(jpeg, format="JPEG")
+    thumb = jpeg.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(src, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, thumb if item.filename == "docProps/thumbnail.jpeg" else zin.read(item))
+    assert not _white(thumb)
+    report = deident.scan_file(src)
+    assert any("thumbnail" in n for n in report.notes)
+    result = deident.mask_file(src, tmp_path / "out" / "a.docx")
+    assert result.output is not None, result.report.reason
+    with zipfile.ZipFile(result.output) as z:
+        masked_thumb = z.read("docProps/thumbnail.jpeg")
+        assert value.encode() not in b"".join(z.read(n) for n in z.namelist())
+    assert _white(masked_thumb)
+    with Image.open(io.BytesIO(thumb)) as a, Image.open(io.BytesIO(masked_thumb)) as b:
+        assert (a.size, a.format) == (b.size, b.format)
+
+
+def test_a_thumbnail_alone_neither_blocks_nor_is_ocrd_into_findings(tmp_path: Path) -> None:
+    src = tmp_path / "a.docx"
+    src.write_bytes(office.docx_pictures([], text="关于做好安全生产工作的通知"))
+    assert deident.scan_file(src).status is Status.CLEAN

@@ -26,7 +26,13 @@ from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.ocr import OCR_MISSING
 from deident.formats.ooxml import NS_REL, Package, parse_xml, serialize_xml
-from deident.formats.ooxml_media import PackagePictures, PictureTarget, is_picture_part
+from deident.formats.ooxml_media import (
+    PackagePictures,
+    PictureTarget,
+    blank_like,
+    is_picture_part,
+    is_thumbnail,
+)
 from deident.formats.ooxml_text import (
     AttrTarget,
     StreamTarget,
@@ -100,6 +106,7 @@ class OoxmlDocument:
         self._embedded: dict[str, tuple[OoxmlDocument, dict[int, int]]] = {}
         self._marks: dict[str, Callable[[], None]] = {}
         self.pictures = PackagePictures(ctx)
+        self.thumbnails: list[str] = []
         self.main = package.main_part(self.main_fallback)
         self._check_active_content()
         if ns(self.tree(self.main).getroot().tag).startswith("http://purl.oclc.org/ooxml/"):
@@ -173,11 +180,17 @@ class OoxmlDocument:
                     "embedded object cannot be read",
                     f"{name}: extract the object, check it, and embed it again as .docx/.xlsx or remove it",
                 )
+            elif is_thumbnail(name):
+                self.thumbnails.append(name)
             elif is_picture_part(name, self.package.content_types.get(name, "")):
                 pictures.append(name)
         # Pictures last: names introduced in the text (申请人：张三) are then known when the same
         # name turns up alone in a scan's OCR lines.
         self.scan_pictures(pictures)
+        if self.thumbnails:
+            self.note(
+                "thumbnail (a picture of the first page) not read by OCR; a masked copy gets a blank one"
+            )
 
     # ----------------------------------------------------------------- pictures
     def scan_pictures(self, names: list[str]) -> None:
@@ -392,6 +405,9 @@ class OoxmlDocument:
         changed = {part: serialize_xml(self.trees[part]) for part in self.dirty}
         # Same member name, same image format: content types and relationships stay valid.
         changed.update(self.pictures.masked(picture_reps))
+        if any(replacements.values()):
+            # The thumbnail still shows the first page as it was: blank it in any masked copy.
+            changed.update({name: blank_like(self.package.parts[name]) for name in self.thumbnails})
         for name, reps_by_id in embedded_reps.items():
             changed[name] = self._embedded[name][0].masked_bytes(reps_by_id)
         return self.package.to_bytes(changed)

@@ -3,14 +3,17 @@ OCR of every raster picture through `EmbeddedImages`.
 
 A scanned ID card pasted into a Word roster, or a WPS sheet with one ID photo per row
 (`xl/cellimages.xml`, shown in cells by ``=DISPIMG("ID_…",1)``), holds its personal data in
-pixels. Every raster part (``*/media/*``, ``docProps/thumbnail.jpeg``, any part typed
-``image/*``) is OCR'd; its lines become segments of the document located by the part name plus
+pixels. Every raster part (``*/media/*``, any part typed ``image/*``) is OCR'd; its lines become segments of the document located by the part name plus
 where the picture is shown. Masking hands back repainted bytes that are stored under the same
 member name, in the same image format, so content types and relationships stay valid.
 
 Not read: vector pictures (EMF/WMF, whose text is drawn from records we do not parse) and
 audio/video parts; both are listed in the notes. SVG is XML and is read as text with the
 other XML parts. A part typed as a picture that cannot be decoded is blocked, never skipped.
+
+The package thumbnail (``docProps/thumbnail.*``) is a rendering of the first page, whose text is
+read from the document itself: it is not OCR'd (at 256-512 px its print is not legible to OCR),
+and a masked copy gets a blank one, since the original would still show the unmasked values.
 """
 
 from __future__ import annotations
@@ -45,6 +48,26 @@ _WRITABLE = {
     "TIFF": "TIFF",
     "WEBP": "WEBP",
 }
+
+
+def is_thumbnail(name: str) -> bool:
+    """The package thumbnail (``docProps/thumbnail.jpeg``/``.wmf``/``.emf``): a picture of the
+    first page that Word, WPS or python-docx saved with the file."""
+    return name.lower().startswith("docprops/thumbnail")
+
+
+def blank_like(data: bytes) -> bytes:
+    """A white picture of the same size and format as `data` (a 1x1 white PNG if `data`
+    cannot be decoded). The thumbnail shows the first page as it was before masking: the
+    masked copy must not keep it, and blanking keeps its relationship and content type valid."""
+    from PIL import Image
+
+    fmt = picture_format(data)
+    size = (1, 1)
+    if fmt is not None:
+        with Image.open(io.BytesIO(data)) as im:
+            size = im.size
+    return _save(Image.new("RGB", size, "white"), _WRITABLE.get(fmt or "PNG", "PNG"))
 
 
 def is_picture_part(name: str, content_type: str) -> bool:
