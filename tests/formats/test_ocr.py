@@ -271,3 +271,14 @@ def test_embedded_image_masked_with_the_policy_reads_as_masked(engine: Engine) -
     # the masked copy gives no new findings of the values' types
     again = ocr.ocr_image_findings(masked, engine)
     assert [f.entity_type for f in again if f.entity_type in ("CN_RESIDENT_ID", "CN_MOBILE")] == []
+
+
+@needs_rapid
+def test_rapidocr_reads_upright_and_upside_down_scans() -> None:
+    # Lines are read without the direction classifier (it flipped upright digit lines and lost
+    # them); weak lines are read again with it, so a page scanned upside down is still read.
+    page = scans.scan_page(random.Random(5), dpi=200, rows=3)
+    backend = ocr.RapidOcrBackend()
+    for image in (page.image, page.image.rotate(180, expand=True)):
+        text = "".join(line.text for line in ocr.run_ocr(image, backend).lines).replace(" ", "")
+        assert all(v in text for v in page.ids + page.mobiles)

@@ -143,8 +143,8 @@ class RapidOcrBackend:
         from rapidocr_onnxruntime import RapidOCR
 
         # max_side_len: the default (2000) shrinks a 300 dpi A4 page and its 10 pt text;
-        # text_score: keep doubtful lines (fail closed: a doubtful line may still hold an ID).
-        self._ocr = RapidOCR(max_side_len=4000, text_score=0.3)
+        # text_score: see _KEEP_SCORE.
+        self._ocr = RapidOCR(max_side_len=4000, text_score=_KEEP_SCORE)
         # RapidOCR stores per-call options on itself: one call at a time.
         self._lock = threading.Lock()
 
@@ -153,8 +153,29 @@ class RapidOcrBackend:
 
         bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
         with self._lock:
-            result, _ = self._ocr(bgr, return_word_box=True, text_score=0.3)
-        return [line for item in result or () if (line := _rapid_line(item)) is not None]
+            # The text-direction classifier turns some upright lines of digits upside down, and
+            # they then read as "" or "4": on rendered corpus pages it lost more values than it
+            # saved. Lines are read as they stand; only weak ones (empty, or below the score
+            # kept) are read again with the classifier, for text that really is upside down.
+            plain, _ = self._ocr(bgr, use_cls=False, return_word_box=True, text_score=0.0)
+            items = list(plain or ())
+            if any(_weak(item) for item in items):
+                turned, _ = self._ocr(bgr, use_cls=True, return_word_box=True, text_score=0.0)
+                by_box = {_quad_key(item): item for item in turned or ()}
+                items = [by_box.get(_quad_key(item), item) if _weak(item) else item for item in items]
+        return [line for item in items if not _weak(item) and (line := _rapid_line(item)) is not None]
+
+
+_KEEP_SCORE = 0.3  # keep doubtful lines (fail closed: a doubtful line may still hold an ID)
+
+
+def _weak(item: Sequence[Any]) -> bool:
+    return not item[1] or float(item[2]) < _KEEP_SCORE
+
+
+def _quad_key(item: Sequence[Any]) -> tuple[tuple[int, int], ...]:
+    # Detection does not depend on the classifier: both passes find the same boxes.
+    return tuple((round(float(x)), round(float(y))) for x, y in item[0])
 
 
 def _rapid_line(item: Sequence[Any]) -> OcrLine | None:
