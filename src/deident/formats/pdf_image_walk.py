@@ -21,6 +21,7 @@ import pikepdf
 
 from deident.errors import BlockedError
 from deident.formats.pdf_redact import inherited
+from deident.formats.pdf_sanitize import appearances
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -91,7 +92,7 @@ class Finder:
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, pikepdf.Array) else ():
             if isinstance(annot, pikepdf.Dictionary):
-                for stream in _appearances(annot):
+                for _, stream in appearances(annot):
                     self._walk_unplaced(stream, stream.get("/Resources"), p, ())
         # Swept after every page's content is walked: resources shared by all pages (inherited
         # from /Pages) would otherwise put a picture drawn on page 3 on page 1.
@@ -222,15 +223,3 @@ def _values(d: Any) -> Iterator[pikepdf.Stream]:
         for v in d.values():
             if isinstance(v, pikepdf.Stream):
                 yield v
-
-
-def _appearances(annot: pikepdf.Dictionary) -> Iterator[pikepdf.Stream]:
-    ap = annot.get("/AP")
-    if not isinstance(ap, pikepdf.Dictionary):
-        return
-    for kind in ("/N", "/R", "/D"):
-        v = ap.get(kind)
-        if isinstance(v, pikepdf.Stream):
-            yield v
-        else:
-            yield from _values(v)

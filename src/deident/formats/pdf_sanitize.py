@@ -140,7 +140,8 @@ def _outlines(pdf: pikepdf.Pdf) -> Iterator[Place]:
         stack.append(item.get("/First"))
 
 
-def _appearances(annot: Any) -> Iterator[tuple[str, Any]]:
+def appearances(annot: Any) -> Iterator[tuple[str, Any]]:
+    """An annotation's appearance streams with their name (N, R, D, or N + state: NOff)."""
     ap = annot.get("/AP")
     if not isinstance(ap, pikepdf.Dictionary):
         return
@@ -166,7 +167,7 @@ def _annotations(pdf: pikepdf.Pdf, red: Redactor) -> Iterator[Place]:
                 t = _text(annot.get(key))
                 if t and t.strip():
                     yield Place({"page": pno, "annotation": i, "key": key[1:]}, t, annot, key)
-            for kind, stream in _appearances(annot):
+            for kind, stream in appearances(annot):
                 sites = appearance_glyphs(red, stream, stream.get("/Resources"))
                 per_char = [s for s in sites for _ in (s.unicode or "\ufffd")]
                 t = "".join(s.unicode or "\ufffd" for s in sites)
