@@ -188,9 +188,7 @@ class OoxmlDocument:
         # name turns up alone in a scan's OCR lines.
         self.scan_pictures(pictures)
         if self.thumbnails:
-            self.note(
-                "thumbnail (a picture of the first page) not read by OCR; a masked copy gets a blank one"
-            )
+            self.note("thumbnail (a picture of the first page): not OCR'd, blanked in a masked copy")
 
     # ----------------------------------------------------------------- pictures
     def scan_pictures(self, names: list[str]) -> None:
