@@ -38,6 +38,19 @@ def _write(tmp: Path, name: str, data: bytes) -> Path:
     return p
 
 
+def _helvetica_page(content: bytes) -> bytes:
+    """A one-page PDF drawing `content` (a raw content stream) with Helvetica as /F1."""
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    return f.build_pdf(objs, 1)
+
+
 def _mask(src: Path, tmp: Path, policy: str = "gov"):
     out = tmp / "out" / src.name
     rep = mask_path(src, out, NO_OCR, Policy.load(policy))
@@ -196,15 +209,7 @@ def test_broken_xref_is_repaired_and_fully_read(tmp_path):
     ids=["trailing-garbage", "unclosed-array", "missing-operand", "binary-noise"],
 )
 def test_malformed_content_stream_never_clean_with_pii_never_a_traceback(tmp_path, content):
-    objs = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    }
-    src = _write(tmp_path, "bad.pdf", f.build_pdf(objs, 1))
+    src = _write(tmp_path, "bad.pdf", _helvetica_page(content))
     report = scan_path(src, NO_OCR)
     assert report.status in (Status.FINDINGS, Status.BLOCKED, Status.CLEAN)
     if ID in f.poppler_text(src).replace(" ", ""):
@@ -379,15 +384,7 @@ def test_no_document_text_reaches_logs_or_stderr(tmp_path, capfd, caplog):
     content = (
         b"(ID " + ID.encode() + b") w (tel " + MOBILE.encode() + b") g BT /F1 12 Tf 72 700 Td (ok) Tj ET"
     )
-    objs = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    }
-    src = _write(tmp_path, "noisy.pdf", f.build_pdf(objs, 1))
+    src = _write(tmp_path, "noisy.pdf", _helvetica_page(content))
     scan_path(src, NO_OCR)
     mask_path(src, tmp_path / "out.pdf", NO_OCR, Policy.load("gov"))
     captured = capfd.readouterr()

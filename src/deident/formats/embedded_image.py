@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,9 +129,6 @@ class EmbeddedImages:
         self.notes.extend(f"{key}: {n}" for n in doc.notes if n)
         return out
 
-    def owns(self, seg_id: int) -> bool:
-        return seg_id in self._owner
-
     @property
     def read_count(self) -> int:
         return len(self._by_digest)
@@ -154,6 +151,3 @@ class EmbeddedImages:
             if key not in new and picture.key in new:
                 new[key] = new[picture.key]
         return new
-
-    def keys(self) -> Iterable[str]:
-        return self._pictures.keys()
