@@ -1,4 +1,4 @@
-"""recognizers/ ships inside the wheel and is loaded from there."""
+"""recognizers/ and the compiled engine loops ship inside the wheel and are loaded from there."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def test_wheel_contains_recognizers_and_presets(wheel: Path) -> None:
     assert "deident/masking/presets/gov.yaml" in names
 
 
+def test_wheel_has_the_compiled_engine_loops(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("deident/detection/_native.") and n.endswith((".so", ".pyd")) for n in names)
+    assert "deident/detection/_native.pyx" in names  # the source, for reference
+
+
 def test_fresh_venv_loads_recognizers_from_the_wheel(wheel: Path, tmp_path: Path) -> None:
     # A venv that sees this interpreter's dependencies but not the project: deident comes
     # from the wheel only, and so must its recognizers.
@@ -46,6 +52,7 @@ def test_fresh_venv_loads_recognizers_from_the_wheel(wheel: Path, tmp_path: Path
     code = (
         "import deident, pathlib; from deident.detection.spec import recognizers_dir; "
         "d = recognizers_dir(); assert pathlib.Path(deident.__file__).parent in d.parents, d; "
+        "from deident.detection.native import native; assert native is not None; "
         "print(d, len(deident.scan_text('身份证号440881199001011233')))"
     )
     r = subprocess.run([py, "-c", code], capture_output=True, text=True, cwd=tmp_path)

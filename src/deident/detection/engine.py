@@ -13,21 +13,15 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
 from deident.config import ScanConfig
 from deident.detection.context import ContextMatcher
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.normalise import (
-    MASK_CHARS,
-    NUMBER_RUN,
-    fold,
-    is_masked_value,
-    touches_mask,
-)
+from deident.detection.normalise import fold, is_masked_value, touches_mask
 from deident.detection.resolve import resolve_overlaps
+from deident.detection.runs import Try, number_steps
 from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs
 from deident.detection.tables import is_value_cell
 from deident.detection.validators import VALIDATORS, Validator
@@ -51,7 +45,6 @@ def _family(entity: str) -> str:
     return _FAMILIES.get(entity, entity)
 
 
-_GROUP_SPLIT = re.compile(r"([0-9X]+)")  # a run's digit groups, upper-cased first
 _MAX_NUMBER_LEN = 19  # the longest number any recognizer matches (bank cards)
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -173,6 +166,9 @@ class Engine:
             )
             for n, v in by_len.items()
         }
+        # The same lengths as flags for `runs.number_steps`: lengths[n] is 1 when a pattern can
+        # match a value of n characters.
+        self._lengths = bytes(1 if n in by_len else 0 for n in range(_MAX_NUMBER_LEN + 1))
         self._texts = tuple(_compile(s) for s in wanted if s.kind == "text")
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
@@ -271,12 +267,10 @@ class Engine:
 
     # --- passes --------------------------------------------------------------------------
 
-    def _best_reading(
-        self, tries: Sequence[tuple[str, int, int]], folded: str, prune: bool
-    ) -> tuple[_Reading, int] | None:
+    def _best_reading(self, tries: Sequence[Try], folded: str, prune: bool) -> tuple[_Reading, int] | None:
         """The best way to read a span, and the index of the try it reads. `tries` are values
-        in compact form with their spans (``value`` is folded[start:end] without separators);
-        each is read by every pattern of its length. The best reading has the highest *final*
+        in compact form with their spans (`runs.Try`: ``value`` is folded[start:end] without
+        separators); each is read by every pattern of its length. The best reading has the highest *final*
         score (a mistyped ID next to 身份证号 beats the bank-card reading of the same 18 digits);
         a tie goes to the later try (the longer number), then to the earlier pattern.
 
@@ -292,7 +286,7 @@ class Engine:
             plan = sorted(
                 (
                     (bound, k, neg_order, rec, pat)
-                    for k, (value, _, _) in enumerate(tries)
+                    for k, (value, *_) in enumerate(tries)
                     for bound, _, neg_order, rec, pat in by_len.get(len(value), ())
                 ),
                 key=_PLAN_ORDER,
@@ -304,7 +298,7 @@ class Engine:
         for bound, k, neg_order, rec, pat in plan:
             if (bound, k, neg_order) < best_key:
                 break  # neither this reading nor any after it can win
-            value, start, end = tries[k]
+            value, start, end, _ = tries[k]
             if pat.rx.fullmatch(value) is None:
                 continue
             verdict = self._score(pat, value, verdicts.setdefault(k, {}))
@@ -320,58 +314,20 @@ class Engine:
         out: list[Finding] = []
         if not self._numbers:
             return out
-        by_len = self._by_len
         best_reading = self._best_reading
-        n = len(folded)
-        for m in NUMBER_RUN.finditer(folded):
-            start, end = m.span()
-            if (start and folded[start - 1] in MASK_CHARS) or (end < n and folded[end] in MASK_CHARS):
-                continue  # part of an already masked value
-            run = m.group()
-            if run.isdigit():  # fast path: no separators, the common case
-                if len(run) in by_len:
-                    r = best_reading(((run, start, end),), folded, prune)
-                    if r is not None:
-                        out.append(self._make(*r[0], text))
-                        continue
-                if not (len(run) in (13, 15) and run.startswith(("86", "0086"))):
-                    continue
-            # The run's digit groups, split in C: parts alternate separators and digits
-            # ("", "138", " ", "1234", " ", "5678", ""); `offs` are the parts' end offsets.
-            parts = _GROUP_SPLIT.split(run.upper())
-            offs = list(accumulate(map(len, parts), initial=start))
-            digits = parts[1::2]
-            g_start, g_end = offs[1::2], offs[2::2]
-            ends = list(accumulate(map(len, digits)))  # digits up to each group's end
-            i, ng = 0, len(digits)
+        for steps in number_steps(folded, self._lengths, _MAX_NUMBER_LEN + 4):
+            # Of all the ways to read groups[i..j] as one number, keep the best scored one, then
+            # carry on after its last group: "0755-12345678 13812345678" is a landline and a
+            # mobile, not one 23-digit run.
+            i, ng = 0, len(steps)
             while i < ng:
-                # Of all the ways to read groups[i..j] as one number, keep the best scored one:
-                # "0755-12345678 13812345678" is a landline and a mobile, not one 23-digit run.
-                tries: list[tuple[str, int, int]] = []
-                last: list[int] = []  # the group each try ends with
-                before = ends[i - 1] if i else 0
-                for j in range(i, ng):
-                    length = ends[j] - before
-                    if length > _MAX_NUMBER_LEN + 4:
-                        break
-                    if length in by_len:
-                        tries.append(
-                            (digits[i] if j == i else "".join(digits[i : j + 1]), g_start[i], g_end[j])
-                        )
-                        last.append(j)
-                    # "8613812345678" / "008613812345678": a country prefix written without a gap.
-                    if j == i and length in (13, 15):
-                        value = digits[i]
-                        for prefix in ("0086", "86"):
-                            if value.startswith(prefix) and length == len(prefix) + 11:
-                                tries.append((value[len(prefix) :], g_start[i] + len(prefix), g_end[j]))
-                                last.append(j)
+                tries = steps[i]
                 r = best_reading(tries, folded, prune) if tries else None
                 if r is None:
                     i += 1
                     continue
                 out.append(self._make(*r[0], text))
-                i = last[r[1]] + 1
+                i = tries[r[1]][3] + 1
         return out
 
     def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:

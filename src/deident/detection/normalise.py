@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from deident.detection.native import native
+
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _FOLD_TABLE: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD_TABLE.update(
@@ -29,11 +31,15 @@ def _fold_run(m: re.Match[str]) -> str:
     return m.group().translate(_FOLD_TRANS)
 
 
-def fold(text: str) -> str:
+def fold_python(text: str) -> str:
+    """`fold` in Python: the reference for (and fallback of) the compiled one."""
     # Only runs of foldable characters are translated (a full-width ID is one run, one call):
     # str.translate over a whole CJK document is ~12x slower than re finding the few runs.
     # With no match, re.sub hands back `text` itself, so there is no separate search first.
     return _NEEDS_FOLD.sub(_fold_run, text)
+
+
+fold = native.fold if native is not None else fold_python
 
 
 # A number-like run: digits with at most two separators between them (space, hyphen, zero-width

@@ -1,0 +1,136 @@
+"""The compiled loops (`deident.detection._native`) answer exactly as their Python twins, the
+reference implementations, for every input: folding, number runs and their readings, and the
+ID and card checksums. The engine uses whichever is installed, so any difference would make
+results depend on the platform."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from tests.factories import pii
+
+from deident.detection import normalise, runs, validators
+from deident.detection.native import native
+
+ROOT = Path(__file__).resolve().parents[2]
+
+if native is None:  # pragma: no cover - a platform without a C compiler at build time
+    if os.environ.get("DEIDENT_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("DEIDENT_PURE_PYTHON is set: nothing compiled to compare", allow_module_level=True)
+    pytest.fail(
+        "deident.detection._native is not compiled: build the wheel with a C compiler "
+        "(DEIDENT_REQUIRE_NATIVE=1 makes a failed compile an error)",
+        pytrace=False,
+    )
+
+# Characters that matter to the loops, and enough others to surround them.
+_NUMBERISH = (
+    "0123456789" * 3
+    + "Xx"
+    + " -\u200b)）"  # separators
+    + "*＊×●"  # mask characters
+    + "AaZzEe_@."
+    + "０１９ＸＡｚ＠＋－．\u3000\u00a0\u2010\u2014\u200c\u200d\u2060\ufeff"  # folded
+    + "（），、号电话身份证"
+)
+number_text = st.text(alphabet=_NUMBERISH, max_size=120)
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(max_size=200), number_text))
+@example("１３８\u3000ＡＢ＠ｑｑ")
+@example("ascii only")
+@example("\u00a0latin one")
+def test_fold_matches_python(text: str) -> None:
+    assert native.fold(text) == normalise.fold_python(text)
+
+
+def test_fold_returns_text_itself_when_nothing_folds() -> None:
+    text = "中文，标点。ascii 123"
+    assert native.fold(text) is text
+
+
+@settings(max_examples=600)
+@given(number_text)
+@example("138-1234-5678和0755 1234567")
+@example("1234567 X")
+@example("1234567-Xa 12345678x")
+@example("123  4567890")
+@example("12   34567890")
+@example("E12345678 ICP12345678")
+def test_number_runs_match_the_regex(text: str) -> None:
+    assert native.number_runs(text) == runs.number_runs_python(text)
+
+
+_ENGINE_LENGTHS = bytes(1 if n in (7, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19) else 0 for n in range(20))
+
+
+@settings(max_examples=600)
+@given(
+    number_text,
+    st.one_of(st.just(_ENGINE_LENGTHS), st.binary(min_size=0, max_size=24)),
+    st.integers(0, 30),
+)
+@example("86138 1234 5678 008613812345678 8613812345678", _ENGINE_LENGTHS, 23)
+@example("0755-12345678 13812345678", _ENGINE_LENGTHS, 23)
+@example("4408811990****1233 440881 19900101 123x", _ENGINE_LENGTHS, 23)
+def test_number_steps_match_python(text: str, lengths: bytes, max_len: int) -> None:
+    assert native.number_steps(text, lengths, max_len) == runs.number_steps_python(text, lengths, max_len)
+
+
+ascii_values = st.text(alphabet="0123456789X", min_size=0, max_size=20)
+
+
+@settings(max_examples=500)
+@given(st.one_of(pii.resident_ids(), ascii_values, st.text(max_size=20)))
+def test_gb11643_matches_python(value: str) -> None:
+    assert native.gb11643(value) == validators.gb11643_python(value)
+
+
+@settings(max_examples=500)
+@given(st.one_of(pii.resident_ids_15(), ascii_values, st.text(max_size=20)))
+@example("110105000229123")  # 1900-02-29 did not exist
+@example("110105960229123")
+def test_gb11643_15_matches_python(value: str) -> None:
+    assert native.gb11643_15(value) == validators.gb11643_15_python(value)
+
+
+@settings(max_examples=500)
+@given(st.one_of(pii.bank_cards(), pii.bank_cards(luhn=False), ascii_values, st.text(max_size=20)))
+@example("")
+@example("6222 0212 3456 7890 128")
+def test_luhn_matches_python(value: str) -> None:
+    assert native.luhn(value) == validators.luhn_python(value)
+
+
+def test_the_engine_uses_the_compiled_loops() -> None:
+    assert normalise.fold is native.fold
+    assert runs.number_steps is native.number_steps
+    assert validators.VALIDATORS["gb11643"] is native.gb11643
+
+
+def _scan_json(env: dict[str, str]) -> dict[str, object]:
+    r = subprocess.run(
+        [sys.executable, "-m", "deident.cli.app", "scan", "--format", "json", str(ROOT / "corpora" / "dev")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=ROOT,
+    )
+    assert r.stdout, r.stderr[-2000:]
+    report: dict[str, object] = json.loads(r.stdout)
+    return report
+
+
+def test_pure_python_engine_reports_the_same_findings_on_the_corpus() -> None:
+    compiled = _scan_json({})
+    pure = _scan_json({"DEIDENT_PURE_PYTHON": "1"})
+    assert compiled == pure
+    assert len(compiled["findings"]) > 1_000  # type: ignore[arg-type]  # the corpus is full of findings
