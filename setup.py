@@ -23,12 +23,11 @@ def extensions() -> list[Extension]:
         if REQUIRED:
             raise
         return []
-    ext = Extension(
-        "deident.detection._native",
-        ["src/deident/detection/_native.pyx"],
-        optional=not REQUIRED,
-    )
-    return cythonize([ext], language_level=3, quiet=True)
+    exts = [
+        Extension(f"deident.detection.{name}", [f"src/deident/detection/{name}.pyx"], optional=not REQUIRED)
+        for name in ("_native", "_reading")
+    ]
+    return cythonize(exts, language_level=3, quiet=True)
 
 
 setup(

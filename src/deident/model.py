@@ -82,11 +82,20 @@ def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(cls.__dict__[n].__set__ for n in names)
 
 
+# The fields `new_finding` writes, in order (the compiled number pass writes the same slots).
+FINDING_FIELDS = (
+    "entity_type",
+    "start",
+    "end",
+    "text",
+    "score",
+    "recognizer",
+    "explanation",
+    "location",
+    "attributes",
+)
 (_SET_ENTITY, _SET_START, _SET_END, _SET_TEXT, _SET_SCORE, _SET_RECOGNIZER, _SET_EXPLANATION,
- _SET_LOCATION, _SET_ATTRIBUTES) = _slot_setters(
-    Finding,
-    ("entity_type", "start", "end", "text", "score", "recognizer", "explanation", "location", "attributes"),
-)  # fmt: skip
+ _SET_LOCATION, _SET_ATTRIBUTES) = _slot_setters(Finding, FINDING_FIELDS)  # fmt: skip
 
 
 def new_finding(

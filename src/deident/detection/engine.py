@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from deident.config import ScanConfig
 from deident.detection.context import ContextMatcher
 from deident.detection.detectors import Detector, build_detector
+from deident.detection.native import reading
 from deident.detection.normalise import fold, is_masked_value, touches_mask
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.runs import Try, number_steps
@@ -26,7 +28,7 @@ from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs
 from deident.detection.tables import is_value_cell
 from deident.detection.validators import VALIDATORS, Validator
 from deident.errors import ConfigError
-from deident.model import Explanation, Finding, new_finding
+from deident.model import FINDING_FIELDS, Explanation, Finding, new_finding
 
 HINT_SCORE = 0.9
 _SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
@@ -180,6 +182,22 @@ class Engine:
         # Shared, immutable explanations by what they say (see `_make`). Filling it from many
         # threads is safe: a lost race only builds an equal object twice.
         self._explanations: dict[tuple[object, ...], Explanation] = {}
+        # The number pass compiled (detection/_reading.pyx), when installed: same findings.
+        self._reader: Any = (
+            reading.NumberReader(
+                self._by_len,
+                self._lengths,
+                _MAX_NUMBER_LEN + 4,
+                self.config.min_score,
+                self._explanations,
+                self._explain,
+                number_steps,
+                Finding,
+                FINDING_FIELDS,
+            )
+            if reading is not None and self._numbers
+            else None
+        )
 
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
@@ -234,6 +252,29 @@ class Engine:
             score *= spec.anti_context.factor
         return round(score, 4), ctx, anti
 
+    def _explain(
+        self, recognizer: str, pattern: str, base: float, checksum: str, ctx: str | None, anti: str | None
+    ) -> Explanation:
+        """The shared explanation of a reading. Explanations are immutable and few (recognizer x
+        pattern x verdict x context word), so findings share them: building one costs more than
+        the rest of a finding."""
+        key = (recognizer, pattern, checksum, ctx, anti)  # the base follows from these
+        explanation = self._explanations.get(key)
+        if explanation is None:
+            explanation = self._explanations.setdefault(
+                key,
+                Explanation(
+                    recognizer=recognizer,
+                    pattern=pattern,
+                    base_score=base,
+                    checksum=checksum,
+                    context_word=ctx,
+                    anti_context_word=anti,
+                    notes=("checksum invalid",) if checksum == "invalid" else (),
+                ),
+            )
+        return explanation
+
     def _make(
         self,
         rec: _Recognizer,
@@ -246,23 +287,7 @@ class Engine:
     ) -> Finding:
         base, checksum = verdict
         score, ctx, anti = judged
-        key = (rec.spec.id, pat.spec.name, checksum, ctx, anti)  # the base follows from these
-        explanation = self._explanations.get(key)
-        if explanation is None:
-            # Explanations are immutable and few (recognizer x pattern x verdict x context word),
-            # so findings share them: building one costs more than the rest of a finding.
-            explanation = self._explanations.setdefault(
-                key,
-                Explanation(
-                    recognizer=rec.spec.id,
-                    pattern=pat.spec.name,
-                    base_score=base,
-                    checksum=checksum,
-                    context_word=ctx,
-                    anti_context_word=anti,
-                    notes=("checksum invalid",) if checksum == "invalid" else (),
-                ),
-            )
+        explanation = self._explain(rec.spec.id, pat.spec.name, base, checksum, ctx, anti)
         return new_finding(rec.spec.entity, start, end, text[start:end], score, rec.spec.id, explanation)
 
     # --- passes --------------------------------------------------------------------------
@@ -311,6 +336,12 @@ class Engine:
         return best
 
     def _numbers_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
+        if self._reader is not None:
+            return list(self._reader.read(text, folded, prune))
+        return self._numbers_in_python(text, folded, prune)
+
+    def _numbers_in_python(self, text: str, folded: str, prune: bool) -> list[Finding]:
+        """The number pass: the reference for (and fallback of) the compiled `_reading`."""
         out: list[Finding] = []
         if not self._numbers:
             return out

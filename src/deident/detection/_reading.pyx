@@ -1,0 +1,343 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The engine's number pass compiled: every number run of a text read by the patterns of its
+length, checked, scored with its context and turned into a `Finding`.
+
+The Python twin, and the reference, is `Engine._numbers_in_python` with `_best_reading`,
+`_score`, `_judge`, `_make` and `ContextMatcher.find` (engine.py, context.py): the same steps in
+the same order. tests/detection/test_reading.py checks that both give the same findings, down
+to the explanation, for every text hypothesis generates. On a roster a value comes every few
+dozen characters and each costs a few dozen Python-level steps; compiled, a value costs
+about its regex calls and the objects it returns.
+"""
+
+import builtins
+
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF
+from libc.stdlib cimport free, malloc
+
+
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        Py_ssize_t offset
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef *d_member
+    PyTypeObject PyBaseObject_Type
+    object PyFloat_FromDouble(double v)
+
+
+cdef object _round = builtins.round  # Python's, so that scores round exactly as in the twin
+cdef object _member_descriptor = type(type("_Slots", (), {"__slots__": ("x",)}).__dict__["x"])
+cdef tuple _NO_ARGS = ()
+
+
+cdef int _CONTEXT = 1
+cdef int _ANTI = 2
+
+
+cdef class _Words:
+    """A `ContextMatcher`, flattened."""
+
+    cdef object search  # rx.search, or None when the recognizer has no words
+    cdef object finditer
+    cdef dict kinds
+    cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
+
+    def __init__(self, matcher):
+        rx = matcher.rx
+        self.search = rx.search if rx is not None else None
+        self.finditer = rx.finditer if rx is not None else None
+        self.kinds = dict(matcher.kinds)
+        self.before, self.after = matcher.before, matcher.after
+        self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
+        self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
+
+    cdef tuple find(self, str folded, Py_ssize_t start, Py_ssize_t end):
+        """`ContextMatcher.find`."""
+        cdef object ctx = None, anti = None, m, word
+        cdef Py_ssize_t ctx_from, anti_from, at, n
+        cdef int kind
+        if self.search is None:
+            return (None, None)
+        m = self.search(folded, start - self.before if start > self.before else 0, start)
+        if m is not None:
+            ctx_from = start - self.ctx_window
+            anti_from = start - self.anti_window
+            while m is not None:
+                word = m.group()
+                kind = self.kinds[word]
+                at = m.start()
+                if kind & _CONTEXT and at >= ctx_from:
+                    ctx = word
+                if kind & _ANTI and at >= anti_from:
+                    anti = word
+                m = self.search(folded, m.end(), start)
+        if self.after and (ctx is None or anti is None):
+            n = len(folded)
+            for m in self.finditer(folded, end, min(n, end + self.after)):
+                word = m.group()
+                kind = self.kinds[word]
+                at = m.end()
+                if ctx is None and kind & _CONTEXT and at <= end + self.ctx_after:
+                    ctx = word
+                if anti is None and kind & _ANTI and at <= end + self.anti_after:
+                    anti = word
+        return (ctx, anti)
+
+
+cdef class _Rec:
+    cdef str id, entity
+    cdef double boost, factor, upper_gain
+    cdef bint suppress
+    cdef _Words words
+
+    def __init__(self, rec):
+        spec = rec.spec
+        self.id, self.entity = spec.id, spec.entity
+        self.boost = spec.context.boost
+        self.factor = spec.anti_context.factor
+        self.suppress = spec.anti_context.suppress
+        self.upper_gain = rec.upper_gain
+        self.words = _Words(rec.words)
+
+
+cdef class _Pat:
+    cdef str name
+    cdef object fullmatch, validator, exclude
+    cdef double score, unknown_score, invalid_score
+    cdef bint has_unknown, has_invalid
+
+    def __init__(self, pat):
+        spec = pat.spec
+        self.name = spec.name
+        self.fullmatch = pat.rx.fullmatch
+        self.validator, self.exclude = pat.validator, pat.exclude
+        self.score = spec.score
+        self.has_unknown = spec.unknown_score is not None
+        self.unknown_score = spec.unknown_score if self.has_unknown else spec.score
+        self.has_invalid = spec.invalid_score is not None
+        self.invalid_score = spec.invalid_score if self.has_invalid else 0.0
+
+
+cdef class _Step:
+    """An entry of a length's plan: (bound, -order, recognizer, pattern)."""
+
+    cdef double bound
+    cdef Py_ssize_t neg_order
+    cdef _Rec rec
+    cdef _Pat pat
+
+
+ctypedef struct _Entry:
+    double bound
+    Py_ssize_t k
+    Py_ssize_t neg_order
+    void *step  # a borrowed _Step, kept alive by the reader's plans
+
+
+cdef inline bint _less(double a0, Py_ssize_t a1, Py_ssize_t a2, double b0, Py_ssize_t b1, Py_ssize_t b2) noexcept:
+    # (a0, a1, a2) < (b0, b1, b2), as Python compares tuples
+    if a0 != b0:
+        return a0 < b0
+    if a1 != b1:
+        return a1 < b1
+    return a2 < b2
+
+
+cdef class NumberReader:
+    """`Engine._numbers_in` for one engine's number recognizers. Immutable once built."""
+
+    cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
+    cdef bytes lengths
+    cdef Py_ssize_t max_len
+    cdef double min_score
+    cdef dict explanations
+    cdef object explain, number_steps
+    cdef type finding
+    cdef Py_ssize_t offsets[9]  # where each field of `finding` lives in its instances
+    # round(x, 4) of the last scores seen
+    cdef double rounded_in[16]
+    cdef double rounded_out[16]
+    cdef int rounded_n
+
+    def __init__(self, by_len, bytes lengths, Py_ssize_t max_len, double min_score,
+                 dict explanations, explain, number_steps, finding_type, tuple fields):
+        """`by_len`: the engine's plans ({length: ((bound, 0, -order, rec, pat), ...)});
+        `explanations`: its shared explanation cache, filled through `explain(rec_id, pattern,
+        base, checksum, ctx, anti)`; `finding_type`: a class with ``__slots__`` whose `fields`
+        are (entity_type, start, end, text, score, recognizer, explanation, location,
+        attributes), built as `model.new_finding` does: the slots written directly."""
+        cdef _Step step
+        recs, pats = {}, {}
+        self.plans = {}
+        for n, plan in by_len.items():
+            steps = []
+            for bound, _, neg_order, rec, pat in plan:
+                step = _Step()
+                step.bound, step.neg_order = bound, neg_order
+                step.rec = recs.get(id(rec)) or recs.setdefault(id(rec), _Rec(rec))
+                step.pat = pats.get(id(pat)) or pats.setdefault(id(pat), _Pat(pat))
+                steps.append(step)
+            self.plans[n] = tuple(steps)
+        self.lengths, self.max_len, self.min_score = lengths, max_len, min_score
+        self.explanations, self.explain, self.number_steps = explanations, explain, number_steps
+        if len(fields) != 9 or set(fields) != set(finding_type.__slots__):
+            raise ValueError(f"fields: the nine slots of {finding_type.__name__}, in order")
+        for i, name in enumerate(fields):
+            descr = finding_type.__dict__.get(name)
+            if type(descr) is not _member_descriptor:
+                raise TypeError(f"{finding_type.__name__}.{name} is not a slot")
+            self.offsets[i] = (<PyMemberDescrObject *>descr).d_member.offset
+        self.finding = finding_type
+        self.rounded_n = 0
+
+    def read(self, str text not None, str folded not None, bint prune):
+        """`Engine._numbers_in_python(text, folded, prune)`."""
+        cdef list out = []
+        cdef list steps, tries
+        cdef Py_ssize_t i, ng
+        cdef object r
+        for steps in self.number_steps(folded, self.lengths, self.max_len):
+            i, ng = 0, len(steps)
+            while i < ng:
+                tries = steps[i]
+                r = self._best(tries, text, folded, prune) if tries else None
+                if r is None:
+                    i += 1
+                    continue
+                out.append(r[0])
+                i = (<tuple>tries[<Py_ssize_t>r[1]])[3] + 1
+        return out
+
+    cdef object _best(self, list tries, str text, str folded, bint prune):
+        """`Engine._best_reading` then `_make`: (finding, index of the try it reads) or None."""
+        cdef Py_ssize_t ntries = len(tries), k, m = 0, a, b, count = 0
+        cdef tuple plan, t
+        cdef _Step step
+        cdef _Pat pat
+        cdef _Rec rec
+        cdef _Entry *entries
+        cdef _Entry tmp
+        cdef double best0 = -1.0, base, score
+        cdef Py_ssize_t best1 = 0, best2 = 0, best_k = -1
+        cdef object verdict, ctx, anti, checksum
+        cdef _Step best_step = None
+        cdef object best_ctx = None, best_anti = None, best_checksum = None
+        cdef double best_base = 0.0
+        cdef Py_ssize_t start, end
+        cdef str value
+        for k in range(ntries):
+            plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
+            count += len(plan)
+        if count == 0:
+            return None
+        entries = <_Entry *>malloc(count * sizeof(_Entry))
+        if entries == NULL:
+            raise MemoryError()
+        try:
+            for k in range(ntries):
+                plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
+                for step in plan:
+                    entries[m].bound, entries[m].k, entries[m].neg_order = step.bound, k, step.neg_order
+                    entries[m].step = <void *>step
+                    m += 1
+            if ntries > 1:
+                # best first: (bound, k, -order) descending; the keys are distinct
+                for a in range(1, m):
+                    tmp = entries[a]
+                    b = a - 1
+                    while b >= 0 and _less(entries[b].bound, entries[b].k, entries[b].neg_order,
+                                           tmp.bound, tmp.k, tmp.neg_order):
+                        entries[b + 1] = entries[b]
+                        b -= 1
+                    entries[b + 1] = tmp
+            for a in range(m):
+                if _less(entries[a].bound, entries[a].k, entries[a].neg_order, best0, best1, best2):
+                    break  # neither this reading nor any after it can win
+                step = <_Step>entries[a].step
+                k = entries[a].k
+                t = <tuple>tries[k]
+                value = <str>t[0]
+                if step.pat.fullmatch(value) is None:
+                    continue
+                # Engine._score
+                pat = step.pat
+                if pat.validator is None:
+                    if pat.exclude is not None and pat.exclude(value):
+                        continue
+                    base, checksum = pat.score, "n/a"
+                else:
+                    verdict = pat.validator(value)
+                    if verdict is True:
+                        base, checksum = pat.score, "valid"
+                    elif pat.exclude is not None and pat.exclude(value):
+                        continue
+                    elif verdict is None:
+                        base, checksum = pat.unknown_score, "unknown"
+                    elif not pat.has_invalid:
+                        continue
+                    else:
+                        base, checksum = pat.invalid_score, "invalid"
+                if _less(min(1.0, base + step.rec.upper_gain), k, entries[a].neg_order, best0, best1, best2):
+                    continue
+                # Engine._judge
+                rec = step.rec
+                if prune and base + rec.boost < self.min_score:
+                    continue
+                start, end = t[1], t[2]
+                ctx, anti = rec.words.find(folded, start, end)
+                score = base
+                if ctx is not None:
+                    score = min(1.0, score + rec.boost)
+                if anti is not None:
+                    if rec.suppress:
+                        continue
+                    score *= rec.factor
+                score = self._round4(score)
+                if _less(best0, best1, best2, score, k, entries[a].neg_order):
+                    best0, best1, best2 = score, k, entries[a].neg_order
+                    best_k, best_step, best_base = k, step, base
+                    best_checksum, best_ctx, best_anti = checksum, ctx, anti
+        finally:
+            free(entries)
+        if best_step is None:
+            return None
+        t = <tuple>tries[best_k]
+        return self._make(best_step, best_base, best_checksum, best0, best_ctx, best_anti, t[1], t[2], text), best_k
+
+    cdef double _round4(self, double x):
+        """round(x, 4), as Python rounds (correctly, via decimal digits: costly), remembered for
+        the few distinct scores a recognizer set produces."""
+        cdef int i
+        for i in range(self.rounded_n):
+            if self.rounded_in[i] == x:
+                return self.rounded_out[i]
+        cdef double r = _round(x, 4)
+        if self.rounded_n < 16:
+            self.rounded_in[self.rounded_n], self.rounded_out[self.rounded_n] = x, r
+            self.rounded_n += 1
+        return r
+
+    cdef object _make(self, _Step step, double base, object checksum, double score, object ctx, object anti,
+                      Py_ssize_t start, Py_ssize_t end, str text):
+        """`Engine._make`."""
+        key = (step.rec.id, step.pat.name, checksum, ctx, anti)
+        explanation = self.explanations.get(key)
+        if explanation is None:
+            explanation = self.explain(step.rec.id, step.pat.name, base, checksum, ctx, anti)
+        f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
+        self._set(f, 0, step.rec.entity)
+        self._set(f, 1, start)
+        self._set(f, 2, end)
+        self._set(f, 3, text[start:end])
+        self._set(f, 4, PyFloat_FromDouble(score))
+        self._set(f, 5, step.rec.id)
+        self._set(f, 6, explanation)
+        self._set(f, 7, {})
+        self._set(f, 8, {})
+        return f
+
+    cdef inline void _set(self, object f, int field, object value):
+        # A fresh instance's slots are NULL: store a new reference, nothing to release.
+        Py_INCREF(value)
+        (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0] = <PyObject *>value
