@@ -1,0 +1,57 @@
+"""Overlap resolution keeps, of every group of overlapping findings, the strongest ones."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deident.detection.resolve import resolve_overlaps
+from deident.model import Explanation, Finding
+
+_EXPLANATION = Explanation("r", "p", 0.5)
+
+
+def _finding(start: int, length: int, score: float, entity: str) -> Finding:
+    return Finding(entity, start, start + length, "x" * length, score, "r", _EXPLANATION)
+
+
+findings = st.lists(
+    st.builds(
+        _finding,
+        st.integers(0, 60),
+        st.integers(1, 20),
+        st.sampled_from((0.3, 0.5, 0.9, 1.0)),
+        st.sampled_from(("A", "B")),
+    ),
+    max_size=25,
+)
+
+
+def _reference(found: list[Finding]) -> list[Finding]:
+    """Greedy by rank over the findings in span order: the strongest first, then whatever
+    does not overlap what is kept."""
+    in_order = sorted(found, key=lambda f: (f.start, f.end))
+    kept: list[Finding] = []
+    for f in sorted(in_order, key=lambda f: (-f.score, -(f.end - f.start), f.start)):
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end))
+
+
+@given(findings)
+def test_resolution_is_greedy_by_score_then_length(found: list[Finding]) -> None:
+    assert resolve_overlaps(found) == _reference(found)
+
+
+@given(findings)
+def test_result_is_sorted_and_free_of_overlaps(found: list[Finding]) -> None:
+    kept = resolve_overlaps(found)
+    assert all(a.end <= b.start for a, b in pairwise(kept))
+
+
+def test_sorted_findings_without_overlaps_come_back_as_they_are() -> None:
+    found = [_finding(0, 5, 0.5, "A"), _finding(5, 3, 0.9, "B"), _finding(20, 2, 0.3, "A")]
+    assert resolve_overlaps(found) == found
+    assert resolve_overlaps(found[::-1]) == found
