@@ -20,11 +20,12 @@ from typing import Any
 from deident.config import ScanConfig
 from deident.detection.context import ContextMatcher
 from deident.detection.detectors import Detector, build_detector
+from deident.detection.islands import islands, run_pattern
 from deident.detection.native import reading
 from deident.detection.normalise import fold, is_masked_value, touches_mask
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.runs import Try, number_steps
-from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs
+from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs, regex_width
 from deident.detection.tables import is_value_cell
 from deident.detection.validators import VALIDATORS, Validator
 from deident.errors import ConfigError
@@ -69,6 +70,7 @@ class _Recognizer:
     # The most context can add to a base score (anti-context factors above 1 included), so
     # that a reading's best possible final score is known before its context is searched.
     upper_gain: float = 0.0
+    alphabet: re.Pattern[str] | None = None  # `islands.run_pattern` of the spec's alphabet
 
 
 # A pattern's reading of a value before context: (score, checksum verdict).
@@ -121,20 +123,18 @@ def _compile(spec: RecognizerSpec) -> _Recognizer:
         validator, exclude = _validator(p.validator, where), _validator(p.exclude_validator, where)
         patterns.append(_Pattern(p, rx, validator, exclude, lo, hi))
     gain = spec.context.boost + (1.0 if spec.anti_context.factor > 1.0 else 0.0)
-    return _Recognizer(spec, tuple(patterns), ContextMatcher.compile(spec.context, spec.anti_context), gain)
+    alphabet = run_pattern(spec.alphabet) if spec.alphabet else None
+    words = ContextMatcher.compile(spec.context, spec.anti_context)
+    return _Recognizer(spec, tuple(patterns), words, gain, alphabet)
 
 
 def _widths(regex: str) -> tuple[int, int]:
-    """The shortest and longest match of `regex`, from the stdlib's own regex parser."""
+    """The shortest and longest match of `regex` (at most 2**30)."""
     try:
-        try:
-            from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11
-        except ImportError:  # pragma: no cover - Python 3.10
-            import sre_parse as parser
-        lo, hi = parser.parse(regex).getwidth()
+        lo, hi = regex_width(regex)
     except Exception:  # an exotic pattern: no length filter
         return 0, 1 << 30
-    return int(lo), int(min(hi, 1 << 30))
+    return lo, min(hi, 1 << 30)
 
 
 @functools.lru_cache(maxsize=8)
@@ -362,21 +362,26 @@ class Engine:
         return out
 
     def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
+        everywhere = ((0, len(folded)),)
         for rec in self._texts:
-            if rec.spec.requires and rec.spec.requires not in folded:
+            required = rec.spec.requires
+            if required and required not in folded:
                 continue
+            # Only the stretches a match can lie in (e-mail: [A-Za-z0-9._%+@-] around an "@").
+            spans = everywhere if rec.alphabet is None else islands(folded, required or "", rec.alphabet)
             for pat in rec.patterns:
-                for m in pat.rx.finditer(folded):
-                    if touches_mask(folded, m.start(), m.end()):
-                        continue
-                    if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
-                        continue
-                    verdict = self._score(pat, m.group())
-                    if verdict is None:
-                        continue
-                    judged = self._judge(rec, verdict[0], folded, m.start(), m.end(), prune)
-                    if judged is not None:
-                        yield self._make(rec, pat, verdict, judged, m.start(), m.end(), text)
+                for lo, hi in spans:
+                    for m in pat.rx.finditer(folded, lo, hi):
+                        if touches_mask(folded, m.start(), m.end()):
+                            continue
+                        if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
+                            continue
+                        verdict = self._score(pat, m.group())
+                        if verdict is None:
+                            continue
+                        judged = self._judge(rec, verdict[0], folded, m.start(), m.end(), prune)
+                        if judged is not None:
+                            yield self._make(rec, pat, verdict, judged, m.start(), m.end(), text)
 
     # --- public --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ Three kinds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -75,6 +76,10 @@ class RecognizerSpec:
     boundaries: bool = True
     # A literal that must occur in the text for a `text` recognizer to run at all ("@" for e-mail).
     requires: str | None = None
+    # With `requires`: a character class holding every character of a match (and every one
+    # its lookarounds test beyond it). Every match holds `requires`, so only the stretches of
+    # these characters around it are searched (see islands.py).
+    alphabet: str | None = None
     source: str = ""  # file it came from, for error messages
 
 
@@ -155,8 +160,38 @@ def parse_spec(data: Mapping[str, Any], source: str) -> RecognizerSpec:
         examples=examples,
         boundaries=bool(data.get("boundaries", True)),
         requires=data.get("requires"),
+        alphabet=_alphabet(data, source),
         source=source,
     )
+
+
+def regex_width(regex: str) -> tuple[int, int]:
+    """The shortest and longest match of `regex`, from the stdlib's regex parser."""
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser
+    lo, hi = parser.parse(regex).getwidth()
+    return int(lo), int(hi)
+
+
+def _alphabet(data: Mapping[str, Any], source: str) -> str | None:
+    alphabet = data.get("alphabet")
+    if alphabet is None:
+        return None
+    requires = data.get("requires")
+    if not requires:
+        raise ConfigError(f"{source}: 'alphabet' needs 'requires' (the literal every match holds)")
+    try:
+        run = re.compile(f"(?:{alphabet})*")
+        one_character = re.compile(alphabet).groups == 0 and regex_width(str(alphabet)) == (1, 1)
+    except re.error as exc:
+        raise ConfigError(f"{source}: 'alphabet' is not a valid character class: {exc}") from exc
+    if not one_character:
+        raise ConfigError(f"{source}: 'alphabet' must be a character class, e.g. '[A-Za-z0-9@.]'")
+    if not run.fullmatch(str(requires)):
+        raise ConfigError(f"{source}: the characters of 'requires' must be in 'alphabet'")
+    return str(alphabet)
 
 
 def load_specs(directory: Path | None = None) -> tuple[RecognizerSpec, ...]:
