@@ -110,10 +110,42 @@ def test_luhn_matches_python(value: str) -> None:
     assert native.luhn(value) == validators.luhn_python(value)
 
 
+@settings(max_examples=300)
+@given(st.one_of(pii.bank_cards(), pii.bank_cards(luhn=False), ascii_values, st.text(max_size=20)))
+def test_bank_card_matches_python(value: str) -> None:
+    assert native.bank_card(value) == validators.bank_card_python(value)
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        pii.social_credit_codes(), pii.resident_ids(), st.text(alphabet="0123456789ABHNXYZaIO", max_size=20)
+    )
+)
+def test_uscc_matches_python(value: str) -> None:
+    assert native.uscc_valid(value) == validators.uscc_valid_python(value)
+
+
+_PREFIXES = validators._MOBILE_PREFIXES
+
+
+@settings(max_examples=500)
+@given(st.one_of(pii.mobiles(), st.text(alphabet="0123456789１３８a", max_size=12), st.text(max_size=5)))
+def test_prefix_check_matches_python(value: str) -> None:
+    assert native.PrefixCheck(_PREFIXES)(value) == validators.PrefixCheckPython(_PREFIXES)(value)
+
+
+def test_prefix_check_takes_three_digit_prefixes_only() -> None:
+    with pytest.raises(ValueError, match="three-digit"):
+        native.PrefixCheck(frozenset({"13"}))
+
+
 def test_the_engine_uses_the_compiled_loops() -> None:
     assert normalise.fold is native.fold
     assert runs.number_steps is native.number_steps
     assert validators.VALIDATORS["gb11643"] is native.gb11643
+    assert validators.VALIDATORS["uscc"] is native.uscc_valid
+    assert isinstance(validators.VALIDATORS["cn_mobile"], native.PrefixCheck)
 
 
 def _scan_json(env: dict[str, str]) -> dict[str, object]:

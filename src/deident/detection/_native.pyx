@@ -116,41 +116,6 @@ cdef inline bint _free_after(int kind, void *data, Py_ssize_t n, Py_ssize_t at) 
     return at >= n or not _alnum(PyUnicode_READ(kind, data, at))
 
 
-cdef Py_ssize_t _run_at(int kind, void *data, Py_ssize_t n, Py_ssize_t i, Py_ssize_t *ends, Py_ssize_t cap) noexcept nogil:
-    """The end of normalise.NUMBER_RUN matched at `i` (a digit with no letter or digit before
-    it), or -1. `ends` (room for `cap` entries) receives each repetition's end: the regex
-    backtracks through them from the longest, so this does too."""
-    cdef Py_ssize_t q = i + 1, k, count = 0, r, end0
-    # (?:SEP{0,2}[0-9]){6,}: a repetition is at most two separators and a digit; three
-    # separators, or separators not followed by a digit, end the run.
-    while count < cap:
-        k = 0
-        while q + k < n and k < 3 and _sep(PyUnicode_READ(kind, data, q + k)):
-            k += 1
-        if k > 2 or q + k >= n or not _digit(PyUnicode_READ(kind, data, q + k)):
-            break
-        q += k + 1
-        ends[count] = q
-        count += 1
-    r = count
-    while r >= 6:
-        end0 = ends[r - 1]
-        # (?:SEP?[Xx])? then (?![0-9A-Za-z]), tried in the regex's order
-        if (
-            end0 + 1 < n
-            and _sep(PyUnicode_READ(kind, data, end0))
-            and _x(PyUnicode_READ(kind, data, end0 + 1))
-            and _free_after(kind, data, n, end0 + 2)
-        ):
-            return end0 + 2
-        if end0 < n and _x(PyUnicode_READ(kind, data, end0)) and _free_after(kind, data, n, end0 + 1):
-            return end0 + 1
-        if _free_after(kind, data, n, end0):
-            return end0
-        r -= 1
-    return -1
-
-
 cdef class _Scratch:
     """Growable C arrays for one call."""
 
@@ -177,6 +142,43 @@ cdef class _Scratch:
         free(self.a)
 
 
+cdef Py_ssize_t _run_at(int kind, void *data, Py_ssize_t n, Py_ssize_t i, _Scratch scratch) except -2:
+    """The end of normalise.NUMBER_RUN matched at `i` (a digit with no letter or digit before
+    it), or -1. `scratch.a` receives each repetition's end: the regex backtracks through them
+    from the longest, so this does too."""
+    cdef Py_ssize_t q = i + 1, k, count = 0, r, end0
+    # (?:SEP{0,2}[0-9]){6,}: a repetition is at most two separators and a digit; three
+    # separators, or separators not followed by a digit, end the run.
+    while True:
+        k = 0
+        while q + k < n and k < 3 and _sep(PyUnicode_READ(kind, data, q + k)):
+            k += 1
+        if k > 2 or q + k >= n or not _digit(PyUnicode_READ(kind, data, q + k)):
+            break
+        q += k + 1
+        if count >= scratch.cap:
+            scratch.reserve(2 * scratch.cap)
+        scratch.a[count] = q
+        count += 1
+    r = count
+    while r >= 6:
+        end0 = scratch.a[r - 1]
+        # (?:SEP?[Xx])? then (?![0-9A-Za-z]), tried in the regex's order
+        if (
+            end0 + 1 < n
+            and _sep(PyUnicode_READ(kind, data, end0))
+            and _x(PyUnicode_READ(kind, data, end0 + 1))
+            and _free_after(kind, data, n, end0 + 2)
+        ):
+            return end0 + 2
+        if end0 < n and _x(PyUnicode_READ(kind, data, end0)) and _free_after(kind, data, n, end0 + 1):
+            return end0 + 1
+        if _free_after(kind, data, n, end0):
+            return end0
+        r -= 1
+    return -1
+
+
 def number_runs(str folded not None):
     """`runs.number_runs`: the spans of normalise.NUMBER_RUN.finditer(folded)."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), i = 0, end
@@ -188,8 +190,7 @@ def number_runs(str folded not None):
         if not _digit(PyUnicode_READ(kind, data, i)) or (i > 0 and _alnum(PyUnicode_READ(kind, data, i - 1))):
             i += 1
             continue
-        scratch.reserve(n - i)
-        end = _run_at(kind, data, n, i, scratch.a, scratch.cap)
+        end = _run_at(kind, data, n, i, scratch)
         if end < 0:
             i += 1
             continue
@@ -242,8 +243,7 @@ def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len
         if not _digit(PyUnicode_READ(kind, data, i)) or (i > 0 and _alnum(PyUnicode_READ(kind, data, i - 1))):
             i += 1
             continue
-        scratch.reserve(n - i + 1)
-        end = _run_at(kind, data, n, i, scratch.a, scratch.cap)
+        end = _run_at(kind, data, n, i, scratch)
         if end < 0:
             i += 1
             continue
@@ -251,6 +251,7 @@ def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len
         if (start > 0 and _mask(PyUnicode_READ(kind, data, start - 1))) or (end < n and _mask(PyUnicode_READ(kind, data, end))):
             continue  # part of an already masked value
         # The run's groups: maximal stretches of digits and X between separators.
+        scratch.reserve(end - start + 1)
         gs, ge, cum = scratch.a, scratch.a + scratch.cap, scratch.a + 2 * scratch.cap
         ng = 0
         p = start
@@ -389,17 +390,14 @@ def gb11643_15(str value not None):
     )
 
 
-def luhn(str value not None):
-    """`validators.luhn_python` for values of ASCII digits; anything else goes to that
-    reference, which drops other characters first."""
+cdef int _luhn(str value):
+    """1 / 0 for a value of ASCII digits, -1 for anything else."""
     cdef int kind = PyUnicode_KIND(value)
     cdef void *data = PyUnicode_DATA(value)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i
     cdef int total = 0, d
     if n == 0 or not value.isascii() or not _ascii_digits(kind, data, 0, n):
-        from deident.detection.validators import luhn_python
-
-        return luhn_python(value)
+        return -1
     for i in range(n):
         d = _d(kind, data, n - 1 - i)
         if i % 2:
@@ -408,3 +406,76 @@ def luhn(str value not None):
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def bank_card(str value not None):
+    """`validators.bank_card_python`: True when Luhn passes, else None (never a rejection)."""
+    cdef int ok = _luhn(value)
+    if ok < 0:
+        from deident.detection.validators import bank_card_python
+
+        return bank_card_python(value)
+    return True if ok else None
+
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+cdef int _USCC_WEIGHTS[17]
+_USCC_WEIGHTS[:] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+cdef signed char _USCC_VALUE[128]
+for _i in range(128):
+    _USCC_VALUE[_i] = -1
+for _i, _c in enumerate(_USCC_ALPHABET):
+    _USCC_VALUE[ord(_c)] = _i
+
+
+def uscc_valid(str value not None):
+    """`validators.uscc_valid_python`: the GB 32100 统一社会信用代码 check character."""
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef Py_ssize_t i
+    cdef int total = 0, v
+    cdef Py_UCS4 c
+    if PyUnicode_GET_LENGTH(value) != 18:
+        return False
+    for i in range(18):
+        c = PyUnicode_READ(kind, data, i)
+        if c >= 128 or _USCC_VALUE[c] < 0:
+            return False
+        if i < 17:
+            total += _USCC_VALUE[c] * _USCC_WEIGHTS[i]
+    v = (31 - total % 31) % 31
+    return <Py_UCS4>ord(_USCC_ALPHABET[v]) == PyUnicode_READ(kind, data, 17)
+
+
+cdef class PrefixCheck:
+    """`validators.PrefixCheckPython` (True when a value starts with one of the three-digit
+    `prefixes`, else None), answering from a table."""
+
+    cdef bint table[1000]
+
+    def __init__(self, prefixes):
+        cdef int i
+        for i in range(1000):
+            self.table[i] = False
+        for p in prefixes:
+            if len(p) != 3 or not p.isascii() or not p.isdigit():
+                raise ValueError(f"not a three-digit prefix: {p!r}")
+            self.table[int(p)] = True
+
+    def __call__(self, str value not None):
+        cdef int kind = PyUnicode_KIND(value)
+        cdef void *data = PyUnicode_DATA(value)
+        if PyUnicode_GET_LENGTH(value) < 3 or not _ascii_digits(kind, data, 0, 3):
+            return None
+        return True if self.table[_d(kind, data, 0) * 100 + _d(kind, data, 1) * 10 + _d(kind, data, 2)] else None
+
+
+def luhn(str value not None):
+    """`validators.luhn_python` for values of ASCII digits; anything else goes to that
+    reference, which drops other characters first."""
+    cdef int ok = _luhn(value)
+    if ok < 0:
+        from deident.detection.validators import luhn_python
+
+        return luhn_python(value)
+    return ok == 1

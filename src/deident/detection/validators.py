@@ -71,7 +71,7 @@ def _real_ymd(ymd: str) -> bool:
     return True
 
 
-def uscc_valid(code: str) -> bool:
+def uscc_valid_python(code: str) -> bool:
     """GB 32100 统一社会信用代码 check character."""
     if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
         return False
@@ -116,13 +116,27 @@ gb11643_15: Validator = native.gb11643_15 if native is not None else gb11643_15_
 luhn: Validator = native.luhn if native is not None else luhn_python
 
 
-def bank_card(value: str) -> bool | None:
+def bank_card_python(value: str) -> bool | None:
     """Luhn pass -> True; fail -> None (real UnionPay cards fail Luhn, so never reject on it)."""
-    return True if luhn(value) else None
+    return True if luhn_python(value) else None
 
 
-def cn_mobile(value: str) -> bool | None:
-    return True if value[:3] in _MOBILE_PREFIXES else None
+class PrefixCheckPython:
+    """True when a value starts with one of the three-digit `prefixes`, else None: a known
+    mobile prefix raises the score, an unknown one only lowers it."""
+
+    __slots__ = ("prefixes",)
+
+    def __init__(self, prefixes: frozenset[str]) -> None:
+        self.prefixes = prefixes
+
+    def __call__(self, value: str) -> bool | None:
+        return True if value[:3] in self.prefixes else None
+
+
+bank_card: Validator = native.bank_card if native is not None else bank_card_python
+uscc_valid: Callable[[str], bool] = native.uscc_valid if native is not None else uscc_valid_python
+cn_mobile: Validator = (native.PrefixCheck if native is not None else PrefixCheckPython)(_MOBILE_PREFIXES)
 
 
 def email(value: str) -> bool | None:
