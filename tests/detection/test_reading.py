@@ -109,3 +109,34 @@ def test_findings_are_real_findings() -> None:
     assert f.location == {} and f.attributes == {} and f.location is not found[1].location
     with pytest.raises(AttributeError):
         f.start = 3  # type: ignore[misc]  # still frozen
+
+
+def _both_texts(
+    engine: Engine, text: str, prune: bool
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    folded = fold(text)
+    compiled: list[Finding] = []
+    python: list[Finding] = []
+    for rec, reader in zip(engine._texts, engine._text_readers, strict=True):
+        spans = ((0, len(folded)),)
+        assert reader is not None
+        compiled.extend(reader.read(text, folded, prune, spans))
+        python.extend(engine._texts_in_python(rec, text, folded, prune, spans))
+    return _dicts(compiled), _dicts(python)
+
+
+_EMAIL_TEXT = st.lists(
+    st.one_of(
+        pii.emails(),
+        st.sampled_from(("邮箱", "电子邮箱：", "E-mail:", "gkb@gz.gov.cn", "*", "a@b", "@", "，", " ", "x")),
+        st.text(alphabet="abc123.@-_中", max_size=8),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_EMAIL_TEXT, st.sampled_from(range(len(ENGINES))), st.booleans())
+def test_compiled_and_python_text_pass_agree(text: str, which: int, prune: bool) -> None:
+    compiled, python = _both_texts(ENGINES[which], text, prune)
+    assert compiled == python

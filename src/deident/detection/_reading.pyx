@@ -144,21 +144,114 @@ cdef inline bint _less(double a0, Py_ssize_t a1, Py_ssize_t a2, double b0, Py_ss
     return a2 < b2
 
 
-cdef class NumberReader:
-    """`Engine._numbers_in` for one engine's number recognizers. Immutable once built."""
+cdef class _Builder:
+    """What both readers share: scoring a match, its context, and building the Finding."""
 
-    cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
-    cdef bytes lengths
-    cdef Py_ssize_t max_len
     cdef double min_score
     cdef dict explanations
-    cdef object explain, number_steps
+    cdef object explain
     cdef type finding
     cdef Py_ssize_t offsets[9]  # where each field of `finding` lives in its instances
     # round(x, 4) of the last scores seen
     cdef double rounded_in[16]
     cdef double rounded_out[16]
     cdef int rounded_n
+
+    cdef _setup(self, double min_score, dict explanations, explain, finding_type, tuple fields):
+        if len(fields) != 9 or set(fields) != set(finding_type.__slots__):
+            raise ValueError(f"fields: the nine slots of {finding_type.__name__}, in order")
+        for i, name in enumerate(fields):
+            descr = finding_type.__dict__.get(name)
+            if type(descr) is not _member_descriptor:
+                raise TypeError(f"{finding_type.__name__}.{name} is not a slot")
+            self.offsets[i] = (<PyMemberDescrObject *>descr).d_member.offset
+        self.min_score, self.explanations, self.explain = min_score, explanations, explain
+        self.finding = finding_type
+        self.rounded_n = 0
+
+    cdef object _score(self, _Pat pat, str value, double *base):
+        """`Engine._score` without the verdict cache: the checksum verdict ("valid", …) with
+        the base score in `base`, or None when the match is rejected."""
+        if pat.validator is None:
+            if pat.exclude is not None and pat.exclude(value):
+                return None
+            base[0] = pat.score
+            return "n/a"
+        verdict = pat.validator(value)
+        if verdict is True:
+            base[0] = pat.score
+            return "valid"
+        # Checked only when the own check fails, as in the twin.
+        if pat.exclude is not None and pat.exclude(value):
+            return None
+        if verdict is None:
+            base[0] = pat.unknown_score
+            return "unknown"
+        if not pat.has_invalid:
+            return None
+        base[0] = pat.invalid_score
+        return "invalid"
+
+    cdef tuple _judge(self, _Rec rec, double base, str folded, Py_ssize_t start, Py_ssize_t end, bint prune):
+        """`Engine._judge`: (score, context word, anti-context word), or None."""
+        cdef double score
+        if prune and base + rec.boost < self.min_score:
+            return None
+        ctx, anti = rec.words.find(folded, start, end)
+        score = base
+        if ctx is not None:
+            score = min(1.0, score + rec.boost)
+        if anti is not None:
+            if rec.suppress:
+                return None
+            score *= rec.factor
+        return (self._round4(score), ctx, anti)
+
+    cdef double _round4(self, double x):
+        """round(x, 4), as Python rounds (correctly, via decimal digits: costly), remembered for
+        the few distinct scores a recognizer set produces."""
+        cdef int i
+        for i in range(self.rounded_n):
+            if self.rounded_in[i] == x:
+                return self.rounded_out[i]
+        cdef double r = _round(x, 4)
+        if self.rounded_n < 16:
+            self.rounded_in[self.rounded_n], self.rounded_out[self.rounded_n] = x, r
+            self.rounded_n += 1
+        return r
+
+    cdef object _make(self, _Rec rec, _Pat pat, double base, object checksum, double score, object ctx,
+                      object anti, Py_ssize_t start, Py_ssize_t end, str text):
+        """`Engine._make`."""
+        key = (rec.id, pat.name, checksum, ctx, anti)
+        explanation = self.explanations.get(key)
+        if explanation is None:
+            explanation = self.explain(rec.id, pat.name, base, checksum, ctx, anti)
+        f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
+        self._set(f, 0, rec.entity)
+        self._set(f, 1, start)
+        self._set(f, 2, end)
+        self._set(f, 3, text[start:end])
+        self._set(f, 4, PyFloat_FromDouble(score))
+        self._set(f, 5, rec.id)
+        self._set(f, 6, explanation)
+        self._set(f, 7, {})
+        self._set(f, 8, {})
+        return f
+
+    cdef inline void _set(self, object f, int field, object value):
+        # A fresh instance's slots are NULL: store a new reference, nothing to release.
+        Py_INCREF(value)
+        (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0] = <PyObject *>value
+
+
+cdef class NumberReader(_Builder):
+    """`Engine._numbers_in_python` for one engine's number recognizers. Immutable once built."""
+
+    cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
+    cdef bytes lengths
+    cdef Py_ssize_t max_len
+    cdef object number_steps
 
     def __init__(self, by_len, bytes lengths, Py_ssize_t max_len, double min_score,
                  dict explanations, explain, number_steps, finding_type, tuple fields):
@@ -168,6 +261,7 @@ cdef class NumberReader:
         are (entity_type, start, end, text, score, recognizer, explanation, location,
         attributes), built as `model.new_finding` does: the slots written directly."""
         cdef _Step step
+        self._setup(min_score, explanations, explain, finding_type, fields)
         recs, pats = {}, {}
         self.plans = {}
         for n, plan in by_len.items():
@@ -179,17 +273,7 @@ cdef class NumberReader:
                 step.pat = pats.get(id(pat)) or pats.setdefault(id(pat), _Pat(pat))
                 steps.append(step)
             self.plans[n] = tuple(steps)
-        self.lengths, self.max_len, self.min_score = lengths, max_len, min_score
-        self.explanations, self.explain, self.number_steps = explanations, explain, number_steps
-        if len(fields) != 9 or set(fields) != set(finding_type.__slots__):
-            raise ValueError(f"fields: the nine slots of {finding_type.__name__}, in order")
-        for i, name in enumerate(fields):
-            descr = finding_type.__dict__.get(name)
-            if type(descr) is not _member_descriptor:
-                raise TypeError(f"{finding_type.__name__}.{name} is not a slot")
-            self.offsets[i] = (<PyMemberDescrObject *>descr).d_member.offset
-        self.finding = finding_type
-        self.rounded_n = 0
+        self.lengths, self.max_len, self.number_steps = lengths, max_len, number_steps
 
     def read(self, str text not None, str folded not None, bint prune):
         """`Engine._numbers_in_python(text, folded, prune)`."""
@@ -212,28 +296,27 @@ cdef class NumberReader:
     cdef object _best(self, list tries, str text, str folded, bint prune):
         """`Engine._best_reading` then `_make`: (finding, index of the try it reads) or None."""
         cdef Py_ssize_t ntries = len(tries), k, m = 0, a, b, count = 0
-        cdef tuple plan, t
+        cdef tuple plan, t, judged
         cdef _Step step
-        cdef _Pat pat
-        cdef _Rec rec
-        cdef _Entry *entries
+        cdef _Entry local[16]
+        cdef _Entry *entries = local
         cdef _Entry tmp
-        cdef double best0 = -1.0, base, score
+        cdef double best0 = -1.0, base = 0.0, score
         cdef Py_ssize_t best1 = 0, best2 = 0, best_k = -1
-        cdef object verdict, ctx, anti, checksum
+        cdef object checksum
         cdef _Step best_step = None
         cdef object best_ctx = None, best_anti = None, best_checksum = None
         cdef double best_base = 0.0
-        cdef Py_ssize_t start, end
         cdef str value
         for k in range(ntries):
             plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
             count += len(plan)
         if count == 0:
             return None
-        entries = <_Entry *>malloc(count * sizeof(_Entry))
-        if entries == NULL:
-            raise MemoryError()
+        if count > 16:
+            entries = <_Entry *>malloc(count * sizeof(_Entry))
+            if entries == NULL:
+                raise MemoryError()
         try:
             for k in range(ntries):
                 plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
@@ -260,84 +343,72 @@ cdef class NumberReader:
                 value = <str>t[0]
                 if step.pat.fullmatch(value) is None:
                     continue
-                # Engine._score
-                pat = step.pat
-                if pat.validator is None:
-                    if pat.exclude is not None and pat.exclude(value):
-                        continue
-                    base, checksum = pat.score, "n/a"
-                else:
-                    verdict = pat.validator(value)
-                    if verdict is True:
-                        base, checksum = pat.score, "valid"
-                    elif pat.exclude is not None and pat.exclude(value):
-                        continue
-                    elif verdict is None:
-                        base, checksum = pat.unknown_score, "unknown"
-                    elif not pat.has_invalid:
-                        continue
-                    else:
-                        base, checksum = pat.invalid_score, "invalid"
+                checksum = self._score(step.pat, value, &base)
+                if checksum is None:
+                    continue
                 if _less(min(1.0, base + step.rec.upper_gain), k, entries[a].neg_order, best0, best1, best2):
                     continue
-                # Engine._judge
-                rec = step.rec
-                if prune and base + rec.boost < self.min_score:
+                judged = self._judge(step.rec, base, folded, <Py_ssize_t>t[1], <Py_ssize_t>t[2], prune)
+                if judged is None:
                     continue
-                start, end = t[1], t[2]
-                ctx, anti = rec.words.find(folded, start, end)
-                score = base
-                if ctx is not None:
-                    score = min(1.0, score + rec.boost)
-                if anti is not None:
-                    if rec.suppress:
-                        continue
-                    score *= rec.factor
-                score = self._round4(score)
+                score = judged[0]
                 if _less(best0, best1, best2, score, k, entries[a].neg_order):
                     best0, best1, best2 = score, k, entries[a].neg_order
                     best_k, best_step, best_base = k, step, base
-                    best_checksum, best_ctx, best_anti = checksum, ctx, anti
+                    best_checksum, best_ctx, best_anti = checksum, judged[1], judged[2]
         finally:
-            free(entries)
+            if entries != local:
+                free(entries)
         if best_step is None:
             return None
         t = <tuple>tries[best_k]
-        return self._make(best_step, best_base, best_checksum, best0, best_ctx, best_anti, t[1], t[2], text), best_k
+        finding = self._make(best_step.rec, best_step.pat, best_base, best_checksum, best0, best_ctx, best_anti,
+                             t[1], t[2], text)
+        return finding, best_k
 
-    cdef double _round4(self, double x):
-        """round(x, 4), as Python rounds (correctly, via decimal digits: costly), remembered for
-        the few distinct scores a recognizer set produces."""
-        cdef int i
-        for i in range(self.rounded_n):
-            if self.rounded_in[i] == x:
-                return self.rounded_out[i]
-        cdef double r = _round(x, 4)
-        if self.rounded_n < 16:
-            self.rounded_in[self.rounded_n], self.rounded_out[self.rounded_n] = x, r
-            self.rounded_n += 1
-        return r
 
-    cdef object _make(self, _Step step, double base, object checksum, double score, object ctx, object anti,
-                      Py_ssize_t start, Py_ssize_t end, str text):
-        """`Engine._make`."""
-        key = (step.rec.id, step.pat.name, checksum, ctx, anti)
-        explanation = self.explanations.get(key)
-        if explanation is None:
-            explanation = self.explain(step.rec.id, step.pat.name, base, checksum, ctx, anti)
-        f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
-        self._set(f, 0, step.rec.entity)
-        self._set(f, 1, start)
-        self._set(f, 2, end)
-        self._set(f, 3, text[start:end])
-        self._set(f, 4, PyFloat_FromDouble(score))
-        self._set(f, 5, step.rec.id)
-        self._set(f, 6, explanation)
-        self._set(f, 7, {})
-        self._set(f, 8, {})
-        return f
+cdef class TextReader(_Builder):
+    """`Engine._texts_in_python` for one text recognizer."""
 
-    cdef inline void _set(self, object f, int field, object value):
-        # A fresh instance's slots are NULL: store a new reference, nothing to release.
-        Py_INCREF(value)
-        (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0] = <PyObject *>value
+    cdef _Rec rec
+    cdef tuple pats  # (_Pat, finditer) per pattern
+    cdef bint boundaries
+
+    def __init__(self, rec, double min_score, dict explanations, explain, finding_type, tuple fields):
+        self._setup(min_score, explanations, explain, finding_type, fields)
+        self.rec = _Rec(rec)
+        self.pats = tuple((_Pat(p), p.rx.finditer) for p in rec.patterns)
+        self.boundaries = rec.spec.boundaries
+
+    def read(self, str text not None, str folded not None, bint prune, spans):
+        """The findings of this recognizer's patterns in `spans` of `folded` ((start, end)
+        pairs), pattern by pattern, in order."""
+        cdef list out = []
+        cdef _Pat pat
+        cdef Py_ssize_t s, e, n = len(folded)
+        cdef double base = 0.0
+        cdef tuple judged
+        cdef Py_UCS4 c
+        for pat, finditer in self.pats:
+            for lo, hi in spans:
+                for m in finditer(folded, lo, hi):
+                    s, e = m.start(), m.end()
+                    if (s > 0 and _mask(folded[s - 1])) or (e < n and _mask(folded[e])):
+                        continue  # normalise.touches_mask
+                    if self.boundaries and s > 0:
+                        c = folded[s - 1]
+                        if 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122:
+                            continue
+                    checksum = self._score(pat, m.group(), &base)
+                    if checksum is None:
+                        continue
+                    judged = self._judge(self.rec, base, folded, s, e, prune)
+                    if judged is not None:
+                        out.append(self._make(self.rec, pat, base, checksum, judged[0], judged[1], judged[2],
+                                              s, e, text))
+        return out
+
+
+cdef inline bint _mask(Py_UCS4 c) noexcept:
+    # normalise.MASK_CHARS: * ＊ × ●
+    return c == 42 or c == 0xFF0A or c == 0xD7 or c == 0x25CF

@@ -198,6 +198,14 @@ class Engine:
             if reading is not None and self._numbers
             else None
         )
+        self._text_readers: tuple[Any, ...] = tuple(
+            reading.TextReader(
+                rec, self.config.min_score, self._explanations, self._explain, Finding, FINDING_FIELDS
+            )
+            if reading is not None
+            else None
+            for rec in self._texts
+        )
 
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
@@ -361,27 +369,38 @@ class Engine:
                 i = tries[r[1]][3] + 1
         return out
 
-    def _texts_in(self, text: str, folded: str, prune: bool) -> Iterable[Finding]:
+    def _texts_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
+        out: list[Finding] = []
         everywhere = ((0, len(folded)),)
-        for rec in self._texts:
+        for rec, reader in zip(self._texts, self._text_readers, strict=True):
             required = rec.spec.requires
             if required and required not in folded:
                 continue
             # Only the stretches a match can lie in (e-mail: [A-Za-z0-9._%+@-] around an "@").
             spans = everywhere if rec.alphabet is None else islands(folded, required or "", rec.alphabet)
-            for pat in rec.patterns:
-                for lo, hi in spans:
-                    for m in pat.rx.finditer(folded, lo, hi):
-                        if touches_mask(folded, m.start(), m.end()):
-                            continue
-                        if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
-                            continue
-                        verdict = self._score(pat, m.group())
-                        if verdict is None:
-                            continue
-                        judged = self._judge(rec, verdict[0], folded, m.start(), m.end(), prune)
-                        if judged is not None:
-                            yield self._make(rec, pat, verdict, judged, m.start(), m.end(), text)
+            if reader is not None:
+                out.extend(reader.read(text, folded, prune, spans))
+            else:
+                out.extend(self._texts_in_python(rec, text, folded, prune, spans))
+        return out
+
+    def _texts_in_python(
+        self, rec: _Recognizer, text: str, folded: str, prune: bool, spans: Iterable[tuple[int, int]]
+    ) -> Iterable[Finding]:
+        """One text recognizer's pass: the reference for (and fallback of) `_reading.TextReader`."""
+        for pat in rec.patterns:
+            for lo, hi in spans:
+                for m in pat.rx.finditer(folded, lo, hi):
+                    if touches_mask(folded, m.start(), m.end()):
+                        continue
+                    if rec.spec.boundaries and m.start() > 0 and folded[m.start() - 1] in _ASCII_ALNUM:
+                        continue
+                    verdict = self._score(pat, m.group())
+                    if verdict is None:
+                        continue
+                    judged = self._judge(rec, verdict[0], folded, m.start(), m.end(), prune)
+                    if judged is not None:
+                        yield self._make(rec, pat, verdict, judged, m.start(), m.end(), text)
 
     # --- public --------------------------------------------------------------------------
 
