@@ -117,98 +117,11 @@ def fold(str text not None):
 
 # --- number runs -------------------------------------------------------------------------
 
-cdef inline bint _digit(Py_UCS4 c) noexcept nogil:
-    return 48 <= c <= 57
-
-
-cdef inline bint _alnum(Py_UCS4 c) noexcept nogil:
-    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
-
-
-cdef inline bint _sep(Py_UCS4 c) noexcept nogil:
-    # normalise._SEP: space, hyphen, zero-width space, ")" and "）"
-    return c == 32 or c == 45 or c == 0x200B or c == 41 or c == 0xFF09
-
-
-cdef inline bint _x(Py_UCS4 c) noexcept nogil:
-    return c == 88 or c == 120
-
-
-cdef inline bint _mask(Py_UCS4 c) noexcept nogil:
-    # normalise.MASK_CHARS: * ＊ × ●
-    return c == 42 or c == 0xFF0A or c == 0xD7 or c == 0x25CF
-
-
-cdef inline bint _free_after(int kind, void *data, Py_ssize_t n, Py_ssize_t at) noexcept nogil:
-    # (?![0-9A-Za-z]) at `at`
-    return at >= n or not _alnum(PyUnicode_READ(kind, data, at))
-
-
-cdef class _Scratch:
-    """Growable C arrays for one call."""
-
-    cdef Py_ssize_t *a
-    cdef Py_ssize_t cap
-
-    def __cinit__(self):
-        self.cap = 64
-        self.a = <Py_ssize_t *>malloc(self.cap * 3 * sizeof(Py_ssize_t))
-        if self.a == NULL:
-            raise MemoryError()
-
-    cdef int reserve(self, Py_ssize_t cap) except -1:
-        cdef Py_ssize_t *grown
-        if cap <= self.cap:
-            return 0
-        grown = <Py_ssize_t *>realloc(self.a, cap * 3 * sizeof(Py_ssize_t))
-        if grown == NULL:
-            raise MemoryError()
-        self.a, self.cap = grown, cap
-        return 0
-
-    def __dealloc__(self):
-        free(self.a)
-
-
-cdef Py_ssize_t _run_at(int kind, void *data, Py_ssize_t n, Py_ssize_t i, _Scratch scratch) except -2:
-    """The end of normalise.NUMBER_RUN matched at `i` (a digit with no letter or digit before
-    it), or -1. `scratch.a` receives each repetition's end: the regex backtracks through them
-    from the longest, so this does too."""
-    cdef Py_ssize_t q = i + 1, k, count = 0, r, end0
-    # (?:SEP{0,2}[0-9]){6,}: a repetition is at most two separators and a digit; three
-    # separators, or separators not followed by a digit, end the run.
-    while True:
-        k = 0
-        while q + k < n and k < 3 and _sep(PyUnicode_READ(kind, data, q + k)):
-            k += 1
-        if k > 2 or q + k >= n or not _digit(PyUnicode_READ(kind, data, q + k)):
-            break
-        q += k + 1
-        if count >= scratch.cap:
-            scratch.reserve(2 * scratch.cap)
-        scratch.a[count] = q
-        count += 1
-    r = count
-    while r >= 6:
-        end0 = scratch.a[r - 1]
-        # (?:SEP?[Xx])? then (?![0-9A-Za-z]), tried in the regex's order
-        if (
-            end0 + 1 < n
-            and _sep(PyUnicode_READ(kind, data, end0))
-            and _x(PyUnicode_READ(kind, data, end0 + 1))
-            and _free_after(kind, data, n, end0 + 2)
-        ):
-            return end0 + 2
-        if end0 < n and _x(PyUnicode_READ(kind, data, end0)) and _free_after(kind, data, n, end0 + 1):
-            return end0 + 1
-        if _free_after(kind, data, n, end0):
-            return end0
-        r -= 1
-    return -1
+include "_runs.pxi"
 
 
 def number_runs(str folded not None):
-    """`runs.number_runs`: the spans of normalise.NUMBER_RUN.finditer(folded)."""
+    """`runs.number_runs_python`: the spans of normalise.NUMBER_RUN.finditer(folded)."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), i = 0, end
     cdef int kind = PyUnicode_KIND(folded)
     cdef void *data = PyUnicode_DATA(folded)
@@ -227,93 +140,19 @@ def number_runs(str folded not None):
     return out
 
 
-cdef object _value(int kind, void *data, Py_ssize_t *gs, Py_ssize_t *ge, Py_ssize_t i, Py_ssize_t j, Py_ssize_t skip):
-    """Groups i..j as one compact value (upper-case X), the first `skip` characters dropped."""
-    cdef unsigned char buf[64]
-    cdef Py_ssize_t g, p, m = 0
-    cdef Py_UCS4 c
-    for g in range(i, j + 1):
-        for p in range(gs[g] + (skip if g == i else 0), ge[g]):
-            if m >= 64:
-                return None
-            c = PyUnicode_READ(kind, data, p)
-            buf[m] = <unsigned char>(88 if c == 120 else c)
-            m += 1
-    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, m)
-
-
-cdef inline bint _starts(int kind, void *data, Py_ssize_t at, Py_ssize_t end, const char *prefix, Py_ssize_t k) noexcept nogil:
-    cdef Py_ssize_t p
-    if end - at < k:
-        return False
-    for p in range(k):
-        if PyUnicode_READ(kind, data, at + p) != <Py_UCS4>prefix[p]:
-            return False
-    return True
-
-
 def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len):
-    """`runs.number_steps`: for every number run that does not touch a mask character, the
-    ways to read it, group by group (see there)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), i = 0, end, p, g, ng, gi, gj, length, before
-    cdef Py_ssize_t nlen = len(lengths)
-    cdef const unsigned char *want = lengths
-    cdef int kind = PyUnicode_KIND(folded)
-    cdef void *data = PyUnicode_DATA(folded)
-    cdef _Scratch scratch = _Scratch()
-    cdef Py_ssize_t *gs
-    cdef Py_ssize_t *ge
-    cdef Py_ssize_t *cum
-    cdef Py_UCS4 c
-    cdef bint any_try
+    """`runs.number_steps_python`: for every number run that does not touch a mask character,
+    the ways to read it, group by group (see there)."""
+    cdef _Runs runs = _Runs(folded, lengths, max_len)
+    cdef Py_ssize_t gi, k, count
     out = []
-    while i < n:
-        if not _digit(PyUnicode_READ(kind, data, i)) or (i > 0 and _alnum(PyUnicode_READ(kind, data, i - 1))):
-            i += 1
-            continue
-        end = _run_at(kind, data, n, i, scratch)
-        if end < 0:
-            i += 1
-            continue
-        start, i = i, end
-        if (start > 0 and _mask(PyUnicode_READ(kind, data, start - 1))) or (end < n and _mask(PyUnicode_READ(kind, data, end))):
-            continue  # part of an already masked value
-        # The run's groups: maximal stretches of digits and X between separators.
-        scratch.reserve(end - start + 1)
-        gs, ge, cum = scratch.a, scratch.a + scratch.cap, scratch.a + 2 * scratch.cap
-        ng = 0
-        p = start
-        while p < end:
-            c = PyUnicode_READ(kind, data, p)
-            if _digit(c) or _x(c):
-                gs[ng] = p
-                while p < end and (_digit(PyUnicode_READ(kind, data, p)) or _x(PyUnicode_READ(kind, data, p))):
-                    p += 1
-                ge[ng] = p
-                cum[ng] = (cum[ng - 1] if ng else 0) + (p - gs[ng])
-                ng += 1
-            else:
-                p += 1
+    while runs.next_run():
         steps = []
         any_try = False
-        for gi in range(ng):
-            tries = []
-            before = cum[gi - 1] if gi else 0
-            for gj in range(gi, ng):
-                length = cum[gj] - before
-                if length > max_len:
-                    break
-                if length < nlen and want[length]:
-                    tries.append((_value(kind, data, gs, ge, gi, gj, 0), gs[gi], ge[gj], gj))
-                # "8613812345678" / "008613812345678": a country prefix written without a gap
-                if gj == gi and (length == 13 or length == 15):
-                    if length == 15 and _starts(kind, data, gs[gi], ge[gi], b"0086", 4):
-                        tries.append((_value(kind, data, gs, ge, gi, gj, 4), gs[gi] + 4, ge[gj], gj))
-                    if length == 13 and _starts(kind, data, gs[gi], ge[gi], b"86", 2):
-                        tries.append((_value(kind, data, gs, ge, gi, gj, 2), gs[gi] + 2, ge[gj], gj))
-            if tries:
-                any_try = True
-            steps.append(tries)
+        for gi in range(runs.ng):
+            count = runs.tries_at(gi)
+            steps.append([(runs.value(gi, k), runs.start(gi, k), runs.end(k), runs.t_last[k]) for k in range(count)])
+            any_try = any_try or count > 0
         if any_try:
             out.append(steps)
     return out

@@ -14,10 +14,18 @@ import builtins
 
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_INCREF
-from libc.stdlib cimport free, malloc
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdlib cimport free, malloc, realloc
+
+include "_runs.pxi"
 
 
 cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_KIND(object o)
+    void *PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     ctypedef struct PyMemberDef:
         Py_ssize_t offset
     ctypedef struct PyMemberDescrObject:
@@ -251,10 +259,9 @@ cdef class NumberReader(_Builder):
     cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
     cdef bytes lengths
     cdef Py_ssize_t max_len
-    cdef object number_steps
 
     def __init__(self, by_len, bytes lengths, Py_ssize_t max_len, double min_score,
-                 dict explanations, explain, number_steps, finding_type, tuple fields):
+                 dict explanations, explain, finding_type, tuple fields):
         """`by_len`: the engine's plans ({length: ((bound, 0, -order, rec, pat), ...)});
         `explanations`: its shared explanation cache, filled through `explain(rec_id, pattern,
         base, checksum, ctx, anti)`; `finding_type`: a class with ``__slots__`` whose `fields`
@@ -273,30 +280,34 @@ cdef class NumberReader(_Builder):
                 step.pat = pats.get(id(pat)) or pats.setdefault(id(pat), _Pat(pat))
                 steps.append(step)
             self.plans[n] = tuple(steps)
-        self.lengths, self.max_len, self.number_steps = lengths, max_len, number_steps
+        if max_len > MAX_TRY_LEN:
+            raise ValueError(f"max_len: at most {MAX_TRY_LEN}")
+        self.lengths, self.max_len = lengths, max_len
 
     def read(self, str text not None, str folded not None, bint prune):
-        """`Engine._numbers_in_python(text, folded, prune)`."""
+        """`Engine._numbers_in_python(text, folded, prune)`: the runs and their tries come from
+        `_Runs` (runs.number_steps's steps without the lists)."""
         cdef list out = []
-        cdef list steps, tries
-        cdef Py_ssize_t i, ng
-        cdef object r
-        for steps in self.number_steps(folded, self.lengths, self.max_len):
-            i, ng = 0, len(steps)
-            while i < ng:
-                tries = steps[i]
-                r = self._best(tries, text, folded, prune) if tries else None
-                if r is None:
-                    i += 1
+        cdef _Runs runs = _Runs(folded, self.lengths, self.max_len)
+        cdef Py_ssize_t gi, count, chosen = -1
+        while runs.next_run():
+            gi = 0
+            while gi < runs.ng:
+                count = runs.tries_at(gi)
+                finding = self._best(runs, gi, count, text, folded, prune, &chosen) if count else None
+                if finding is None:
+                    gi += 1
                     continue
-                out.append(r[0])
-                i = (<tuple>tries[<Py_ssize_t>r[1]])[3] + 1
+                out.append(finding)
+                gi = runs.t_last[chosen] + 1
         return out
 
-    cdef object _best(self, list tries, str text, str folded, bint prune):
-        """`Engine._best_reading` then `_make`: (finding, index of the try it reads) or None."""
-        cdef Py_ssize_t ntries = len(tries), k, m = 0, a, b, count = 0
-        cdef tuple plan, t, judged
+    cdef object _best(self, _Runs runs, Py_ssize_t gi, Py_ssize_t ntries, str text, str folded, bint prune,
+                      Py_ssize_t *chosen):
+        """`Engine._best_reading` then `_make` for the tries at group `gi`: the finding (and
+        in `chosen` the try it reads), or None."""
+        cdef Py_ssize_t k, m = 0, a, b, count = 0, length
+        cdef tuple plan, judged
         cdef _Step step
         cdef _Entry local[16]
         cdef _Entry *entries = local
@@ -307,9 +318,11 @@ cdef class NumberReader(_Builder):
         cdef _Step best_step = None
         cdef object best_ctx = None, best_anti = None, best_checksum = None
         cdef double best_base = 0.0
+        cdef list values = [None] * ntries  # made when first needed
         cdef str value
         for k in range(ntries):
-            plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
+            length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
+            plan = self.plans.get(length, ())
             count += len(plan)
         if count == 0:
             return None
@@ -319,7 +332,8 @@ cdef class NumberReader(_Builder):
                 raise MemoryError()
         try:
             for k in range(ntries):
-                plan = self.plans.get(len(<str>(<tuple>tries[k])[0]), ())
+                length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
+                plan = self.plans.get(length, ())
                 for step in plan:
                     entries[m].bound, entries[m].k, entries[m].neg_order = step.bound, k, step.neg_order
                     entries[m].step = <void *>step
@@ -339,8 +353,9 @@ cdef class NumberReader(_Builder):
                     break  # neither this reading nor any after it can win
                 step = <_Step>entries[a].step
                 k = entries[a].k
-                t = <tuple>tries[k]
-                value = <str>t[0]
+                if values[k] is None:
+                    values[k] = runs.value(gi, k)
+                value = <str>values[k]
                 if step.pat.fullmatch(value) is None:
                     continue
                 checksum = self._score(step.pat, value, &base)
@@ -348,7 +363,7 @@ cdef class NumberReader(_Builder):
                     continue
                 if _less(min(1.0, base + step.rec.upper_gain), k, entries[a].neg_order, best0, best1, best2):
                     continue
-                judged = self._judge(step.rec, base, folded, <Py_ssize_t>t[1], <Py_ssize_t>t[2], prune)
+                judged = self._judge(step.rec, base, folded, runs.start(gi, k), runs.end(k), prune)
                 if judged is None:
                     continue
                 score = judged[0]
@@ -361,10 +376,9 @@ cdef class NumberReader(_Builder):
                 free(entries)
         if best_step is None:
             return None
-        t = <tuple>tries[best_k]
-        finding = self._make(best_step.rec, best_step.pat, best_base, best_checksum, best0, best_ctx, best_anti,
-                             t[1], t[2], text)
-        return finding, best_k
+        chosen[0] = best_k
+        return self._make(best_step.rec, best_step.pat, best_base, best_checksum, best0, best_ctx, best_anti,
+                          runs.start(gi, best_k), runs.end(best_k), text)
 
 
 cdef class TextReader(_Builder):
@@ -407,8 +421,3 @@ cdef class TextReader(_Builder):
                         out.append(self._make(self.rec, pat, base, checksum, judged[0], judged[1], judged[2],
                                               s, e, text))
         return out
-
-
-cdef inline bint _mask(Py_UCS4 c) noexcept:
-    # normalise.MASK_CHARS: * ＊ × ●
-    return c == 42 or c == 0xFF0A or c == 0xD7 or c == 0x25CF

@@ -191,7 +191,6 @@ class Engine:
                 self.config.min_score,
                 self._explanations,
                 self._explain,
-                number_steps,
                 Finding,
                 FINDING_FIELDS,
             )

@@ -21,6 +21,7 @@ from deident.detection.normalise import MASK_CHARS, NUMBER_RUN
 Try = tuple[str, int, int, int]
 _GROUP_SPLIT = re.compile(r"([0-9X]+)")  # a run's digit groups, upper-cased first
 _PREFIXES = (("0086", 15), ("86", 13))  # a country prefix and the length it makes with a mobile
+MAX_TRY_LEN = 48  # the longest `max_len` accepted (the compiled twin keeps tries in fixed arrays)
 
 
 def number_runs_python(folded: str) -> list[tuple[int, int]]:
@@ -31,6 +32,8 @@ def number_steps_python(folded: str, lengths: bytes, max_len: int) -> list[list[
     """The steps of every run of `folded` that has at least one try. `lengths[n]` is non-zero
     when some pattern can match n characters; a try longer than `max_len` is not considered.
     A run touching a mask character is part of an already masked value and is left out."""
+    if max_len > MAX_TRY_LEN:
+        raise ValueError(f"max_len: at most {MAX_TRY_LEN}")
     out: list[list[list[Try]]] = []
     n = len(folded)
     for m in NUMBER_RUN.finditer(folded):
