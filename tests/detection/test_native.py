@@ -66,7 +66,7 @@ def test_fold_returns_text_itself_when_nothing_folds() -> None:
 @example("12   34567890")
 @example("E12345678 ICP12345678")
 def test_number_runs_match_the_regex(text: str) -> None:
-    assert native.number_runs(text) == runs.number_runs_python(text)
+    assert native.number_runs(text) == [m.span() for m in normalise.NUMBER_RUN.finditer(text)]
 
 
 _ENGINE_LENGTHS = bytes(1 if n in (7, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19) else 0 for n in range(20))

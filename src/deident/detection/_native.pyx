@@ -3,9 +3,11 @@
 checksums every 15/16/18/19-digit run needs.
 
 Each function here has a pure-Python twin, which is the reference and the fallback where this
-module is not compiled (`deident.detection.native` picks one): `normalise.fold`,
-`runs.number_runs`, `runs.number_steps`, `validators.gb11643`, `validators.gb11643_15`,
-`validators.luhn`. tests/test_native.py checks that both give the same answer for every input
+module is not compiled (`deident.detection.native` picks one): `normalise.fold_python`,
+`runs.number_steps_python` and, in validators.py, `gb11643_python`, `gb11643_15_python`,
+`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`.
+`number_runs` is the run scanner alone, which the tests pin to `normalise.NUMBER_RUN`.
+tests/detection/test_native.py checks that both give the same answer for every input
 hypothesis generates. On a roster (a value every few dozen characters) these loops were most
 of the engine's time: CPython spends ~1,000 instructions on one bytecode-level step, C ~3.
 """
@@ -121,7 +123,8 @@ include "_runs.pxi"
 
 
 def number_runs(str folded not None):
-    """`runs.number_runs_python`: the spans of normalise.NUMBER_RUN.finditer(folded)."""
+    """The spans of normalise.NUMBER_RUN.finditer(folded): the scanner number_steps and the
+    compiled number pass use, on its own so that tests can hold it to the regex."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), i = 0, end
     cdef int kind = PyUnicode_KIND(folded)
     cdef void *data = PyUnicode_DATA(folded)

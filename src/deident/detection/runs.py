@@ -1,5 +1,5 @@
 """Number runs and the ways to read them, in Python: the reference for (and fallback of) the
-compiled `_native.number_runs` / `_native.number_steps`.
+compiled `_native.number_steps` (and `_runs.pxi`, which the compiled number pass reads with).
 
 A run is a stretch of digits with separators (normalise.NUMBER_RUN). It can hold several
 values ("0755-12345678 13812345678" is a landline and a mobile) or one value written in groups
@@ -22,10 +22,6 @@ Try = tuple[str, int, int, int]
 _GROUP_SPLIT = re.compile(r"([0-9X]+)")  # a run's digit groups, upper-cased first
 _PREFIXES = (("0086", 15), ("86", 13))  # a country prefix and the length it makes with a mobile
 MAX_TRY_LEN = 48  # the longest `max_len` accepted (the compiled twin keeps tries in fixed arrays)
-
-
-def number_runs_python(folded: str) -> list[tuple[int, int]]:
-    return [m.span() for m in NUMBER_RUN.finditer(folded)]
 
 
 def number_steps_python(folded: str, lengths: bytes, max_len: int) -> list[list[list[Try]]]:
@@ -69,5 +65,4 @@ def number_steps_python(folded: str, lengths: bytes, max_len: int) -> list[list[
     return out
 
 
-number_runs = native.number_runs if native is not None else number_runs_python
 number_steps = native.number_steps if native is not None else number_steps_python

@@ -110,7 +110,7 @@ def luhn_python(value: str) -> bool | None:
 
 
 # The compiled checks answer for ASCII values (what the engine passes: compact number runs) and
-# hand anything else to the Python ones above, which are their reference (tests/test_native.py).
+# hand anything else to the Python ones above, which are their reference (tests/detection/test_native.py).
 gb11643: Validator = native.gb11643 if native is not None else gb11643_python
 gb11643_15: Validator = native.gb11643_15 if native is not None else gb11643_15_python
 luhn: Validator = native.luhn if native is not None else luhn_python
