@@ -24,10 +24,13 @@ def extensions() -> list[Extension]:
             raise
         return []
     exts = [
-        Extension(f"deident.detection.{name}", [f"src/deident/detection/{name}.pyx"], optional=not REQUIRED)
+        Extension(f"deident.detection.{name}", [f"src/deident/detection/{name}.pyx"])
         for name in ("_native", "_reading")
     ]
-    return cythonize(exts, language_level=3, quiet=True)
+    compiled = cythonize(exts, language_level=3, quiet=True)
+    for ext in compiled:
+        ext.optional = not REQUIRED  # set afterwards: cythonize's copies drop the flag
+    return compiled
 
 
 setup(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -59,3 +60,35 @@ def test_fresh_venv_loads_recognizers_from_the_wheel(wheel: Path, tmp_path: Path
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().endswith(" 1")
     assert "site-packages" in r.stdout
+
+
+def test_without_a_c_compiler_the_wheel_builds_and_runs_the_python_twins(tmp_path: Path) -> None:
+    # A platform without a compiler: the extensions are optional, so the build goes on and
+    # deident runs the same loops in pure Python. Built through an sdist, as pip does from a
+    # source archive: the checkout's build/ folder may hold extensions compiled earlier.
+    out = tmp_path / "dist"
+    env = {k: v for k, v in os.environ.items() if k != "DEIDENT_REQUIRE_NATIVE"}
+    env.update(CC="false", LDSHARED="false")
+    r = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    wheel = next(out.glob("deident-*.whl"))
+    assert not [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith((".so", ".pyd"))]
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    subprocess.run(
+        [py, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True
+    )
+    code = (
+        "import deident; from deident.detection.native import native, reading; "
+        "assert native is None and reading is None; "
+        "print(len(deident.scan_text('身份证号440881199001011233，手机13812345678')))"
+    )
+    r = subprocess.run([py, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "2"
