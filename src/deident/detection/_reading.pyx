@@ -1,10 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The engine's number pass compiled: every number run of a text read by the patterns of its
-length, checked, scored with its context and turned into a `Finding`.
+"""The engine's per-value work compiled: every number run of a text read by the patterns of its
+length (NumberReader), every match of a text pattern such as e-mail (TextReader), checked,
+scored with its context and turned into a `Finding`.
 
-The Python twin, and the reference, is `Engine._numbers_in_python` with `_best_reading`,
-`_score`, `_judge`, `_make` and `ContextMatcher.find` (engine.py, context.py): the same steps in
-the same order. tests/detection/test_reading.py checks that both give the same findings, down
+The Python twins, and the reference, are `Engine._numbers_in_python` and
+`Engine._texts_in_python` with `_best_reading`, `_score`, `_judge`, `_make` and
+`ContextMatcher.find` (engine.py, context.py): the same steps in the same order. tests/detection/test_reading.py checks that both give the same findings, down
 to the explanation, for every text hypothesis generates. On a roster a value comes every few
 dozen characters and each costs a few dozen Python-level steps; compiled, a value costs
 about its regex calls and the objects it returns.
@@ -16,8 +17,6 @@ from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdlib cimport free, malloc, realloc
-
-include "_runs.pxi"
 
 
 cdef extern from "Python.h":
@@ -32,6 +31,9 @@ cdef extern from "Python.h":
         PyMemberDef *d_member
     PyTypeObject PyBaseObject_Type
     object PyFloat_FromDouble(double v)
+
+
+include "_runs.pxi"
 
 
 cdef object _round = builtins.round  # Python's, so that scores round exactly as in the twin
