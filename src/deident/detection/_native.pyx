@@ -20,14 +20,12 @@ from libc.time cimport time_t, tm
 
 
 cdef extern from "Python.h":
-    ctypedef unsigned short Py_UCS2
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
-    int PyUnicode_2BYTE_KIND
-    int PyUnicode_4BYTE_KIND
     int PyUnicode_KIND(object o)
     void *PyUnicode_DATA(object o)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
 
 cdef extern from "time.h" nogil:
@@ -60,61 +58,44 @@ cdef inline Py_UCS4 _fold_char(Py_UCS4 c) noexcept nogil:
     return c
 
 
-# The high bytes of the UCS-2 characters `_fold_char` changes: most CJK text is skipped on one
-# table look-up per character.
+# The high bytes of the characters `_fold_char` changes: most CJK text is skipped on one table
+# look-up per character.
 cdef unsigned char _FOLD_HI[256]
 _FOLD_HI[:] = [0] * 256
 for _hi in (0x00, 0x20, 0x30, 0xFE, 0xFF):
     _FOLD_HI[_hi] = 1
 
 
+cdef inline bint _folds(Py_UCS4 c) noexcept nogil:
+    return 0xA0 <= c <= 0xFFFF and _FOLD_HI[<unsigned int>c >> 8] and _fold_char(c) != c
+
+
 def fold(str text not None):
-    """`normalise.fold_python`: length-preserving; `text` itself when nothing folds."""
+    """`normalise.fold_python`: length-preserving; `text` itself when nothing folds. A folded
+    character is never wider than the original, so the copy keeps the text's storage kind."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, first = -1
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS2 *d2
-    cdef Py_UCS2 *b2
-    cdef Py_UCS4 *b4
+    cdef void *buf
     cdef Py_UCS4 c
-    cdef unsigned int u
-    if kind == PyUnicode_2BYTE_KIND:  # Chinese text
-        d2 = <Py_UCS2 *>data
-        for i in range(n):
-            u = d2[i]
-            if _FOLD_HI[u >> 8] and <unsigned int>_fold_char(<Py_UCS4>u) != u:
-                first = i
-                break
-        if first < 0:
-            return text
-        b2 = <Py_UCS2 *>malloc(n * sizeof(Py_UCS2))
-        if b2 == NULL:
-            raise MemoryError()
-        try:
-            memcpy(b2, d2, n * sizeof(Py_UCS2))
-            for i in range(first, n):
-                u = b2[i]
-                if _FOLD_HI[u >> 8]:
-                    b2[i] = <Py_UCS2>_fold_char(<Py_UCS4>u)
-            return PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, b2, n)
-        finally:
-            free(b2)
     for i in range(n):
-        c = PyUnicode_READ(kind, data, i)
-        if c >= 0xA0 and _fold_char(c) != c:
+        if _folds(PyUnicode_READ(kind, data, i)):
             first = i
             break
     if first < 0:
         return text
-    b4 = <Py_UCS4 *>malloc(n * sizeof(Py_UCS4))
-    if b4 == NULL:
+    buf = malloc(n * kind)
+    if buf == NULL:
         raise MemoryError()
     try:
-        for i in range(n):
-            b4[i] = _fold_char(PyUnicode_READ(kind, data, i))
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b4, n)
+        memcpy(buf, data, n * kind)
+        for i in range(first, n):
+            c = PyUnicode_READ(kind, buf, i)
+            if _folds(c):
+                PyUnicode_WRITE(kind, buf, i, _fold_char(c))
+        return PyUnicode_FromKindAndData(kind, buf, n)
     finally:
-        free(b4)
+        free(buf)
 
 
 # --- number runs -------------------------------------------------------------------------
