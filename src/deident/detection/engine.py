@@ -344,7 +344,7 @@ class Engine:
 
     def _numbers_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
         if self._reader is not None:
-            return list(self._reader.read(text, folded, prune))
+            return self._reader.read(text, folded, prune)  # a fresh list
         return self._numbers_in_python(text, folded, prune)
 
     def _numbers_in_python(self, text: str, folded: str, prune: bool) -> list[Finding]:
