@@ -38,17 +38,22 @@ def _write(tmp: Path, name: str, data: bytes) -> Path:
     return p
 
 
-def _helvetica_page(content: bytes) -> bytes:
-    """A one-page PDF drawing `content` (a raw content stream) with Helvetica as /F1."""
-    objs = {
+def _one_page(content: bytes, font: bytes) -> dict[int, bytes]:
+    """The objects of a one-page PDF drawing `content` (a raw content stream) with `font` (the
+    font dictionary, object 5) as /F1; more objects can be added before `f.build_pdf`."""
+    return {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        5: font,
     }
-    return f.build_pdf(objs, 1)
+
+
+def _helvetica_page(content: bytes) -> bytes:
+    """A one-page PDF drawing `content` with Helvetica as /F1."""
+    return f.build_pdf(_one_page(content, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"), 1)
 
 
 def _mask(src: Path, tmp: Path, policy: str = "gov"):
@@ -396,14 +401,12 @@ def test_symbolic_subset_font_without_tounicode_is_blocked_not_read_as_latin(tmp
     # Codes of such a font are private glyph numbers; read through WinAnsi they come out as
     # plausible Latin letters (no "(cid:N)"), so the font itself must be recognised.
     content = f.text_ops(["Bcdfg hij klm nopq"])
-    objs = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        5: b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+SimSun /FirstChar 32 /LastChar 126 "
+    objs = _one_page(
+        content,
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+SimSun /FirstChar 32 /LastChar 126 "
         b"/Widths [" + b" 500" * 95 + b"] /FontDescriptor 6 0 R >>",
+    )
+    objs |= {
         6: b"<< /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 4 /FontFile2 7 0 R "
         b"/FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 900 /Descent -100 /CapHeight 700 /StemV 80 >>",
         7: b"<< /Length 4 >>\nstream\n\x00\x01\x00\x00\nendstream",
