@@ -18,13 +18,10 @@ from libc.string cimport memcpy
 from libc.time cimport time as c_time
 from libc.time cimport time_t, tm
 
+include "_runs.pxi"
+
 
 cdef extern from "Python.h":
-    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
-    int PyUnicode_1BYTE_KIND
-    int PyUnicode_KIND(object o)
-    void *PyUnicode_DATA(object o)
-    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
 
@@ -98,10 +95,7 @@ def fold(str text not None):
         free(buf)
 
 
-# --- number runs -------------------------------------------------------------------------
-
-include "_runs.pxi"
-
+# --- number runs (the scanner is in _runs.pxi) ----------------------------------------------
 
 def number_runs(str folded not None):
     """The spans of normalise.NUMBER_RUN.finditer(folded): the scanner number_steps and the

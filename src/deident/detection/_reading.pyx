@@ -18,22 +18,16 @@ from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdlib cimport free, malloc, realloc
 
+include "_runs.pxi"
+
 
 cdef extern from "Python.h":
-    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
-    int PyUnicode_1BYTE_KIND
-    int PyUnicode_KIND(object o)
-    void *PyUnicode_DATA(object o)
-    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     ctypedef struct PyMemberDef:
         Py_ssize_t offset
     ctypedef struct PyMemberDescrObject:
         PyMemberDef *d_member
     PyTypeObject PyBaseObject_Type
     object PyFloat_FromDouble(double v)
-
-
-include "_runs.pxi"
 
 
 cdef object _round = builtins.round  # Python's, so that scores round exactly as in the twin

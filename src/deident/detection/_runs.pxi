@@ -1,6 +1,15 @@
 # Number runs at C level: included by _native.pyx (number_runs, number_steps) and _reading.pyx
 # (NumberReader), so that the engine reads runs without building the lists number_steps returns.
-# The reference is runs.py.
+# The reference is runs.py. Both modules include it right after their cimports: it declares
+# the str internals they read.
+
+cdef extern from "Python.h":
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_1BYTE_KIND
+    int PyUnicode_KIND(object o)
+    void *PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+
 
 cdef inline bint _digit(Py_UCS4 c) noexcept nogil:
     return 48 <= c <= 57
