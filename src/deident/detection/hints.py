@@ -1,0 +1,86 @@
+"""Table hints: a cell under a header that names an entity (身份证号码, 姓名 …) is that entity,
+even when no pattern or checksum matches it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+
+from deident.detection.normalise import is_masked_value
+from deident.detection.tables import is_value_cell
+from deident.model import Explanation, Finding
+
+HINT_SCORE = 0.9
+_SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
+# Entities a header may name interchangeably: a landline in a 联系电话 column stays a landline.
+# A 证件号码 column holds ID numbers, passports and permits alike.
+_FAMILIES = {
+    "CN_MOBILE": "phone",
+    "CN_LANDLINE": "phone",
+    "CN_RESIDENT_ID": "document",
+    "CN_PASSPORT": "document",
+    "CN_TRAVEL_PERMIT": "document",
+}
+
+NameSpan = Callable[[str], "tuple[int, int] | None"]
+
+
+def family(entity: str) -> str:
+    return _FAMILIES.get(entity, entity)
+
+
+def name_in_cell(text: str, start: int, end: int, name_spans: Iterable[NameSpan]) -> tuple[int, int]:
+    """A name column's cell trimmed to the name: a serial number printed in front of it
+    (``1 龚洋`` in a PDF whose columns have no rulings) is not part of the name."""
+    lead = _SERIAL.match(text, start, end)
+    s = lead.end() if lead else start
+    for name_span in name_spans:
+        span = name_span(text[s:end])
+        if span is not None:
+            return s + span[0], s + span[1]
+    return (s, end) if s < end else (start, end)
+
+
+def apply_hint(
+    text: str, found: list[Finding], entity: str, reason: str | None, name_spans: Iterable[NameSpan]
+) -> list[Finding]:
+    if not is_value_cell(text) or is_masked_value(text):
+        return found
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    note = reason or "column header"
+    out: list[Finding] = []
+    covered = False
+    for f in found:
+        if f.start < end and f.end > start:
+            covered = True
+            if (
+                f.entity_type != entity
+                and family(f.entity_type) != family(entity)
+                and (f.end - f.start >= (end - start) * 0.8)
+            ):
+                # The cell is what its header says: 17 digits under 身份证号码 are a mistyped ID,
+                # not a bank card, and must be masked as an ID.
+                f = dataclasses.replace(f, entity_type=entity)
+            if f.score < HINT_SCORE:
+                notes = (*f.explanation.notes, note)
+                f = dataclasses.replace(
+                    f, score=HINT_SCORE, explanation=dataclasses.replace(f.explanation, notes=notes)
+                )
+        out.append(f)
+    if not covered:
+        if entity == "PERSON":
+            start, end = name_in_cell(text, start, end, name_spans)
+        out.append(
+            Finding(
+                entity_type=entity,
+                start=start,
+                end=end,
+                text=text[start:end],
+                score=HINT_SCORE,
+                recognizer="table_header",
+                explanation=Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=(note,)),
+            )
+        )
+    return out
