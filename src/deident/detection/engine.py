@@ -26,6 +26,7 @@ from deident.detection.compiled import (
 from deident.detection.detectors import Detector, build_detector
 from deident.detection.hints import apply_hint
 from deident.detection.islands import islands
+from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
 from deident.detection.normalise import fold
 from deident.detection.resolve import resolve_overlaps
@@ -45,6 +46,10 @@ class Engine:
         # match a value of n characters.
         self._lengths = bytes(1 if n in self._by_len else 0 for n in range(MAX_NUMBER_LEN + 1))
         self._texts = tuple(compile_recognizer(s) for s in wanted if s.kind == "text")
+        compiled = {r.spec.id: r for r in (*self._numbers, *self._texts)}
+        self._labels = LabelReader(
+            [compiled.get(s.id) or compile_recognizer(s) for s in wanted if s.labels is not None]
+        )
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
             if s.kind == "detector" and (s.detector != "ner_model" or self.config.use_model):
@@ -132,6 +137,8 @@ class Engine:
         found.extend(self._texts_in(text, folded, prune))
         for _, det in self._detectors:
             found.extend(det.detect(text, folded))
+        if self._labels:
+            found = merge(found, self._labels.read(text, folded))
         return found
 
     def analyze(

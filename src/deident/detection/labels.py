@@ -1,0 +1,178 @@
+"""The label decides: a value right after a word that names a personal identifier (身份证号码,
+银行账号, 护照号码, 联系电话 …) is that identifier even when no pattern or checksum fits it.
+
+A mistyped ID (17 digits, a wrong check digit, a birth year before 1900) is still someone's ID,
+an account of 25 digits is still an account, and a passport of a foreign format is still a
+passport. The label words and the shapes a value may take live in ``recognizers/*.yaml``
+(``labels:``); this module finds them in prose (``label：value``, ``label value``, ``label为value``,
+``label是value``), in form fields and in JSON or HTML attribute keys (``"身份证号": "…"``), which
+is also how `scan_text` reads a table it cannot see as one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from deident.detection.compiled import Recognizer
+from deident.detection.context import alternation, spellings
+from deident.detection.normalise import MASK_CHARS
+from deident.model import Explanation, Finding, new_finding
+
+# Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
+# a colon, 为 or 是, an opening quote, Markdown bold (emphasis, not masking), spaces.
+_GLUE = re.compile(
+    r"(?:号码|号)?[\s\u200b]*(?:[(（][^()（）0-9]{1,8}[)）])?[\"'”’]?[\s\u200b]*"
+    r"(?:[:：=]|为|是|:|\|)?[\s\u200b]*[\"'“‘]?(?:\*\*|__)?[\s\u200b]*"
+)
+_AFTER = re.compile(r"[0-9A-Za-z_]")  # a value ends where no letter or digit follows
+_SIGNIFICANT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    rec: Recognizer
+    values: tuple[re.Pattern[str], ...]
+    lo: int
+    hi: int
+    score: float
+    not_after: re.Pattern[str] | None
+    prefix: re.Pattern[str] | None
+
+
+class LabelReader:
+    """Every labelled value of a text, one finding each (score from the recognizer's
+    ``labels.score``, explanation naming the label)."""
+
+    def __init__(self, recognizers: Sequence[Recognizer]) -> None:
+        owners: dict[str, list[_Owner]] = {}
+        for rec in recognizers:
+            labels = rec.spec.labels
+            if labels is None:
+                continue
+            values = tuple(re.compile(v) for v in labels.values)
+            prefix = re.compile(labels.prefix) if labels.prefix else None
+            owner = _Owner(rec, values, *labels.length, labels.score, _tail(labels.not_after), prefix)
+            for word in labels.words:
+                for variant in spellings(word):
+                    owners.setdefault(variant, []).append(owner)
+        self._owners = {w: tuple(o) for w, o in owners.items()}
+        self._rx = alternation(list(owners))
+        self._explanations: dict[tuple[str, str], Explanation] = {}
+
+    def __bool__(self) -> bool:
+        return self._rx is not None
+
+    def read(self, text: str, folded: str) -> list[Finding]:
+        out: list[Finding] = []
+        rx = self._rx
+        if rx is None:
+            return out
+        pos = 0
+        while True:
+            m = rx.search(folded, pos)
+            if m is None:
+                return out
+            pos = m.end()
+            word = m.group()
+            if word[0] in _LATIN and m.start() > 0 and folded[m.start() - 1] in _LATIN:
+                continue  # "tel" inside "hotel"
+            at = _GLUE.match(folded, m.end()).end()  # type: ignore[union-attr]  # all optional
+            best: tuple[int, _Owner] | None = None
+            for owner in self._owners[word]:
+                end = _value_end(owner, folded, at)
+                if end is not None and (best is None or end > best[0]) and not _blocked(owner, folded, m, at):
+                    best = (end, owner)
+            if best is None:
+                continue
+            end, owner = best
+            if owner.prefix is not None:
+                p = owner.prefix.match(folded, at, end)
+                at = p.end() if p is not None and p.end() < end else at
+            out.append(self._finding(owner, word, text, at, end))
+            pos = end
+
+    def _finding(self, owner: _Owner, word: str, text: str, start: int, end: int) -> Finding:
+        spec = owner.rec.spec
+        key = (spec.id, word)
+        explanation = self._explanations.get(key)
+        if explanation is None:
+            explanation = self._explanations.setdefault(
+                key,
+                Explanation(
+                    spec.id, "label", owner.score, "n/a", context_word=word, notes=(f"label {word}",)
+                ),
+            )
+        return new_finding(spec.entity, start, end, text[start:end], owner.score, spec.id, explanation)
+
+
+def _tail(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile("(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")$")
+
+
+def _value_end(owner: _Owner, folded: str, at: int) -> int | None:
+    """Where the longest value shape of `owner` that fits at `at` ends, or None."""
+    best = None
+    for rx in owner.values:
+        v = rx.match(folded, at)
+        if v is None or v.end() == at:
+            continue
+        end = v.end()
+        if end < len(folded) and _AFTER.match(folded, end):
+            continue
+        if end < len(folded) and folded[end] in MASK_CHARS and folded[end : end + 2] != "**":
+            continue  # an already masked value: 4408811990****1233
+        n = len(_SIGNIFICANT.findall(folded, at, end))
+        if owner.lo <= n <= owner.hi and (best is None or end > best):
+            best = end
+    return best
+
+
+def _blocked(owner: _Owner, folded: str, m: re.Match[str], at: int) -> bool:
+    """The label is someone else's (办公电话, 咨询电话), or the recognizer's anti-context
+    suppresses what follows it."""
+    if owner.not_after is not None and owner.not_after.search(folded, max(0, m.start() - 8), m.start()):
+        return True
+    spec = owner.rec.spec
+    if spec.anti_context.suppress and spec.anti_context.words:
+        _, anti = owner.rec.words.find(folded, at, at)
+        return anti is not None
+    return False
+
+
+def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
+    """Labelled values joined with the pattern findings. A pattern finding of the same span keeps
+    its explanation (raised to the label's score); one inside a labelled value gives way to the
+    whole value (a 25-digit account is masked whole, never as a 19-digit window)."""
+    if not labelled:
+        return found
+    out: list[Finding] = []
+    taken: set[int] = set()
+    for lab in labelled:
+        replaced = None
+        for i, f in enumerate(found):
+            if i in taken or f.end <= lab.start or f.start >= lab.end:
+                continue
+            if f.start <= lab.start and f.end >= lab.end and f.entity_type == lab.entity_type:
+                replaced = f  # the pattern reads the same value: its explanation says more
+                taken.add(i)
+            elif f.start >= lab.start and f.end <= lab.end:
+                taken.add(i)  # inside the labelled value
+        if replaced is not None:
+            if replaced.score < lab.score:
+                notes = (*replaced.explanation.notes, *lab.explanation.notes)
+                replaced = _with(replaced, lab.score, notes)
+            out.append(replaced)
+        else:
+            out.append(lab)
+    out.extend(f for i, f in enumerate(found) if i not in taken)
+    return out
+
+
+def _with(f: Finding, score: float, notes: tuple[str, ...]) -> Finding:
+    return dataclasses.replace(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))
