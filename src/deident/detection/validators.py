@@ -149,6 +149,24 @@ def email(value: str) -> bool | None:
     return True
 
 
+_VIN_VALUES = {c: i % 9 or 9 for i, c in enumerate("ABCDEFGHI", 1)}
+_VIN_VALUES.update({c: i for i, c in enumerate("JKLMN", 1)})
+_VIN_VALUES.update({"P": 7, "R": 9})
+_VIN_VALUES.update({c: i for i, c in enumerate("STUVWXYZ", 2)})
+_VIN_VALUES.update({str(d): d for d in range(10)})
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin(value: str) -> bool | None:
+    """ISO 3779 / GB 16735 vehicle identification number: the ninth character is the check."""
+    value = value.upper()
+    if len(value) != 17 or any(c not in _VIN_VALUES for c in value):
+        return False
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(value, _VIN_WEIGHTS, strict=True))
+    check = total % 11
+    return value[8] == ("X" if check == 10 else str(check))
+
+
 VALIDATORS: dict[str, Validator] = {
     "gb11643": gb11643,
     "gb11643_15": gb11643_15,
@@ -157,4 +175,5 @@ VALIDATORS: dict[str, Validator] = {
     "cn_mobile": cn_mobile,
     "email": email,
     "uscc": uscc_valid,
+    "vin": vin,
 }
