@@ -24,7 +24,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import apply_hint
+from deident.detection.hints import apply_cell_hint, apply_hint
 from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
@@ -32,6 +32,8 @@ from deident.detection.normalise import fold
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
+from deident.detection.tables import NOT_PERSONAL
+from deident.detection.text_tables import table_cells
 from deident.model import FINDING_FIELDS, Finding
 
 
@@ -150,11 +152,18 @@ class Engine:
         under 身份证号码): the cell is reported even when no pattern or checksum matches.
         """
         # A table hint promotes weak matches in its cell, so then nothing is pruned.
-        found = self.candidates(text, prune=hint_entity is None)
-        if hint_entity is not None and self.config.wants(hint_entity):
+        cells = list(table_cells(text)) if hint_entity is None else []
+        found = self.candidates(text, prune=hint_entity is None and not cells)
+        config = self.config
+        if hint_entity is not None or cells:
             spans = (getattr(det, "name_span", None) for _, det in self._detectors)
             name_spans = [span for span in spans if span is not None]
-            found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
-        min_score, wanted = self.config.min_score, self.config.entities
+            if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
+                found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
+            for start, end, entity in cells:
+                if entity == NOT_PERSONAL or config.wants(entity):
+                    reason = "column header"
+                    found = apply_cell_hint(text, found, start, end, entity, reason, name_spans)
+        min_score, wanted = config.min_score, config.entities
         kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
         return resolve_overlaps(kept)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from deident.detection.normalise import is_masked_value
-from deident.detection.tables import is_value_cell
+from deident.detection.tables import NOT_PERSONAL, is_value_cell
 from deident.model import Explanation, Finding
 
 HINT_SCORE = 0.9
@@ -42,11 +42,36 @@ def name_in_cell(text: str, start: int, end: int, name_spans: Iterable[NameSpan]
     return (s, end) if s < end else (start, end)
 
 
+def apply_cell_hint(
+    text: str,
+    found: list[Finding],
+    start: int,
+    end: int,
+    entity: str,
+    reason: str | None,
+    name_spans: Iterable[NameSpan],
+) -> list[Finding]:
+    """`apply_hint` for the cell text[start:end] of a table inside `text`; NOT_PERSONAL drops
+    what was found in the cell (an order number is no bank card)."""
+    inside = [f for f in found if f.start < end and f.end > start]
+    if not inside and entity == NOT_PERSONAL:
+        return found
+    out = [f for f in found if not (f.start < end and f.end > start)]
+    if entity == NOT_PERSONAL:
+        return out
+    shifted = [dataclasses.replace(f, start=f.start - start, end=f.end - start) for f in inside]
+    for f in apply_hint(text[start:end], shifted, entity, reason, name_spans):
+        out.append(dataclasses.replace(f, start=f.start + start, end=f.end + start))
+    return out
+
+
 def apply_hint(
     text: str, found: list[Finding], entity: str, reason: str | None, name_spans: Iterable[NameSpan]
 ) -> list[Finding]:
     if not is_value_cell(text) or is_masked_value(text):
         return found
+    if entity == NOT_PERSONAL:
+        return []
     start = len(text) - len(text.lstrip())
     end = len(text.rstrip())
     note = reason or "column header"

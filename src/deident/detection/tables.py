@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import re
 
+# A header naming a column of numbers that are no one's identifier (订单编号, 流水号, 发票号码):
+# a Luhn-valid order number below it is not a bank card.
+NOT_PERSONAL = "NOT_PERSONAL"
+
 # Order matters: more specific headers first (单位地址 is not a private address).
 _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
+    (
+        r"订单编号|订单号|流水号|交易号|交易单号|交易编号|发票号码|发票号|发票代码|合同编号|合同号|项目编号|"
+        r"快递单号|运单号|单号|批次号|索引号",
+        NOT_PERSONAL,
+    ),
     # Public places and organisations: explicitly no entity.
     (
         r"单位地址|办公地址|单位名称|企业名称|办公电话|单位电话|咨询电话|监督电话|举报电话|统一社会信用代码|信用代码|文号|编号|序号|"
@@ -41,7 +50,8 @@ _SPACES = re.compile(r"[\s\u3000:：*（）()]+")
 
 def header_entity(header: str) -> str | None:
     """The entity a column header declares, or None. Headers longer than 12 characters are
-    sentences, not headers, and declare nothing."""
+    sentences, not headers, and declare nothing. `NOT_PERSONAL` declares that the column holds
+    no one's identifier."""
     h = _SPACES.sub("", header)
     if not h or len(h) > 12:
         return None
