@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.factories import pii
 
-from deident.detection import normalise, runs, validators
+from deident.detection import normalise, runs, validators, words
 from deident.detection.native import native
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +166,23 @@ def test_pure_python_engine_reports_the_same_findings_on_the_corpus() -> None:
     pure = _scan_json({"DEIDENT_PURE_PYTHON": "1"})
     assert compiled == pure
     assert len(compiled["findings"]) > 1_000  # type: ignore[arg-type]  # the corpus is full of findings
+
+
+_WORDS = ("身份证号码", "身份证号", "电话", "联系电话", "手机", "QQ", "qq", "tel", "银行账号", "账号")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="身份证号码电话联系手机银行账QqtelX0123 ：\n", max_size=60))
+def test_word_hits_match_python(text: str) -> None:
+    trie, first = words.build_trie(_WORDS)
+    assert native.word_hits(text, first, trie) == words.word_hits_python(text, first, trie)
+
+
+def test_word_hits_are_leftmost_longest() -> None:
+    trie, first = words.build_trie(_WORDS)
+    text = "联系电话：1，身份证号码2，银行账号3"
+    assert [text[a:b] for a, b in native.word_hits(text, first, trie)] == [
+        "联系电话",
+        "身份证号码",
+        "银行账号",
+    ]

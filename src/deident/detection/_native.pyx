@@ -324,3 +324,47 @@ def luhn(str value not None):
 
         return luhn_python(value)
     return ok == 1
+
+
+# --- label words -------------------------------------------------------------------------
+
+def word_hits(str text not None, bytes first not None, dict trie not None):
+    """`words.word_hits_python`: the leftmost-longest, non-overlapping occurrences of the words
+    of `trie` as (start, end). `first` has a byte per BMP code point, bit 1 where a word starts
+    and bit 2 where a word has its second character: most characters of a text are passed
+    over on one or two table reads."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, end
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef const unsigned char *starts = first
+    cdef Py_ssize_t limit = len(first)
+    cdef Py_UCS4 c
+    cdef list out = []
+    cdef object node
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        if c >= limit or not (starts[c] & 1):
+            i += 1
+            continue
+        if i + 1 >= n:
+            break
+        c = PyUnicode_READ(kind, data, i + 1)
+        if c >= limit or not (starts[c] & 2):
+            i += 1
+            continue
+        node = trie
+        end = -1
+        j = i
+        while j < n:
+            node = (<dict>node).get(chr(PyUnicode_READ(kind, data, j)))
+            if node is None:
+                break
+            j += 1
+            if "" in <dict>node:
+                end = j
+        if end < 0:
+            i += 1
+            continue
+        out.append((i, end))
+        i = end
+    return out

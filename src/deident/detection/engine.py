@@ -11,6 +11,7 @@ passes, twins of _reading.pyx), hints.py (table headers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import apply_cell_hint, apply_hint
+from deident.detection.hints import NameSpan, apply_cells, apply_hint
 from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
@@ -33,8 +34,10 @@ from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
-from deident.detection.text_tables import table_cells
+from deident.detection.text_tables import Table, cells_to_check, tables
 from deident.model import FINDING_FIELDS, Finding
+
+_START = attrgetter("start")
 
 
 class Engine:
@@ -140,7 +143,7 @@ class Engine:
         for _, det in self._detectors:
             found.extend(det.detect(text, folded))
         if self._labels:
-            found = merge(found, self._labels.read(text, folded))
+            found = merge(found, self._labels.read(text, folded, found))
         return found
 
     def analyze(
@@ -152,18 +155,33 @@ class Engine:
         under 身份证号码): the cell is reported even when no pattern or checksum matches.
         """
         # A table hint promotes weak matches in its cell, so then nothing is pruned.
-        cells = list(table_cells(text)) if hint_entity is None else []
-        found = self.candidates(text, prune=hint_entity is None and not cells)
         config = self.config
-        if hint_entity is not None or cells:
+        in_tables = tables(text) if hint_entity is None else []
+        found = self.candidates(text, prune=hint_entity is None and not in_tables)
+        if hint_entity is not None or in_tables:
             spans = (getattr(det, "name_span", None) for _, det in self._detectors)
             name_spans = [span for span in spans if span is not None]
             if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
                 found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
-            for start, end, entity in cells:
-                if entity == NOT_PERSONAL or config.wants(entity):
-                    reason = "column header"
-                    found = apply_cell_hint(text, found, start, end, entity, reason, name_spans)
+            if in_tables:
+                found = self._apply_tables(text, found, in_tables, name_spans)
         min_score, wanted = config.min_score, config.entities
         kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
         return resolve_overlaps(kept)
+
+    def _apply_tables(
+        self, text: str, found: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
+    ) -> list[Finding]:
+        """Table hints for the tables inside a plain text, cell by cell only where needed."""
+        config = self.config
+        found.sort(key=_START)
+        starts = [f.start for f in found]
+        scores = [f.score for f in found]
+        wanted_cells = [
+            c
+            for t in in_tables
+            for c in cells_to_check(text, t, starts, scores, config.min_score, config.wants)
+        ]
+        if not wanted_cells:
+            return found
+        return apply_cells(text, found, wanted_cells, "column header", name_spans, config.min_score)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 from deident.detection.normalise import is_masked_value
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
@@ -23,6 +25,7 @@ _FAMILIES = {
     "CN_TRAVEL_PERMIT": "document",
 }
 
+_START = attrgetter("start")
 NameSpan = Callable[[str], "tuple[int, int] | None"]
 
 
@@ -42,38 +45,55 @@ def name_in_cell(text: str, start: int, end: int, name_spans: Iterable[NameSpan]
     return (s, end) if s < end else (start, end)
 
 
-def apply_cell_hint(
+def apply_cells(
     text: str,
     found: list[Finding],
-    start: int,
-    end: int,
-    entity: str,
+    cells: Iterable[tuple[int, int, str]],
     reason: str | None,
     name_spans: Iterable[NameSpan],
+    strong: float = 2.0,
 ) -> list[Finding]:
-    """`apply_hint` for the cell text[start:end] of a table inside `text`; NOT_PERSONAL drops
-    what was found in the cell (an order number is no bank card)."""
-    inside = [f for f in found if f.start < end and f.end > start]
-    if not inside and entity == NOT_PERSONAL:
-        return found
-    out = [f for f in found if not (f.start < end and f.end > start)]
-    if entity == NOT_PERSONAL:
-        return out
-    shifted = [dataclasses.replace(f, start=f.start - start, end=f.end - start) for f in inside]
-    for f in apply_hint(text[start:end], shifted, entity, reason, name_spans):
-        out.append(dataclasses.replace(f, start=f.start + start, end=f.end + start))
+    """`apply_hint` for every cell (start, end, entity) of the tables inside `text`. Findings
+    are swept in order, so each cell looks only at the few findings that can touch it. A cell
+    whose findings are all of its family and score `strong` or more is left as it is."""
+    ordered = sorted(found, key=_START)
+    starts = [f.start for f in ordered]
+    longest = max((f.end - f.start for f in ordered), default=0)
+    taken: set[int] = set()
+    out: list[Finding] = []
+    for a, b, entity in cells:
+        lo = bisect_left(starts, a - longest)
+        hi = bisect_left(starts, b)
+        idx = [i for i in range(lo, hi) if ordered[i].end > a]
+        if idx and entity != NOT_PERSONAL:
+            fam = family(entity)
+            if all(ordered[i].score >= strong and family(ordered[i].entity_type) == fam for i in idx):
+                continue
+        taken.update(idx)
+        out.extend(apply_hint(text, [ordered[i] for i in idx], entity, reason, name_spans, a, b))
+    out.extend(f for i, f in enumerate(ordered) if i not in taken)
     return out
 
 
 def apply_hint(
-    text: str, found: list[Finding], entity: str, reason: str | None, name_spans: Iterable[NameSpan]
+    text: str,
+    found: list[Finding],
+    entity: str,
+    reason: str | None,
+    name_spans: Iterable[NameSpan],
+    lo: int = 0,
+    hi: int | None = None,
 ) -> list[Finding]:
-    if not is_value_cell(text) or is_masked_value(text):
+    """The cell text[lo:hi] is what `entity` says; `found` are the findings of the text. NOT_PERSONAL
+    drops what was found in the cell (an order number is no bank card)."""
+    hi = len(text) if hi is None else hi
+    cell = text[lo:hi]
+    if not is_value_cell(cell) or is_masked_value(cell):
         return found
+    start = lo + len(cell) - len(cell.lstrip())
+    end = lo + len(cell.rstrip())
     if entity == NOT_PERSONAL:
-        return []
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip())
+        return [f for f in found if not (f.start < end and f.end > start)]
     note = reason or "column header"
     out: list[Finding] = []
     covered = False

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from deident.detection.compiled import Recognizer
-from deident.detection.context import alternation, spellings
+from deident.detection.context import spellings
 from deident.detection.normalise import MASK_CHARS
+from deident.detection.words import build_trie, word_hits
 from deident.model import Explanation, Finding, new_finding
 
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
@@ -27,8 +30,12 @@ _GLUE = re.compile(
     r"(?:号码|号)?[\s\u200b]*(?:[(（][^()（）0-9]{1,8}[)）])?[\"'”’]?[\s\u200b]*"
     r"(?:[:：=]|为|是|:|\|)?[\s\u200b]*[\"'“‘]?(?:\*\*|__)?[\s\u200b]*"
 )
+# The glue, then the start of something a value can be: a letter or digit, a bracket or +, or a
+# few Han characters before one (粤A·7102领, 深房地字第300…号).
+_GLUE_VALUE = re.compile(_GLUE.pattern + r"(?=[0-9A-Za-z(（+]|[\u3400-\u9fff]{1,14}[0-9A-Za-z])")
 _AFTER = re.compile(r"[0-9A-Za-z_]")  # a value ends where no letter or digit follows
 _SIGNIFICANT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+_START = attrgetter("start")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 
@@ -60,31 +67,46 @@ class LabelReader:
                 for variant in spellings(word):
                     owners.setdefault(variant, []).append(owner)
         self._owners = {w: tuple(o) for w, o in owners.items()}
-        self._rx = alternation(list(owners))
+        self._trie, self._first = build_trie(owners)
         self._explanations: dict[tuple[str, str], Explanation] = {}
 
     def __bool__(self) -> bool:
-        return self._rx is not None
+        return bool(self._owners)
 
-    def read(self, text: str, folded: str) -> list[Finding]:
+    def read(self, text: str, folded: str, found: Sequence[Finding] = ()) -> list[Finding]:
+        """The labelled values of `text`. A value the patterns already read whole (a finding of
+        one of the label's entities in `found` spans it) is not read again."""
         out: list[Finding] = []
-        rx = self._rx
-        if rx is None:
+        if not self._owners:
             return out
+        by_start: dict[int, Finding] | None = None
         pos = 0
-        while True:
-            m = rx.search(folded, pos)
-            if m is None:
-                return out
-            pos = m.end()
-            word = m.group()
-            if word[0] in _LATIN and m.start() > 0 and folded[m.start() - 1] in _LATIN:
+        for start, stop in word_hits(folded, self._first, self._trie):
+            if start < pos:
+                continue  # inside the value just read
+            word = folded[start:stop]
+            if word[0] in _LATIN and start > 0 and folded[start - 1] in _LATIN:
                 continue  # "tel" inside "hotel"
-            at = _GLUE.match(folded, m.end()).end()  # type: ignore[union-attr]  # all optional
+            m = _GLUE_VALUE.match(folded, stop)
+            if m is None:
+                continue
+            at = m.end()
+            owners = self._owners[word]
+            if found:
+                if by_start is None:
+                    by_start = {f.start: f for f in found}
+                f = by_start.get(at)
+                if f is not None and _read_whole(f, owners, folded):
+                    pos = f.end
+                    continue
             best: tuple[int, _Owner] | None = None
-            for owner in self._owners[word]:
+            for owner in owners:
                 end = _value_end(owner, folded, at)
-                if end is not None and (best is None or end > best[0]) and not _blocked(owner, folded, m, at):
+                if (
+                    end is not None
+                    and (best is None or end > best[0])
+                    and not _blocked(owner, folded, start, at)
+                ):
                     best = (end, owner)
             if best is None:
                 continue
@@ -94,6 +116,7 @@ class LabelReader:
                 at = p.end() if p is not None and p.end() < end else at
             out.append(self._finding(owner, word, text, at, end))
             pos = end
+        return out
 
     def _finding(self, owner: _Owner, word: str, text: str, start: int, end: int) -> Finding:
         spec = owner.rec.spec
@@ -107,6 +130,17 @@ class LabelReader:
                 ),
             )
         return new_finding(spec.entity, start, end, text[start:end], owner.score, spec.id, explanation)
+
+
+_CONTINUES = re.compile(r"[ \-.\u200b]{0,3}[0-9A-Za-z]")
+
+
+def _read_whole(f: Finding, owners: Sequence[_Owner], folded: str) -> bool:
+    """`f` is one of the owners' entities, as strong as the label would make it, and the value
+    does not go on after it."""
+    return any(
+        o.rec.spec.entity == f.entity_type and f.score >= o.score for o in owners
+    ) and not _CONTINUES.match(folded, f.end)
 
 
 def _tail(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -133,10 +167,10 @@ def _value_end(owner: _Owner, folded: str, at: int) -> int | None:
     return best
 
 
-def _blocked(owner: _Owner, folded: str, m: re.Match[str], at: int) -> bool:
+def _blocked(owner: _Owner, folded: str, start: int, at: int) -> bool:
     """The label is someone else's (办公电话, 咨询电话), or the recognizer's anti-context
     suppresses what follows it."""
-    if owner.not_after is not None and owner.not_after.search(folded, max(0, m.start() - 8), m.start()):
+    if owner.not_after is not None and owner.not_after.search(folded, max(0, start - 8), start):
         return True
     spec = owner.rec.spec
     if spec.anti_context.suppress and spec.anti_context.words:
@@ -151,12 +185,16 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
     whole value (a 25-digit account is masked whole, never as a 19-digit window)."""
     if not labelled:
         return found
+    ordered = sorted(found, key=_START)
+    starts = [f.start for f in ordered]
+    longest = max((f.end - f.start for f in ordered), default=0)
     out: list[Finding] = []
     taken: set[int] = set()
     for lab in labelled:
         replaced = None
-        for i, f in enumerate(found):
-            if i in taken or f.end <= lab.start or f.start >= lab.end:
+        for i in range(bisect_left(starts, lab.start - longest), bisect_left(starts, lab.end)):
+            f = ordered[i]
+            if i in taken or f.end <= lab.start:
                 continue
             if f.start <= lab.start and f.end >= lab.end and f.entity_type == lab.entity_type:
                 replaced = f  # the pattern reads the same value: its explanation says more
@@ -170,7 +208,7 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
             out.append(replaced)
         else:
             out.append(lab)
-    out.extend(f for i, f in enumerate(found) if i not in taken)
+    out.extend(f for i, f in enumerate(ordered) if i not in taken)
     return out
 
 
