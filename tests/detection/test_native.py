@@ -172,10 +172,13 @@ _WORDS = ("身份证号码", "身份证号", "电话", "联系电话", "手机",
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="身份证号码电话联系手机银行账QqtelX0123 ：\n", max_size=60))
-def test_word_hits_match_python(text: str) -> None:
+@given(
+    st.text(alphabet="身份证号码电话联系手机银行账QqtelX0123 ：\n", max_size=60),
+    st.sampled_from((0, 1, 3, 24)),
+)
+def test_word_hits_match_python(text: str, reach: int) -> None:
     trie, first = words.build_trie(_WORDS)
-    assert native.word_hits(text, first, trie) == words.word_hits_python(text, first, trie)
+    assert native.word_hits(text, first, trie, reach) == words.word_hits_python(text, first, trie, reach)
 
 
 def test_word_hits_are_leftmost_longest() -> None:

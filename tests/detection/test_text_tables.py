@@ -4,7 +4,7 @@ header does through the format readers."""
 from __future__ import annotations
 
 from deident.api import scan_text
-from deident.detection.text_tables import table_cells
+from deident.detection.text_tables import tables
 
 ROSTER = (
     "序号\t姓名\t身份证号码\t订单编号\t联系电话\n"
@@ -31,10 +31,9 @@ def test_markdown_table() -> None:
     assert ("CN_RESIDENT_ID", "51010419940516084") in {(f.entity_type, f.text) for f in scan_text(text)}
 
 
-def test_cells_of_prose_are_none() -> None:
-    assert list(table_cells("身份证号码\n51010419940516084\n")) == []
-    text = "姓名\t电话\n张三\t13812345678"
-    assert [(text[a:b], e) for a, b, e in table_cells(text)] == [
-        ("张三", "PERSON"),
-        ("13812345678", "CN_MOBILE"),
-    ]
+def test_tables_of_prose_are_none() -> None:
+    assert tables("身份证号码\n51010419940516084\n") == []
+    text = "说明\n姓名\t电话\n张三\t13812345678\n李四\t13987654321\n完"
+    (t,) = tables(text)
+    assert text[t.start : t.end] == "张三\t13812345678\n李四\t13987654321"
+    assert t.columns == ("PERSON", "CN_MOBILE")

@@ -11,7 +11,6 @@ passes, twins of _reading.pyx), hints.py (table headers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,6 @@ from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.detection.text_tables import Table, cells_to_check, tables
 from deident.model import FINDING_FIELDS, Finding
-
-_START = attrgetter("start")
 
 
 class Engine:
@@ -156,32 +153,32 @@ class Engine:
         """
         # A table hint promotes weak matches in its cell, so then nothing is pruned.
         config = self.config
-        in_tables = tables(text) if hint_entity is None else []
-        found = self.candidates(text, prune=hint_entity is None and not in_tables)
-        if hint_entity is not None or in_tables:
-            spans = (getattr(det, "name_span", None) for _, det in self._detectors)
-            name_spans = [span for span in spans if span is not None]
-            if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
-                found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
+        found = self.candidates(text, prune=hint_entity is None)
+        spans = (getattr(det, "name_span", None) for _, det in self._detectors)
+        name_spans = [span for span in spans if span is not None]
+        if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
+            found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
+        kept = resolve_overlaps(self._kept(found))
+        if hint_entity is None:
+            in_tables = tables(text)
             if in_tables:
-                found = self._apply_tables(text, found, in_tables, name_spans)
-        min_score, wanted = config.min_score, config.entities
-        kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
-        return resolve_overlaps(kept)
+                kept = self._apply_tables(text, kept, in_tables, name_spans)
+        return kept
+
+    def _kept(self, found: list[Finding]) -> list[Finding]:
+        min_score, wanted = self.config.min_score, self.config.entities
+        return [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
 
     def _apply_tables(
-        self, text: str, found: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
+        self, text: str, kept: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
     ) -> list[Finding]:
-        """Table hints for the tables inside a plain text, cell by cell only where needed."""
-        config = self.config
-        found.sort(key=_START)
-        starts = [f.start for f in found]
-        scores = [f.score for f in found]
-        wanted_cells = [
-            c
-            for t in in_tables
-            for c in cells_to_check(text, t, starts, scores, config.min_score, config.wants)
-        ]
-        if not wanted_cells:
-            return found
-        return apply_cells(text, found, wanted_cells, "column header", name_spans, config.min_score)
+        """Table hints for the tables inside a plain text: only the cells its findings (`kept`:
+        resolved, in order) do not account for."""
+        starts = [f.start for f in kept]
+        ends = [f.end for f in kept]
+        wants = self.config.wants
+        todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
+        if not todo:
+            return kept
+        found = apply_cells(text, kept, todo, "column header", name_spans)
+        return resolve_overlaps(self._kept(found))

@@ -7,7 +7,7 @@ import dataclasses
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from operator import attrgetter
+from operator import attrgetter, le
 
 from deident.detection.normalise import is_masked_value
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
@@ -27,6 +27,15 @@ _FAMILIES = {
 
 _START = attrgetter("start")
 NameSpan = Callable[[str], "tuple[int, int] | None"]
+
+
+_NOT_DIGITS = re.compile(r"[^0-9]")
+_MOBILE = re.compile(r"(?:0{0,2}86)?1[3-9][0-9]{9}")
+
+
+def _phone_kind(cell: str) -> str:
+    """A phone column holds mobiles and landlines alike: the cell's digits say which."""
+    return "CN_MOBILE" if _MOBILE.fullmatch(_NOT_DIGITS.sub("", cell)) else "CN_LANDLINE"
 
 
 def family(entity: str) -> str:
@@ -56,7 +65,7 @@ def apply_cells(
     """`apply_hint` for every cell (start, end, entity) of the tables inside `text`. Findings
     are swept in order, so each cell looks only at the few findings that can touch it. A cell
     whose findings are all of its family and score `strong` or more is left as it is."""
-    ordered = sorted(found, key=_START)
+    ordered = found if all(map(le, map(_START, found), map(_START, found[1:]))) else sorted(found, key=_START)
     starts = [f.start for f in ordered]
     longest = max((f.end - f.start for f in ordered), default=0)
     taken: set[int] = set()
@@ -115,6 +124,8 @@ def apply_hint(
                 )
         out.append(f)
     if not covered:
+        if entity in ("CN_MOBILE", "CN_LANDLINE"):
+            entity = _phone_kind(text[start:end])
         if entity == "PERSON":
             start, end = name_in_cell(text, start, end, name_spans)
         out.append(

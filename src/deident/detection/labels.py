@@ -27,8 +27,8 @@ from deident.model import Explanation, Finding, new_finding
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
 # a colon, 为 or 是, an opening quote, Markdown bold (emphasis, not masking), spaces.
 _GLUE = re.compile(
-    r"(?:号码|号)?[\s\u200b]*(?:[(（][^()（）0-9]{1,8}[)）])?[\"'”’]?[\s\u200b]*"
-    r"(?:[:：=]|为|是|:|\|)?[\s\u200b]*[\"'“‘]?(?:\*\*|__)?[\s\u200b]*"
+    r"(?:号码|号)?[ \t\u3000\u200b]*(?:[(（][^()（）0-9\n]{1,8}[)）])?[\"'”’]?[ \t\u3000\u200b]*"
+    r"(?:[:：=]|为|是|:|\|)?[ \t\u3000\u200b]*[\"'“‘]?(?:\*\*|__)?[ \t\u3000\u200b]*"
 )
 # The glue, then the start of something a value can be: a letter or digit, a bracket or +, or a
 # few Han characters before one (粤A·7102领, 深房地字第300…号).
@@ -36,6 +36,7 @@ _GLUE_VALUE = re.compile(_GLUE.pattern + r"(?=[0-9A-Za-z(（+]|[\u3400-\u9fff]{1
 _AFTER = re.compile(r"[0-9A-Za-z_]")  # a value ends where no letter or digit follows
 _SIGNIFICANT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _START = attrgetter("start")
+_REACH = 24  # a value's first letter or digit comes within this many characters of its label
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 
@@ -68,6 +69,7 @@ class LabelReader:
                     owners.setdefault(variant, []).append(owner)
         self._owners = {w: tuple(o) for w, o in owners.items()}
         self._trie, self._first = build_trie(owners)
+        self._strong = max((o.score for os in owners.values() for o in os), default=1.0)
         self._explanations: dict[tuple[str, str], Explanation] = {}
 
     def __bool__(self) -> bool:
@@ -79,9 +81,11 @@ class LabelReader:
         out: list[Finding] = []
         if not self._owners:
             return out
+        # Values the patterns read as strongly as a label would: their labels need no reading.
+        read = {f.start: f.end for f in found if f.score >= self._strong} if found else None
         by_start: dict[int, Finding] | None = None
         pos = 0
-        for start, stop in word_hits(folded, self._first, self._trie):
+        for start, stop in word_hits(folded, self._first, self._trie, _REACH, read):
             if start < pos:
                 continue  # inside the value just read
             word = folded[start:stop]

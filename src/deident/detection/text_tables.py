@@ -3,8 +3,8 @@
 a spreadsheet. The label must not depend on a format reader recognising a table.
 
 A roster is hundreds of rows whose values the patterns already read, so a table is looked at
-row by row only where its findings do not already account for every named cell: a weak
-match (a mistyped ID), a cell nothing matched, or a column that holds no one's identifier.
+only where its findings do not already account for a named cell: letters or digits no
+finding touches (a mistyped ID, a 17-digit ID), or a column that holds no one's identifier.
 """
 
 from __future__ import annotations
@@ -12,13 +12,17 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from deident.detection.tables import NOT_PERSONAL, header_entity
+from deident.detection.words import unread_runs
 
 _DIGIT = re.compile(r"[0-9]")
+_TAB_BLOCK = re.compile(r"[^\n]*\t[^\n]*(?:\n[^\n\t]*\t[^\n]*)*")  # lines with a tab, from a line start
+_PIPE_BLOCK = re.compile(r"[ \t]*\|[^\n]*(?:\n[ \t]*\|[^\n]*)*")
 _MD_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}")
+_MIN_RUN = 4  # shorter runs of letters and digits (serial numbers, parts of amounts) are no value
 Cell = tuple[int, int, str]  # start, end, the entity its header names (or NOT_PERSONAL)
 
 
@@ -47,87 +51,74 @@ def _split(line: str, base: int, sep: str) -> list[tuple[int, int]]:
 
 
 def tables(text: str) -> list[Table]:
-    """The tables of `text` whose header names at least one column: the first row of a run of
-    tab (or pipe) rows, when it has no digits."""
-    tabs, pipes = "\t" in text, "|" in text
-    if not tabs and not pipes:
-        return []
+    """The tables of `text` whose header names at least one column: the first row of a block of
+    tab (or pipe) rows, when it has no digits. Found a block at a time (one `str.find` and one
+    match per block), not a line at a time: a roster has hundreds of lines."""
     out: list[Table] = []
-    pos = 0
-    header: tuple[int, str, tuple[str | None, ...]] | None = None  # start of data, sep, columns
-    prev = ""
-    for line in text.split("\n"):
-        sep = "\t" if tabs and "\t" in line else "|" if pipes and line.lstrip().startswith("|") else ""
-        if sep != prev:
-            if header is not None and header[0] < pos - 1:
-                out.append(Table(header[0], pos - 1, header[1], header[2]))
-            header = None
-            if sep and _DIGIT.search(line) is None:
-                names = tuple(_header(text[a:b]) for a, b in _split(line, pos, sep))
-                if any(names):
-                    header = (pos + len(line) + 1, sep, names)
-        elif header is not None and sep == "|" and header[0] == pos and _MD_RULE.match(line):
-            header = (pos + len(line) + 1, sep, header[2])
-        prev = sep
-        pos += len(line) + 1
-    if header is not None and header[0] < len(text):
-        out.append(Table(header[0], len(text), header[1], header[2]))
+    for sep, block in (("\t", _TAB_BLOCK), ("|", _PIPE_BLOCK)):
+        pos = text.find(sep)
+        while pos >= 0:
+            line = text.rfind("\n", 0, pos) + 1
+            m = block.match(text, line)
+            end = m.end() if m is not None and m.end() > pos else text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            _table(text, line, end, sep, out)
+            pos = text.find(sep, end)
     return out
 
 
-def cells(text: str, table: Table) -> Iterator[Cell]:
-    """Every cell of `table` under a header that names an entity."""
-    pos = table.start
-    for line in text[table.start : table.end].split("\n"):
-        for (a, b), entity in zip(_split(line, pos, table.sep), table.columns, strict=False):
-            if entity:
-                yield a, b, entity
-        pos += len(line) + 1
+def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:
+    first = text.find("\n", start, end)
+    if first < 0:
+        return
+    header = text[start:first]
+    if _DIGIT.search(header) is not None:
+        return
+    names = tuple(_header(text[a:b]) for a, b in _split(header, start, sep))
+    if not any(names):
+        return
+    data = first + 1
+    if sep == "|" and _MD_RULE.match(text, data):
+        nl = text.find("\n", data, end)
+        data = end if nl < 0 else nl + 1
+    if data < end:
+        out.append(Table(data, end, sep, names))
 
 
-def table_cells(text: str) -> Iterator[Cell]:
-    for t in tables(text):
-        yield from cells(text, t)
+def _cell_at(text: str, table: Table, at: int) -> Cell | None:
+    """The named cell of `table` that holds text[at], or None."""
+    sep = table.sep
+    row = text.rfind("\n", table.start, at) + 1 or table.start
+    col = text.count(sep, row, at) - (1 if sep == "|" else 0)
+    if not 0 <= col < len(table.columns):
+        return None
+    entity = table.columns[col]
+    if not entity:
+        return None
+    row_end = text.find("\n", at, table.end)
+    row_end = table.end if row_end < 0 else row_end
+    a = text.rfind(sep, row, at) + 1 or row
+    b = text.find(sep, at, row_end)
+    return a, (row_end if b < 0 else b), entity
 
 
 def cells_to_check(
-    text: str,
-    table: Table,
-    starts: list[int],
-    scores: list[float],
-    min_score: float,
-    wants: Callable[[str], bool],
+    text: str, table: Table, starts: list[int], ends: list[int], wants: Callable[[str], bool]
 ) -> list[Cell]:
-    """The named cells of `table` whose findings (`starts` sorted, with their `scores`) do not
-    already account for them: every cell of a row that lacks one strong finding per named cell,
-    and every cell of a column that holds no one's identifier. A table whose findings account
-    for all its named cells costs two bisections."""
-    columns = tuple(e if e and (e == NOT_PERSONAL or wants(e)) else None for e in table.columns)
-    named = sum(1 for e in columns if e)
-    if not named:
+    """The named cells of `table` that its findings (`starts`, `ends`: sorted, not overlapping)
+    do not account for: a cell holding letters or digits no finding touches (a mistyped ID, a
+    landline under 联系电话), and every finding's cell in a column that holds no one's identifier
+    (its entity NOT_PERSONAL). A roster whose values the patterns read costs one compiled scan."""
+    if not any(e and (e == NOT_PERSONAL or wants(e)) for e in table.columns):
         return []
-    lo, hi = bisect_left(starts, table.start), bisect_left(starts, table.end)
-    everything = NOT_PERSONAL in columns
-    if not everything and hi - lo == named * (text.count("\n", table.start, table.end) + 1):
-        weak = [starts[i] for i in range(lo, hi) if scores[i] < min_score]
-        if not weak:
-            return []
-        rows = sorted({text.rfind("\n", table.start, at) + 1 or table.start for at in weak})
-    else:
-        rows = None
-    out: list[Cell] = []
-    pos = table.start
-    while pos < table.end:
-        end = text.find("\n", pos, table.end)
-        end = table.end if end < 0 else end
-        if rows is None:
-            a, b = bisect_left(starts, pos, lo, hi), bisect_left(starts, end, lo, hi)
-            todo = everything or b - a != named or min(scores[a:b], default=1.0) < min_score
-        else:
-            todo = pos in rows
-        if todo:
-            for (c0, c1), entity in zip(_split(text[pos:end], pos, table.sep), columns, strict=False):
-                if entity:
-                    out.append((c0, c1, entity))
-        pos = end + 1
-    return out
+    out: dict[tuple[int, int], Cell] = {}
+    for a, _ in unread_runs(text, table.start, table.end, starts, ends, _MIN_RUN):
+        cell = _cell_at(text, table, a)
+        if cell is not None and cell[2] != NOT_PERSONAL and wants(cell[2]):
+            out.setdefault(cell[:2], cell)
+    if NOT_PERSONAL in table.columns:
+        for k in range(bisect_left(starts, table.start), bisect_left(starts, table.end)):
+            cell = _cell_at(text, table, starts[k])
+            if cell is not None and cell[2] == NOT_PERSONAL:
+                out.setdefault(cell[:2], cell)
+    return sorted(out.values())
