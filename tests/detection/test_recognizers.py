@@ -135,7 +135,7 @@ def test_explanation_names_context_and_checksum(structured_engine: Engine) -> No
     assert f.explanation.checksum == "valid"
     assert f.explanation.context_word == "身份证号"
     (g,) = structured_engine.analyze(f"身份证号：{BAD_CHECK_ID}")
-    assert g.explanation.checksum == "invalid" and "checksum invalid" in g.explanation.notes
+    assert g.explanation.checksum == "invalid" and "fails: check digit" in g.explanation.notes
     assert g.score < f.score
 
 

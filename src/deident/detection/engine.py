@@ -24,7 +24,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import NameSpan, apply_cells, apply_hint
+from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
 from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
@@ -167,7 +167,11 @@ class Engine:
 
     def _kept(self, found: list[Finding]) -> list[Finding]:
         min_score, wanted = self.config.min_score, self.config.entities
-        return [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
+        kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
+        for i, f in enumerate(kept):
+            if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid":
+                kept[i] = explain_id(f)
+        return kept
 
     def _apply_tables(
         self, text: str, kept: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]

@@ -11,6 +11,7 @@ from operator import attrgetter, le
 
 from deident.detection.normalise import is_masked_value
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
+from deident.detection.validators import id_problem
 from deident.model import Explanation, Finding
 
 HINT_SCORE = 0.9
@@ -140,3 +141,17 @@ def apply_hint(
             )
         )
     return out
+
+
+def explain_id(f: Finding) -> Finding:
+    """An ID reported without passing GB 11643 says which check it fails (region code, birth
+    date, check digit, length): "checksum invalid" alone hides whether the number is mistyped
+    or merely from an unknown region."""
+    problem = id_problem(f.text)
+    if problem is None:
+        return f
+    note = f"fails: {problem}"
+    if note in f.explanation.notes:
+        return f
+    notes = (*(n for n in f.explanation.notes if n != "checksum invalid"), note)
+    return dataclasses.replace(f, explanation=dataclasses.replace(f.explanation, notes=notes))

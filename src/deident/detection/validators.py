@@ -71,6 +71,27 @@ def _real_ymd(ymd: str) -> bool:
     return True
 
 
+def id_problem(value: str) -> str | None:
+    """Which check a resident ID fails, for explanations: "length", "region code", "birth date",
+    "check digit"; None when it passes them all. `value` may hold separators."""
+    v = "".join(c for c in value.upper() if c.isalnum())
+    if len(v) == 15:
+        if not v.isdigit():
+            return "format"
+        if v[:2] not in _PROVINCES:
+            return "region code"
+        return None if _real_ymd("19" + v[6:12]) else "birth date"
+    if len(v) != 18:
+        return f"length {len(v)}"
+    if not v[:17].isdigit() or v[17] not in "0123456789X":
+        return "format"
+    if v[:2] not in _PROVINCES:
+        return "region code"
+    if not _real_ymd(v[6:14]):
+        return "birth date"
+    return None if id_check_digit(v[:17]) == v[17] else "check digit"
+
+
 def uscc_valid_python(code: str) -> bool:
     """GB 32100 统一社会信用代码 check character."""
     if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
