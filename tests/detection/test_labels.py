@@ -73,3 +73,14 @@ def test_long_account_masked_whole() -> None:
 def test_explanation_names_the_label(structured_engine: Engine) -> None:
     (f,) = structured_engine.analyze("证件号码:51010419940516084")
     assert f.explanation.context_word == "证件号码" and "label 证件号码" in f.explanation.notes
+
+
+def test_id_inside_a_longer_identifier_is_masked_at_least_as_the_id() -> None:
+    """issue #20 item 2: the whole identifier is reported; the ID's policy digits stay hidden."""
+    for text, id_start in (("残疾人证号码：50010319390909605653", 7), ("全国学籍号：G330106199201240053", 7)):
+        (f,) = scan_text(text)
+        assert f.entity_type == "CN_RESIDENT_ID" and f.end == len(text)
+        masked = mask_text(text, "gov").text
+        alone = mask_text(text[id_start : id_start + 18], "gov").text
+        hidden_alone = {i for i, c in enumerate(alone) if c == "*"}
+        assert hidden_alone <= {i - id_start for i, c in enumerate(masked) if c == "*"}

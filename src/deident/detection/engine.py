@@ -24,6 +24,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
+from deident.detection.embedded import embedded_ids
 from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
 from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
@@ -159,6 +160,10 @@ class Engine:
         if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
             found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
         kept = resolve_overlaps(self._kept(found))
+        if config.wants("CN_RESIDENT_ID"):
+            inside = embedded_ids(text, kept)
+            if inside:
+                kept = resolve_overlaps([*kept, *inside])
         if hint_entity is None:
             in_tables = tables(text)
             if in_tables:
