@@ -84,3 +84,29 @@ def test_id_inside_a_longer_identifier_is_masked_at_least_as_the_id() -> None:
         alone = mask_text(text[id_start : id_start + 18], "gov").text
         hidden_alone = {i for i, c in enumerate(alone) if c == "*"}
         assert hidden_alone <= {i - id_start for i, c in enumerate(masked) if c == "*"}
+
+
+RENDERINGS = [
+    ("138.1234.5678", "dots"),
+    ("138 - 1234 - 5678", "spaced dashes"),
+    ("13\u200b\u200b\u200b8123\u200b45678", "a run of zero-width spaces"),
+    ("138\u00ad1234\u00ad5678", "soft hyphens"),
+    ("138\u20631234\u20635678", "invisible separators"),
+    ("一三八一二三四五六七八", "Chinese numerals"),
+    ("幺三八幺二三四五六七八", "幺 for 1"),
+    ("１３8１２３４5678", "mixed widths"),
+]
+
+
+@pytest.mark.parametrize(("value", "source"), RENDERINGS, ids=[r[1] for r in RENDERINGS])
+def test_renderings_found_with_and_without_a_label(value: str, source: str) -> None:
+    """issue #20 item 5: every rendering of a number is read, and masked character by character."""
+    for text in (f"手机：{value}", f"他的号码{value}。"):
+        found = [(f.entity_type, f.text) for f in scan_text(text)]
+        assert ("CN_MOBILE", value) in found, (source, text)
+    masked = mask_text(f"手机：{value}", "gov").text
+    assert sum(c == "*" for c in masked) == 4 and len(masked) == len(f"手机：{value}")
+
+
+def test_numbers_in_prose_are_not_renderings() -> None:
+    assert scan_text("金额5,800.00元，日期2020.01.05，第一二三四五六七期，版本1.2.3") == []

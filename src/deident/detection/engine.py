@@ -30,6 +30,7 @@ from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
 from deident.detection.normalise import fold
+from deident.detection.renderings import odd_numbers
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
@@ -140,9 +141,14 @@ class Engine:
         found.extend(self._texts_in(text, folded, prune))
         for _, det in self._detectors:
             found.extend(det.detect(text, folded))
+        if self._numbers:
+            found.extend(odd_numbers(text, self._read_plain))
         if self._labels:
             found = merge(found, self._labels.read(text, folded, found))
         return found
+
+    def _read_plain(self, text: str) -> list[Finding]:
+        return self._numbers_in(text, fold(text), False)
 
     def analyze(
         self, text: str, *, hint_entity: str | None = None, hint_reason: str | None = None
