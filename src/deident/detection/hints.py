@@ -39,6 +39,33 @@ def _phone_kind(cell: str) -> str:
     return "CN_MOBILE" if _MOBILE.fullmatch(_NOT_DIGITS.sub("", cell)) else "CN_LANDLINE"
 
 
+# A cell that is one value: letters and digits with separators inside, nothing else.
+_ONE_VALUE = re.compile(
+    r"(?:tel:)?[+(（]?[0-9A-Za-z\uff10-\uff19](?:[ \-.\u200b)）]{0,3}[0-9A-Za-z\uff10-\uff19])*"
+)
+
+
+def _whole_value(
+    text: str, found: list[Finding], start: int, end: int, entity: str, note: str
+) -> list[Finding]:
+    """A cell that holds one value is masked whole: findings that read only part of it (a
+    19-digit window of a 25-digit account, 8 digits of a landline read as a permit) give way to
+    one finding of the header's entity over the cell."""
+    inside = [f for f in found if f.start < end and f.end > start]
+    if not inside or any(f.start <= start and f.end >= end for f in inside):
+        return found
+    kind = (
+        inside[0].entity_type
+        if len(inside) == 1 and family(inside[0].entity_type) == family(entity)
+        else entity
+    )
+    if family(kind) == "phone":
+        kind = _phone_kind(text[start:end])
+    rest = [f for f in found if not (f.start < end and f.end > start)]
+    explanation = Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=(note, "whole value"))
+    return [*rest, Finding(kind, start, end, text[start:end], HINT_SCORE, "table_header", explanation)]
+
+
 def family(entity: str) -> str:
     return _FAMILIES.get(entity, entity)
 
@@ -105,6 +132,8 @@ def apply_hint(
     if entity == NOT_PERSONAL:
         return [f for f in found if not (f.start < end and f.end > start)]
     note = reason or "column header"
+    if _ONE_VALUE.fullmatch(text, start, end):
+        found = _whole_value(text, found, start, end, entity, note)
     out: list[Finding] = []
     covered = False
     for f in found:

@@ -15,6 +15,16 @@ NOT_PERSONAL = "NOT_PERSONAL"
 
 # Order matters: more specific headers first (单位地址 is not a private address).
 _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
+    # Identifier kinds whose headers hold 编号 (医保编号, 居住证编号) come before the public rule.
+    (r"社会保障卡|社保卡", "CN_SOCIAL_SECURITY_CARD"),
+    (r"医保|医疗保险卡|医疗保障卡", "CN_MEDICAL_INSURANCE_CARD"),
+    (r"不动产权证|不动产证|房产证|房屋所有权证|产权证", "CN_PROPERTY_CERT"),
+    (r"微信", "CN_WECHAT"),
+    (r"QQ", "CN_QQ"),
+    (r"病历号|病案号|住院号|门诊号|就诊卡号|就诊号", "CN_MEDICAL_RECORD"),
+    (r"车架号|车辆识别代号|车辆识别代码|VIN", "CN_VIN"),
+    (r"军官证|士兵证|文职干部证", "CN_MILITARY_ID"),
+    (r"居住证", "CN_RESIDENCE_PERMIT"),
     (
         r"订单编号|订单号|流水号|交易号|交易单号|交易编号|发票号码|发票号|发票代码|合同编号|合同号|项目编号|"
         r"快递单号|运单号|单号|批次号|索引号",
@@ -26,15 +36,6 @@ _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
         r"与户主关系|与申请人关系|关系|性别|民族|年龄|号牌种类|车辆类型|证件类型|证件种类",
         "",
     ),
-    (r"社会保障卡|社保卡", "CN_SOCIAL_SECURITY_CARD"),
-    (r"医保|医疗保险卡|医疗保障卡", "CN_MEDICAL_INSURANCE_CARD"),
-    (r"不动产权证|不动产证|房产证|房屋所有权证|产权证", "CN_PROPERTY_CERT"),
-    (r"微信", "CN_WECHAT"),
-    (r"QQ", "CN_QQ"),
-    (r"病历号|病案号|住院号|门诊号|就诊卡号|就诊号", "CN_MEDICAL_RECORD"),
-    (r"车架号|车辆识别代号|车辆识别代码|VIN", "CN_VIN"),
-    (r"军官证|士兵证|文职干部证", "CN_MILITARY_ID"),
-    (r"居住证", "CN_RESIDENCE_PERMIT"),
     (r"身份证|公民身份号码|证件号码|证件号|身份号码|证照号码|社会保障号|社保号", "CN_RESIDENT_ID"),
     (r"手机|移动电话|联系方式|联系电话|电话号码|电话", "CN_MOBILE"),
     (
@@ -43,7 +44,7 @@ _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
     ),
     (r"银行账号|银行卡号|开户账号|银行账户|账号|卡号|存折号|存折", "CN_BANK_CARD"),
     (r"护照号|护照", "CN_PASSPORT"),
-    (r"通行证", "CN_TRAVEL_PERMIT"),
+    (r"通行证|回乡证|台胞证", "CN_TRAVEL_PERMIT"),
     (r"车牌|号牌", "CN_LICENSE_PLATE"),
     (r"邮箱|电子邮件|E-?mail", "EMAIL_ADDRESS"),
     (
