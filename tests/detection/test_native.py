@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.factories import pii
 
-from deident.detection import normalise, runs, validators, words
+from deident.detection import normalise, renderings, runs, validators, words
 from deident.detection.native import native
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,3 +189,12 @@ def test_word_hits_are_leftmost_longest() -> None:
         "身份证号码",
         "银行账号",
     ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123 .·-一二三四五六七八九幺两〇\u00ad\u2063\u200b\u200c\u200e手机", max_size=60))
+@example("138.1234.5678")
+@example("138 - 1234 - 5678")
+@example("一三八一二三四五六七八")
+def test_odd_starts_match_python(text: str) -> None:
+    assert native.odd_starts(text) == renderings.odd_starts_python(text)

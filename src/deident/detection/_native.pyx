@@ -434,3 +434,83 @@ def unread_runs(str text not None, Py_ssize_t lo, Py_ssize_t hi, list starts not
             out.append((i, j))
         i = j
     return out
+
+
+# --- odd renderings of numbers -------------------------------------------------------------
+
+cdef unsigned char _ODD_KIND[0x10000]
+_ODD_KIND[:] = [0] * 0x10000
+for _c in (0x00AD, 0x2061, 0x2062, 0x2063, 0x2064, 0x200E, 0x200F):
+    _ODD_KIND[_c] = 1
+_ODD_KIND[0x200B] = 2
+for _c in ".\u00b7":
+    _ODD_KIND[ord(_c)] = 3
+_ODD_KIND[ord("-")] = 4
+for _c in "〇零一二三四五六七八九幺两":
+    _ODD_KIND[ord(_c)] = 5
+
+
+cdef inline int _odd_kind(int kind, void *data, Py_ssize_t i) noexcept nogil:
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
+    return _ODD_KIND[c] if c < 0x10000 else 0
+
+
+cdef inline Py_ssize_t _digits_at(int kind, void *data, Py_ssize_t n, Py_ssize_t i, int step) noexcept nogil:
+    # how many ASCII digits run from i (step 1) or end at i (step -1)
+    cdef Py_ssize_t k = 0
+    while 0 <= i < n and _digit(PyUnicode_READ(kind, data, i)):
+        k += 1
+        i += step
+    return k
+
+
+def odd_starts(str text not None):
+    """`renderings.odd_starts_python`: where `renderings._ODD` matches, each match's start."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, k
+    cdef int kind = PyUnicode_KIND(text), t
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list out = []
+    cdef Py_UCS4 c
+    while i < n:
+        t = _odd_kind(kind, data, i)
+        if t == 0:
+            i += 1
+            continue
+        if t == 1:
+            out.append(i)
+            i += 1
+        elif t == 2:
+            if i + 1 < n:
+                c = PyUnicode_READ(kind, data, i + 1)
+                if c == 0x200B or c == 0x200C or c == 0x200D:
+                    out.append(i)
+                    i += 2
+                    continue
+            i += 1
+        elif t == 3:
+            # [.·](?<=[0-9]{3}[.·])(?=[0-9]{3,4}[.·][0-9])
+            if i >= 3 and _digits_at(kind, data, n, i - 1, -1) >= 3:
+                k = _digits_at(kind, data, n, i + 1, 1)
+                j = i + 1 + k
+                if (k == 3 or k == 4) and j + 1 < n and _odd_kind(kind, data, j) == 3 \
+                        and _digit(PyUnicode_READ(kind, data, j + 1)):
+                    out.append(i)
+            i += 1
+        elif t == 4:
+            # -(?<=[0-9] -)(?= [0-9])
+            if i >= 2 and i + 2 < n and PyUnicode_READ(kind, data, i - 1) == 32 \
+                    and _digit(PyUnicode_READ(kind, data, i - 2)) \
+                    and PyUnicode_READ(kind, data, i + 1) == 32 and _digit(PyUnicode_READ(kind, data, i + 2)):
+                out.append(i)
+            i += 1
+        else:
+            # [numerals]{7}
+            j = i
+            while j < n and _odd_kind(kind, data, j) == 5:
+                j += 1
+            if j - i >= 7:
+                out.append(i)
+                i += 7
+            else:
+                i = j
+    return out

@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from deident.detection.native import native
 from deident.model import Finding
 
 _NUMERALS = "〇零一二三四五六七八九幺两"
@@ -22,10 +23,10 @@ _DIGIT_OF = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 _VISIBLE = " .\\-·\u3000\u2010-\u2014"
 _DIGITS = "0-9\uff10-\uff19" + _NUMERALS
-# Where an odd rendering shows: an invisible character other than one zero-width space, a dot
-# or a spaced dash between digits, seven numerals in a row.
+# Where an odd rendering shows: an invisible character other than one zero-width space, groups
+# of digits joined by dots (not an amount, not a date), a spaced dash, seven numerals in a row.
 _ODD = re.compile(
-    "[\u00ad\u2061-\u2064\u200e\u200f]|\u200b[\u200b\u200c\u200d]|[.·](?<=[0-9][.·])(?=[0-9])"
+    "[\u00ad\u2061-\u2064\u200e\u200f]|\u200b[\u200b\u200c\u200d]|[.·](?<=[0-9]{3}[.·])(?=[0-9]{3,4}[.·][0-9])"
     "|-(?<=[0-9] -)(?= [0-9])|[" + _NUMERALS + "]{7}"
 )
 _RUN = re.compile(f"[{_DIGITS}](?:[{_VISIBLE}{_INVISIBLE}]{{0,4}}[{_DIGITS}xX])+")
@@ -35,14 +36,23 @@ _NOTE = "unusual rendering"
 Reader = Callable[[str], list[Finding]]
 
 
+def odd_starts_python(text: str) -> list[int]:
+    """Where an odd rendering starts (the starts of `_ODD`'s matches): the reference for the
+    compiled `_native.odd_starts`, which passes over other characters on one table read."""
+    return [m.start() for m in _ODD.finditer(text)]
+
+
+odd_starts = native.odd_starts if native is not None and hasattr(native, "odd_starts") else odd_starts_python
+
+
 def odd_numbers(text: str, read: Reader) -> list[Finding]:
     """Findings for the oddly rendered numbers of `text`; `read` is the number pass over a text."""
     out: list[Finding] = []
     done = -1
-    for m in _ODD.finditer(text):
-        if m.start() < done:
+    for at in odd_starts(text):
+        if at < done:
             continue
-        run = _run_at(text, m.start())
+        run = _run_at(text, at)
         if run is None:
             continue
         a, b = run
