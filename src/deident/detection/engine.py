@@ -195,5 +195,5 @@ class Engine:
         todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
         if not todo:
             return kept
-        found = apply_cells(text, kept, todo, "column header", name_spans)
-        return resolve_overlaps(self._kept(found))
+        rest, changed = apply_cells(text, kept, todo, "column header", name_spans, starts=starts)
+        return resolve_overlaps([*rest, *self._kept(changed)])

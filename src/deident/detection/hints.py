@@ -4,15 +4,16 @@ even when no pattern or checksum matches it."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from operator import attrgetter, le
+from operator import attrgetter, le, sub
 
 from deident.detection.normalise import is_masked_value
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
 from deident.detection.validators import id_problem
-from deident.model import Explanation, Finding
+from deident.model import Explanation, Finding, new_finding
 
 HINT_SCORE = 0.9
 _SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
@@ -27,6 +28,7 @@ _FAMILIES = {
 }
 
 _START = attrgetter("start")
+_END = attrgetter("end")
 NameSpan = Callable[[str], "tuple[int, int] | None"]
 
 
@@ -62,8 +64,14 @@ def _whole_value(
     if family(kind) == "phone":
         kind = _phone_kind(text[start:end])
     rest = [f for f in found if not (f.start < end and f.end > start)]
-    explanation = Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=(note, "whole value"))
-    return [*rest, Finding(kind, start, end, text[start:end], HINT_SCORE, "table_header", explanation)]
+    explanation = _header_explanation(note, "whole value")
+    return [*rest, new_finding(kind, start, end, text[start:end], HINT_SCORE, "table_header", explanation)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_explanation(*notes: str) -> Explanation:
+    """Shared: a header's explanation differs only by its notes (the header's name)."""
+    return Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=notes)
 
 
 def family(entity: str) -> str:
@@ -89,13 +97,20 @@ def apply_cells(
     reason: str | None,
     name_spans: Iterable[NameSpan],
     strong: float = 2.0,
-) -> list[Finding]:
-    """`apply_hint` for every cell (start, end, entity) of the tables inside `text`. Findings
-    are swept in order, so each cell looks only at the few findings that can touch it. A cell
-    whose findings are all of its family and score `strong` or more is left as it is."""
-    ordered = found if all(map(le, map(_START, found), map(_START, found[1:]))) else sorted(found, key=_START)
-    starts = [f.start for f in ordered]
-    longest = max((f.end - f.start for f in ordered), default=0)
+    starts: list[int] | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    """`apply_hint` for every cell (start, end, entity) of the tables inside `text`: (the
+    findings no cell touched, the cells' findings). Findings are swept in order (`starts`: their
+    starts, when the caller has them), so each cell looks only at the few findings that can
+    touch it. A cell whose findings are all of its family and score `strong` or more is left as
+    it is."""
+    if starts is None or len(starts) != len(found):
+        found = (
+            found if all(map(le, map(_START, found), map(_START, found[1:]))) else sorted(found, key=_START)
+        )
+        starts = [f.start for f in found]
+    ordered = found
+    longest = max(map(sub, map(_END, ordered), starts), default=0)
     taken: set[int] = set()
     out: list[Finding] = []
     for a, b, entity in cells:
@@ -108,8 +123,15 @@ def apply_cells(
                 continue
         taken.update(idx)
         out.extend(apply_hint(text, [ordered[i] for i in idx], entity, reason, name_spans, a, b))
-    out.extend(f for i, f in enumerate(ordered) if i not in taken)
-    return out
+    if not taken:
+        return ordered, out
+    rest: list[Finding] = []
+    prev = 0
+    for i in sorted(taken):  # slices between the few taken findings, not a loop over all
+        rest.extend(ordered[prev:i])
+        prev = i + 1
+    rest.extend(ordered[prev:])
+    return rest, out
 
 
 def apply_hint(
@@ -159,17 +181,14 @@ def apply_hint(
         if entity == "PERSON":
             start, end = name_in_cell(text, start, end, name_spans)
         out.append(
-            Finding(
-                entity_type=entity,
-                start=start,
-                end=end,
-                text=text[start:end],
-                score=HINT_SCORE,
-                recognizer="table_header",
-                explanation=Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=(note,)),
+            new_finding(
+                entity, start, end, text[start:end], HINT_SCORE, "table_header", _header_explanation(note)
             )
         )
     return out
+
+
+_EXPLAINED: dict[tuple[Explanation, str], Explanation] = {}
 
 
 def explain_id(f: Finding) -> Finding:
@@ -182,5 +201,13 @@ def explain_id(f: Finding) -> Finding:
     note = f"fails: {problem}"
     if note in f.explanation.notes:
         return f
-    notes = (*(n for n in f.explanation.notes if n != "checksum invalid"), note)
-    return dataclasses.replace(f, explanation=dataclasses.replace(f.explanation, notes=notes))
+    key = (f.explanation, note)
+    explanation = _EXPLAINED.get(key)
+    if explanation is None:  # few distinct ones (recognizer x context x problem): shared
+        if len(_EXPLAINED) > 4096:
+            _EXPLAINED.clear()
+        notes = (*(n for n in f.explanation.notes if n != "checksum invalid"), note)
+        explanation = _EXPLAINED.setdefault(key, dataclasses.replace(f.explanation, notes=notes))
+    if f.attributes or f.location:
+        return dataclasses.replace(f, explanation=explanation)
+    return new_finding(f.entity_type, f.start, f.end, f.text, f.score, f.recognizer, explanation)

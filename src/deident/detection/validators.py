@@ -6,10 +6,12 @@ ASCII digits, upper-case X.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 from collections.abc import Callable
 
 from deident.detection.native import native
+from deident.detection.normalise import fold
 
 Validator = Callable[[str], "bool | None"]
 
@@ -71,10 +73,13 @@ def _real_ymd(ymd: str) -> bool:
     return True
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
 def id_problem(value: str) -> str | None:
     """Which check a resident ID fails, for explanations: "length", "region code", "birth date",
     "check digit"; None when it passes them all. `value` may hold separators."""
-    v = "".join(c for c in value.upper() if c.isalnum())
+    v = _NOT_ALNUM.sub("", fold(value).upper())
     if len(v) == 15:
         if not v.isdigit():
             return "format"
