@@ -36,7 +36,7 @@ from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.detection.text_tables import Table, cells_to_check, tables
-from deident.model import FINDING_FIELDS, Finding
+from deident.model import FINDING_FIELDS, Finding, new_finding
 
 
 class Engine:
@@ -50,9 +50,9 @@ class Engine:
         # match a value of n characters.
         self._lengths = bytes(1 if n in self._by_len else 0 for n in range(MAX_NUMBER_LEN + 1))
         self._texts = tuple(compile_recognizer(s) for s in wanted if s.kind == "text")
-        compiled = {r.spec.id: r for r in (*self._numbers, *self._texts)}
+        compiled = {id(r.spec): r for r in (*self._numbers, *self._texts)}
         self._labels = LabelReader(
-            [compiled.get(s.id) or compile_recognizer(s) for s in wanted if s.labels is not None]
+            [compiled.get(id(s)) or compile_recognizer(s) for s in wanted if s.labels is not None]
         )
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
@@ -62,6 +62,7 @@ class Engine:
                     detectors.append((s, d))
         self._detectors = tuple(detectors)
         self._explain = Explainer()
+        self._owner = {s.entity: s.id for s in reversed(wanted)}  # the first recognizer of an entity
         # The passes compiled (detection/_reading.pyx), when installed: same findings.
         self._reader: Any = (
             reading.NumberReader(
@@ -196,4 +197,13 @@ class Engine:
         if not todo:
             return kept
         rest, changed = apply_cells(text, kept, todo, "column header", name_spans, starts=starts)
+        # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
+        # maps findings to recognizers by id); format readers' cells stay "table_header".
+        owner = self._owner
+        changed = [
+            new_finding(f.entity_type, f.start, f.end, f.text, f.score, owner[f.entity_type], f.explanation)
+            if f.recognizer == "table_header" and f.entity_type in owner
+            else f
+            for f in changed
+        ]
         return resolve_overlaps([*rest, *self._kept(changed)])
