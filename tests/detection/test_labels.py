@@ -110,3 +110,24 @@ def test_renderings_found_with_and_without_a_label(value: str, source: str) -> N
 
 def test_numbers_in_prose_are_not_renderings() -> None:
     assert scan_text("金额5,800.00元，日期2020.01.05，第一二三四五六七期，版本1.2.3") == []
+
+
+EMPHASIS = [
+    ("**440881199001011233**", "440881199001011233", "Markdown bold, no label"),
+    ("申请人*13812345678*", "13812345678", "italics"),
+    ("注*：440881199001011233*", "440881199001011233", "a footnote star after a whole ID"),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "source"), EMPHASIS, ids=[e[2] for e in EMPHASIS])
+def test_emphasis_is_not_masking(text: str, value: str, source: str) -> None:
+    """issue #20 item 6: stars around a value's characters do not mask it; stars in place of
+    them do."""
+    assert [f.text for f in scan_text(text)] == [value], source
+
+
+@pytest.mark.parametrize(
+    "text", ["身份证号：440881********1233", "4408811990****1233", "138****5678", "手机：138****5678"]
+)
+def test_stars_in_place_of_characters_are_masking(text: str) -> None:
+    assert scan_text(text) == []

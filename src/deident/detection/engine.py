@@ -30,7 +30,7 @@ from deident.detection.islands import islands
 from deident.detection.labels import LabelReader, merge
 from deident.detection.native import reading
 from deident.detection.normalise import fold
-from deident.detection.renderings import odd_numbers
+from deident.detection.renderings import emphasised_numbers, odd_numbers, starred_numbers
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
@@ -144,6 +144,9 @@ class Engine:
             found.extend(det.detect(text, folded))
         if self._numbers:
             found.extend(odd_numbers(text, self._read_plain))
+            found.extend(emphasised_numbers(text, self._read_plain))
+            if "*" in text:
+                found.extend(starred_numbers(text, self._read_plain))
         if self._labels:
             found = merge(found, self._labels.read(text, folded, found))
         return found

@@ -105,3 +105,54 @@ def _plain(text: str, a: int, b: int) -> tuple[str, list[int]]:
         chars.append(c)
         where.append(i)
     return "".join(chars), where
+
+
+# Markdown emphasis around a whole number (**440881199001011233**, *13812345678*): the stars
+# surround its characters instead of replacing them, so the number is not already masked.
+_EMPHASIS = re.compile(
+    r"(\*{1,2}|__)([0-9\uff10-\uff19][0-9\uff10-\uff19Xx \-]{5,40}[0-9\uff10-\uff19Xx])\1(?![*_])"
+)
+
+
+def emphasised_numbers(text: str, read: Reader) -> list[Finding]:
+    """Findings for the numbers of `text` set in Markdown bold or italics."""
+    if "*" not in text and "__" not in text:
+        return []
+    out: list[Finding] = []
+    for m in _EMPHASIS.finditer(text):
+        if m.start() > 0 and text[m.start() - 1] in "*_":
+            continue
+        a, b = m.span(2)
+        ctx = max(0, a - _CONTEXT)
+        head = text[ctx : m.start()] + " " * len(m.group(1))  # the stars are no mask here
+        for f in read(head + text[a:b]):
+            if f.start >= len(head):
+                s, e = f.start - len(head) + a, f.end - len(head) + a
+                out.append(dataclasses.replace(f, start=s, end=e, text=text[s:e]))
+    return out
+
+
+_DIGIT_RUN_BEFORE = re.compile(r"[0-9][0-9Xx]{6,18}$")
+_DIGIT_RUN_AFTER = re.compile(r"[0-9][0-9Xx]{6,18}")
+
+
+def starred_numbers(text: str, read: Reader) -> list[Finding]:
+    """A footnote star right after (or before) a complete, checksum-valid number (*注*,
+    440881199001011233*): the star replaces none of its characters, so it is not masked. A
+    truncated run next to stars (4408811990****) never passes a checksum and stays out."""
+    out: list[Finding] = []
+    at = text.find("*")
+    while at >= 0:
+        for m in (_DIGIT_RUN_BEFORE.search(text, max(0, at - 19), at), _DIGIT_RUN_AFTER.match(text, at + 1)):
+            if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
+                continue
+            if m.end() < len(text) and m.end() != at and text[m.end()].isalnum():
+                continue
+            a, b = m.span()
+            ctx = max(0, a - _CONTEXT)
+            head = text[ctx:a].replace("*", " ")
+            for f in read(head + text[a:b]):
+                if f.start == len(head) and f.end == len(head) + b - a and f.explanation.checksum == "valid":
+                    out.append(dataclasses.replace(f, start=a, end=b, text=text[a:b]))
+        at = text.find("*", at + 1)
+    return out
