@@ -36,6 +36,18 @@ _REGISTRY: dict[str, tuple[str, str | None]] = {
     ".tif": ("deident.formats.image", "ocr"),
     ".tiff": ("deident.formats.image", "ocr"),
     ".bmp": ("deident.formats.image", "ocr"),
+    # Containers: every member through its own reader (see formats/archive/).
+    ".zip": ("deident.formats.archive", None),
+    ".7z": ("deident.formats.archive", "archive"),
+    ".rar": ("deident.formats.archive", "archive"),
+    ".tar": ("deident.formats.archive", None),
+    ".tgz": ("deident.formats.archive", None),
+    ".gz": ("deident.formats.archive", None),
+    ".tbz2": ("deident.formats.archive", None),
+    ".bz2": ("deident.formats.archive", None),
+    ".txz": ("deident.formats.archive", None),
+    ".xz": ("deident.formats.archive", None),
+    ".ofd": ("deident.formats.ofd", None),
 }
 
 
