@@ -115,3 +115,31 @@ def make_tar(members: Mapping[str, bytes], mode: str = "w:gz", *, encoding: str 
                 info.size, info.mode = len(data), 0o640
                 tf.addfile(info, io.BytesIO(data))
     return buf.getvalue()
+
+
+def _rar_block(kind: int, flags: int, body: bytes, add: bytes = b"") -> bytes:
+    import struct
+    import zlib
+
+    size = 7 + len(body)
+    head = struct.pack("<BHH", kind, flags, size) + body
+    return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head + add
+
+
+def make_rar4(members: Mapping[str, bytes]) -> bytes:
+    """A RAR 4 archive with stored (method 0x30) members and ASCII names, written to the RAR 4
+    format (marker, main header, one file header per member, end block). No permissively
+    licensed tool writes RAR; storing needs no compressor, so the format can be written here."""
+    import struct
+    import zlib
+
+    y, mo, d, h, mi, s = STAMP
+    dostime = (((y - 1980) << 25) | (mo << 21) | (d << 16)) | (h << 11) | (mi << 5) | (s // 2)
+    out = b"Rar!\x1a\x07\x00" + _rar_block(0x73, 0, b"\x00" * 6)
+    for name, data in members.items():
+        raw = name.replace("/", "\\").encode("ascii")  # WinRAR (host OS 2) separates with '\\'
+        body = struct.pack(
+            "<LLBLLBBHL", len(data), len(data), 2, zlib.crc32(data), dostime, 20, 0x30, len(raw), 0x20
+        )
+        out += _rar_block(0x74, 0x8000, body + raw, data)
+    return out + _rar_block(0x7B, 0x4000, b"")

@@ -195,7 +195,6 @@ class SingleBackend:
         self.notes: list[str] = []
         stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
         decoded, self.name_encoding = _decode(name) if name else (stem, "utf-8")
-        self.has_name = name is not None
         self.entries = [Entry(0, clean_name(decoded) or stem, "file")]
 
     def comments(self) -> list[tuple[str | None, str]]:
@@ -225,7 +224,9 @@ class SingleBackend:
                 data = fh.read()
         if self.compression == "gz":
             mtime, _ = _gzip_header(self.path)
-            name = p.name.encode(self.name_encoding, "replace") if self.has_name else None
+            # The header names the member even when the source's did not: a copy saved under
+            # another name (a temporary file) still says what it holds.
+            name = p.name.encode(self.name_encoding, "replace")
             gz = _GzipOut(out, mtime, name)
             gz.write(data)
             gz.close()
