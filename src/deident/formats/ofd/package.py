@@ -1,0 +1,80 @@
+"""The OFD container (GB/T 33190: a zip of XML parts and resources): read safely, parse XML
+with a hardened parser, write back with every member in its place.
+
+Members keep their order, names, timestamps and compression method; only changed members
+differ in content. OFD readers do not care about the compressed bytes, so untouched members
+are recompressed by zipfile (their content is identical).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+
+from deident.config import Limits
+from deident.errors import BlockedError
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_RATIO_MIN_BYTES = 64 * 1024
+
+
+class OfdPackage:
+    def __init__(self, path: Path, limits: Limits) -> None:
+        try:
+            zf = zipfile.ZipFile(path)
+            self.infos = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+            raise BlockedError(
+                "corrupt: not an OFD package", f"an OFD file is a zip ({type(exc).__name__})"
+            ) from None
+        if len(self.infos) > limits.max_zip_entries:
+            raise BlockedError(
+                "too large: too many zip entries", f"{len(self.infos)} > {limits.max_zip_entries}"
+            )
+        total = sum(i.file_size for i in self.infos)
+        if total > limits.max_uncompressed_bytes:
+            raise BlockedError("too large: uncompressed size", f"{total} bytes")
+        self.parts: dict[str, bytes] = {}
+        for info in self.infos:
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                raise BlockedError("encrypted", f"OFD member {info.filename} is encrypted")
+            if info.file_size >= _RATIO_MIN_BYTES and info.file_size / max(info.compress_size, 1) > (
+                limits.max_compression_ratio
+            ):
+                raise BlockedError("too large: compression ratio", f"member {info.filename}")
+            try:
+                self.parts[info.filename] = zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise BlockedError(
+                    "corrupt: bad zip", f"member {info.filename}: {type(exc).__name__}"
+                ) from None
+        if "OFD.xml" not in self.parts:
+            raise BlockedError("corrupt: not an OFD package", "OFD.xml is missing")
+
+    def xml(self, name: str) -> etree._ElementTree:
+        try:
+            root = etree.fromstring(self.parts[name], _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise BlockedError("corrupt: bad XML", f"{name}: {exc.msg}") from None
+        return root.getroottree()
+
+    def write(self, out: BinaryIO, changed: dict[str, bytes]) -> None:
+        with zipfile.ZipFile(out, "w", allowZip64=True) as zout:
+            for info in self.infos:
+                clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                clone.compress_type = info.compress_type
+                clone.external_attr = info.external_attr
+                clone.create_system = info.create_system
+                clone.comment = info.comment
+                data = b"" if info.is_dir() else changed.get(info.filename, self.parts[info.filename])
+                zout.writestr(clone, data)
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")

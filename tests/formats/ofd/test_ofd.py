@@ -1,0 +1,174 @@
+"""OFD: pages written by easyofd's OFD writer (a real producer) plus annotations, attachments,
+custom tags, a template and metadata; every value found, none left after masking by an
+independent reading (the raw XML of every member), and no glyph moved."""
+
+from __future__ import annotations
+
+import html
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from tests.factories.ofd import NS, easyofd_templates, make_ofd
+
+from deident.config import ScanConfig
+from deident.formats.ofd.text import deltas
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
+
+CONFIG = ScanConfig()
+POLICY = Policy.load("gov")
+needs_easyofd = pytest.mark.skipif(
+    easyofd_templates() is None, reason="needs easyofd (pip install --no-deps)"
+)
+
+
+@pytest.fixture(scope="module")
+def ofd_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    if easyofd_templates() is None:
+        pytest.skip("needs easyofd (pip install --no-deps easyofd xmltodict loguru)")
+    work = tmp_path_factory.mktemp("ofd")
+    data, values = make_ofd(work)
+    path = work / "公示.ofd"
+    path.write_bytes(data)
+    return path, values
+
+
+def _raw_text(data: bytes) -> str:
+    """The independent reading: every member's bytes decoded, entities resolved, names too."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return "\n".join(
+            i.filename + html.unescape(zf.read(i).decode("utf-8", "replace")) for i in zf.infolist()
+        )
+
+
+def _glyphs(data: bytes) -> list[tuple[str, str | None, str | None, str | None, str | None, int]]:
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in sorted(zf.namelist()):
+            if not name.endswith(".xml"):
+                continue
+            for tc in etree.fromstring(zf.read(name)).iter("{*}TextCode"):
+                obj = tc.getparent()
+                out.append(
+                    (
+                        name,
+                        obj.get("Boundary"),
+                        tc.get("X"),
+                        tc.get("Y"),
+                        tc.get("DeltaX"),
+                        len(tc.text or ""),
+                    )
+                )
+    return out
+
+
+def test_every_place_read(ofd_file: tuple[Path, list[str]]) -> None:
+    path, values = ofd_file
+    report = scan_path(path, CONFIG)
+    assert report.status is Status.FINDINGS, report.detail
+    found = {f.text for f in report.findings}
+    assert [v for v in values if v not in found] == []
+    places = {
+        (f.location.get("part", ""), f.location.get("page"), f.location.get("template"))
+        for f in report.findings
+    }
+    parts = {p for p, _, _ in places}
+    assert {"OFD.xml", "Doc_0/Tags/CustomTag.xml", "Doc_0/Attachs/申请表.txt"} <= parts
+    assert {"Doc_0/Annots/Page_0/Annotation.xml", "Doc_0/Attachs/Attachments.xml"} <= parts
+    assert ("Doc_0/Pages/Page_1/Content.xml", 2, None) in places
+    assert ("Doc_0/Tpls/Tpl_0/Content.xml", None, "60") in places
+
+
+def test_id_spread_over_glyph_objects_is_one_value(ofd_file: tuple[Path, list[str]]) -> None:
+    path, values = ofd_file
+    report = scan_path(path, CONFIG)
+    page1 = [f for f in report.findings if f.location.get("page") == 1 and f.entity_type == "CN_RESIDENT_ID"]
+    assert [f.text for f in page1] == [values[3]]
+    # Two numbers in neighbouring table cells stay two values.
+    page2 = {f.text for f in report.findings if f.location.get("page") == 2}
+    assert {values[4], values[7]} <= page2
+
+
+def test_masked_nothing_left_and_no_glyph_moved(ofd_file: tuple[Path, list[str]], tmp_path: Path) -> None:
+    path, values = ofd_file
+    result = mask_path(path, tmp_path / "公示.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    masked = Path(result.output or "").read_bytes()
+    raw = _raw_text(masked)
+    assert [v for v in values if v in raw] == []
+    assert _glyphs(masked) == _glyphs(path.read_bytes())
+    with zipfile.ZipFile(path) as a, zipfile.ZipFile(io.BytesIO(masked)) as b:
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        assert a.read("Doc_0/PublicRes.xml") == b.read("Doc_0/PublicRes.xml")
+
+
+def _spec_ofd(page: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A minimal OFD written to the spec (GB/T 33190) for cases no producer here writes."""
+    parts = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+        "<ofd:DocID>a</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+        "</ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:MaxUnitID>9</ofd:MaxUnitID>'
+        '</ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>'
+        "</ofd:Document>",
+        "Doc_0/Pages/Page_0/Content.xml": f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="2">{page}'
+        "</ofd:Layer></ofd:Content></ofd:Page>",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, xml in parts.items():
+            zf.writestr(name, xml)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_cgtransform_over_masked_characters_is_removed(tmp_path: Path) -> None:
+    rid = "11010519491231002X"
+    text = "身份证号" + rid
+    page = (
+        '<ofd:TextObject ID="3" Boundary="10 10 150 10" Font="1" Size="4">'
+        f'<ofd:CGTransform CodePosition="4" CodeCount="18" GlyphCount="18"><ofd:Glyphs>{" ".join(["7"] * 18)}'
+        '</ofd:Glyphs></ofd:CGTransform><ofd:CGTransform CodePosition="0" CodeCount="4" GlyphCount="4">'
+        "<ofd:Glyphs>1 2 3 4</ofd:Glyphs></ofd:CGTransform>"
+        f'<ofd:TextCode X="0" Y="4" DeltaX="g 21 3">{text}</ofd:TextCode></ofd:TextObject>'
+    )
+    src = tmp_path / "a.ofd"
+    src.write_bytes(_spec_ofd(page))
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    xml = zipfile.ZipFile(result.output or "").read("Doc_0/Pages/Page_0/Content.xml").decode()
+    assert rid not in xml and 'CodePosition="4"' not in xml and 'CodePosition="0"' in xml
+    assert 'DeltaX="g 21 3"' in xml
+
+
+def test_signature_strings_are_read_but_block_masking(tmp_path: Path) -> None:
+    rid = "11010519491231002X"
+    src = tmp_path / "signed.ofd"
+    seal = b"\x30\x82\x01\x00" + "签章人身份证号".encode() + rid.encode() + b"\x00\x01"
+    src.write_bytes(_spec_ofd("", {"Doc_0/Signs/Sign_0/SignedValue.dat": seal}))
+    report = scan_path(src, CONFIG)
+    assert rid in {f.text for f in report.findings}
+    assert any("signature" in n for n in report.notes)
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert not result.ok and "cannot" in (result.report.reason or "")
+
+
+def test_unreadable_member_blocks_and_is_named(tmp_path: Path) -> None:
+    src = tmp_path / "scan.ofd"
+    src.write_bytes(_spec_ofd("", {"Doc_0/Res/image_80.jb2": b"\x97JB2\r\n\x1a\n"}))
+    report = scan_path(src, CONFIG)
+    assert report.status is Status.BLOCKED and "Doc_0/Res/image_80.jb2" in (report.detail or "")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.integers(min_value=1, max_value=50), st.floats(min_value=0.1, max_value=20, allow_nan=False))
+def test_deltax_repeat_form(n: int, d: float) -> None:
+    assert deltas(f"g {n} {d}", n) == [d] * n
+    assert deltas(" ".join([str(d)] * n), n) == [d] * n
