@@ -3,6 +3,7 @@ registry picks its reader by suffix (名单.xlsx stays ….xlsx, 材料.tar.gz s
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from deident.formats.archive.entries import Entry
@@ -23,8 +24,11 @@ def safe_basename(name: str) -> str:
 
 
 def member_file(dest: Path, entry: Entry, data: bytes) -> Path:
-    folder = dest / str(entry.index)
-    folder.mkdir()
-    path = folder / safe_basename(entry.name)
+    """`dest/<name>`, or `<a fresh folder>/<name>` when another member had that name already (a
+    folder per member would cost a mkdir and an rmdir each, which a disk under load feels)."""
+    base = safe_basename(entry.name)
+    path = dest / base
+    if path.exists():
+        path = Path(tempfile.mkdtemp(dir=dest)) / base
     path.write_bytes(data)
     return path
