@@ -264,3 +264,12 @@ def test_zip_bomb_ratio_blocks(tmp_path: Path) -> None:
     src.write_bytes(make_zip({"zeros.txt": b"0" * 5_000_000}))
     report = scan_path(src, CONFIG)
     assert (report.status, report.reason) == (Status.BLOCKED, "too large: compression ratio")
+
+
+def test_redacted_locations_do_not_carry_an_id_from_a_member_name(tmp_path: Path) -> None:
+    letter, values = letter_txt()
+    src = tmp_path / "a.zip"
+    src.write_bytes(make_zip({f"申请/{values[0]}_申请书.txt": letter}))
+    report = scan_path(src, CONFIG)
+    assert report.findings
+    assert all(values[0] not in str(dict(f.location)) for f in report.findings)

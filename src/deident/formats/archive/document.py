@@ -8,7 +8,9 @@ Segments, in archive order:
   member path in front of the member's own location ({"member": "公示/名单.xlsx", "sheet": …}).
   A member inside a nested archive is named by the chain, joined by `!/`:
   {"member": "材料.zip!/公示/名单.xlsx", …}. The full path of a finding's place is
-  ``<path>!/<location.member>``, e.g. 附件.zip!/材料.zip!/公示/名单.xlsx.
+  ``<path>!/<location.member>``, e.g. 附件.zip!/材料.zip!/公示/名单.xlsx. Digit runs of 6 or more
+  in member names are shown cut (440***…34) in locations, reasons and notes, so a redacted
+  report does not print an ID through a file name; the name's own finding holds the value.
 
 Fail closed: a member without a reader, encrypted, or blocked for any reason blocks the whole
 archive, and the reason names the member.
@@ -113,14 +115,18 @@ class ArchiveDocument:
         budget.take_entries(len(entries))
         for d in all_dirs(entries):
             base = d.rsplit("/", 1)[-1]
-            yield self._add(base, {"member": d + "/", "field": "name"}, ("name", d, 0))
+            yield self._add(base, {"member": display_name(d) + "/", "field": "name"}, ("name", d, 0))
         for name, comment in self.backend.comments():
             if comment.strip():
-                loc = {"field": "comment"} if name is None else {"member": name, "field": "comment"}
+                loc = (
+                    {"field": "comment"}
+                    if name is None
+                    else {"member": display_name(name), "field": "comment"}
+                )
                 yield self._add(comment, loc, ("comment", name, 0))
         for e in entries:
             if e.kind == "link" and e.link:
-                loc = {"member": e.name, "field": "link target"}
+                loc = {"member": display_name(e.name), "field": "link target"}
                 yield self._add(e.link, loc, ("link", e.name, 0), maskable=False)
         files = self.backend.extract_all(Path(self._tmp.name), budget)
         self.unpacked_bytes = sum(f.stat().st_size for f in files.values())
@@ -128,7 +134,9 @@ class ArchiveDocument:
             if e.kind == "dir":
                 continue
             yield self._add(
-                e.name.rsplit("/", 1)[-1], {"member": e.name, "field": "name"}, ("name", e.name, 0)
+                e.name.rsplit("/", 1)[-1],
+                {"member": display_name(e.name), "field": "name"},
+                ("name", e.name, 0),
             )
             if e.index in files:
                 yield from self._member_segments(e, files[e.index], budget)
@@ -137,13 +145,14 @@ class ArchiveDocument:
         member = _Member(e, file, budget.member_context())
         inner = self._open_member(member)
         h = hashlib.blake2b(digest_size=16)
+        shown = display_name(e.name)
         try:
             for seg in inner.segments():
                 h.update(seg.text.encode("utf-8", "surrogatepass") + b"\0")
                 member.count += 1
                 loc = dict(seg.location)
                 inner_member = loc.pop("member", None)
-                where = e.name if inner_member is None else f"{e.name}{SEP}{inner_member}"
+                where = shown if inner_member is None else f"{shown}{SEP}{inner_member}"
                 yield self._add(
                     seg.text,
                     {"member": where, **loc},
