@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.factories.archives import letter_txt, make_zip
 
 REPO = Path(__file__).resolve().parents[2]

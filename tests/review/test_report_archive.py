@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.factories.archives import letter_txt, make_zip, roster_csv
-
 from deident.api import policy_for
 from deident.config import ScanConfig
 from deident.pipeline import scan_path
@@ -13,6 +11,7 @@ from deident.review.collect import collect, member_rows
 from deident.review.decisions import LedgerIndex
 from deident.review.ledger import Ledger
 from deident.review.report_html import render
+from tests.factories.archives import letter_txt, make_zip, roster_csv
 
 CFG = ScanConfig()
 

@@ -15,6 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from deident.config import ScanConfig
+from deident.masking.policy import Policy
+from deident.model import Status
+from deident.pipeline import mask_path, scan_path
 from tests.factories.archives import (
     letter_txt,
     make_7z,
@@ -24,11 +29,6 @@ from tests.factories.archives import (
     roster_csv,
     roster_xlsx,
 )
-
-from deident.config import ScanConfig
-from deident.masking.policy import Policy
-from deident.model import Status
-from deident.pipeline import mask_path, scan_path
 
 CONFIG = ScanConfig()
 POLICY = Policy.load("gov")

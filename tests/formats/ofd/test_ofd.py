@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from tests.factories.ofd import NS, easyofd_templates, make_ofd
 
 from deident.config import ScanConfig
 from deident.formats.ofd.text import deltas
 from deident.masking.policy import Policy
 from deident.model import Status
 from deident.pipeline import mask_path, scan_path
+from tests.factories.ofd import NS, easyofd_templates, make_ofd
 
 CONFIG = ScanConfig()
 POLICY = Policy.load("gov")
