@@ -273,3 +273,35 @@ def test_redacted_locations_do_not_carry_an_id_from_a_member_name(tmp_path: Path
     report = scan_path(src, CONFIG)
     assert report.findings
     assert all(values[0] not in str(dict(f.location)) for f in report.findings)
+
+
+class _Unseekable(io.RawIOBase):
+    """A pipe-like sink: zipfile then writes sizes in data descriptors after each member, as
+    streaming zip writers (web servers, `zip -` to stdout) do."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: bytes) -> int:  # type: ignore[override]
+        self.buf += b
+        return len(b)
+
+
+def test_streamed_zip_with_data_descriptors_is_masked(tmp_path: Path) -> None:
+    letter, values = letter_txt()
+    sink = _Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("申请书.txt", letter)
+        zf.writestr("说明.txt", "无".encode())
+    src = tmp_path / "streamed.zip"
+    src.write_bytes(bytes(sink.buf))
+    assert zipfile.ZipFile(src).infolist()[0].flag_bits & 0x8  # really has a data descriptor
+    result = mask_path(src, tmp_path / "out.zip", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    with zipfile.ZipFile(result.output or "") as zf:
+        assert zf.testzip() is None
+        assert _leftovers(zf.read("申请书.txt").decode(), values) == []
+        assert zf.read("说明.txt") == "无".encode()

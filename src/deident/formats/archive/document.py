@@ -222,7 +222,7 @@ class ArchiveDocument:
                 if suffix and not new_name.lower().endswith(suffix):
                     new_name = new_name.rsplit(".", 1)[0] + suffix
                     self._notes.append(f"{display_name(e.name)}: masked copy written as {suffix}")
-            if new_name in seen:
+            if new_name in seen and new_name != e.name:  # a duplicate the source had is kept
                 raise MaskError(f"two members would share the masked name {display_name(new_name)}")
             seen.add(new_name)
             plan.append(Planned(e, new_name, data))
