@@ -172,3 +172,41 @@ def test_unreadable_member_blocks_and_is_named(tmp_path: Path) -> None:
 def test_deltax_repeat_form(n: int, d: float) -> None:
     assert deltas(f"g {n} {d}", n) == [d] * n
     assert deltas(" ".join([str(d)] * n), n) == [d] * n
+
+
+def test_ctm_scaled_glyph_objects_join_into_one_value(tmp_path: Path) -> None:
+    # easyofd and Suwell write object space scaled by CTM: X in object units, Boundary on the page.
+    rid = "11010519491231002X"
+    objs = "".join(
+        f'<ofd:TextObject ID="{10 + i}" Boundary="{20 + i * 2.2} 40 5 6" CTM="0.5 0 0 0.5 0 0" Font="1" Size="8">'
+        f'<ofd:TextCode X="0" Y="8">{ch}</ofd:TextCode></ofd:TextObject>'
+        for i, ch in enumerate("身份证号" + rid)
+    )
+    src = tmp_path / "ctm.ofd"
+    src.write_bytes(_spec_ofd(objs))
+    assert rid in {f.text for f in scan_path(src, CONFIG).findings}
+
+
+def test_id_in_an_attachment_file_name_is_found_and_not_silently_kept(tmp_path: Path) -> None:
+    rid = "11010519491231002X"
+    src = tmp_path / "att.ofd"
+    src.write_bytes(_spec_ofd("", {f"Doc_0/Attachs/{rid}_申请表.txt": "无个人信息".encode()}))
+    report = scan_path(src, CONFIG)
+    assert rid in {f.text for f in report.findings}
+    assert all(rid not in str(dict(f.location)) for f in report.findings)
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert not result.ok and (result.report.reason or "").startswith("cannot")
+
+
+def test_ofd_inside_a_zip(ofd_file: tuple[Path, list[str]], tmp_path: Path) -> None:
+    from tests.factories.archives import make_zip
+
+    path, values = ofd_file
+    src = tmp_path / "附件.zip"
+    src.write_bytes(make_zip({"公示/公示.ofd": path.read_bytes()}))
+    report = scan_path(src, CONFIG)
+    assert set(values) <= {f.text for f in report.findings}
+    result = mask_path(src, tmp_path / "out" / "附件.zip", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    inner = zipfile.ZipFile(result.output or "").read("公示/公示.ofd")
+    assert [v for v in values if v in _raw_text(inner)] == []

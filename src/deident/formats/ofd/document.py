@@ -41,11 +41,17 @@ _SKIP_ATTRS = frozenset(
     "Begin Angle Extend MapType MapUnit Position Ratio Zoom Left Top Right Bottom Width Height".split()
 )
 _SKIP_TEXT = frozenset(
-    "TextCode Glyphs AbbreviatedData PhysicalBox ApplicationBox ContentBox BleedBox MaxUnitID "
-    "BaseLoc FontFile MediaFile DocRoot PublicRes DocumentRes Signatures Annotations Attachments "
-    "CustomTags Outlines Extensions".split()
+    "TextCode Glyphs AbbreviatedData PhysicalBox ApplicationBox ContentBox BleedBox MaxUnitID".split()
 )
+# Paths of other members: read (a file name can hold an ID), but a masked path would point
+# nowhere, so personal data there makes masking refuse (rename the file in the producer).
+_REF_TEXT = frozenset(
+    "BaseLoc FileLoc FontFile MediaFile DocRoot PublicRes DocumentRes Signatures Annotations "
+    "Attachments CustomTags Outlines Extensions SchemaLoc SignedValue".split()
+)
+_REF_ATTRS = frozenset({"BaseLoc"})
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2", ".cff", ".pfb", ".pfa", ".fon", ".t1", ".eot")
+_LONG_DIGITS = re.compile(r"[0-9]{6,}[0-9Xx]?")
 _STRINGS = re.compile(rb"[\x20-\x7e]{6,}|(?:[\xe0-\xef][\x80-\xbf]{2}|[\x20-\x7e]){4,}")
 
 
@@ -111,6 +117,8 @@ class OfdDocument:
 
     def segments(self) -> Iterator[Segment]:
         for name, data in self.package.parts.items():
+            # The member's own name (Attachs/张三_440…_申请表.pdf): read, not renamed.
+            yield self._add(posixpath.basename(name), {"part": _shown(name), "field": "name"}, None)
             lower = name.lower()
             if lower.endswith(".xml"):
                 yield from self._xml_segments(name)
@@ -123,7 +131,7 @@ class OfdDocument:
 
     def _xml_segments(self, name: str) -> Iterator[Segment]:
         root = self._tree(name).getroot()
-        label = {"part": name, **self._labels.get(name, {})}
+        label = {"part": _shown(name), **self._labels.get(name, {})}
         has_text = any(ofd_text.local(el.tag) == "TextCode" for el in root.iter())
         if has_text:
             lines = ofd_text.read_lines(root)
@@ -142,7 +150,7 @@ class OfdDocument:
                 yield self._add(
                     el.text or "",
                     {**label, "element": tag},
-                    _set_text(el),
+                    None if tag in _REF_TEXT else _set_text(el),
                     hint_entity=hint[0] if hint else None,
                     hint_reason=hint[1] if hint else None,
                 )
@@ -151,7 +159,8 @@ class OfdDocument:
             for attr, value in el.attrib.items():
                 key = ofd_text.local(attr)
                 if key not in _SKIP_ATTRS and value.strip():
-                    yield self._add(value, {**label, "element": tag, "attribute": key}, _set_attr(el, attr))
+                    target = None if key in _REF_ATTRS else _set_attr(el, attr)
+                    yield self._add(value, {**label, "element": tag, "attribute": key}, target)
 
     def _line_segments(self, lines: ofd_text.Lines, label: dict[str, Any]) -> Iterator[Segment]:
         """One segment per line; in a table (a line of two or more column headers such as
@@ -184,7 +193,7 @@ class OfdDocument:
     def _binary_strings(self, name: str, data: bytes) -> Iterator[Segment]:
         for i, m in enumerate(_STRINGS.finditer(data)):
             text = m.group().decode("utf-8", "replace")
-            yield self._add(text, {"part": name, "string": i + 1}, None)
+            yield self._add(text, {"part": _shown(name), "string": i + 1}, None)
 
     def _member_segments(self, name: str, data: bytes) -> Iterator[Segment]:
         from deident.formats import format_for
@@ -197,15 +206,15 @@ class OfdDocument:
             inner = format_for(file).open_document(file, self.ctx)
             inner_segments = list(inner.segments())
         except BlockedError as exc:
-            raise BlockedError(exc.reason, f"OFD member {name}: {exc.detail or exc.reason}") from None
+            raise BlockedError(exc.reason, f"OFD member {_shown(name)}: {exc.detail or exc.reason}") from None
         ids: dict[int, int] = {}
         self._inner[name] = (inner, ids)
         for note in getattr(inner, "notes", ()):
-            self._notes.append(f"{name}: {note}")
+            self._notes.append(f"{_shown(name)}: {note}")
         for seg in inner_segments:
             out = self._add(
                 seg.text,
-                {"part": name, **seg.location},
+                {"part": _shown(name), **seg.location},
                 _InnerTarget(name) if seg.maskable else None,
                 hint_entity=seg.hint_entity,
                 hint_reason=seg.hint_reason,
@@ -224,7 +233,10 @@ class OfdDocument:
                 raise MaskError(f"unknown segment id {seg_id}")
             target = self._targets[seg_id]
             if target is None:
-                raise MaskError("personal data in an OFD signature or seal cannot be rewritten")
+                raise MaskError(
+                    "personal data in an OFD member name, path or signature cannot be rewritten; "
+                    "rename the attachment or remove the signature in the producer"
+                )
             if isinstance(target, _InnerTarget):
                 inner_reps.setdefault(target.part, {})[self._inner[target.part][1][seg_id]] = reps
                 continue
@@ -324,6 +336,12 @@ def _part_of(trees: Mapping[str, etree._ElementTree], target: Any) -> str:
         if tree.getroot() is root:
             return name
     return ""
+
+
+def _shown(name: str) -> str:
+    """A member name for locations, reasons and notes: an attachment named after a person's
+    ID (Attachs/440881…_申请表.pdf) is not echoed by a redacted report (runs of 6+ digits cut)."""
+    return _LONG_DIGITS.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 5) + m[0][-2:], name)
 
 
 def _resolve(folder: str, loc: str) -> str:
