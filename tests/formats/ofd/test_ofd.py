@@ -210,3 +210,37 @@ def test_ofd_inside_a_zip(ofd_file: tuple[Path, list[str]], tmp_path: Path) -> N
     assert result.ok, result.report.reason
     inner = zipfile.ZipFile(result.output or "").read("公示/公示.ofd")
     assert [v for v in values if v in _raw_text(inner)] == []
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_real_invoice_every_place_read_masked_and_glyphs_kept(tmp_path: Path) -> None:
+    src = DATA / "ofdrw_invoice_sample.ofd"
+    report = scan_path(src, CONFIG)
+    assert report.status is Status.FINDINGS, report.detail
+    found = {(f.text, f.location.get("part")) for f in report.findings}
+    # On the page and in the attached original invoice XML alike.
+    for value in ("13392342520", "625555888900998711"):
+        assert (value, "Doc_0/Pages/Page_0/Content.xml") in found
+        assert (value, "Doc_0/Attachs/original_invoice.xml") in found
+    assert any("signature" in n for n in report.notes)
+    result = mask_path(src, tmp_path / "invoice.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    masked = Path(result.output or "").read_bytes()
+    raw = _raw_text(masked)
+    assert [t for t, _ in found if t in raw] == []
+    assert _glyphs(masked) == _glyphs(src.read_bytes())
+
+
+def test_real_suwell_file_reads_clean_and_is_copied(tmp_path: Path) -> None:
+    from deident.formats.base import FormatContext
+    from deident.formats.ofd import open_document
+
+    src = DATA / "ofdrw_suwell_horizontal_text.ofd"
+    texts = [s.text for s in open_document(src, FormatContext(CONFIG)).segments() if "page" in s.location]
+    assert "121212" in texts and "一二三四" in texts  # rotated (CTM) glyphs joined in reading order
+    report = scan_path(src, CONFIG)
+    assert report.status is Status.CLEAN, report.detail
+    result = mask_path(src, tmp_path / "a.ofd", CONFIG, POLICY)
+    assert result.ok and Path(result.output or "").read_bytes() == src.read_bytes()
