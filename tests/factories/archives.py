@@ -126,8 +126,9 @@ def _rar_block(kind: int, flags: int, body: bytes, add: bytes = b"") -> bytes:
     return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head + add
 
 
-def make_rar4(members: Mapping[str, bytes]) -> bytes:
-    """A RAR 4 archive with stored (method 0x30) members and ASCII names, written to the RAR 4
+def make_rar4(members: Mapping[str, bytes], *, gbk: bool = False) -> bytes:
+    """A RAR 4 archive with stored (method 0x30) members and ASCII names (or GBK names without
+    the Unicode flag, as WinRAR on Chinese Windows writes them), written to the RAR 4
     format (marker, main header, one file header per member, end block). No permissively
     licensed tool writes RAR; storing needs no compressor, so the format can be written here."""
     import struct
@@ -137,7 +138,9 @@ def make_rar4(members: Mapping[str, bytes]) -> bytes:
     dostime = (((y - 1980) << 25) | (mo << 21) | (d << 16)) | (h << 11) | (mi << 5) | (s // 2)
     out = b"Rar!\x1a\x07\x00" + _rar_block(0x73, 0, b"\x00" * 6)
     for name, data in members.items():
-        raw = name.replace("/", "\\").encode("ascii")  # WinRAR (host OS 2) separates with '\\'
+        raw = name.replace("/", "\\").encode(
+            "gbk" if gbk else "ascii"
+        )  # WinRAR (host OS 2) separates with '\\'
         body = struct.pack(
             "<LLBLLBBHL", len(data), len(data), 2, zlib.crc32(data), dostime, 20, 0x30, len(raw), 0x20
         )

@@ -305,3 +305,16 @@ def test_streamed_zip_with_data_descriptors_is_masked(tmp_path: Path) -> None:
         assert zf.testzip() is None
         assert _leftovers(zf.read("申请书.txt").decode(), values) == []
         assert zf.read("说明.txt") == "无".encode()
+
+
+def test_rar_with_gbk_names_is_read_and_its_zip_copy_named_right(tmp_path: Path) -> None:
+    letter, values = letter_txt()
+    src = tmp_path / "附件.rar"
+    src.write_bytes(make_rar4({"公示/申请书.txt": letter}, gbk=True))
+    report = scan_path(src, CONFIG)
+    assert {f.location["member"] for f in report.findings} == {"公示/申请书.txt"}
+    result = mask_path(src, tmp_path / "out" / "附件.rar", CONFIG, POLICY)
+    assert result.ok
+    with zipfile.ZipFile(result.output or "") as zf:
+        assert zf.namelist() == ["公示/申请书.txt"]
+        assert _leftovers(zf.read("公示/申请书.txt").decode(), values) == []

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from deident.errors import BlockedError, MaskError
 from deident.formats.archive.budget import Budget
 from deident.formats.archive.document import Planned
-from deident.formats.archive.entries import Entry, clean_name, display_name
+from deident.formats.archive.entries import Entry, clean_name, decode_zip_name, display_name
 from deident.formats.archive.unpack import member_file
 
 
@@ -30,6 +30,15 @@ def _lib() -> Any:
             "unsupported type", "reading .7z/.rar needs libarchive-c and libarchive13 (apt)"
         ) from exc
     return libarchive
+
+
+def _text(value: str | bytes | None) -> str:
+    """A name as text. libarchive hands over the stored bytes when they are not in the
+    locale's charset: RAR 4 names without the Unicode flag are in the writer's ANSI code page,
+    GBK on Chinese Windows."""
+    if isinstance(value, bytes):
+        return decode_zip_name(value, utf8_flag=False)[0]
+    return value or ""
 
 
 def _is_encrypted(entry: Any) -> bool:
@@ -69,9 +78,9 @@ class LibarchiveBackend:
                     else:
                         kind_ = "other"
                     meta = {"mtime": e.mtime, "perm": e.perm, "encrypted": _is_encrypted(e)}
-                    link = (e.linkpath or None) if kind_ == "link" else None
+                    link = (_text(e.linkpath) or None) if kind_ == "link" else None
                     self.entries.append(
-                        Entry(i, clean_name(e.pathname), kind_, e.size or 0, link=link, meta=meta)
+                        Entry(i, clean_name(_text(e.pathname)), kind_, e.size or 0, link=link, meta=meta)
                     )
         except libarchive.ArchiveError as exc:
             raise _blocked(exc, kind) from None
