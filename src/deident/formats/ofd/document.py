@@ -80,6 +80,11 @@ class OfdDocument:
     def notes(self) -> tuple[str, ...]:
         return tuple(self._notes)
 
+    @property
+    def always_rewrite(self) -> bool:
+        # An attached PDF is scrubbed (JavaScript, metadata) in any masked copy, as on its own.
+        return any(getattr(inner, "always_rewrite", False) for inner, _ in self._inner.values())
+
     def _tree(self, name: str) -> etree._ElementTree:
         if name not in self._trees:
             self._trees[name] = self.package.xml(name)
@@ -249,6 +254,9 @@ class OfdDocument:
         for name, lines in self._lines.items():
             if any(code.changed for code in lines.codes):
                 changed[name] = serialize(self._trees[name])
+        for name, (inner, _) in self._inner.items():
+            if getattr(inner, "always_rewrite", False):
+                inner_reps.setdefault(name, {})
         for name, reps_by_id in inner_reps.items():
             inner = self._inner[name][0]
             buf = io.BytesIO()
