@@ -178,7 +178,7 @@ class OfdDocument:
             heads = [line[s:e].strip() for s, e, _ in cells]
             if len(cells) >= 2 and sum(header_entity(h) is not None for h in heads) >= 2:
                 columns = [(x, h) for (_, _, x), h in zip(cells, heads, strict=True)]
-            elif columns and len(cells) >= 2:
+            elif columns and 2 <= len(cells) <= len(columns):  # more cells than headers: not a row
                 for s, e, x in cells:
                     head = min(columns, key=lambda col: abs(col[0] - x))[1]
                     entity = header_entity(head)
