@@ -318,3 +318,17 @@ def test_rar_with_gbk_names_is_read_and_its_zip_copy_named_right(tmp_path: Path)
     with zipfile.ZipFile(result.output or "") as zf:
         assert zf.namelist() == ["公示/申请书.txt"]
         assert _leftovers(zf.read("公示/申请书.txt").decode(), values) == []
+
+
+@needs_unar
+def test_rar_inside_a_zip_becomes_a_zip_member(tmp_path: Path) -> None:
+    letter, values = letter_txt()
+    src = tmp_path / "附件.zip"
+    src.write_bytes(make_zip({"材料/申请.rar": make_rar4({"letter.txt": letter}), "说明.txt": b"none"}))
+    result = mask_path(src, tmp_path / "out" / "附件.zip", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    with zipfile.ZipFile(result.output or "") as zf:
+        assert zf.namelist() == ["材料/申请.zip", "说明.txt"]
+        inner = zipfile.ZipFile(io.BytesIO(zf.read("材料/申请.zip")))
+        assert _leftovers(inner.read("letter.txt").decode(), values) == []
+    assert any("申请.rar" in n and ".zip" in n for n in result.notes)

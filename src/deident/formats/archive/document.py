@@ -241,8 +241,8 @@ class ArchiveDocument:
             raise MaskError(f"{display_name(member.entry.name)} reads differently the second time")
         buf = io.BytesIO()
         inner.write_masked(reps, buf)
-        suffix = getattr(inner, "output_suffix", None) if reps else None
-        return buf.getvalue(), suffix
+        # A rewritten member is in its reader's output kind (a .rar as .zip, a .doc as .docx).
+        return buf.getvalue(), getattr(inner, "output_suffix", None)
 
 
 def _apply(text: str, reps: Sequence[Replacement]) -> str:
