@@ -332,3 +332,27 @@ def test_rar_inside_a_zip_becomes_a_zip_member(tmp_path: Path) -> None:
         inner = zipfile.ZipFile(io.BytesIO(zf.read("材料/申请.zip")))
         assert _leftovers(inner.read("letter.txt").decode(), values) == []
     assert any("申请.rar" in n and ".zip" in n for n in result.notes)
+
+
+def test_macos_metadata_files_are_read_as_strings_not_blocking(tmp_path: Path) -> None:
+    letter, values = letter_txt()
+    apple_double = (
+        b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02" + b"com.apple.quarantine\x00q/0081"
+    )
+    src = tmp_path / "附件.zip"
+    src.write_bytes(
+        make_zip(
+            {"申请书.txt": letter, "__MACOSX/._申请书.txt": apple_double, "__MACOSX/.DS_Store": b"\x00\x00"}
+        )
+    )
+    report = scan_path(src, CONFIG)
+    assert report.status is Status.FINDINGS and set(values) <= {f.text for f in report.findings}
+    result = mask_path(src, tmp_path / "out.zip", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    with zipfile.ZipFile(result.output or "") as zf:
+        assert zf.read("__MACOSX/._申请书.txt") == apple_double
+    # An ID inside such a file is found; it cannot be rewritten, so masking refuses.
+    leaky = tmp_path / "leaky.zip"
+    leaky.write_bytes(make_zip({"a.txt": b"ok", ".DS_Store": b"\x00\x01" + values[0].encode("utf-16-le")}))
+    assert values[0] in {f.text for f in scan_path(leaky, CONFIG).findings}
+    assert not mask_path(leaky, tmp_path / "leaky-out.zip", CONFIG, POLICY).ok

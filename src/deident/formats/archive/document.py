@@ -138,8 +138,23 @@ class ArchiveDocument:
                 {"member": display_name(e.name), "field": "name"},
                 ("name", e.name, 0),
             )
-            if e.index in files:
+            if e.index in files and _os_metadata(e.name):
+                yield from self._metadata_strings(e, files[e.index])
+            elif e.index in files:
                 yield from self._member_segments(e, files[e.index], budget)
+
+    def _metadata_strings(self, e: Entry, file: Path) -> Iterator[Segment]:
+        """Files the archiving OS adds (AppleDouble `__MACOSX/._*`, `.DS_Store`, `Thumbs.db`)
+        have no reader; their readable strings are scanned, and they are copied as they are
+        (personal data there makes masking refuse: delete them from the archive)."""
+        from deident.formats.common.strings import printable_runs
+
+        note = "operating-system metadata files (__MACOSX, .DS_Store, Thumbs.db) read as strings"
+        if note not in self._notes:
+            self._notes.append(note)
+        shown = display_name(e.name)
+        for offset, text in printable_runs(file.read_bytes()):
+            yield self._add(text, {"member": shown, "offset": offset}, ("strings", e.name, 0), maskable=False)
 
     def _member_segments(self, e: Entry, file: Path, budget: Budget) -> Iterator[Segment]:
         member = _Member(e, file, budget.member_context())
@@ -210,7 +225,7 @@ class ArchiveDocument:
             elif kind == "member":
                 by_member.setdefault(key, {})[inner_id] = reps
             else:
-                raise MaskError("a link target holds personal data and cannot be rewritten")
+                raise MaskError("personal data in a link target or a metadata file cannot be rewritten")
         plan: list[Planned] = []
         seen: set[str] = set()
         for e in self.backend.entries:
@@ -243,6 +258,11 @@ class ArchiveDocument:
         inner.write_masked(reps, buf)
         # A rewritten member is in its reader's output kind (a .rar as .zip, a .doc as .docx).
         return buf.getvalue(), getattr(inner, "output_suffix", None)
+
+
+def _os_metadata(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return name.startswith("__MACOSX/") or base in (".DS_Store", "Thumbs.db", "desktop.ini")
 
 
 def _apply(text: str, reps: Sequence[Replacement]) -> str:

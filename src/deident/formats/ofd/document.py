@@ -52,7 +52,6 @@ _REF_TEXT = frozenset(
 _REF_ATTRS = frozenset({"BaseLoc"})
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2", ".cff", ".pfb", ".pfa", ".fon", ".t1", ".eot")
 _LONG_DIGITS = re.compile(r"[0-9]{6,}[0-9Xx]?")
-_STRINGS = re.compile(rb"[\x20-\x7e]{6,}|(?:[\xe0-\xef][\x80-\xbf]{2}|[\x20-\x7e]){4,}")
 
 
 class OfdDocument:
@@ -196,9 +195,10 @@ class OfdDocument:
                 yield self._add(line, {**label, "line": i + 1}, _LineTarget(lines, i))
 
     def _binary_strings(self, name: str, data: bytes) -> Iterator[Segment]:
-        for i, m in enumerate(_STRINGS.finditer(data)):
-            text = m.group().decode("utf-8", "replace")
-            yield self._add(text, {"part": _shown(name), "string": i + 1}, None)
+        from deident.formats.common.strings import printable_runs
+
+        for offset, text in printable_runs(data):
+            yield self._add(text, {"part": _shown(name), "offset": offset}, None)
 
     def _member_segments(self, name: str, data: bytes) -> Iterator[Segment]:
         from deident.formats import format_for
