@@ -244,3 +244,10 @@ def test_real_suwell_file_reads_clean_and_is_copied(tmp_path: Path) -> None:
     assert report.status is Status.CLEAN, report.detail
     result = mask_path(src, tmp_path / "a.ofd", CONFIG, POLICY)
     assert result.ok and Path(result.output or "").read_bytes() == src.read_bytes()
+
+
+def test_encrypted_ofd_is_blocked(tmp_path: Path) -> None:
+    src = tmp_path / "enc.ofd"
+    src.write_bytes(_spec_ofd("", {"Encryptions.xml": f'<ofd:Encryptions xmlns:ofd="{NS}"/>'.encode()}))
+    report = scan_path(src, CONFIG)
+    assert (report.status, report.reason) == (Status.BLOCKED, "encrypted")

@@ -8,6 +8,7 @@ are recompressed by zipfile (their content is identical).
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 import zlib
 from pathlib import Path
@@ -56,6 +57,14 @@ class OfdPackage:
                 ) from None
         if "OFD.xml" not in self.parts:
             raise BlockedError("corrupt: not an OFD package", "OFD.xml is missing")
+        # GM/T 0099 (OFD encryption) lists the encrypted parts in an Encryptions.xml entry.
+        if (
+            any(posixpath.basename(n) == "Encryptions.xml" for n in self.parts)
+            or b"Encryptions>" in self.parts["OFD.xml"]
+        ):
+            raise BlockedError(
+                "encrypted", "encrypted OFD (GM/T 0099); decrypt it in the issuing software and scan again"
+            )
 
     def xml(self, name: str) -> etree._ElementTree:
         try:
