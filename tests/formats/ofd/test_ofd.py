@@ -251,3 +251,33 @@ def test_encrypted_ofd_is_blocked(tmp_path: Path) -> None:
     src.write_bytes(_spec_ofd("", {"Encryptions.xml": f'<ofd:Encryptions xmlns:ofd="{NS}"/>'.encode()}))
     report = scan_path(src, CONFIG)
     assert (report.status, report.reason) == (Status.BLOCKED, "encrypted")
+
+
+def test_gbk_member_names_found_by_their_paths_and_kept(tmp_path: Path) -> None:
+    from tests.factories.archives import make_zip
+
+    rid = "11010519491231002X"
+    page = (
+        f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="2"><ofd:TextObject ID="3" Boundary="10 10 150 10" '
+        f'Size="4"><ofd:TextCode X="0" Y="4" DeltaX="g 21 3">身份证号{rid}</ofd:TextCode></ofd:TextObject>'
+        "</ofd:Layer></ofd:Content></ofd:Page>"
+    )
+    parts = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{NS}"><ofd:DocBody><ofd:DocRoot>文档_0/Document.xml</ofd:DocRoot>'
+        "</ofd:DocBody></ofd:OFD>",
+        "文档_0/Document.xml": f'<ofd:Document xmlns:ofd="{NS}"><ofd:Pages>'
+        '<ofd:Page ID="1" BaseLoc="页面/页_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        "文档_0/页面/页_0/Content.xml": page,
+    }
+    src = tmp_path / "gbk.ofd"
+    src.write_bytes(make_zip({k: v.encode() for k, v in parts.items()}, gbk=True))
+    report = scan_path(src, CONFIG)
+    hit = next(f for f in report.findings if f.text == rid)
+    assert hit.location["page"] == 1 and hit.location["part"] == "文档_0/页面/页_0/Content.xml"
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(result.output or "") as b:
+        assert [(i.orig_filename, i.flag_bits & 0x800) for i in a.infolist()] == [
+            (i.orig_filename, i.flag_bits & 0x800) for i in b.infolist()
+        ]
+        assert rid not in _raw_text(Path(result.output or "").read_bytes())

@@ -40,7 +40,10 @@ class OfdPackage:
         if total > limits.max_uncompressed_bytes:
             raise BlockedError("too large: uncompressed size", f"{total} bytes")
         self.parts: dict[str, bytes] = {}
+        self.names: dict[int, str] = {}  # id(info) -> part name
         for info in self.infos:
+            name = part_name(info)
+            self.names[id(info)] = name
             if info.is_dir():
                 continue
             if info.flag_bits & 0x1:
@@ -50,7 +53,7 @@ class OfdPackage:
             ):
                 raise BlockedError("too large: compression ratio", f"member {info.filename}")
             try:
-                self.parts[info.filename] = zf.read(info)
+                self.parts[name] = zf.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
                 raise BlockedError(
                     "corrupt: bad zip", f"member {info.filename}: {type(exc).__name__}"
@@ -76,13 +79,48 @@ class OfdPackage:
     def write(self, out: BinaryIO, changed: dict[str, bytes]) -> None:
         with zipfile.ZipFile(out, "w", allowZip64=True) as zout:
             for info in self.infos:
-                clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                clone = _RawName(info)
                 clone.compress_type = info.compress_type
                 clone.external_attr = info.external_attr
                 clone.create_system = info.create_system
                 clone.comment = info.comment
-                data = b"" if info.is_dir() else changed.get(info.filename, self.parts[info.filename])
+                name = self.names[id(info)]
+                data = b"" if info.is_dir() else changed.get(name, self.parts[name])
                 zout.writestr(clone, data)
+
+
+def part_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the OFD's paths spell it: UTF-8, or GBK as Windows producers
+    store it without the UTF-8 flag; without a leading '/', with '/' separators."""
+    if info.flag_bits & 0x800:
+        name = info.filename
+    else:
+        raw = info.orig_filename.encode("cp437")
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                name = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            name = info.filename
+    return name.replace("\\", "/").lstrip("/")
+
+
+class _RawName(zipfile.ZipInfo):
+    """A member written under the very name bytes and UTF-8 flag it was read with, so paths
+    inside the OFD (BaseLoc, FileLoc) still find it. zipfile itself would write a non-ASCII
+    name as UTF-8; overriding its (private, long-stable) name encoder is the only way."""
+
+    def __init__(self, source: zipfile.ZipInfo) -> None:
+        super().__init__(source.filename, date_time=source.date_time)
+        utf8 = bool(source.flag_bits & 0x800)
+        self._raw = source.orig_filename.encode("utf-8" if utf8 else "cp437")
+        self._utf8 = utf8
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        flags = (self.flag_bits | 0x800) if self._utf8 else (self.flag_bits & ~0x800)
+        return self._raw, flags
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
