@@ -281,3 +281,19 @@ def test_gbk_member_names_found_by_their_paths_and_kept(tmp_path: Path) -> None:
             (i.orig_filename, i.flag_bits & 0x800) for i in b.infolist()
         ]
         assert rid not in _raw_text(Path(result.output or "").read_bytes())
+
+
+def test_malformed_custom_tag_is_read_and_masked_as_text(tmp_path: Path) -> None:
+    # E-invoices carry `<:eInvoice xmlns:="">`, which no XML parser accepts.
+    rid = "11010519491231002X"
+    tag = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<:eInvoice xmlns:=""><BuyerID>{rid}</BuyerID></:eInvoice>\n'
+    )
+    src = tmp_path / "inv.ofd"
+    src.write_bytes(_spec_ofd("", {"Doc_0/Tags/CustomTag.xml": tag.encode()}))
+    report = scan_path(src, CONFIG)
+    assert report.status is Status.FINDINGS and rid in {f.text for f in report.findings}
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.reason
+    masked = zipfile.ZipFile(result.output or "").read("Doc_0/Tags/CustomTag.xml").decode()
+    assert rid not in masked and masked.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<:eInvoice')

@@ -30,6 +30,7 @@ from deident.errors import BlockedError, MaskError
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.formats.ofd import text as ofd_text
 from deident.formats.ofd.package import OfdPackage, serialize
+from deident.formats.ofd.rawtext import RawLine, RawText
 
 # Geometry, references and drawing parameters: numbers and IDs, never personal data, and
 # full of digit runs ("0 0 210 297") that would only make noise.
@@ -51,6 +52,8 @@ _REF_TEXT = frozenset(
 )
 _REF_ATTRS = frozenset({"BaseLoc"})
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2", ".cff", ".pfb", ".pfa", ".fon", ".t1", ".eot")
+# Signature values, seals and certificates (SES/GM/T 0031 structures): binary, read as strings.
+_SIGNATURE_SUFFIXES = (".dat", ".esl", ".sig", ".p7s", ".p7b", ".cer", ".crt", ".der", ".sm2")
 _LONG_DIGITS = re.compile(r"[0-9]{6,}[0-9Xx]?")
 
 
@@ -65,6 +68,7 @@ class OfdDocument:
         self._targets: list[Callable[[Sequence[Replacement]], None] | None] = []
         self._texts: list[str] = []
         self._lines: dict[str, ofd_text.Lines] = {}
+        self._raw: dict[str, RawText] = {}
         self._inner: dict[str, tuple[Document, dict[int, int]]] = {}
         self._tmp = tempfile.TemporaryDirectory(prefix="deident-ofd-")
         self._labels = self._content_labels()
@@ -128,13 +132,19 @@ class OfdDocument:
                 yield from self._xml_segments(name)
             elif lower.endswith(_FONT_SUFFIXES):
                 continue
-            elif "signs/" in lower and not lower.endswith((".png", ".jpg", ".jpeg", ".bmp")):
+            elif lower.endswith(_SIGNATURE_SUFFIXES) or (
+                "signs/" in lower and not lower.endswith((".png", ".jpg", ".jpeg", ".bmp"))
+            ):
                 yield from self._binary_strings(name, data)
             else:
                 yield from self._member_segments(name, data)
 
     def _xml_segments(self, name: str) -> Iterator[Segment]:
-        root = self._tree(name).getroot()
+        try:
+            root = self._tree(name).getroot()
+        except BlockedError:
+            yield from self._raw_segments(name)
+            return
         label = {"part": _shown(name), **self._labels.get(name, {})}
         has_text = any(ofd_text.local(el.tag) == "TextCode" for el in root.iter())
         if has_text:
@@ -193,6 +203,15 @@ class OfdDocument:
                 columns = None
             if line.strip():
                 yield self._add(line, {**label, "line": i + 1}, _LineTarget(lines, i))
+
+    def _raw_segments(self, name: str) -> Iterator[Segment]:
+        raw = RawText(self.package.parts[name], _shown(name))
+        self._raw[name] = raw
+        self._notes.append(f"{_shown(name)} is not well-formed XML: read and masked as text")
+        for i in range(len(raw.lines)):
+            body = raw.body(i)
+            if body.strip():
+                yield self._add(body, {"part": _shown(name), "line": i + 1}, RawLine(raw, i))
 
     def _binary_strings(self, name: str, data: bytes) -> Iterator[Segment]:
         from deident.formats.common.strings import printable_runs
@@ -254,6 +273,7 @@ class OfdDocument:
         for name, lines in self._lines.items():
             if any(code.changed for code in lines.codes):
                 changed[name] = serialize(self._trees[name])
+        changed.update({name: raw.to_bytes() for name, raw in self._raw.items() if raw.changed})
         for name, (inner, _) in self._inner.items():
             if getattr(inner, "always_rewrite", False):
                 inner_reps.setdefault(name, {})
