@@ -174,7 +174,7 @@ def write_raw(
     offset = 0
     for p in plan:
         info: zipfile.ZipInfo = p.entry.meta
-        raw_name, local_extra, data, flags = _read_local(src, info)
+        raw_name, local_extra, data, _local_flags = _read_local(src, info)
         crc, csize, usize, method, version = (
             info.CRC,
             info.compress_size,
@@ -183,7 +183,8 @@ def write_raw(
             info.extract_version,
         )
         renamed = p.name != p.entry.name
-        flags &= ~_DATA_DESCRIPTOR
+        # The central directory's flags are the ones readers trust (UTF-8 name flag included).
+        flags = info.flag_bits & ~_DATA_DESCRIPTOR
         if renamed:
             raw_name, utf8 = _encode_name(p.entry, p.name)
             flags = (flags | _UTF8) if utf8 else (flags & ~_UTF8)
