@@ -124,6 +124,8 @@ class OfdDocument:
         return seg
 
     def segments(self) -> Iterator[Segment]:
+        # Segment ids count from 0 on every reading, so a second reading gives the same ids.
+        self._targets, self._texts, self._lines, self._raw, self._inner = [], [], {}, {}, {}
         for name, data in self.package.parts.items():
             # The member's own name (Attachs/张三_440…_申请表.pdf): read, not renamed.
             yield self._add(posixpath.basename(name), {"part": _shown(name), "field": "name"}, None)
