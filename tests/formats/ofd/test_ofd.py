@@ -297,3 +297,12 @@ def test_malformed_custom_tag_is_read_and_masked_as_text(tmp_path: Path) -> None
     assert result.ok, result.report.reason
     masked = zipfile.ZipFile(result.output or "").read("Doc_0/Tags/CustomTag.xml").decode()
     assert rid not in masked and masked.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<:eInvoice')
+
+
+def test_reading_twice_gives_the_same_segments(ofd_file: tuple[Path, list[str]]) -> None:
+    from deident.formats.base import FormatContext
+    from deident.formats.ofd import open_document
+
+    doc = open_document(ofd_file[0], FormatContext(CONFIG))
+    first = [(s.id, s.text, dict(s.location)) for s in doc.segments()]
+    assert first == [(s.id, s.text, dict(s.location)) for s in doc.segments()]

@@ -224,8 +224,7 @@ class OfdDocument:
     def _member_segments(self, name: str, data: bytes) -> Iterator[Segment]:
         from deident.formats import format_for
 
-        folder = Path(self._tmp.name) / str(len(self._inner))
-        folder.mkdir()
+        folder = Path(tempfile.mkdtemp(dir=self._tmp.name))
         file = folder / (posixpath.basename(name) or "member")
         file.write_bytes(data)
         try:
