@@ -356,3 +356,15 @@ def test_macos_metadata_files_are_read_as_strings_not_blocking(tmp_path: Path) -
     leaky.write_bytes(make_zip({"a.txt": b"ok", ".DS_Store": b"\x00\x01" + values[0].encode("utf-16-le")}))
     assert values[0] in {f.text for f in scan_path(leaky, CONFIG).findings}
     assert not mask_path(leaky, tmp_path / "leaky-out.zip", CONFIG, POLICY).ok
+
+
+def test_reading_twice_gives_the_same_segments(tmp_path: Path) -> None:
+    from deident.formats.archive import open_document
+    from deident.formats.base import FormatContext
+
+    data, _, _ = _nested_zip()
+    src = tmp_path / "附件.zip"
+    src.write_bytes(data)
+    doc = open_document(src, FormatContext(CONFIG))
+    first = [(s.id, s.text, dict(s.location)) for s in doc.segments()]
+    assert first and first == [(s.id, s.text, dict(s.location)) for s in doc.segments()]
