@@ -303,6 +303,7 @@ def _register_optional() -> None:
 
 
 _register_optional()
+__import__("deident.cli.patrol", fromlist=["register"]).register(app)
 
 
 def main() -> None:

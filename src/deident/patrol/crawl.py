@@ -1,0 +1,412 @@
+"""The patrol: robots.txt and sitemaps first, then breadth-first over links, every page and
+attachment fetched once, written to the run's WARC, and scanned by the same pipeline as
+`deident scan` (`path` is the URL, each finding's location names its WARC record).
+
+Fail closed: a resource that was linked but could not be fetched completely (timeout, 5xx,
+redirect loop, too large, no reader) is a `blocked` file with a reason, never left out. Links
+that leave the given hosts, robots.txt exclusions and 4xx answers are counted, not fetched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+import tempfile
+import zlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deident.errors import BlockedError
+from deident.formats.web.sniff import choose_suffix, is_html
+from deident.model import FileReport, Status
+from deident.patrol.config import PatrolConfig
+from deident.patrol.fetch import BudgetExhausted, Fetcher, Outcome, Response
+from deident.patrol.links import links_of
+from deident.patrol.robots import MAX_SITEMAP_BYTES, Robots, parse_robots, sitemap_urls
+from deident.patrol.state import Entry, State, fingerprint
+from deident.patrol.urls import canonical, host_of, section_of
+from deident.patrol.warc import Pointer, WarcLog, read_payload, run_name
+
+MAX_SITEMAPS = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One published resource and its verdict."""
+
+    url: str
+    report: FileReport  # report.path is the URL
+    section: str
+    kind: str  # page | attachment | unknown
+    fetch: str  # fetched | not modified | failed
+    http_status: int | None = None
+    capture: Pointer | None = None
+    scanned: bool = True  # False when an unchanged resource kept its clean verdict
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    conditional_requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+    resources: int = 0
+    scanned: int = 0
+    robots_disallowed: int = 0
+    external_links: int = 0
+    not_visited: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class PatrolResult:
+    resources: list[Resource]
+    warc: Path
+    stats: Stats
+    robots_ignored: bool
+    broken: list[tuple[str, int]] = field(default_factory=list)  # (url, 4xx status) linked but gone
+    notes: list[str] = field(default_factory=list)
+    rescanned_all: bool = False  # the recognizers, policy or options changed since the last run
+
+
+def _evidence(report: FileReport, capture: Pointer) -> FileReport:
+    if not report.findings:
+        return report
+    where = {"warc": capture.warc, "record_id": capture.record_id}
+    found = tuple(dataclasses.replace(f, location={**f.location, **where}) for f in report.findings)
+    return dataclasses.replace(report, findings=found)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Crawl:
+    def __init__(self, cfg: PatrolConfig, out_dir: Path, state_dir: Path | None, log: Callable[[str], None]):
+        from deident.api import engine_for
+
+        self.cfg = cfg
+        self.log = log
+        self.hosts = cfg.hosts()
+        self.agent = cfg.agent()
+        self.engine = engine_for(cfg.scan)
+        self.state = State.load(state_dir)
+        self.fp = fingerprint(cfg)
+        self.rescan_all = self.state.fingerprint is not None and self.state.fingerprint != self.fp
+        self.tmp = Path(tempfile.mkdtemp(prefix="deident-patrol-"))
+        self.fetcher = Fetcher(cfg, self.tmp, log=log)
+        self.warc = WarcLog(out_dir / run_name(), software=f"deident {self.agent}", seeds=cfg.seeds)
+        self.robots: dict[str, Robots] = {}
+        self.queue: deque[tuple[str, int, str | None]] = deque()
+        self.queued: set[str] = set()
+        self.done: set[str] = set()
+        self.resources: list[Resource] = []
+        self.broken: list[tuple[str, int]] = []
+        self.notes: list[str] = []
+        self.stats = Stats()
+        self._n = 0
+
+    # -- robots and sitemaps ----------------------------------------------------------------
+    def _robots_for(self, url: str) -> Robots:
+        host = host_of(url)
+        if host in self.robots:
+            return self.robots[host]
+        base = url.split("://", 1)[0] + "://" + host
+        robots_url = base + "/robots.txt"
+        self.robots[host] = Robots(None)  # while fetching robots.txt itself
+        body, status = self._fetch_meta(robots_url, limit=512 * 1024)
+        if body is not None:
+            robots = parse_robots(body.decode("utf-8", "replace"), robots_url, self.agent)
+        elif status is not None and 400 <= status < 500:
+            robots = Robots(None)
+        else:
+            robots = Robots(None, disallow_all=True)
+            self.notes.append(f"{robots_url} unreachable: nothing on {host} fetched (RFC 9309)")
+        if robots.crawl_delay:
+            self.fetcher.set_delay(host, robots.crawl_delay)
+        if not self.cfg.obey_robots:
+            robots = Robots(None, False, robots.sitemaps, robots.crawl_delay)
+        self.robots[host] = robots
+        return robots
+
+    def allowed(self, url: str) -> bool:
+        return self._robots_for(url).allows(self.agent, url)
+
+    def _fetch_meta(self, url: str, *, limit: int) -> tuple[bytes | None, int | None]:
+        """Body of a crawl file (robots.txt, a sitemap), conditionally, via the WARC."""
+        entry = self.state.entries.get(url)
+        outcome = self.fetcher.get(url, validators=self._validators)
+        self._write_hops(outcome)
+        resp = outcome.final
+        if resp is None:
+            return None, None
+        capture = self._capture(url, resp, entry)
+        if capture is None or resp.truncated:
+            return None, resp.status
+        dst = self.tmp / f"meta-{self._next()}"
+        try:
+            headers = read_payload(capture, dst, limit)
+            data = dst.read_bytes()
+        except (BlockedError, OSError, zlib.error):
+            return None, resp.status
+        finally:
+            dst.unlink(missing_ok=True)
+        self.state.entries[url] = Entry(
+            etag=headers.get("etag"), last_modified=headers.get("last-modified"), capture=capture.to_dict()
+        )
+        return data, resp.status
+
+    def _sitemaps(self, seed: str) -> None:
+        robots = self._robots_for(seed)
+        base = seed.split("://", 1)[0] + "://" + host_of(seed)
+        todo = deque(robots.sitemaps or [base + "/sitemap.xml"])
+        seen: set[str] = set()
+        while todo and len(seen) < MAX_SITEMAPS:
+            url = todo.popleft()
+            if url in seen or host_of(url) not in self.hosts or not self.allowed(url):
+                continue
+            seen.add(url)
+            body, _ = self._fetch_meta(url, limit=MAX_SITEMAP_BYTES)
+            if body is None:
+                continue
+            pages, children = sitemap_urls(body)
+            todo.extend(u for u in (canonical(c) for c in children) if u)
+            for page in pages:
+                self._enqueue(page, None, 0, None)
+
+    # -- the frontier -------------------------------------------------------------------------
+    def _enqueue(self, link: str, base: str | None, depth: int, section: str | None) -> None:
+        url = canonical(link, base)
+        if url is None:
+            return
+        if host_of(url) not in self.hosts:
+            self.stats.external_links += 1
+            return
+        if url in self.queued or depth > self.cfg.max_depth:
+            return
+        self.queued.add(url)
+        self.queue.append((url, depth, section))
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def _validators(self, url: str) -> dict[str, str]:
+        entry = self.state.entries.get(url)
+        if entry is None or entry.capture is None or not Path(entry.capture["warc"]).exists():
+            return {}
+        return entry.validators()
+
+    def _write_hops(self, outcome: Outcome) -> None:
+        for hop in outcome.hops:
+            self.warc.response(hop)
+            _drop(hop)
+
+    def _capture(self, url: str, resp: Response, entry: Entry | None) -> Pointer | None:
+        """The record holding the payload: this run's response, or for a 304 the earlier one."""
+        if resp.status == 304:
+            self.stats.not_modified += 1
+            if entry is None or entry.capture is None:
+                return None
+            original = Pointer.from_dict(entry.capture)
+            self.warc.revisit(resp, original)
+            return original
+        pointer = self.warc.response(resp)
+        _drop(resp)
+        return pointer if 200 <= resp.status < 300 else None
+
+    # -- one resource ---------------------------------------------------------------------------
+    def _blocked(self, url: str, section: str, reason: str, detail: str, status: int | None = None) -> None:
+        report = FileReport(url, None, Status.BLOCKED, reason, detail=detail)
+        self.resources.append(Resource(url, report, section, "unknown", "failed", status))
+
+    def visit(self, url: str, depth: int, ref_section: str | None) -> None:
+        section = section_of(url, self.cfg.section_depth) or ref_section or "/"
+        if not self.allowed(url):
+            self.stats.robots_disallowed += 1
+            return
+        outcome = self.fetcher.get(
+            url, validators=self._validators, allowed=self.allowed, known=lambda u: u in self.done
+        )
+        self._write_hops(outcome)
+        if outcome.duplicate is not None:
+            return
+        if outcome.left_site is not None:
+            self.stats.external_links += 1
+            return
+        if outcome.robots_blocked is not None:
+            self.stats.robots_disallowed += 1
+            return
+        if outcome.error is not None or outcome.final is None:
+            what = outcome.error or "no answer"
+            self._blocked(url, section, "fetch failed", f"{what}; the resource could not be read")
+            return
+        resp = outcome.final
+        final_url = resp.url
+        if final_url != url:
+            if final_url in self.done:
+                _drop(resp)
+                return
+            self.done.add(final_url)
+            self.queued.add(final_url)
+            section = section_of(final_url, self.cfg.section_depth) or section
+        status = resp.status
+        truncated = resp.truncated
+        capture = self._capture(final_url, resp, self.state.entries.get(final_url))
+        if capture is None:
+            if status == 304:
+                self._blocked(final_url, section, "fetch failed", "304 without an earlier capture", status)
+            elif 400 <= status < 500:
+                self.broken.append((final_url, status))
+                self.state.entries.pop(final_url, None)
+            else:
+                self._blocked(final_url, section, "fetch failed", f"HTTP {status}", status)
+            return
+        if truncated:
+            detail = f"over the per-resource limit of {self.cfg.max_resource_bytes} bytes; captured truncated"
+            self._blocked(final_url, section, "too large", detail, status)
+            self.state.entries.pop(final_url, None)
+            return
+        self._process(final_url, depth, section, capture, status)
+
+    def _process(self, url: str, depth: int, section: str, capture: Pointer, status: int) -> None:
+        from deident.pipeline import scan_path
+
+        entry = self.state.entries.get(url)
+        fetch = "not modified" if status == 304 else "fetched"
+        raw = self.tmp / f"res-{self._next()}"
+        try:
+            headers = read_payload(capture, raw, self.cfg.scan.limits.max_file_bytes)
+        except (BlockedError, OSError, zlib.error, ValueError) as exc:
+            reason, detail = (
+                (exc.reason, exc.detail) if isinstance(exc, BlockedError) else ("corrupt", "undecodable")
+            )
+            report = FileReport(url, None, Status.BLOCKED, reason, detail=detail or "")
+            self.resources.append(Resource(url, report, section, "unknown", fetch, status, capture))
+            raw.unlink(missing_ok=True)
+            return
+        with raw.open("rb") as fh:
+            head = fh.read(4096)
+        suffix = choose_suffix(
+            url=url,
+            content_type=headers.get("content-type"),
+            content_disposition=headers.get("content-disposition"),
+            head=head,
+            whole=str(raw),
+        )
+        sha = _sha256(raw)
+        kind = "page" if is_html(suffix) else "attachment"
+        scanned = True
+        if suffix is None:
+            ctype = (headers.get("content-type") or "no content type").split(";")[0]
+            report = FileReport(url, sha, Status.BLOCKED, "unsupported type", detail=f"no reader for {ctype}")
+        else:
+            file = raw.rename(raw.with_name(raw.name + suffix))
+            raw = file
+            unchanged = entry is not None and entry.sha256 == sha and not self.rescan_all
+            if unchanged and entry is not None and entry.verdict == Status.CLEAN.value:
+                report, scanned = FileReport(url, sha, Status.CLEAN), False
+            else:
+                report = _evidence(
+                    scan_path(file, self.cfg.scan, engine=self.engine, display_path=url), capture
+                )
+                self.stats.scanned += 1
+            if depth < self.cfg.max_depth:
+                links, base = links_of(file, suffix, images=self.cfg.follow_images)
+                page_base = canonical(base, url) if base else url
+                for link in links:
+                    self._enqueue(link, page_base, depth + 1, section)
+        raw.unlink(missing_ok=True)
+        old = entry or Entry()
+        self.state.entries[url] = Entry(
+            etag=headers.get("etag") or (old.etag if status == 304 else None),
+            last_modified=headers.get("last-modified") or (old.last_modified if status == 304 else None),
+            sha256=sha,
+            verdict=report.status.value,
+            findings=len(report.findings),
+            suffix=suffix,
+            capture=capture.to_dict(),
+        )
+        self.resources.append(Resource(url, report, section, kind, fetch, status, capture, scanned))
+
+    # -- the run --------------------------------------------------------------------------------
+    def run(self) -> PatrolResult:
+        import time
+
+        started = time.monotonic()
+        if not self.cfg.obey_robots:
+            self.log("robots.txt is IGNORED for this run (operator override); Crawl-delay still applies")
+        if self.rescan_all:
+            self.log("recognizers, policy or options changed since the last run: rescanning everything")
+        try:
+            for seed in self.cfg.seeds:
+                self._enqueue(seed, None, 0, None)
+            if self.cfg.use_sitemaps:
+                for host_seed in {host_of(s): s for s in self.cfg.seeds}.values():
+                    self._sitemaps(host_seed)
+            while self.queue:
+                if self.stats.resources >= self.cfg.max_pages:
+                    self.stats.not_visited = len(self.queue)
+                    self.notes.append(
+                        f"--max-pages {self.cfg.max_pages} reached: {len(self.queue)} not visited"
+                    )
+                    break
+                url, depth, ref = self.queue.popleft()
+                if url in self.done:
+                    continue
+                self.done.add(url)
+                self.stats.resources += 1
+                self.visit(url, depth, ref)
+        except BudgetExhausted:
+            self.stats.not_visited = len(self.queue) + 1
+            self.notes.append(
+                f"byte budget of {self.cfg.max_bytes} spent: {self.stats.not_visited} not visited"
+            )
+        finally:
+            self.fetcher.close()
+            self.warc.close()
+            self.state.save(self.fp)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.stats.requests = self.fetcher.requests
+        self.stats.conditional_requests = self.fetcher.conditional_requests
+        self.stats.bytes = self.fetcher.bytes
+        self.stats.seconds = round(time.monotonic() - started, 3)
+        return PatrolResult(
+            self.resources,
+            self.warc.path,
+            self.stats,
+            not self.cfg.obey_robots,
+            self.broken,
+            self.notes,
+            self.rescan_all,
+        )
+
+
+def _drop(resp: Response) -> None:
+    if resp.body is not None:
+        resp.body.unlink(missing_ok=True)
+        resp.body = None
+
+
+def patrol(
+    cfg: PatrolConfig,
+    *,
+    out_dir: Path,
+    state_dir: Path | None = None,
+    log: Callable[[str], None] | None = None,
+) -> PatrolResult:
+    """Crawl `cfg.seeds` and scan what is published. The WARC goes to `out_dir`; with
+    `state_dir`, validators and verdicts are kept for the next run."""
+    return _Crawl(cfg, out_dir, state_dir, log or (lambda _m: None)).run()
+
+
+def as_dict(result: PatrolResult) -> dict[str, Any]:
+    return dataclasses.asdict(result.stats)
