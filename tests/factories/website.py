@@ -14,7 +14,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,10 +84,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if body:
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         def do_GET(self) -> None:
             page = site.pages.get(self.path)
@@ -109,7 +107,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 headers["ETag"] = etag
                 headers["Last-Modified"] = LAST_MODIFIED
                 if self.headers.get("If-None-Match") == etag or (
-                    "If-None-Match" not in self.headers and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                    "If-None-Match" not in self.headers
+                    and self.headers.get("If-Modified-Since") == LAST_MODIFIED
                 ):
                     self._send(304, {"ETag": etag, "Last-Modified": LAST_MODIFIED})
                     return
@@ -225,7 +224,11 @@ def build_site(site: Site, *, outside: str, slow_delay: float = 3.0) -> Planted:
         ),
         [rid, phone],
     )
-    add("/xxgk/tzgg/clean.html", Page(html("政策解读", "<p>本政策自2024年1月1日起施行。咨询电话12345。</p>")), [])
+    add(
+        "/xxgk/tzgg/clean.html",
+        Page(html("政策解读", "<p>本政策自2024年1月1日起施行。咨询电话12345。</p>")),
+        [],
+    )
     orphan_id = pii.resident_id(rng)
     add(
         "/xxgk/gsgg/orphan.html",
@@ -269,7 +272,11 @@ def build_site(site: Site, *, outside: str, slow_delay: float = 3.0) -> Planted:
     )
     pdf_phone, docx_id = pii.mobile(rng), pii.resident_id(rng)
     add("/xxgk/frompdf.html", Page(html("PDF 链接页", f"<p>手机：{pdf_phone}</p>"), gzip=True), [pdf_phone])
-    add("/xxgk/fromdocx.html", Page(html("Word 链接页", f"<p>身份证：{docx_id}，邮箱 {mail}</p>")), [docx_id, mail])
+    add(
+        "/xxgk/fromdocx.html",
+        Page(html("Word 链接页", f"<p>身份证：{docx_id}，邮箱 {mail}</p>")),
+        [docx_id, mail],
+    )
     site.pages["/bszn/slow.html"] = Page(html("慢", "<p>slow</p>"), delay=slow_delay, validators=False)
     site.pages["/bszn/fail.html"] = Page(html("错误", "<p>error</p>"), status=500, validators=False)
     site.pages["/loop/a"] = lambda: (302, {"Location": "/loop/b"})

@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.factories.website import Site, build_site, serve
 from warcio.archiveiterator import ArchiveIterator
 
 from deident.config import ScanConfig
 from deident.model import Status
 from deident.patrol import PatrolConfig, patrol
 from deident.patrol.state import STATE_FILE
-from tests.factories.website import Site, build_site, serve
 
 
 @dataclasses.dataclass
@@ -49,7 +49,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         hits = list(site.hits)
         site.reset()
         # Another policy changes the state's fingerprint (as new recognizers would).
-        third = patrol(dataclasses.replace(cfg, policy="strict"), out_dir=tmp / "out", state_dir=tmp / "state")
+        third = patrol(
+            dataclasses.replace(cfg, policy="strict"), out_dir=tmp / "out", state_dir=tmp / "state"
+        )
         yield Runs(site, other, planted, cfg, tmp, first, second, hits, third, list(site.hits), logs)
 
 
@@ -116,7 +118,10 @@ def test_each_finding_points_at_its_warc_record(runs: Runs) -> None:
             for rec in ArchiveIterator(fh):
                 if rec.rec_type == "response":
                     rid = rec.rec_headers.get_header("WARC-Record-ID")
-                    records[rid] = (rec.rec_headers.get_header("WARC-Target-URI"), rec.content_stream().read())
+                    records[rid] = (
+                        rec.rec_headers.get_header("WARC-Target-URI"),
+                        rec.content_stream().read(),
+                    )
     for result in (runs.first, runs.second):
         for r in result.resources:
             for f in r.report.findings:
