@@ -148,8 +148,13 @@ def patrol(
     --ledger), 1 when anything was found, blocked or published without review."""
     from deident.cli import render
     from deident.cli.app import _config, _redactor
-    from deident.patrol import PatrolConfig
-    from deident.patrol import patrol as run_patrol
+
+    try:
+        from deident.patrol import PatrolConfig
+        from deident.patrol import patrol as run_patrol
+    except ModuleNotFoundError as exc:
+        typer.echo(f"deident patrol needs {exc.name}: pip install 'deident[patrol]'", err=True)
+        raise typer.Exit(2) from exc
     from deident.patrol.report import annotate, exit_code, unreviewed
     from deident.patrol.urls import canonical
 

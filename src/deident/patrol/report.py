@@ -72,7 +72,8 @@ def sections(resources: Sequence[Resource], unrev: Sequence[Unreviewed]) -> list
     for r in resources:
         s = row(r.section)
         s["resources"] += 1
-        s["pages" if r.kind == "page" else "attachments"] += 1
+        if r.kind in ("page", "attachment"):
+            s[r.kind + "s"] += 1
         s["findings"] += len(r.report.findings)
         key = {Status.CLEAN: "clean", Status.FINDINGS: "with_findings", Status.BLOCKED: "blocked"}
         s[key[r.report.status]] += 1

@@ -92,8 +92,23 @@ class WarcLog:
         digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
         return Pointer(str(self.path), offset, rid, date, digest)
 
+    def _request(self, resp: Response) -> str:
+        """The request as sent (conditional headers included): returns its record id."""
+        from urllib.parse import urlsplit
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        parts = urlsplit(resp.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = StatusAndHeaders(f"GET {target} HTTP/1.1", resp.request_headers, is_http_request=True)
+        record = self._writer.create_warc_record(resp.url, "request", http_headers=headers)
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID")
+
     def response(self, resp: Response) -> Pointer:
-        extra = {"WARC-Truncated": resp.truncated} if resp.truncated else {}
+        extra = {"WARC-Concurrent-To": self._request(resp)}
+        if resp.truncated:
+            extra["WARC-Truncated"] = resp.truncated
         if resp.body is not None:
             with resp.body.open("rb") as body:
                 record = self._writer.create_warc_record(
@@ -118,7 +133,10 @@ class WarcLog:
             resp.url,
             original.date,
             http_headers=self._http_headers(resp),
-            warc_headers_dict={"WARC-Refers-To": original.record_id},
+            warc_headers_dict={
+                "WARC-Refers-To": original.record_id,
+                "WARC-Concurrent-To": self._request(resp),
+            },
         )
         return self._write(record)
 

@@ -82,14 +82,40 @@ _ZIP = b"PK\x03\x04"
 _ZIP_MEMBERS = (("word/", ".docx"), ("xl/", ".xlsx"), ("Doc_0/", ".ofd"), ("OFD.xml", ".ofd"))
 
 
+_EXT_VALUE = re.compile(r"filename\*\s*=\s*([A-Za-z0-9_-]*)'[^']*'([^;\s]+)", re.I)
+
+
 def filename_from_disposition(value: str | None) -> str | None:
     """The file name a Content-Disposition header gives, RFC 5987 ``filename*`` first
     (``attachment; filename*=UTF-8''%E5%90%8D%E5%8D%95.xlsx``). Path parts are dropped."""
     if not value:
         return None
+    name = _extended_name(value)
+    if name is None:
+        name = _plain_name(value)
+    if not name:
+        return None
+    return PurePosixPath(name.replace("\\", "/")).name or None
+
+
+def _extended_name(value: str) -> str | None:
+    # RFC 6266 4.3: filename* wins over filename when a client understands it.
+    ext = _EXT_VALUE.search(value)
+    if not ext:
+        return None
+    try:
+        return unquote(ext.group(2).strip('"'), encoding=ext.group(1) or "utf-8", errors="strict")
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _plain_name(value: str) -> str | None:
     msg = Message()
     msg["content-disposition"] = value
-    name = msg.get_filename()  # decodes filename* (RFC 2231/5987) and plain filename
+    param = msg.get_param("filename", header="content-disposition")
+    if isinstance(param, tuple):  # an RFC 2231 triple (charset, language, value)
+        return unquote(param[2], encoding=param[0] or "utf-8", errors="replace")
+    name = param if isinstance(param, str) else None
     if name is None:
         m = re.search(r"filename\s*=\s*([^;]+)", value, re.I)
         name = m.group(1).strip().strip('"') if m else None
@@ -98,20 +124,34 @@ def filename_from_disposition(value: str | None) -> str | None:
     if "%" in name:
         # Servers percent-encode UTF-8 names in the plain parameter too.
         with contextlib.suppress(UnicodeDecodeError):
-            name = unquote(name, errors="strict")
-    elif not name.isascii():
+            return unquote(name, errors="strict")
+        return name
+    if not name.isascii():
         # A raw GBK or UTF-8 name read as latin-1 by the HTTP layer: recover the bytes.
+        return _recover_bytes(name)
+    return name
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _recover_bytes(name: str) -> str:
+    """A name whose bytes were read as latin-1: UTF-8 when that decodes to Chinese, else GB18030
+    (short GBK names often decode as UTF-8 too, into Greek or Hebrew letters)."""
+    try:
+        raw = name.encode("latin-1")
+    except UnicodeEncodeError:
+        return name  # already decoded properly
+    candidates = []
+    for enc in ("utf-8", "gb18030"):
         try:
-            raw = name.encode("latin-1")
-            for enc in ("utf-8", "gb18030"):
-                try:
-                    name = raw.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-        except UnicodeEncodeError:
-            pass
-    return PurePosixPath(name.replace("\\", "/")).name or None
+            candidates.append(raw.decode(enc))
+        except UnicodeDecodeError:
+            continue
+    for text in candidates:
+        if _CJK.search(text):
+            return text
+    return candidates[0] if candidates else name
 
 
 def _suffix(name: str | None) -> str | None:
