@@ -158,6 +158,8 @@ def patrol(
     from deident.patrol.report import annotate, exit_code, unreviewed
     from deident.patrol.urls import canonical
 
+    if not user_agent.isascii():
+        raise typer.BadParameter("an HTTP header must be ASCII", param_hint="--user-agent")
     if fmt not in (None, "table", "json", "jsonl", "sarif"):
         raise typer.BadParameter("choose table, json, jsonl or sarif", param_hint="--format")
     seeds = []

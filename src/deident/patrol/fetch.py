@@ -115,7 +115,9 @@ class Fetcher:
                         (k.decode("latin-1"), v.decode("latin-1")) for k, v in r.request.headers.raw
                     ],
                 )
-                if r.status_code != 304:
+                if r.status_code == 304:
+                    r.read()  # an unread response closes its connection instead of keeping it alive
+                else:
                     self._read_body(r, resp)
         finally:
             self._last[host_of(url)] = time.monotonic()
