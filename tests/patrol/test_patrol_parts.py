@@ -164,3 +164,13 @@ def test_delay_between_requests_to_one_host(tmp_path: Path) -> None:
         patrol(_cfg(site, delay=0.3, use_sitemaps=False), out_dir=tmp_path)
         # robots.txt, index, a: two pauses of at least the delay
         assert time.monotonic() - started >= 0.6
+
+
+def test_an_undecodable_encoding_is_blocked_not_clean(tmp_path: Path) -> None:
+    with serve(Site()) as site:
+        site.pages["/index.html"] = Page(html("首页", '<a href="/z.html">z</a>'))
+        site.pages["/z.html"] = Page(b"\x28\xb5\x2f\xfd\x00garbage", headers={"Content-Encoding": "zstd"})
+        res = patrol(_cfg(site), out_dir=tmp_path)
+        got = {r.url.removeprefix(site.base): r for r in res.resources}
+        assert got["/z.html"].report.status is Status.BLOCKED
+        assert "Content-Encoding" in (got["/z.html"].report.detail or "")

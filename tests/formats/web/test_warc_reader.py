@@ -88,6 +88,9 @@ def test_plain_warc_reads_too(tmp_path: Path) -> None:
          "unsupported type"),
         (("http://gov.example/big.pdf", "200 OK", [("Content-Type", "application/pdf")], b"%PDF-1.7\n",
           {"WARC-Truncated": "length"}), "too large"),
+        # an encoding nobody can undo here is not read as (garbage) text
+        (("http://gov.example/z.html", "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "zstd")],
+          b"\x28\xb5\x2f\xfd garbage", {}), "unsupported type"),
     ],
 )  # fmt: skip
 def test_a_record_that_cannot_be_read_blocks_the_warc(tmp_path: Path, record: tuple, reason: str) -> None:

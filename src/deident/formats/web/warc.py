@@ -26,6 +26,18 @@ def _copy_limited(src: BinaryIO, dst: BinaryIO, limit: int, url: str) -> int:
         dst.write(buf)
 
 
+def decoded_stream(record: Any, url: str) -> BinaryIO:
+    """The payload with its Content-Encoding undone. warcio hands back the still-compressed
+    bytes for an encoding it does not know (br without brotli, zstd, compress, or a chain such
+    as "gzip, br"): that would be read as garbage and called clean, so it blocks instead."""
+    from warcio.bufferedreaders import BufferedReader
+
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    if encoding not in ("", "identity") and encoding not in BufferedReader.get_supported_decompressors():
+        raise BlockedError("unsupported type", f"{url}: Content-Encoding {encoding[:40]} cannot be decoded")
+    return record.content_stream()
+
+
 def http_status(record: Any) -> int:
     try:
         return int(record.http_headers.get_statuscode())
@@ -77,7 +89,7 @@ class WarcDocument:
         with tempfile.TemporaryDirectory(prefix="deident-warc-") as tmp:
             for n, (record, url, rid) in enumerate(self.responses()):
                 headers = record.http_headers
-                stream = record.content_stream()
+                stream = decoded_stream(record, url)
                 head = stream.read(4096)
                 raw = Path(tmp, f"r{n}")
                 with raw.open("wb") as out:
