@@ -10,7 +10,6 @@ that leave the given hosts, robots.txt exclusions and 4xx answers are counted, n
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import shutil
 import tempfile
 import zlib
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from deident.errors import BlockedError
-from deident.formats.web.sniff import choose_suffix, is_html
 from deident.model import FileReport, Status
+from deident.patrol.capture import open_capture, scan_capture
 from deident.patrol.config import PatrolConfig
 from deident.patrol.fetch import BudgetExhausted, Fetcher, Outcome, Response
 from deident.patrol.links import links_of
@@ -71,22 +70,6 @@ class PatrolResult:
     broken: list[tuple[str, int]] = field(default_factory=list)  # (url, 4xx status) linked but gone
     notes: list[str] = field(default_factory=list)
     rescanned_all: bool = False  # the recognizers, policy or options changed since the last run
-
-
-def _evidence(report: FileReport, capture: Pointer) -> FileReport:
-    if not report.findings:
-        return report
-    where = {"warc": capture.warc, "record_id": capture.record_id}
-    found = tuple(dataclasses.replace(f, location={**f.location, **where}) for f in report.findings)
-    return dataclasses.replace(report, findings=found)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class _Crawl:
@@ -278,64 +261,39 @@ class _Crawl:
         self._process(final_url, depth, section, capture, status)
 
     def _process(self, url: str, depth: int, section: str, capture: Pointer, status: int) -> None:
-        from deident.pipeline import scan_path
-
         entry = self.state.entries.get(url)
         fetch = "not modified" if status == 304 else "fetched"
-        raw = self.tmp / f"res-{self._next()}"
         try:
-            headers = read_payload(capture, raw, self.cfg.scan.limits.max_file_bytes)
-        except (BlockedError, OSError, zlib.error, ValueError) as exc:
-            reason, detail = (
-                (exc.reason, exc.detail) if isinstance(exc, BlockedError) else ("corrupt", "undecodable")
+            cap = open_capture(
+                capture, url, self.tmp / f"res-{self._next()}", self.cfg.scan.limits.max_file_bytes
             )
-            report = FileReport(url, None, Status.BLOCKED, reason, detail=detail or "")
+        except BlockedError as exc:
+            report = FileReport(url, None, Status.BLOCKED, exc.reason, detail=exc.detail or "")
             self.resources.append(Resource(url, report, section, "unknown", fetch, status, capture))
-            raw.unlink(missing_ok=True)
             return
-        with raw.open("rb") as fh:
-            head = fh.read(4096)
-        suffix = choose_suffix(
-            url=url,
-            content_type=headers.get("content-type"),
-            content_disposition=headers.get("content-disposition"),
-            head=head,
-            whole=str(raw),
-        )
-        sha = _sha256(raw)
-        kind = "page" if is_html(suffix) else "attachment"
-        scanned = True
-        if suffix is None:
-            ctype = (headers.get("content-type") or "no content type").split(";")[0]
-            report = FileReport(url, sha, Status.BLOCKED, "unsupported type", detail=f"no reader for {ctype}")
+        unchanged = entry is not None and entry.sha256 == cap.sha256 and not self.rescan_all
+        if unchanged and entry is not None and entry.verdict == Status.CLEAN.value and cap.file is not None:
+            report, scanned = FileReport(url, cap.sha256, Status.CLEAN), False
         else:
-            file = raw.rename(raw.with_name(raw.name + suffix))
-            raw = file
-            unchanged = entry is not None and entry.sha256 == sha and not self.rescan_all
-            if unchanged and entry is not None and entry.verdict == Status.CLEAN.value:
-                report, scanned = FileReport(url, sha, Status.CLEAN), False
-            else:
-                report = _evidence(
-                    scan_path(file, self.cfg.scan, engine=self.engine, display_path=url), capture
-                )
-                self.stats.scanned += 1
-            if depth < self.cfg.max_depth:
-                links, base = links_of(file, suffix, images=self.cfg.follow_images)
-                page_base = canonical(base, url) if base else url
-                for link in links:
-                    self._enqueue(link, page_base, depth + 1, section)
-        raw.unlink(missing_ok=True)
+            report, scanned = scan_capture(cap, url, capture, self.cfg.scan, self.engine), True
+            self.stats.scanned += 1
+        if cap.file is not None and cap.suffix is not None and depth < self.cfg.max_depth:
+            links, base = links_of(cap.file, cap.suffix, images=self.cfg.follow_images)
+            page_base = canonical(base, url) if base else url
+            for link in links:
+                self._enqueue(link, page_base, depth + 1, section)
+        cap.discard()
         old = entry or Entry()
         self.state.entries[url] = Entry(
-            etag=headers.get("etag") or (old.etag if status == 304 else None),
-            last_modified=headers.get("last-modified") or (old.last_modified if status == 304 else None),
-            sha256=sha,
+            etag=cap.headers.get("etag") or (old.etag if status == 304 else None),
+            last_modified=cap.headers.get("last-modified") or (old.last_modified if status == 304 else None),
+            sha256=cap.sha256,
             verdict=report.status.value,
             findings=len(report.findings),
-            suffix=suffix,
+            suffix=cap.suffix,
             capture=capture.to_dict(),
         )
-        self.resources.append(Resource(url, report, section, kind, fetch, status, capture, scanned))
+        self.resources.append(Resource(url, report, section, cap.kind, fetch, status, capture, scanned))
 
     # -- the run --------------------------------------------------------------------------------
     def run(self) -> PatrolResult:
