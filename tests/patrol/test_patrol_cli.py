@@ -111,3 +111,25 @@ def test_sarif_names_the_urls(site, tmp_path: Path) -> None:
 def test_bad_url_is_a_usage_error(tmp_path: Path) -> None:
     code, _, _ = run("patrol", "ftp://example.org/", "--out", str(tmp_path))
     assert code == 2
+
+
+def test_replay_of_a_warc_reports_by_url_without_a_request(site, tmp_path: Path) -> None:
+    s, planted, _ = site
+    _, live, _ = _patrol(s, tmp_path / "out")
+    (warc,) = (tmp_path / "out").glob("*.warc.gz")
+    s.reset()
+    code, stdout, _ = run("patrol", "--replay", str(warc), "--format", "json", "--out", str(tmp_path / "r"))
+    assert code == 1 and s.hits == []
+    doc = json.loads(stdout)
+    found = {(f["path"], f["text"]) for f in doc["findings"]}
+    for path, values in planted.values.items():
+        assert all((s.url(path), v) in found for v in values), path
+    # Same verdicts and sections as the live run, for every resource that was read.
+    live_files = {f["path"]: (f["status"], f["section"], f["sha256"]) for f in live["files"] if f["sha256"]}
+    replayed = {f["path"]: (f["status"], f["section"], f["sha256"]) for f in doc["files"]}
+    assert live_files.items() <= replayed.items()
+
+
+def test_replay_and_urls_exclude_each_other(tmp_path: Path) -> None:
+    assert run("patrol", "--out", str(tmp_path))[0] == 2
+    assert run("patrol", "http://127.0.0.1:9/", "--replay", str(tmp_path / "x.warc.gz"))[0] == 2

@@ -82,7 +82,9 @@ def _section_table(doc: dict[str, Any]) -> None:
 
 
 def patrol(
-    urls: Annotated[list[str], typer.Argument(help="Start URLs of the site (its hosts bound the crawl).")],
+    urls: Annotated[
+        list[str] | None, typer.Argument(help="Start URLs of the site (its hosts bound the crawl).")
+    ] = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", help="table, json, jsonl or sarif (default: table on a terminal)."),
@@ -142,6 +144,12 @@ def patrol(
     entities: Annotated[
         str | None, typer.Option("--entities", "-e", help="Comma-separated entity types.")
     ] = None,
+    replay: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--replay", help="Read these WARC files instead of the site: no request is made (repeat)."
+        ),
+    ] = None,
 ) -> None:
     """Crawl a published site (pages, sitemaps, attachments behind download URLs) and scan
     everything with the same pipeline as `scan`. Exit 0 when all is clean (and approved, with
@@ -162,8 +170,10 @@ def patrol(
         raise typer.BadParameter("an HTTP header must be ASCII", param_hint="--user-agent")
     if fmt not in (None, "table", "json", "jsonl", "sarif"):
         raise typer.BadParameter("choose table, json, jsonl or sarif", param_hint="--format")
+    if bool(urls) == bool(replay):
+        raise typer.BadParameter("give start URLs or --replay WARC files (not both)")
     seeds = []
-    for u in urls:
+    for u in urls or ():
         c = canonical(u)
         if c is None:
             raise typer.BadParameter(f"not an http(s) URL: {u}", param_hint="URLS")
@@ -188,7 +198,15 @@ def patrol(
         scan=_config(min_score, entities),
     )
     redactor = _redactor(policy, redact)
-    result = run_patrol(cfg, out_dir=out, state_dir=state, log=_log)
+    if replay:
+        from deident.patrol.replay import replay as run_replay
+
+        missing = [str(w) for w in replay if not w.is_file()]
+        if missing:
+            raise typer.BadParameter(f"no such WARC file: {', '.join(missing)}", param_hint="--replay")
+        result = run_replay(list(replay), cfg)
+    else:
+        result = run_patrol(cfg, out_dir=out, state_dir=state, log=_log)
     unrev: list[Unreviewed] | None = unreviewed(result.resources, index, require_approvals) if index else None
     doc = annotate(
         render.scan_json([r.report for r in result.resources], redactor), result, seeds=seeds, unrev=unrev
