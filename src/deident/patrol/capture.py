@@ -33,6 +33,15 @@ class Capture:
     def kind(self) -> str:
         return "page" if is_html(self.suffix) else "attachment"
 
+    def filename(self, url: str) -> str | None:
+        """The name the file is published under: Content-Disposition's, else the URL's."""
+        from urllib.parse import unquote, urlsplit
+
+        from deident.formats.web.sniff import filename_from_disposition
+
+        named = filename_from_disposition(self.headers.get("content-disposition"))
+        return named or unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or None
+
     def discard(self) -> None:
         (self.file or self.raw).unlink(missing_ok=True)
 

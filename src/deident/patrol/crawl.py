@@ -45,6 +45,7 @@ class Resource:
     http_status: int | None = None
     capture: Pointer | None = None
     scanned: bool = True  # False when an unchanged resource kept its clean verdict
+    filename: str | None = None  # Content-Disposition's name, else the URL's last segment
 
 
 @dataclass
@@ -293,7 +294,9 @@ class _Crawl:
             suffix=cap.suffix,
             capture=capture.to_dict(),
         )
-        self.resources.append(Resource(url, report, section, cap.kind, fetch, status, capture, scanned))
+        self.resources.append(
+            Resource(url, report, section, cap.kind, fetch, status, capture, scanned, cap.filename(url))
+        )
 
     # -- the run --------------------------------------------------------------------------------
     def run(self) -> PatrolResult:

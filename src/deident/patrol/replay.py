@@ -93,7 +93,9 @@ def replay(warcs: list[Path], cfg: PatrolConfig) -> PatrolResult:
                         if target is not None:
                             referrer.setdefault(target, own or "/")
                 cap.discard()
-                found[url] = Resource(url, report, own or "", cap.kind, "captured", status, pointer)
+                found[url] = Resource(
+                    url, report, own or "", cap.kind, "captured", status, pointer, True, cap.filename(url)
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     resources = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from deident.model import FileReport, Status
@@ -39,14 +40,24 @@ def unreviewed(resources: Sequence[Resource], index: Any, require_approvals: int
     """Resources online whose sha256 the ledger never approved (`index`: review.decisions.LedgerIndex)."""
     from deident.review.gate import verdict_for_sha
 
+    # Approvals name local paths (uploads/公示名单.xlsx); a published file of the same name with
+    # other bytes is the strongest signal there is: it changed after approval.
+    by_name: dict[str, list[str]] = {}
+    for path in index.approved_sha_by_path:
+        by_name.setdefault(PurePosixPath(path).name, []).append(path)
     out = []
     for r in resources:
         sha = r.report.sha256
         if sha is None:
             continue  # not read completely: already blocked in the report
         v = verdict_for_sha(index, sha, path=r.url, require_approvals=require_approvals)
-        if not v.approved:
-            out.append(Unreviewed(r.url, sha, r.section, r.kind, v.reason or "never approved"))
+        if v.approved:
+            continue
+        reason = v.reason or "never approved"
+        same_name = sorted(by_name.get(r.filename or "", ()))
+        if reason == "never approved" and same_name:
+            reason = f"changed after approval: differs from the approved {same_name[0]}"
+        out.append(Unreviewed(r.url, sha, r.section, r.kind, reason))
     return out
 
 
