@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.factories.website import Site, build_site, serve
 from typer.testing import CliRunner
 
 from deident.cli.app import app
+from tests.factories.website import Site, build_site, serve
 
 runner = CliRunner()
 

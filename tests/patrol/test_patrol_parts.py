@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.factories import office
-from tests.factories.website import Page, Site, html, pdf_with_link, serve
 
 from deident.model import Status
 from deident.patrol import PatrolConfig, patrol
 from deident.patrol.links import links_of
 from deident.patrol.robots import parse_robots, sitemap_urls
 from deident.patrol.urls import canonical, host_of, section_of
+from tests.factories import office
+from tests.factories.website import Page, Site, html, pdf_with_link, serve
 
 
 @pytest.mark.parametrize(

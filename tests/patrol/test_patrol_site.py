@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.factories.website import Site, build_site, serve
 from warcio.archiveiterator import ArchiveIterator
 
 from deident.config import ScanConfig
 from deident.model import Status
 from deident.patrol import PatrolConfig, patrol
 from deident.patrol.state import STATE_FILE
+from tests.factories.website import Site, build_site, serve
 
 
 @dataclasses.dataclass

@@ -30,6 +30,26 @@ def _ledger_index(ledger: Path, key_file: Path | None) -> Any:
     return LedgerIndex.build(led.entries())
 
 
+def _scan_config(min_score: float, entities: str | None) -> Any:
+    # As `scan` builds it (cli/app.py is not imported: it registers this module).
+    from deident.config import ScanConfig
+    from deident.detection.spec import load_specs
+
+    wanted = None
+    if entities:
+        wanted = frozenset(e.strip().upper() for e in entities.split(",") if e.strip())
+        unknown = wanted - {s.entity for s in load_specs()}
+        if unknown:
+            raise typer.BadParameter(f"unknown entity type(s): {', '.join(sorted(unknown))}", param_hint="--entities")
+    return ScanConfig(min_score=min_score, entities=wanted)
+
+
+def _redactor(policy: str) -> Any:
+    from deident.api import policy_for
+
+    return policy_for(policy).replacement
+
+
 def _sarif(result: PatrolResult, redact: Any) -> dict[str, Any]:
     from deident.patrol.report import evidence_free
     from deident.review.sarif import _uri, sarif_log
@@ -155,7 +175,6 @@ def patrol(
     everything with the same pipeline as `scan`. Exit 0 when all is clean (and approved, with
     --ledger), 1 when anything was found, blocked or published without review."""
     from deident.cli import render
-    from deident.cli.app import _config, _redactor
 
     try:
         from deident.patrol import PatrolConfig
@@ -195,9 +214,9 @@ def patrol(
         follow_images=images,
         section_depth=section_depth,
         policy=policy,
-        scan=_config(min_score, entities),
+        scan=_scan_config(min_score, entities),
     )
-    redactor = _redactor(policy, redact)
+    redactor = _redactor(policy) if redact else None
     if replay:
         from deident.patrol.replay import replay as run_replay
 

@@ -30,7 +30,7 @@ def _responses(warc: Path) -> Iterator[tuple[str, int, Pointer]]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from deident.formats.web.warc import http_status
+    from deident.formats.web.document import http_status
 
     try:
         with warc.open("rb") as fh:

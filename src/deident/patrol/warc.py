@@ -162,7 +162,7 @@ def read_payload(pointer: Pointer, dst: Path, limit: int) -> dict[str, str]:
     else BlockedError too large); returns the record's HTTP headers (lower-case names)."""
 
     def copy(record: Any) -> dict[str, str]:
-        from deident.formats.web.warc import decoded_stream
+        from deident.formats.web.document import decoded_stream
 
         stream = decoded_stream(record, record.rec_headers.get_header("WARC-Target-URI") or "")
         total = 0

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from tests.factories import office, pii
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -18,6 +17,7 @@ from deident.config import ScanConfig
 from deident.masking.policy import Policy
 from deident.model import Status
 from deident.pipeline import mask_path, scan_path
+from tests.factories import office, pii
 
 RNG = random.Random(1515)
 RID, PHONE = pii.resident_id(RNG), pii.mobile(RNG)

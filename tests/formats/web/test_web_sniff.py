@@ -8,10 +8,10 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.factories import office
-from tests.factories.pdf import helvetica_pdf
 
 from deident.formats.web.sniff import choose_suffix, filename_from_disposition
+from tests.factories import office
+from tests.factories.pdf import helvetica_pdf
 
 XLSX, _ = office.xlsx_roster(2)
 DOCX = office.Docx(body=[office.para(office.run("通知"))]).to_bytes()

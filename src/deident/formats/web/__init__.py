@@ -5,9 +5,3 @@ Content-Disposition, Content-Type and magic bytes, see `sniff`), and its segment
 by the record: ``{"url": …, "record_id": …, **the member's own location}``. A WARC is
 evidence: it is read, never rewritten (a finding in it makes `mask` refuse).
 """
-
-from __future__ import annotations
-
-from deident.formats.web.warc import WarcDocument, open_document
-
-__all__ = ["WarcDocument", "open_document"]
