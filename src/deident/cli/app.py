@@ -303,7 +303,9 @@ def _register_optional() -> None:
 
 
 _register_optional()
-__import__("deident.cli.patrol", fromlist=["register"]).register(app)
+from deident.cli import patrol as _patrol  # noqa: E402  (the command lives in its own module)
+
+_patrol.register(app)
 
 
 def main() -> None:
