@@ -174,3 +174,15 @@ def test_an_undecodable_encoding_is_blocked_not_clean(tmp_path: Path) -> None:
         got = {r.url.removeprefix(site.base): r for r in res.resources}
         assert got["/z.html"].report.status is Status.BLOCKED
         assert "Content-Encoding" in (got["/z.html"].report.detail or "")
+
+
+def test_time_window_and_private_evidence(tmp_path: Path) -> None:
+    with serve(Site()) as site:
+        site.pages["/index.html"] = Page(html("首页", '<a href="/a.html">a</a><a href="/b.html">b</a>'))
+        site.pages["/a.html"] = Page(html("a", "a"))
+        site.pages["/b.html"] = Page(html("b", "b"))
+        res = patrol(_cfg(site, max_seconds=1e-6), out_dir=tmp_path / "out")
+        assert res.stats.resources == 0 and res.stats.not_visited == 1  # the window closed before the seed
+        assert any("--max-seconds" in n for n in res.notes)
+        # The WARC holds what was published, personal data included: owner-only.
+        assert res.warc.stat().st_mode & 0o077 == 0

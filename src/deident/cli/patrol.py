@@ -40,7 +40,9 @@ def _scan_config(min_score: float, entities: str | None) -> Any:
         wanted = frozenset(e.strip().upper() for e in entities.split(",") if e.strip())
         unknown = wanted - {s.entity for s in load_specs()}
         if unknown:
-            raise typer.BadParameter(f"unknown entity type(s): {', '.join(sorted(unknown))}", param_hint="--entities")
+            raise typer.BadParameter(
+                f"unknown entity type(s): {', '.join(sorted(unknown))}", param_hint="--entities"
+            )
     return ScanConfig(min_score=min_score, entities=wanted)
 
 
@@ -164,6 +166,15 @@ def patrol(
     entities: Annotated[
         str | None, typer.Option("--entities", "-e", help="Comma-separated entity types.")
     ] = None,
+    max_seconds: Annotated[
+        float | None, typer.Option("--max-seconds", min=1.0, help="Take no new resource after this long.")
+    ] = None,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure", help="Accept invalid TLS certificates (logged; for sites that have them)."
+        ),
+    ] = False,
     replay: Annotated[
         list[Path] | None,
         typer.Option(
@@ -213,10 +224,14 @@ def patrol(
         use_sitemaps=sitemaps,
         follow_images=images,
         section_depth=section_depth,
+        max_seconds=max_seconds,
+        verify_tls=not insecure,
         policy=policy,
         scan=_scan_config(min_score, entities),
     )
     redactor = _redactor(policy) if redact else None
+    if insecure:
+        _log("TLS certificates are NOT verified for this run (--insecure)")
     if replay:
         from deident.patrol.replay import replay as run_replay
 

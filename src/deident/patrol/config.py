@@ -23,6 +23,8 @@ class PatrolConfig:
     retries: int = 2  # further tries after a timeout, a connection error, 429 or 5xx
     retry_backoff: float = 1.0  # seconds, doubled at every try
     max_redirects: int = 5
+    max_seconds: float | None = None  # stop taking new resources after this long (a daily window)
+    verify_tls: bool = True  # False only by an explicit, logged operator choice (--insecure)
     user_agent: str = ""  # empty: DEFAULT_USER_AGENT
     obey_robots: bool = True  # False only by an explicit, logged operator override
     use_sitemaps: bool = True

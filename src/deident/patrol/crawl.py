@@ -31,6 +31,7 @@ from deident.patrol.urls import canonical, host_of, section_of
 from deident.patrol.warc import Pointer, WarcLog, read_payload, run_name
 
 MAX_SITEMAPS = 1_000
+PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ class _Crawl:
             self.notes.append(f"{robots_url} unreachable: nothing on {host} fetched (RFC 9309)")
         if robots.crawl_delay:
             self.fetcher.set_delay(host, robots.crawl_delay)
+            if robots.crawl_delay > self.cfg.delay:
+                self.log(f"{host}: robots.txt asks for {robots.crawl_delay:g} s between requests")
         if not self.cfg.obey_robots:
             robots = Robots(None, False, robots.sitemaps, robots.crawl_delay)
         self.robots[host] = robots
@@ -298,6 +301,23 @@ class _Crawl:
             Resource(url, report, section, cap.kind, fetch, status, capture, scanned, cap.filename(url))
         )
 
+    def _stop(self, started: float) -> str | None:
+        import time
+
+        if self.stats.resources >= self.cfg.max_pages:
+            return f"--max-pages {self.cfg.max_pages}"
+        if self.cfg.max_seconds is not None and time.monotonic() - started > self.cfg.max_seconds:
+            return f"--max-seconds {self.cfg.max_seconds:g}"
+        return None
+
+    def _progress(self) -> None:
+        # Counts only: nothing read from the site.
+        found = sum(1 for r in self.resources if r.report.status is Status.FINDINGS)
+        blocked = sum(1 for r in self.resources if r.report.status is Status.BLOCKED)
+        self.log(
+            f"{self.stats.resources} resources, {found} with findings, {blocked} blocked, {len(self.queue)} queued"
+        )
+
     # -- the run --------------------------------------------------------------------------------
     def run(self) -> PatrolResult:
         import time
@@ -314,11 +334,10 @@ class _Crawl:
                 for host_seed in {host_of(s): s for s in self.cfg.seeds}.values():
                     self._sitemaps(host_seed)
             while self.queue:
-                if self.stats.resources >= self.cfg.max_pages:
+                stop = self._stop(started)
+                if stop:
                     self.stats.not_visited = len(self.queue)
-                    self.notes.append(
-                        f"--max-pages {self.cfg.max_pages} reached: {len(self.queue)} not visited"
-                    )
+                    self.notes.append(f"{stop} reached: {len(self.queue)} not visited")
                     break
                 url, depth, ref = self.queue.popleft()
                 if url in self.done:
@@ -326,6 +345,8 @@ class _Crawl:
                 self.done.add(url)
                 self.stats.resources += 1
                 self.visit(url, depth, ref)
+                if self.stats.resources % PROGRESS_EVERY == 0:
+                    self._progress()
         except BudgetExhausted:
             self.stats.not_visited = len(self.queue) + 1
             self.notes.append(

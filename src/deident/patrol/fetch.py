@@ -76,6 +76,7 @@ class Fetcher:
                 max_connections=max(1, len(self.hosts)), max_keepalive_connections=len(self.hosts)
             ),
             trust_env=False,
+            verify=cfg.verify_tls,
         )
         self.delays: dict[str, float] = {}
         self._last: dict[str, float] = {}

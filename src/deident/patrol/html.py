@@ -105,5 +105,10 @@ def render(doc: dict[str, Any]) -> str:
 
 
 def write_report(doc: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(doc), encoding="utf-8")
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Quotes findings (unless --redact): readable by its owner only, like the WARC.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(render(doc))

@@ -9,6 +9,7 @@ reading one back is a seek, not a scan of the file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +62,9 @@ class WarcLog:
         from warcio.warcwriter import WARCWriter
 
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: BinaryIO = path.open("xb")
+        # The evidence holds the personal data that was published: readable by its owner only.
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._fh: BinaryIO = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
         info = self._writer.create_warcinfo_record(
             path.name, {"software": software, "format": "WARC File Format 1.1", "seeds": " ".join(seeds)}
