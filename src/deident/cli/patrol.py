@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from deident.patrol.crawl import PatrolResult
+    from deident.patrol.model import PatrolResult
     from deident.patrol.report import Unreviewed
 
 

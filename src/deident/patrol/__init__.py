@@ -10,6 +10,7 @@ what is online against the approvals in the review ledger.
 from __future__ import annotations
 
 from deident.patrol.config import PatrolConfig
-from deident.patrol.crawl import PatrolResult, Resource, patrol
+from deident.patrol.crawl import patrol
+from deident.patrol.model import PatrolResult, Resource
 
 __all__ = ["PatrolConfig", "PatrolResult", "Resource", "patrol"]

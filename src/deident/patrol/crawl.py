@@ -15,7 +15,6 @@ import tempfile
 import zlib
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from deident.patrol.capture import open_capture, scan_capture
 from deident.patrol.config import PatrolConfig
 from deident.patrol.fetch import BudgetExhausted, Fetcher, Outcome, Response
 from deident.patrol.links import links_of
+from deident.patrol.model import PatrolResult, Resource, Stats
 from deident.patrol.robots import MAX_SITEMAP_BYTES, Robots, parse_robots, sitemap_urls
 from deident.patrol.state import Entry, State, fingerprint
 from deident.patrol.urls import canonical, host_of, section_of
@@ -32,46 +32,6 @@ from deident.patrol.warc import Pointer, WarcLog, read_payload, run_name
 
 MAX_SITEMAPS = 1_000
 PROGRESS_EVERY = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    """One published resource and its verdict."""
-
-    url: str
-    report: FileReport  # report.path is the URL
-    section: str
-    kind: str  # page | attachment | unknown
-    fetch: str  # fetched | not modified | failed
-    http_status: int | None = None
-    capture: Pointer | None = None
-    scanned: bool = True  # False when an unchanged resource kept its clean verdict
-    filename: str | None = None  # Content-Disposition's name, else the URL's last segment
-
-
-@dataclass
-class Stats:
-    requests: int = 0
-    conditional_requests: int = 0
-    not_modified: int = 0
-    bytes: int = 0
-    resources: int = 0
-    scanned: int = 0
-    robots_disallowed: int = 0
-    external_links: int = 0
-    not_visited: int = 0
-    seconds: float = 0.0
-
-
-@dataclass
-class PatrolResult:
-    resources: list[Resource]
-    warc: Path
-    stats: Stats
-    robots_ignored: bool
-    broken: list[tuple[str, int]] = field(default_factory=list)  # (url, 4xx status) linked but gone
-    notes: list[str] = field(default_factory=list)
-    rescanned_all: bool = False  # the recognizers, policy or options changed since the last run
 
 
 class _Crawl:
@@ -282,7 +242,11 @@ class _Crawl:
             report, scanned = scan_capture(cap, url, capture, self.cfg.scan, self.engine), True
             self.stats.scanned += 1
         if cap.file is not None and cap.suffix is not None and depth < self.cfg.max_depth:
-            links, base = links_of(cap.file, cap.suffix, images=self.cfg.follow_images)
+            try:
+                links, base = links_of(cap.file, cap.suffix, images=self.cfg.follow_images)
+            except Exception as exc:  # its verdict stands; only the reach through it is lost
+                links, base = [], None
+                self.notes.append(f"links of {url} could not be read ({type(exc).__name__})")
             page_base = canonical(base, url) if base else url
             for link in links:
                 self._enqueue(link, page_base, depth + 1, section)
@@ -344,7 +308,14 @@ class _Crawl:
                     continue
                 self.done.add(url)
                 self.stats.resources += 1
-                self.visit(url, depth, ref)
+                try:
+                    self.visit(url, depth, ref)
+                except BudgetExhausted:
+                    raise
+                except Exception as exc:  # one resource's bug must not lose the run's evidence and state
+                    section = section_of(url, self.cfg.section_depth) or ref or "/"
+                    detail = f"{type(exc).__name__} while patrolling; the resource was not fully read"
+                    self._blocked(url, section, "internal error", detail)
                 if self.stats.resources % PROGRESS_EVERY == 0:
                     self._progress()
         except BudgetExhausted:

@@ -19,8 +19,8 @@ from deident.errors import BlockedError
 from deident.model import FileReport, Status
 from deident.patrol.capture import open_capture, scan_capture
 from deident.patrol.config import PatrolConfig
-from deident.patrol.crawl import PatrolResult, Resource, Stats
 from deident.patrol.links import links_of
+from deident.patrol.model import PatrolResult, Resource, Stats
 from deident.patrol.urls import canonical, section_of
 from deident.patrol.warc import Pointer
 

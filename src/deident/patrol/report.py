@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from deident.model import FileReport, Status
-from deident.patrol.crawl import PatrolResult, Resource
+from deident.patrol.model import PatrolResult, Resource
 
 UNREVIEWED = "published without review"
 
