@@ -186,3 +186,42 @@ def test_time_window_and_private_evidence(tmp_path: Path) -> None:
         assert any("--max-seconds" in n for n in res.notes)
         # The WARC holds what was published, personal data included: owner-only.
         assert res.warc.stat().st_mode & 0o077 == 0
+
+
+def test_a_bug_on_one_resource_blocks_it_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deident.patrol.crawl as crawl
+
+    real = crawl.open_capture
+
+    def flaky_open(pointer, url, dst, limit):
+        if url.endswith("/a.html"):
+            raise RuntimeError("a bug")
+        return real(pointer, url, dst, limit)
+
+    def broken_links(*_a, **_k):
+        raise RuntimeError("another bug")
+
+    monkeypatch.setattr(crawl, "open_capture", flaky_open)
+    with serve(Site()) as site:
+        site.pages["/index.html"] = Page(html("首页", '<a href="/a.html">a</a>'))
+        site.pages["/a.html"] = Page(html("a", "a"))
+        site.pages["/sitemap.xml"] = Page(f"{site.base}/b.html\n".encode(), "text/plain")
+        site.pages["/b.html"] = Page(html("b", "b"))
+        monkeypatch.setattr(crawl, "links_of", broken_links)
+        res = patrol(_cfg(site), out_dir=tmp_path)
+    got = {r.url.removeprefix(site.base): r.report for r in res.resources}
+    assert got["/b.html"].status is Status.CLEAN  # reached through the sitemap
+    assert "/a.html" not in got  # the broken link reader lost the reach to it, and says so
+    assert any("links of" in n for n in res.notes)
+    monkeypatch.setattr(crawl, "links_of", links_of)
+    with serve(Site()) as site:
+        site.pages["/index.html"] = Page(html("首页", '<a href="/a.html">a</a><a href="/b.html">b</a>'))
+        site.pages["/a.html"] = Page(html("a", "a"))
+        site.pages["/b.html"] = Page(html("b", "b"))
+        res = patrol(_cfg(site), out_dir=tmp_path / "2")
+    got = {r.url.removeprefix(site.base): r.report for r in res.resources}
+    assert got["/a.html"].status is Status.BLOCKED and got["/a.html"].reason == "internal error"
+    assert "a bug" not in (got["/a.html"].detail or "")  # the type only: messages may quote text
+    assert got["/b.html"].status is Status.CLEAN
