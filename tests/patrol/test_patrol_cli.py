@@ -145,3 +145,32 @@ def test_replay_of_a_warc_reports_by_url_without_a_request(site, tmp_path: Path)
 def test_replay_and_urls_exclude_each_other(tmp_path: Path) -> None:
     assert run("patrol", "--out", str(tmp_path))[0] == 2
     assert run("patrol", "http://127.0.0.1:9/", "--replay", str(tmp_path / "x.warc.gz"))[0] == 2
+
+
+def test_table_jsonl_and_a_hostile_url_in_the_html_report(site, tmp_path: Path) -> None:
+    s, _, _ = site
+    code, stdout, _ = run(
+        "patrol", s.url("/xxgk/tzgg/notice1.html"), "--format", "jsonl", "--out", str(tmp_path),
+        "--delay", "0", "--max-depth", "0", "--no-sitemaps",
+    )  # fmt: skip
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert (
+        code == 1 and lines[0]["path"] == s.url("/xxgk/tzgg/notice1.html") and lines[0]["section"] == "/xxgk/"
+    )
+    assert "patrol" in lines[-1] and lines[-1]["summary"]["files"] == 1
+    code, stdout, _ = run(
+        "patrol", s.url("/xxgk/tzgg/notice1.html"), "--format", "table", "--out", str(tmp_path),
+        "--delay", "0", "--max-depth", "0", "--no-sitemaps",
+    )  # fmt: skip
+    assert code == 1 and "/xxgk/" in stdout and "CN_RESIDENT_ID" in stdout
+    from deident.patrol.html import render
+
+    page = render(
+        {
+            "patrol": {"seeds": ['http://g/"><script>'], "robots": "obeyed", "warc": "w", "sections": [],
+                       "unreviewed": None, "stats": {"resources": 0, "requests": 0, "conditional_requests": 0,
+                                                      "not_modified": 0}},
+            "files": [], "findings": [],
+        }
+    )  # fmt: skip
+    assert "<script>" not in page

@@ -90,3 +90,20 @@ def test_choose_suffix(url: str, ctype: str, disp: str | None, body: bytes, suff
 def test_rfc5987_names_round_trip(name: str) -> None:
     header = "attachment; filename*=UTF-8''" + quote(name + ".pdf", safe="")
     assert filename_from_disposition(header) == name + ".pdf"
+
+
+@given(
+    st.binary(max_size=64),
+    st.sampled_from(["", "text/html", "application/octet-stream", "application/pdf", "font/woff2", "x/y"]),
+    st.sampled_from(
+        [None, "attachment; filename=a.xlsx", "attachment; filename*=UTF-8''%E5%90%8D.doc", "inline"]
+    ),
+    st.sampled_from(["http://g/download.jsp?id=1", "http://g/a.pdf", "http://g/", "http://g/x.exe"]),
+)
+def test_the_answer_is_always_a_registered_reader_or_none(
+    head: bytes, ctype: str, disp: str | None, url: str
+) -> None:
+    from deident.formats import supported_suffixes
+
+    got = choose_suffix(url=url, content_type=ctype, content_disposition=disp, head=head, whole=head)
+    assert got is None or got in supported_suffixes()
