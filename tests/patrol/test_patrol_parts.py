@@ -193,17 +193,17 @@ def test_a_bug_on_one_resource_blocks_it_and_the_run_goes_on(
 ) -> None:
     import deident.patrol.crawl as crawl
 
-    real = crawl.open_capture
+    real = crawl.scan_capture
 
-    def flaky_open(pointer, url, dst, limit):
+    def flaky_scan(cap, url, *args):
         if url.endswith("/a.html"):
             raise RuntimeError("a bug")
-        return real(pointer, url, dst, limit)
+        return real(cap, url, *args)
 
     def broken_links(*_a, **_k):
         raise RuntimeError("another bug")
 
-    monkeypatch.setattr(crawl, "open_capture", flaky_open)
+    monkeypatch.setattr(crawl, "scan_capture", flaky_scan)
     with serve(Site()) as site:
         site.pages["/index.html"] = Page(html("首页", '<a href="/a.html">a</a>'))
         site.pages["/a.html"] = Page(html("a", "a"))

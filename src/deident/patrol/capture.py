@@ -65,6 +65,11 @@ def open_capture(pointer: Pointer, url: str, dst: Path, limit: int) -> Capture:
     except (OSError, zlib.error, ValueError, EOFError) as exc:
         dst.unlink(missing_ok=True)
         raise BlockedError("corrupt", f"the payload cannot be decoded ({type(exc).__name__})") from exc
+    return identify(dst, headers, url)
+
+
+def identify(dst: Path, headers: dict[str, str], url: str) -> Capture:
+    """A decoded payload at `dst`: its reader (renaming the file to its suffix) and sha256."""
     with dst.open("rb") as fh:
         head = fh.read(4096)
     suffix = choose_suffix(

@@ -20,7 +20,7 @@ from typing import Any
 
 from deident.errors import BlockedError
 from deident.model import FileReport, Status
-from deident.patrol.capture import open_capture, scan_capture
+from deident.patrol.capture import identify, open_capture, scan_capture
 from deident.patrol.config import PatrolConfig
 from deident.patrol.fetch import BudgetExhausted, Fetcher, Outcome, Response
 from deident.patrol.links import links_of
@@ -157,8 +157,12 @@ class _Crawl:
             self.warc.response(hop)
             _drop(hop)
 
-    def _capture(self, url: str, resp: Response, entry: Entry | None) -> Pointer | None:
-        """The record holding the payload: this run's response, or for a 304 the earlier one."""
+    def _capture(
+        self, url: str, resp: Response, entry: Entry | None, *, keep: bool = False
+    ) -> Pointer | None:
+        """The record holding the payload: this run's response, or for a 304 the earlier one.
+        With `keep`, a 2xx body sent without Content-Encoding stays on `resp` (it is the payload
+        as written to the WARC), so it need not be read back."""
         if resp.status == 304:
             self.stats.not_modified += 1
             if entry is None or entry.capture is None:
@@ -167,7 +171,9 @@ class _Crawl:
             self.warc.revisit(resp, original)
             return original
         pointer = self.warc.response(resp)
-        _drop(resp)
+        encoding = (resp.header("Content-Encoding") or "identity").strip().lower()
+        if not (keep and 200 <= resp.status < 300 and encoding == "identity" and not resp.truncated):
+            _drop(resp)
         return pointer if 200 <= resp.status < 300 else None
 
     # -- one resource ---------------------------------------------------------------------------
@@ -207,7 +213,7 @@ class _Crawl:
             section = section_of(final_url, self.cfg.section_depth) or section
         status = resp.status
         truncated = resp.truncated
-        capture = self._capture(final_url, resp, self.state.entries.get(final_url))
+        capture = self._capture(final_url, resp, self.state.entries.get(final_url), keep=True)
         if capture is None:
             if status == 304:
                 self._blocked(final_url, section, "fetch failed", "304 without an earlier capture", status)
@@ -222,15 +228,29 @@ class _Crawl:
             self._blocked(final_url, section, "too large", detail, status)
             self.state.entries.pop(final_url, None)
             return
-        self._process(final_url, depth, section, capture, status)
+        try:
+            fresh = (resp.body, {k.lower(): v for k, v in resp.headers}) if resp.body is not None else None
+            self._process(final_url, depth, section, capture, status, fresh)
+        finally:
+            _drop(resp)
 
-    def _process(self, url: str, depth: int, section: str, capture: Pointer, status: int) -> None:
+    def _process(
+        self,
+        url: str,
+        depth: int,
+        section: str,
+        capture: Pointer,
+        status: int,
+        fresh: tuple[Path, dict[str, str]] | None = None,
+    ) -> None:
         entry = self.state.entries.get(url)
         fetch = "not modified" if status == 304 else "fetched"
+        dst = self.tmp / f"res-{self._next()}"
         try:
-            cap = open_capture(
-                capture, url, self.tmp / f"res-{self._next()}", self.cfg.scan.limits.max_file_bytes
-            )
+            if fresh is not None:  # the bytes just written to the WARC: no need to read them back
+                cap = identify(fresh[0].rename(dst), fresh[1], url)
+            else:
+                cap = open_capture(capture, url, dst, self.cfg.scan.limits.max_file_bytes)
         except BlockedError as exc:
             report = FileReport(url, None, Status.BLOCKED, exc.reason, detail=exc.detail or "")
             self.resources.append(Resource(url, report, section, "unknown", fetch, status, capture))
