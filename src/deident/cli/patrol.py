@@ -60,8 +60,9 @@ def _sarif(result: PatrolResult, redact: Any) -> dict[str, Any]:
     log = sarif_log(reports, root=Path.cwd(), redact=redact)
     # SARIF URIs of web resources are the URLs themselves.
     urls = {_uri(r.url, Path.cwd()): r.url for r in result.resources}
-    for res in log["runs"][0]["results"]:
-        for loc in res.get("locations", []):
+    run = log["runs"][0]
+    for item in [*run["results"], *run["invocations"][0]["toolExecutionNotifications"]]:
+        for loc in item.get("locations", []):
             art = loc["physicalLocation"]["artifactLocation"]
             art["uri"] = urls.get(art["uri"], art["uri"])
     return log
@@ -229,7 +230,8 @@ def patrol(
         policy=policy,
         scan=_scan_config(min_score, entities),
     )
-    redactor = _redactor(policy) if redact else None
+    masked_form = _redactor(policy)  # a bad policy file fails here, before any request
+    redactor = masked_form if redact else None
     if insecure:
         _log("TLS certificates are NOT verified for this run (--insecure)")
     if replay:
