@@ -100,5 +100,6 @@ class State:
         }
         fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(body, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            # One line per URL (diffable), written in one go (json.dump writes piecewise).
+            fh.write(json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True))
         os.replace(tmp, self.path)
