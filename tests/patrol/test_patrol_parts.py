@@ -33,6 +33,8 @@ from tests.factories.website import Page, Site, html, pdf_with_link, serve
         ),
         ("/a%20b.html", "http://gov.example/", "http://gov.example/a%20b.html"),
         ("mailto:a@b.cn", "http://gov.example/", None),
+        # an IDN host and its ASCII form are one host
+        ("http://政府.公司/a.html", None, "http://xn--mxtq1m.xn--55qx5d/a.html"),
         ("tel:12345", "http://gov.example/", None),
         ("javascript:void(0)", "http://gov.example/", None),
     ],

@@ -10,10 +10,21 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
+def _ascii_host(host: str) -> str:
+    # 中文域名 (IDN) and their xn-- form are one host.
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def host_of(url: str) -> str:
     """host[:port] in lower case, the default port left out."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = _ascii_host(parts.hostname or "")
     port = parts.port
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{port}"
