@@ -15,7 +15,7 @@ from deident.config import ScanConfig
 from deident.model import Status
 from deident.patrol import PatrolConfig, patrol
 from deident.patrol.state import STATE_FILE
-from tests.factories.website import Site, build_site, serve
+from tests.factories.website import Page, Site, build_site, html, serve
 
 
 @dataclasses.dataclass
@@ -48,7 +48,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         second = patrol(cfg, out_dir=tmp / "out", state_dir=tmp / "state", log=logs.append)
         hits = list(site.hits)
         site.reset()
-        # Another policy changes the state's fingerprint (as new recognizers would).
+        # The site changes one page, and another policy changes the state's fingerprint
+        # (as new recognizers would).
+        site.pages["/xxgk/tzgg/clean.html"] = Page(html("政策解读", "<p>本政策自2025年1月1日起施行。</p>"))
         third = patrol(
             dataclasses.replace(cfg, policy="strict"), out_dir=tmp / "out", state_dir=tmp / "state"
         )
@@ -165,3 +167,11 @@ def test_changed_recognizers_or_policy_rescan_everything(runs: Runs) -> None:
     got = _by_path(runs.third, runs.site)
     for path, values in runs.planted.values.items():
         assert {f.text for f in got[path].report.findings} >= set(values)
+
+
+def test_what_changed_since_the_last_run(runs: Runs) -> None:
+    assert all(r.change is None for r in runs.first.resources)  # nothing to compare with
+    read = [r for r in runs.second.resources if r.report.sha256]
+    assert read and all(r.change == "unchanged" for r in read)
+    changed = {r.url.removeprefix(runs.site.base) for r in runs.third.resources if r.change == "changed"}
+    assert changed == {"/xxgk/tzgg/clean.html"} and runs.third.stats.changed == 1

@@ -281,9 +281,23 @@ class _Crawl:
             suffix=cap.suffix,
             capture=capture.to_dict(),
         )
+        change = self._change(entry, cap.sha256)
         self.resources.append(
-            Resource(url, report, section, cap.kind, fetch, status, capture, scanned, cap.filename(url))
+            Resource(
+                url, report, section, cap.kind, fetch, status, capture, scanned, cap.filename(url), change
+            )
         )
+
+    def _change(self, entry: Entry | None, sha: str) -> str | None:
+        if self.state.path is None or self.state.fingerprint is None:
+            return None  # no earlier run to compare with
+        if entry is None or entry.sha256 is None:
+            self.stats.new += 1
+            return "new"
+        if entry.sha256 != sha:
+            self.stats.changed += 1
+            return "changed"
+        return "unchanged"
 
     def _stop(self, started: float) -> str | None:
         import time

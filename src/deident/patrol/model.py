@@ -22,6 +22,9 @@ class Resource:
     capture: Pointer | None = None
     scanned: bool = True  # False when an unchanged resource kept its clean verdict
     filename: str | None = None  # Content-Disposition's name, else the URL's last segment
+    # Since the last run (with --state): new (first seen), changed (other bytes), unchanged;
+    # None without a state or when nothing was read.
+    change: str | None = None
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Stats:
     robots_disallowed: int = 0
     external_links: int = 0
     not_visited: int = 0
+    new: int = 0  # resources first seen in this run (with a state from an earlier run)
+    changed: int = 0  # resources whose bytes differ from the last run's
     seconds: float = 0.0
 
 

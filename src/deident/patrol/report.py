@@ -77,6 +77,7 @@ def sections(resources: Sequence[Resource], unrev: Sequence[Unreviewed]) -> list
                 "findings": 0,
                 "blocked": 0,
                 "unreviewed": 0,
+                "new_or_changed": 0,
             },
         )
 
@@ -88,6 +89,7 @@ def sections(resources: Sequence[Resource], unrev: Sequence[Unreviewed]) -> list
         s["findings"] += len(r.report.findings)
         key = {Status.CLEAN: "clean", Status.FINDINGS: "with_findings", Status.BLOCKED: "blocked"}
         s[key[r.report.status]] += 1
+        s["new_or_changed"] += r.change in ("new", "changed")
     for u in unrev:
         row(u.section)["unreviewed"] += 1
     return [rows[k] for k in sorted(rows)]
@@ -136,6 +138,7 @@ def annotate(
                 "fetch": r.fetch,
                 "http_status": r.http_status,
                 "scanned": r.scanned,
+                "change": r.change,
                 "capture": r.capture.to_dict() if r.capture else None,
             }
             for r in result.resources
