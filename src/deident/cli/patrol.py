@@ -83,6 +83,7 @@ def _section_table(doc: dict[str, Any]) -> None:
         "findings",
         "blocked",
         "unreviewed",
+        "new or changed",
     ):
         table.add_column(col)
     for s in doc["patrol"]["sections"]:
@@ -93,12 +94,14 @@ def _section_table(doc: dict[str, Any]) -> None:
                 for k in ("resources", "pages", "attachments", "with_findings", "findings", "blocked")
             ),
             str(s["unreviewed"]) if doc["patrol"]["unreviewed"] is not None else "-",
+            str(s["new_or_changed"]),
         )
     console.print(table)
     st = doc["patrol"]["stats"]
     console.print(
         f"{st['resources']} resources, {st['requests']} requests ({st['conditional_requests']} conditional, "
-        f"{st['not_modified']} not modified), {st['bytes']} bytes; evidence: {doc['patrol']['warc']}"
+        f"{st['not_modified']} not modified), {st['bytes']} bytes, {st['new']} new, {st['changed']} changed; "
+        f"evidence: {doc['patrol']['warc']}"
     )
     for u in doc["patrol"]["unreviewed"] or []:
         console.print(f"[red]published without review[/]: {u['url']} ({u['reason']})")

@@ -29,6 +29,7 @@ _SECTION_COLS = (
     ("findings", "发现数"),
     ("blocked", "无法检查"),
     ("unreviewed", "未经审核发布"),
+    ("new_or_changed", "新增或变更"),
 )
 
 
