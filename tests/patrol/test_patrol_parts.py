@@ -227,3 +227,13 @@ def test_a_bug_on_one_resource_blocks_it_and_the_run_goes_on(
     assert got["/a.html"].status is Status.BLOCKED and got["/a.html"].reason == "internal error"
     assert "a bug" not in (got["/a.html"].detail or "")  # the type only: messages may quote text
     assert got["/b.html"].status is Status.CLEAN
+
+
+def test_robots_behind_an_offsite_redirect_counts_as_missing(tmp_path: Path) -> None:
+    with serve(Site()) as other, serve(Site()) as site:
+        other.pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /\n", "text/plain")
+        site.pages["/robots.txt"] = lambda: (301, {"Location": other.url("/robots.txt")})
+        site.pages["/index.html"] = Page(html("首页", "<p>x</p>"))
+        res = patrol(_cfg(site), out_dir=tmp_path)
+        assert [r.report.status for r in res.resources] == [Status.CLEAN]
+        assert other.hits == []  # never left the site, not even for robots.txt

@@ -31,6 +31,7 @@ from deident.patrol.urls import canonical, host_of, section_of
 from deident.patrol.warc import Pointer, WarcLog, read_payload, run_name
 
 MAX_SITEMAPS = 1_000
+UNAVAILABLE = -1  # a crawl file behind redirects that cannot be followed
 PROGRESS_EVERY = 500
 
 
@@ -70,7 +71,7 @@ class _Crawl:
         body, status = self._fetch_meta(robots_url, limit=512 * 1024)
         if body is not None:
             robots = parse_robots(body.decode("utf-8", "replace"), robots_url, self.agent)
-        elif status is not None and 400 <= status < 500:
+        elif status == UNAVAILABLE or (status is not None and 400 <= status < 500):
             robots = Robots(None)
         else:
             robots = Robots(None, disallow_all=True)
@@ -94,7 +95,14 @@ class _Crawl:
         self._write_hops(outcome)
         resp = outcome.final
         if resp is None:
-            return None, None
+            # RFC 9309 2.3.1.2: redirects that cannot be followed make the file "unavailable" (as a
+            # 4xx); timeouts and connection errors make it "unreachable" (None).
+            unavailable = (
+                outcome.left_site
+                or outcome.error in ("redirect loop",)
+                or (outcome.error or "").startswith("more than")
+            )
+            return None, UNAVAILABLE if unavailable else None
         capture = self._capture(url, resp, entry)
         if capture is None or resp.truncated:
             return None, resp.status
