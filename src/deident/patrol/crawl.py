@@ -97,11 +97,8 @@ class _Crawl:
         if resp is None:
             # RFC 9309 2.3.1.2: redirects that cannot be followed make the file "unavailable" (as a
             # 4xx); timeouts and connection errors make it "unreachable" (None).
-            unavailable = (
-                outcome.left_site
-                or outcome.error in ("redirect loop",)
-                or (outcome.error or "").startswith("more than")
-            )
+            error = outcome.error or ""
+            unavailable = outcome.left_site or error == "redirect loop" or error.startswith("more than")
             return None, UNAVAILABLE if unavailable else None
         capture = self._capture(url, resp, entry)
         if capture is None or resp.truncated:
