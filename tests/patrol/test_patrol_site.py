@@ -152,6 +152,7 @@ def test_state_and_logs_hold_no_planted_value(runs: Runs) -> None:
     json.loads(state)
     values = [v for vs in runs.planted.values.values() for v in vs]
     assert not [v for v in values if v in state]
+    assert "/xxgk/" not in state and "fileId" not in state  # URLs are kept as digests
     assert not [v for v in values if any(v in line for line in runs.logs)]
 
 

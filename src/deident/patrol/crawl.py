@@ -90,7 +90,7 @@ class _Crawl:
 
     def _fetch_meta(self, url: str, *, limit: int) -> tuple[bytes | None, int | None]:
         """Body of a crawl file (robots.txt, a sitemap), conditionally, via the WARC."""
-        entry = self.state.entries.get(url)
+        entry = self.state.get(url)
         outcome = self.fetcher.get(url, validators=self._validators)
         self._write_hops(outcome)
         resp = outcome.final
@@ -111,8 +111,13 @@ class _Crawl:
             return None, resp.status
         finally:
             dst.unlink(missing_ok=True)
-        self.state.entries[url] = Entry(
-            etag=headers.get("etag"), last_modified=headers.get("last-modified"), capture=capture.to_dict()
+        self.state.put(
+            url,
+            Entry(
+                etag=headers.get("etag"),
+                last_modified=headers.get("last-modified"),
+                capture=capture.to_dict(),
+            ),
         )
         return data, resp.status
 
@@ -152,7 +157,7 @@ class _Crawl:
         return self._n
 
     def _validators(self, url: str) -> dict[str, str]:
-        entry = self.state.entries.get(url)
+        entry = self.state.get(url)
         if entry is None or entry.capture is None or not Path(entry.capture["warc"]).exists():
             return {}
         return entry.validators()
@@ -218,20 +223,20 @@ class _Crawl:
             section = section_of(final_url, self.cfg.section_depth) or section
         status = resp.status
         truncated = resp.truncated
-        capture = self._capture(final_url, resp, self.state.entries.get(final_url), keep=True)
+        capture = self._capture(final_url, resp, self.state.get(final_url), keep=True)
         if capture is None:
             if status == 304:
                 self._blocked(final_url, section, "fetch failed", "304 without an earlier capture", status)
             elif 400 <= status < 500:
                 self.broken.append((final_url, status))
-                self.state.entries.pop(final_url, None)
+                self.state.drop(final_url)
             else:
                 self._blocked(final_url, section, "fetch failed", f"HTTP {status}", status)
             return
         if truncated:
             detail = f"over the per-resource limit of {self.cfg.max_resource_bytes} bytes; captured truncated"
             self._blocked(final_url, section, "too large", detail, status)
-            self.state.entries.pop(final_url, None)
+            self.state.drop(final_url)
             return
         try:
             fresh = (resp.body, {k.lower(): v for k, v in resp.headers}) if resp.body is not None else None
@@ -248,7 +253,7 @@ class _Crawl:
         status: int,
         fresh: tuple[Path, dict[str, str]] | None = None,
     ) -> None:
-        entry = self.state.entries.get(url)
+        entry = self.state.get(url)
         fetch = "not modified" if status == 304 else "fetched"
         dst = self.tmp / f"res-{self._next()}"
         try:
@@ -277,14 +282,18 @@ class _Crawl:
                 self._enqueue(link, page_base, depth + 1, section)
         cap.discard()
         old = entry or Entry()
-        self.state.entries[url] = Entry(
-            etag=cap.headers.get("etag") or (old.etag if status == 304 else None),
-            last_modified=cap.headers.get("last-modified") or (old.last_modified if status == 304 else None),
-            sha256=cap.sha256,
-            verdict=report.status.value,
-            findings=len(report.findings),
-            suffix=cap.suffix,
-            capture=capture.to_dict(),
+        self.state.put(
+            url,
+            Entry(
+                etag=cap.headers.get("etag") or (old.etag if status == 304 else None),
+                last_modified=cap.headers.get("last-modified")
+                or (old.last_modified if status == 304 else None),
+                sha256=cap.sha256,
+                verdict=report.status.value,
+                findings=len(report.findings),
+                suffix=cap.suffix,
+                capture=capture.to_dict(),
+            ),
         )
         change = self._change(entry, cap.sha256)
         self.resources.append(

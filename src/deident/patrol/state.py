@@ -2,6 +2,9 @@
 (ETag, Last-Modified), the sha256 of the payload, the last verdict and finding count, and where
 the last capture is (WARC file, offset, record id). No values, no text: only digests and counts.
 
+URLs are stored as their sha256: a query string may itself hold personal data
+(``/search?tel=…``), and the state only needs to recognise a URL it is given again.
+
 The state carries a fingerprint of deident's version, the recognizer files, the policy and the
 scan options. When it differs from this run's, every stored verdict is stale: resources are
 still asked for conditionally (the site need not resend them), but every one is scanned again
@@ -21,7 +24,11 @@ from typing import Any
 from deident.patrol.config import PatrolConfig
 
 STATE_FILE = "patrol-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: URLs keyed by sha256
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
 def fingerprint(cfg: PatrolConfig) -> str:
@@ -88,6 +95,15 @@ class State:
             return cls(path)
         entries = {u: Entry(**e) for u, e in raw.get("resources", {}).items()}
         return cls(path, raw.get("fingerprint"), entries)
+
+    def get(self, url: str) -> Entry | None:
+        return self.entries.get(url_key(url))
+
+    def put(self, url: str, entry: Entry) -> None:
+        self.entries[url_key(url)] = entry
+
+    def drop(self, url: str) -> None:
+        self.entries.pop(url_key(url), None)
 
     def save(self, fp: str) -> None:
         if self.path is None:
