@@ -36,6 +36,7 @@ class Page:
     status: int = 200
     delay: float = 0.0  # seconds before answering (the slow URL)
     gzip: bool = False  # Content-Encoding: gzip
+    trickle: float = 0.0  # seconds between single bytes of the body (a slowloris answer)
 
 
 @dataclass
@@ -82,7 +83,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
+        def _send(
+            self, status: int, headers: dict[str, str], body: bytes = b"", trickle: float = 0.0
+        ) -> None:
             conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
             site.record(Hit(self.path, conditional, status))
             self.send_response(status)
@@ -92,7 +95,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if body:
                 with suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    if trickle:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i : i + 1])
+                            time.sleep(trickle)
+                    else:
+                        self.wfile.write(body)
 
         def do_GET(self) -> None:
             page = site.pages.get(self.path)
@@ -119,7 +127,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 ):
                     self._send(304, {"ETag": etag, "Last-Modified": LAST_MODIFIED})
                     return
-            self._send(page.status, headers, body)
+            self._send(page.status, headers, body, page.trickle)
 
     return Handler
 

@@ -237,3 +237,12 @@ def test_robots_behind_an_offsite_redirect_counts_as_missing(tmp_path: Path) -> 
         res = patrol(_cfg(site), out_dir=tmp_path)
         assert [r.report.status for r in res.resources] == [Status.CLEAN]
         assert other.hits == []  # never left the site, not even for robots.txt
+
+
+def test_a_trickling_answer_is_cut_off(tmp_path: Path) -> None:
+    with serve(Site()) as site:
+        site.pages["/index.html"] = Page(html("首页", '<a href="/slow.html">s</a>'))
+        site.pages["/slow.html"] = Page(b"<p>" + b"x" * 40 + b"</p>", trickle=0.05, validators=False)
+        res = patrol(_cfg(site, resource_timeout=0.5), out_dir=tmp_path)
+        got = {r.url.removeprefix(site.base): r.report for r in res.resources}
+        assert got["/slow.html"].status is Status.BLOCKED and "timeout" in (got["/slow.html"].detail or "")

@@ -170,6 +170,10 @@ def patrol(
     entities: Annotated[
         str | None, typer.Option("--entities", "-e", help="Comma-separated entity types.")
     ] = None,
+    resource_timeout: Annotated[
+        float,
+        typer.Option("--resource-timeout", min=0.1, help="Seconds for one whole answer (slow servers)."),
+    ] = 600.0,
     max_seconds: Annotated[
         float | None, typer.Option("--max-seconds", min=1.0, help="Take no new resource after this long.")
     ] = None,
@@ -222,6 +226,7 @@ def patrol(
         max_resource_bytes=max_file_bytes,
         delay=delay,
         timeout=timeout,
+        resource_timeout=resource_timeout,
         retries=retries,
         user_agent=user_agent,
         obey_robots=not ignore_robots,

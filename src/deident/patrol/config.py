@@ -20,6 +20,7 @@ class PatrolConfig:
     max_resource_bytes: int = 100 * 1024**2  # one resource; a larger one is blocked "too large"
     delay: float = 1.0  # seconds between two requests to one host (robots Crawl-delay if larger)
     timeout: float = 30.0  # seconds per connect / read
+    resource_timeout: float = 600.0  # seconds for one whole answer: a trickling server is cut off
     retries: int = 2  # further tries after a timeout, a connection error, 429 or 5xx
     retry_backoff: float = 1.0  # seconds, doubled at every try
     max_redirects: int = 5

@@ -57,6 +57,10 @@ class Outcome:
     duplicate: str | None = None  # a redirect to a resource the crawl already has
 
 
+class TooSlow(Exception):
+    """One answer took longer than the resource timeout (a server trickling bytes)."""
+
+
 class BudgetExhausted(Exception):
     """The run's byte budget is spent: the crawl stops."""
 
@@ -128,8 +132,11 @@ class Fetcher:
         fd, name = tempfile.mkstemp(prefix="body-", dir=self.tmp)
         resp.body = Path(name)
         limit = self.cfg.max_resource_bytes
+        deadline = time.monotonic() + self.cfg.resource_timeout
         with open(fd, "wb") as out:
             for chunk in r.iter_raw(_CHUNK):
+                if time.monotonic() > deadline:
+                    raise TooSlow()
                 if self.bytes + len(chunk) > self.cfg.max_bytes:
                     raise BudgetExhausted()
                 take = chunk[: max(0, limit - resp.size)]
@@ -149,7 +156,7 @@ class Fetcher:
                 wait *= 2
             try:
                 resp = self._once(url, headers)
-            except httpx.TimeoutException:
+            except (httpx.TimeoutException, TooSlow):
                 error = "timeout"
                 continue
             except (httpx.TransportError, httpx.DecodingError) as exc:
