@@ -149,7 +149,7 @@ def test_second_run_makes_only_conditional_requests(runs: Runs) -> None:
 
 def test_state_and_logs_hold_no_planted_value(runs: Runs) -> None:
     state = (runs.tmp / "state" / STATE_FILE).read_text(encoding="utf-8")
-    json.loads(state)
+    assert json.loads(state)["policy"] == "strict"  # the last run's
     values = [v for vs in runs.planted.values.values() for v in vs]
     assert not [v for v in values if v in state]
     assert "/xxgk/" not in state and "fileId" not in state  # URLs are kept as digests

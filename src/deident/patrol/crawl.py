@@ -374,7 +374,7 @@ class _Crawl:
         finally:
             self.fetcher.close()
             self.warc.close()
-            self.state.save(self.fp)
+            self.state.save(self.fp, policy=self.cfg.policy)
             shutil.rmtree(self.tmp, ignore_errors=True)
         self.stats.requests = self.fetcher.requests
         self.stats.conditional_requests = self.fetcher.conditional_requests

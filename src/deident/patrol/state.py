@@ -105,17 +105,22 @@ class State:
     def drop(self, url: str) -> None:
         self.entries.pop(url_key(url), None)
 
-    def save(self, fp: str) -> None:
+    def save(self, fp: str, *, policy: str = "") -> None:
+        from deident import __version__
+
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {
             "version": STATE_VERSION,
+            # What the verdicts were made with, for people; the fingerprint decides.
+            "deident": __version__,
+            "policy": policy,
             "fingerprint": fp,
             "resources": {u: vars(e) for u, e in sorted(self.entries.items())},
         }
         fd, tmp = tempfile.mkstemp(prefix=".state-", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            # One line per URL (diffable), written in one go (json.dump writes piecewise).
+            # Written in one go (json.dump writes piecewise).
             fh.write(json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True))
         os.replace(tmp, self.path)
