@@ -103,6 +103,10 @@ def main() -> int:
             results["patrol_speed_vs_wget_plus_scan"] = round(
                 (wget_run["seconds"] + scan_run["seconds"]) / first["seconds"], 2
             )
+            # CPU seconds of the patrol per CPU second of wget + scan (the steadier ratio here)
+            results["patrol_cpu_vs_wget_plus_scan"] = round(
+                first["cpu_seconds"] / (wget_run["cpu_seconds"] + scan_run["cpu_seconds"]), 2
+            )
         second = results["second"]
         assert isinstance(second, dict)
         results["second_run_speedup"] = round(first["seconds"] / second["seconds"], 2)
