@@ -91,3 +91,26 @@ def test_gb32100_accepts_the_right_check_character_only(check, body: str) -> Non
     assert check(body + right) is True
     for wrong in USCC_ALPHABET.replace(right, ""):
         assert check(body + wrong) is False
+
+
+FIFTEEN_TWINS = [pytest.param(validators.gb11643_15_python, id="python")]
+if native is not None:
+    FIFTEEN_TWINS.append(pytest.param(native.gb11643_15, id="compiled"))
+
+
+@pytest.mark.parametrize("check", FIFTEEN_TWINS)
+@settings(max_examples=200, deadline=None)
+@given(
+    region=regions,
+    birth=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
+    seq=sequences,
+)
+def test_a_fifteen_digit_id_needs_a_province_a_real_date_and_digits(
+    check, region: str, birth: dt.date, seq: str
+) -> None:
+    value = region + birth.strftime("%y%m%d") + seq
+    assert check(value) is True
+    assert check("99" + value[2:]) is False  # no such province
+    assert check(value[:8] + "13" + value[10:]) is False  # month 13
+    assert check(value[:-1]) is False and check(value + "0") is False  # 14 and 16 characters
+    assert check(value[:-1] + "X") is False  # a 15-digit ID has no check character
