@@ -114,3 +114,33 @@ def test_a_fifteen_digit_id_needs_a_province_a_real_date_and_digits(
     assert check(value[:8] + "13" + value[10:]) is False  # month 13
     assert check(value[:-1]) is False and check(value + "0") is False  # 14 and 16 characters
     assert check(value[:-1] + "X") is False  # a 15-digit ID has no check character
+
+
+VALID_USCC = "91350100M000100Y43"
+
+
+@pytest.mark.parametrize("check", USCC_TWINS)
+@pytest.mark.parametrize(
+    "code",
+    [
+        VALID_USCC[:-1],
+        VALID_USCC + "3",
+        VALID_USCC[:-1] + "I",
+        VALID_USCC[:-1] + "O",
+        VALID_USCC[:8] + "O" + VALID_USCC[9:],
+    ],
+    ids=["17 chars", "19 chars", "I not in alphabet", "O not in alphabet", "O inside"],
+)
+def test_gb32100_rejects_wrong_length_and_letters_outside_its_alphabet(check, code: str) -> None:
+    assert check(VALID_USCC) is True and uscc_check(VALID_USCC[:17]) == VALID_USCC[17]
+    assert check(code) is False
+
+
+@pytest.mark.parametrize("check", LUHN_TWINS)
+@pytest.mark.parametrize("sep", [" ", "-", "\u3000"])
+def test_luhn_reads_the_digits_between_separators(check, sep: str) -> None:
+    valid, invalid = "4999999999999996", "4999999999999997"
+    assert luhn_ok(valid) and not luhn_ok(invalid)
+    groups = lambda v: sep.join(v[i : i + 4] for i in range(0, 16, 4))  # noqa: E731
+    assert check(groups(valid)) is True
+    assert check(groups(invalid)) is False

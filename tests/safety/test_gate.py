@@ -53,3 +53,28 @@ def test_any_changed_byte_is_blocked(approved: tuple[Path, Ledger], edit: tuple)
         assert verdict.reason == "changed after approval"
     finally:
         page.write_bytes(NOTICE)
+
+
+def test_a_verdict_names_the_bytes_and_the_reviewers(approved: tuple[Path, Ledger], tmp_path: Path) -> None:
+    import hashlib
+
+    page, ledger = approved
+    [ok] = gate_paths([page], ledger=ledger, root=page.parent)
+    assert ok.approved and ok.reason is None
+    assert ok.sha256 == hashlib.sha256(NOTICE).hexdigest()
+    assert ok.reviewers == ("王芳",) and ok.required == 1
+    assert ok.to_dict() == {
+        "path": "通知.txt", "sha256": ok.sha256, "verdict": "approved", "reason": None,
+        "reviewers": ["王芳"], "required": 1,
+    }  # fmt: skip
+    [two] = gate_paths([page], ledger=ledger, root=page.parent, require_approvals=2)
+    assert not two.approved and two.reviewers == ("王芳",) and two.required == 2
+    assert two.reason == "needs 2 approvals from distinct reviewers, has 1"
+    other = page.parent / "新.txt"
+    other.write_bytes(NOTICE + b"x")
+    try:
+        [new] = gate_paths([other], ledger=ledger, root=page.parent)
+        assert not new.approved and new.reason == "never approved"
+        assert new.sha256 == hashlib.sha256(NOTICE + b"x").hexdigest() and new.reviewers == ()
+    finally:
+        other.unlink()
