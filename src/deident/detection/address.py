@@ -37,6 +37,8 @@ _UNIT = (
     rf"|商铺|铺面|门面|档口|档)"
     # Building-unit-room written with dashes and no words (西溪华东园7-6-1046, 春江景园91-1846).
     rf"|{_NUM}(?:[-－—]{_NUM}){{1,3}}(?![0-9])"
+    # A room number written bare after the unit or the building (8栋2单元604, 3幢1203).
+    rf"|(?<=[元栋幢])[0-9]{{3,5}}(?![0-9])"
     rf"|[A-Za-z][0-9]*(?:栋|座|幢|区|单元)|附{_NUM}号|之{_NUM}号?|[-－]{_NUM}(?:室|号|房)?)"
 )
 _ESTATE = (
@@ -71,7 +73,7 @@ _MAX_KEYWORD = 6
 
 # Kinds of anchor that make an address a dwelling even without a cue.
 _DWELLING = re.compile(
-    r"室|单元|户|房|[幢栋][0-9一二三四五六七八九十]+号|[0-9一二三四五六七八九十]+[组队社](?![区会])|[0-9]+[-－—][0-9]+[-－—][0-9]+|商铺|门面|档口"
+    r"室|单元|户|房|[幢栋][0-9一二三四五六七八九十]+号|[幢栋][0-9]{3,5}|[0-9一二三四五六七八九十]+[组队社](?![区会])|[0-9]+[-－—][0-9]+[-－—][0-9]+|商铺|门面|档口"
 )
 # Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
 _HOME_AFTER = re.compile(r"的?(?:家中|家里|住处|住所|住宅|居所|租住房|出租屋|宿舍)")

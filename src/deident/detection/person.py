@@ -41,6 +41,7 @@ _PRIORITY = {
     "cue": 0,
     "apposition": 1,
     "salutation": 1,
+    "alone": 1,
     "before identifier": 2,
     "table row": 2,
     "honorific": 2,
@@ -340,6 +341,12 @@ class PersonDetector:
             s = self.name_before(t, e, strict=2)
             if s is not None and self.at_boundary(t, s):
                 add(s, e, "before identifier", None, self.scores["apposition"], True)
+        # A minority name alone in its text (a table cell whose row lost its header in a wrapped
+        # PDF row: 迪丽拜尔·阿卜杜拉): the dot names a person, nothing else stands there.
+        lone = _MINORITY.fullmatch(t.strip())
+        if lone is not None and len(t.strip()) <= 24:
+            s = len(t) - len(t.lstrip())
+            add(s, s + len(t.strip()), "alone", None, self.scores["salutation"], True)
         if "\t" in t:
             for s, e in self._row_names(t):
                 add(s, e, "table row", None, self.scores["table_row"], True)
