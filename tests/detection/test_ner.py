@@ -35,8 +35,6 @@ def names(det: NerDetector, text: str) -> list[str]:
         ("被告人莫新国酒后驾驶机动车。", ["莫新国"]),
         # prosecution documents: the second item of a 、 list
         ("被告人杜晓萱、严黎明纠集他人实施抢劫。", ["杜晓萱", "严黎明"]),
-        # a deletion request: a compound surname right before an ID number
-        ("待删除：欧阳鸣玉 440106199001011234", ["欧阳鸣玉"]),
         # news: a name before a speech verb, no cue at all
         ("村民陈国栋告诉记者，他家的房子漏雨。", ["陈国栋"]),
         # social media: a name in running text
@@ -93,3 +91,13 @@ def test_scan_runs_the_rules_alone_without_the_package(monkeypatch: pytest.Monke
     engine = Engine(load_specs(), ScanConfig())
     found = [(f.text, f.recognizer) for f in engine.analyze("申请人张三反映其房屋被强拆。")]
     assert found == [("张三", "person")]
+
+
+def test_presidio_adapter_exposes_the_model() -> None:
+    pytest.importorskip("presidio_analyzer")
+    from deident.presidio import build_analyzer, recognizers
+
+    assert "ner_model" in [r.name for r in recognizers()]
+    results = build_analyzer().analyze("昨天和李晓梅一起去看了电影", language="zh")
+    assert [(r.entity_type, r.start, r.end) for r in results] == [("PERSON", 3, 6)]
+    assert results[0].recognition_metadata["recognizer_name"] == "ner_model"

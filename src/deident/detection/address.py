@@ -77,6 +77,11 @@ _DWELLING = re.compile(
 )
 # Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
 _HOME_AFTER = re.compile(r"的?(?:家中|家里|住处|住所|住宅|居所|租住房|出租屋|宿舍)")
+_CELL_REST = re.compile(rf"[{_HAN}0-9A-Za-z\-－—#]+")
+_HOME_NARRATIVE = re.compile(
+    r"(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
+    r"([^，,。；;、\n\t（(]{4,50}?)的?(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
+)
 _HOME_BEFORE = re.compile(r"(?:其|他|她|我|被告人|被害人|嫌疑人|家)(?:家)?(?:位于|坐落于|在)$")
 _TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
 _VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民委])(?:{_UNIT})*")
@@ -235,7 +240,7 @@ class AddressDetector:
             )
         elif _DWELLING.search(folded, start, end):
             score = self.dwelling_score
-        elif "county" in levels and self._alone(folded, start, end):
+        elif self._alone(folded, start, end):
             # A full address alone in its text (a table cell, a form field): private more often
             # than not, and an agency's address table is headed 办公地址 / 地址 anyway.
             score = self.neutral_score
@@ -321,6 +326,44 @@ class AddressDetector:
                 taken.add(pos, end)
                 found.append(f)
 
+    def _home_in_narrative(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
+        """在其位于…的家中: the words between are the home's address, whole, however they are
+        written (a judgment's incident scene, a penalty decision's place of storage)."""
+        for m in _HOME_NARRATIVE.finditer(folded):
+            pos, end = m.span(1)
+            if not _FIELD_OK.search(m.group(1)):
+                continue
+            inside = [f for f in found if pos <= f.start and f.end <= end]
+            if any(
+                taken.overlaps(f.start, f.end)
+                for f in found
+                if f not in inside and pos < f.end and f.start < end
+            ):
+                continue
+            for f in inside:
+                found.remove(f)
+            _, levels = self.gazetteer.chain_at(folded, pos, end)
+            rel = {lv: e - pos for lv, e in levels.items() if pos < e <= end}
+            taken.add(pos, end)
+            found.append(
+                Finding(
+                    entity_type=self.spec.entity,
+                    start=pos,
+                    end=end,
+                    text=text[pos:end],
+                    score=self.cue_score,
+                    recognizer=self.spec.id,
+                    explanation=Explanation(
+                        recognizer=self.spec.id,
+                        pattern="home in narrative",
+                        base_score=self.cue_score,
+                        context_word="家中",
+                        notes=tuple(f"{lv} level" for lv in rel),
+                    ),
+                    attributes={"levels": rel},
+                )
+            )
+
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         found: list[Finding] = []
         spans: list[tuple[int, int, dict[str, int]]] = []
@@ -335,6 +378,13 @@ class AddressDetector:
             if k - start < 1 and kw in ("组", "队"):
                 continue  # a bare "3组" is a working group, not an address
             spans.append((start, tail, levels))
+        if len(spans) == 1:
+            # An address alone in its text (a cell, a field) runs to the text's end when what
+            # follows is short and unbroken: 美都广场C座1391, 逸天广场52幢413, 五楼服务台.
+            start, end, levels = spans[0]
+            rest = folded[end:].rstrip()
+            if 0 < len(rest) <= 20 and _CELL_REST.fullmatch(rest) and not folded[:start].strip(" \u3000"):
+                spans[0] = (start, end + len(rest), levels)
         taken = SpanSet()
         for start, end, levels in spans:
             taken.add(start, end)
@@ -342,6 +392,7 @@ class AddressDetector:
             if f is not None:
                 found.append(f)
         self._label_fill(text, folded, found, taken)
+        self._home_in_narrative(text, folded, found, taken)
         if self.lead is not None:
             for c in self.lead.finditer(folded):
                 pos = c.end()
