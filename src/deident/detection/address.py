@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 from deident.detection.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.model import Explanation, Finding
@@ -302,8 +303,8 @@ class AddressDetector:
             while pos < len(folded) and folded[pos] in " \u3000":
                 pos += 1
             m = _FIELD.match(folded, pos)
-            if m is None or not _FIELD_OK.search(m.group()):
-                continue
+            if m is None or not _FIELD_OK.search(m.group()) or is_masked_value(m.group()):
+                continue  # no address, or one masked already (浙江省杭州市西湖区****)
             end = m.end()
             while end > pos and folded[end - 1] in " \u3000，,":
                 end -= 1
@@ -331,7 +332,7 @@ class AddressDetector:
         written (a judgment's incident scene, a penalty decision's place of storage)."""
         for m in _HOME_NARRATIVE.finditer(folded):
             pos, end = m.span(1)
-            if not _FIELD_OK.search(m.group(1)):
+            if not _FIELD_OK.search(m.group(1)) or is_masked_value(m.group(1)):
                 continue
             inside = [f for f in found if pos <= f.start and f.end <= end]
             if any(
