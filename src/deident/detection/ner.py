@@ -156,8 +156,8 @@ class NerDetector:
             if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             return self.score
-        if 3 <= len(name) <= 6:
-            return self.weak_score  # no known surname: minority and foreign names (阿吉那色)
+        if 3 <= len(name) <= 6 and self.weak_score > 0 and self._bounded(t, s, e):
+            return self.weak_score  # no known surname (温格, 阿吉那色): only between clear boundaries  # no known surname: minority and foreign names (阿吉那色)
         return None
 
     def _official(self, t: str, s: int, e: int) -> bool:
