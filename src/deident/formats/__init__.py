@@ -10,33 +10,53 @@ from deident.formats.base import FormatModule
 
 # suffix -> (module, extra that provides its dependencies)
 _REGISTRY: dict[str, tuple[str, str | None]] = {
-    ".txt": ("deident.formats.text", None),
-    ".md": ("deident.formats.text", None),
-    ".markdown": ("deident.formats.text", None),
-    ".csv": ("deident.formats.text", None),
-    ".tsv": ("deident.formats.text", None),
-    ".html": ("deident.formats.html", None),
-    ".htm": ("deident.formats.html", None),
-    ".shtml": ("deident.formats.html", None),
-    ".docx": ("deident.formats.docx", None),
-    ".docm": ("deident.formats.docx", None),
-    ".xlsx": ("deident.formats.xlsx", None),
-    ".xlsm": ("deident.formats.xlsx", None),
-    ".pdf": ("deident.formats.pdf", None),
-    ".doc": ("deident.formats.legacy", None),
-    ".xls": ("deident.formats.legacy", None),
-    ".wps": ("deident.formats.legacy", None),
-    ".et": ("deident.formats.legacy", None),
-    ".rtf": ("deident.formats.legacy", None),
-    ".odt": ("deident.formats.legacy", None),
-    ".ods": ("deident.formats.legacy", None),
-    ".png": ("deident.formats.image", "ocr"),
-    ".jpg": ("deident.formats.image", "ocr"),
-    ".jpeg": ("deident.formats.image", "ocr"),
-    ".tif": ("deident.formats.image", "ocr"),
-    ".tiff": ("deident.formats.image", "ocr"),
-    ".bmp": ("deident.formats.image", "ocr"),
+    ".txt": ("deident.formats.text.document", None),
+    ".md": ("deident.formats.text.document", None),
+    ".markdown": ("deident.formats.text.document", None),
+    ".csv": ("deident.formats.text.document", None),
+    ".tsv": ("deident.formats.text.document", None),
+    ".html": ("deident.formats.html.document", None),
+    ".htm": ("deident.formats.html.document", None),
+    ".shtml": ("deident.formats.html.document", None),
+    ".docx": ("deident.formats.ooxml.open", None),
+    ".docm": ("deident.formats.ooxml.open", None),
+    ".xlsx": ("deident.formats.ooxml.open", None),
+    ".xlsm": ("deident.formats.ooxml.open", None),
+    ".pdf": ("deident.formats.pdf.document", None),
+    ".doc": ("deident.formats.legacy.document", None),
+    ".xls": ("deident.formats.legacy.document", None),
+    ".wps": ("deident.formats.legacy.document", None),
+    ".et": ("deident.formats.legacy.document", None),
+    ".rtf": ("deident.formats.legacy.document", None),
+    ".odt": ("deident.formats.legacy.document", None),
+    ".ods": ("deident.formats.legacy.document", None),
+    ".png": ("deident.formats.image.document", "ocr"),
+    ".jpg": ("deident.formats.image.document", "ocr"),
+    ".jpeg": ("deident.formats.image.document", "ocr"),
+    ".tif": ("deident.formats.image.document", "ocr"),
+    ".tiff": ("deident.formats.image.document", "ocr"),
+    ".bmp": ("deident.formats.image.document", "ocr"),
+    ".warc": ("deident.formats.web.document", "patrol"),
+    ".warc.gz": ("deident.formats.web.document", "patrol"),
+    # Containers: every member through its own reader (see formats/archive/).
+    ".zip": ("deident.formats.archive", None),
+    ".7z": ("deident.formats.archive", "archive"),
+    ".rar": ("deident.formats.archive", "archive"),
+    ".tar": ("deident.formats.archive", None),
+    ".tgz": ("deident.formats.archive", None),
+    ".gz": ("deident.formats.archive", None),
+    ".tbz2": ("deident.formats.archive", None),
+    ".bz2": ("deident.formats.archive", None),
+    ".txz": ("deident.formats.archive", None),
+    ".xz": ("deident.formats.archive", None),
+    ".ofd": ("deident.formats.ofd", None),
 }
+
+
+def _suffix_of(path: Path) -> str:
+    # Two-part suffixes first (site.warc.gz), then the last one.
+    double = "".join(path.suffixes[-2:]).lower()
+    return double if double in _REGISTRY else path.suffix.lower()
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -45,7 +65,7 @@ def supported_suffixes() -> tuple[str, ...]:
 
 def format_for(path: Path) -> FormatModule:
     """The module that reads `path`, or BlockedError('unsupported type')."""
-    entry = _REGISTRY.get(path.suffix.lower())
+    entry = _REGISTRY.get(_suffix_of(path))
     if entry is None:
         raise BlockedError("unsupported type", f"no reader for '{path.suffix or 'no suffix'}' files")
     module_name, extra = entry
