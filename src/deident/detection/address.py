@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 from deident.detection.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.model import Explanation, Finding
@@ -33,7 +34,12 @@ _HAN = "\u4e00-\u9fff"
 _NUM = "[0-9一二三四五六七八九十百千零〇两]+"
 # One numbered part of an address: 18号, 3栋, 2单元, 501室, 3组, 3-2-501, A座, 附1号 …
 _UNIT = (
-    rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社|期|排|弄)"
+    rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号商铺|号铺面|号门面|号档口|号铺|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社|期|排|弄"
+    rf"|商铺|铺面|门面|档口|档)"
+    # Building-unit-room written with dashes and no words (西溪华东园7-6-1046, 春江景园91-1846).
+    rf"|{_NUM}(?:[-－—]{_NUM}){{1,3}}(?![0-9])"
+    # A room number written bare after the unit or the building (8栋2单元604, 3幢1203).
+    rf"|(?<=[元栋幢])[0-9]{{3,5}}(?![0-9])"
     rf"|[A-Za-z][0-9]*(?:栋|座|幢|区|单元)|附{_NUM}号|之{_NUM}号?|[-－]{_NUM}(?:室|号|房)?)"
 )
 _ESTATE = (
@@ -67,9 +73,23 @@ _TAIL = re.compile(rf"(?:{_UNIT})+(?:{_ESTATE_PART})?")
 _MAX_KEYWORD = 6
 
 # Kinds of anchor that make an address a dwelling even without a cue.
-_DWELLING = re.compile(r"室|单元|户|房|[0-9一二三四五六七八九十]+[组队社](?![区会])")
+_DWELLING = re.compile(
+    r"室|单元|户|房|[幢栋][0-9一二三四五六七八九十]+号|[幢栋][0-9]{3,5}|[0-9一二三四五六七八九十]+[组队社](?![区会])|[0-9]+[-－—][0-9]+[-－—][0-9]+|商铺|门面|档口"
+)
+# Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
+_HOME_AFTER = re.compile(r"的?(?:家中|家里|住处|住所|住宅|居所|租住房|出租屋|宿舍)")
+_CELL_REST = re.compile(rf"[{_HAN}0-9A-Za-z\-－—#]+")
+_HOME_NARRATIVE = re.compile(
+    r"(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
+    r"([^，,。；;、\n\t（(]{4,50}?)的?(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
+)
+_HOME_BEFORE = re.compile(r"(?:其|他|她|我|被告人|被害人|嫌疑人|家)(?:家)?(?:位于|坐落于|在)$")
 _TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
 _VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民委])(?:{_UNIT})*")
+# A form field's value: to the end of its line or sentence, at most 60 characters, and with a
+# number or a place keyword in it (住址：不详 is no address).
+_FIELD = re.compile(r"[^。；;，,\n\r\t]{4,60}(?=[。；;，,\n\r\t]|$)")
+_FIELD_OK = re.compile(rf"[0-9]|{_KEYWORD}|镇|乡|街道|县|区")
 _BREAK = re.compile(r"[。；;！!？?\n\r]")
 _MAX_NAME = 10  # road / estate / village name before its keyword
 _LOOKBACK = 40
@@ -165,6 +185,8 @@ class AddressDetector:
             for m in rx.finditer(folded, lo, start):
                 if best is None or m.end() > best[0] or (m.end() == best[0] and kind == "private"):
                     best = (m.end(), kind, m.group())
+        if _HOME_AFTER.match(folded, end) and _HOME_BEFORE.search(folded, max(0, start - 6), start):
+            return "private", "家中"
         after = self.letterhead is not None and self.letterhead.search(
             folded, end, min(len(folded), end + 12)
         )
@@ -219,7 +241,7 @@ class AddressDetector:
             )
         elif _DWELLING.search(folded, start, end):
             score = self.dwelling_score
-        elif "county" in levels and self._alone(folded, start, end):
+        elif self._alone(folded, start, end):
             # A full address alone in its text (a table cell, a form field): private more often
             # than not, and an agency's address table is headed 办公地址 / 地址 anyway.
             score = self.neutral_score
@@ -267,6 +289,82 @@ class AddressDetector:
             last = m.end()
             yield folded[k:p], k, m.end()
 
+    def _label_fill(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
+        """A form field 家庭住址：… holds an address to its end, as the person wrote it (estates
+        without a road, shop names, 电联 notes): the whole field is reported, replacing the
+        anchored parts inside it."""
+        if self.lead is None:
+            return
+        for c in self.lead.finditer(folded):
+            pos = c.end()
+            if pos >= len(folded) or folded[pos] not in "：:":
+                continue
+            pos += 1
+            while pos < len(folded) and folded[pos] in " \u3000":
+                pos += 1
+            m = _FIELD.match(folded, pos)
+            if m is None or not _FIELD_OK.search(m.group()) or is_masked_value(m.group()):
+                continue  # no address, or one masked already (浙江省杭州市西湖区****)
+            end = m.end()
+            while end > pos and folded[end - 1] in " \u3000，,":
+                end -= 1
+            if end - pos < 4:
+                continue
+            inside = [f for f in found if pos <= f.start and f.end <= end]
+            if any(f.start == pos and f.end == end for f in inside):
+                continue  # the anchor already reads the whole field
+            if any(
+                taken.overlaps(f.start, f.end)
+                for f in found
+                if f not in inside and pos < f.end and f.start < end
+            ):
+                continue
+            for f in inside:
+                found.remove(f)
+            _, levels = self.gazetteer.chain_at(folded, pos, end)
+            f = self._finding(text, folded, pos, end, levels, "form field")
+            if f is not None:
+                taken.add(pos, end)
+                found.append(f)
+
+    def _home_in_narrative(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
+        """在其位于…的家中: the words between are the home's address, whole, however they are
+        written (a judgment's incident scene, a penalty decision's place of storage)."""
+        for m in _HOME_NARRATIVE.finditer(folded):
+            pos, end = m.span(1)
+            if not _FIELD_OK.search(m.group(1)) or is_masked_value(m.group(1)):
+                continue
+            inside = [f for f in found if pos <= f.start and f.end <= end]
+            if any(
+                taken.overlaps(f.start, f.end)
+                for f in found
+                if f not in inside and pos < f.end and f.start < end
+            ):
+                continue
+            for f in inside:
+                found.remove(f)
+            _, levels = self.gazetteer.chain_at(folded, pos, end)
+            rel = {lv: e - pos for lv, e in levels.items() if pos < e <= end}
+            taken.add(pos, end)
+            found.append(
+                Finding(
+                    entity_type=self.spec.entity,
+                    start=pos,
+                    end=end,
+                    text=text[pos:end],
+                    score=self.cue_score,
+                    recognizer=self.spec.id,
+                    explanation=Explanation(
+                        recognizer=self.spec.id,
+                        pattern="home in narrative",
+                        base_score=self.cue_score,
+                        context_word="家中",
+                        notes=tuple(f"{lv} level" for lv in rel),
+                    ),
+                    attributes={"levels": rel},
+                )
+            )
+
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         found: list[Finding] = []
         spans: list[tuple[int, int, dict[str, int]]] = []
@@ -281,12 +379,21 @@ class AddressDetector:
             if k - start < 1 and kw in ("组", "队"):
                 continue  # a bare "3组" is a working group, not an address
             spans.append((start, tail, levels))
+        if len(spans) == 1:
+            # An address alone in its text (a cell, a field) runs to the text's end when what
+            # follows is short and unbroken: 美都广场C座1391, 逸天广场52幢413, 五楼服务台.
+            start, end, levels = spans[0]
+            rest = folded[end:].rstrip()
+            if 0 < len(rest) <= 20 and _CELL_REST.fullmatch(rest) and not folded[:start].strip(" \u3000"):
+                spans[0] = (start, end + len(rest), levels)
         taken = SpanSet()
         for start, end, levels in spans:
             taken.add(start, end)
             f = self._finding(text, folded, start, end, levels, "anchor")
             if f is not None:
                 found.append(f)
+        self._label_fill(text, folded, found, taken)
+        self._home_in_narrative(text, folded, found, taken)
         if self.lead is not None:
             for c in self.lead.finditer(folded):
                 pos = c.end()

@@ -25,7 +25,8 @@ from deident.model import Finding
 DETECTORS: dict[str, str] = {
     "person": "deident.detection.person:PersonDetector",
     "address": "deident.detection.address:AddressDetector",
-    "ner_model": "deident.detection.ner:NerDetector",
+    "ner_model": "deident.detection.model.ner:NerDetector",  # only with config.use_model (engine)
+    "lac": "deident.detection.model.ner:NerDetector",  # the same model, on by default
 }
 
 

