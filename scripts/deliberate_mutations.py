@@ -146,6 +146,11 @@ def main() -> int:
         for m in MUTATIONS:
             print(f"{m.path}: {m.name}")
         return 0
+    if not control(args.timeout):
+        print(
+            "the tests fail on the unmutated code: fix them first (a failure under a mutation proves nothing)"
+        )
+        return 2
     bad = 0
     for m in MUTATIONS:
         verdict, took = run(m, args.timeout)
