@@ -110,6 +110,19 @@ def _copy_tree(dst: Path) -> None:
     shutil.copytree(ROOT / "recognizers", dst / "recognizers")
 
 
+def _pytest(work: Path, tests: tuple[str, ...], timeout: int) -> int | None:
+    """pytest's exit code on `tests` with the code under `work`, or None on a timeout."""
+    env = {**os.environ, "PYTHONPATH": str(work / "src"), "DEIDENT_PURE_PYTHON": "1"}
+    env.pop("CI", None)
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    try:
+        return subprocess.run(
+            cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout, check=False
+        ).returncode
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def run(m: Mutation, timeout: int) -> tuple[str, float]:
     with tempfile.TemporaryDirectory(prefix="deident-mutant-") as tmp:
         work = Path(tmp)
@@ -119,22 +132,20 @@ def run(m: Mutation, timeout: int) -> tuple[str, float]:
         if text.count(m.old) != 1:
             return "STALE", 0.0
         target.write_text(text.replace(m.old, m.new), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": str(work / "src"), "DEIDENT_PURE_PYTHON": "1"}
-        env.pop("CI", None)
         t0 = time.perf_counter()
-        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *m.tests]
-        try:
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            return "CAUGHT (timeout)", time.perf_counter() - t0
+        code = _pytest(work, m.tests, timeout)
         took = time.perf_counter() - t0
-        return (
-            "CAUGHT"
-            if proc.returncode == 1
-            else "SURVIVED"
-            if proc.returncode == 0
-            else f"ERROR (pytest exit {proc.returncode})"
-        ), took
+        if code is None:
+            return "CAUGHT (timeout)", took
+        return ("CAUGHT" if code == 1 else "SURVIVED" if code == 0 else f"ERROR (pytest exit {code})"), took
+
+
+def control(timeout: int) -> bool:
+    """The same tests pass on the unmutated code: otherwise a failure proves nothing."""
+    tests = tuple(sorted({t for m in MUTATIONS for t in m.tests}))
+    with tempfile.TemporaryDirectory(prefix="deident-control-") as tmp:
+        _copy_tree(Path(tmp))
+        return _pytest(Path(tmp), tests, timeout) == 0
 
 
 def main() -> int:
