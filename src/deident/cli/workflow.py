@@ -101,11 +101,47 @@ def review(
     require_approvals: RequireOpt = 1,
     ledger: LedgerOpt = None,
     key_file: KeyOpt = None,
+    serve_console: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Open the reviewer console in a browser (127.0.0.1, one reviewer) instead."
+        ),
+    ] = False,
+    publish: Annotated[
+        Path,
+        typer.Option("--publish", help="With --serve: approved files are copied here (gate this folder)."),
+    ] = Path("publish"),
+    port: Annotated[int, typer.Option("--port", help="With --serve: port (0 picks a free one).")] = 0,
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="With --serve: your name (default: your account file, or asked once)."),
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="With --serve: open the browser.")
+    ] = True,
 ) -> None:
-    """Write a self-contained HTML review report (opens offline in any browser).
+    """Write a self-contained HTML review report (opens offline in any browser), or with
+    --serve open the reviewer console: decide and approve in the browser, in Chinese.
 
-    Example: deident review 上传目录/ --out 审核报告.html
+    Example: deident review 上传目录/ --out ../审核报告.html   ·   deident review 上传目录/ --serve
     """
+    if serve_console:
+        from deident.cli.console import serve_review
+
+        raise typer.Exit(
+            _run(
+                lambda: serve_review(
+                    paths,
+                    publish=publish,
+                    port=port,
+                    reviewer=reviewer,
+                    open_browser=open_browser,
+                    policy=policy,
+                    require_approvals=require_approvals,
+                    ledger=_open_ledger(ledger, key_file),
+                )
+            )
+        )
 
     def go() -> int:
         from deident.api import policy_for
