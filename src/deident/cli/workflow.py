@@ -382,8 +382,16 @@ def serve(
     policy: PolicyOpt = "gov",
     ledger: LedgerOpt = None,
     key_file: KeyOpt = None,
+    review_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--review", help="Folder of uploads the reviewer console at /review/ offers (repeatable)."),
+    ] = None,
+    publish: Annotated[
+        Path, typer.Option("--publish", help="With --review: approved files are copied here.")
+    ] = Path("publish"),
 ) -> None:
-    """Serve the HTTP API for CMSs (findings, masked files, gate verdicts, approvals).
+    """Serve the HTTP API for CMSs (findings, masked files, gate verdicts, approvals), and with
+    --review the reviewer console at /review/ (reviewers log in with their token).
 
     Example: DEIDENT_TOKENS="王芳=s3cret" deident serve --host 127.0.0.1 --port 8700
     """
@@ -396,7 +404,7 @@ def serve(
 
         # Request lines only (method, path without query, status, size): see service/server.py.
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-        led, _ = _open_ledger(ledger, key_file)
+        led, root = _open_ledger(ledger, key_file)
         tokens = load_tokens(token_file, os.environ.get("DEIDENT_TOKENS"))
         cfg = ServiceConfig(
             scan=_config(),
@@ -407,6 +415,14 @@ def serve(
             policy=policy,
         )
         srv = make_server(host, port, cfg)
+        if review_dir:
+            from deident.cli.console import console_state
+            from deident.service.console import Console
+
+            state = console_state(
+                review_dir, publish=publish, policy=policy, require_approvals=1, ledger=led, root=root
+            )
+            srv.console = Console(state, tokens=tokens)  # type: ignore[attr-defined]
         h, p = srv.server_address[:2]
         _err(f"deident serve: listening on http://{h}:{p} (OpenAPI at /openapi.json); {len(tokens)} token(s)")
         sys.stderr.flush()

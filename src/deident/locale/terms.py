@@ -57,7 +57,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("member", N_("member {}")),
     ("field", N_("field {}")),
 )
-_SKIP = {"bbox", "offset", "char_boxes", "boxes", "continued_on"}
+_SKIP = {"bbox", "offset", "char_boxes", "boxes", "continued_on", "number"}
 
 # Blocked reasons (the stable `reason` strings, matched by prefix) and what to do about each.
 ADVICE: tuple[tuple[str, str, str], ...] = (

@@ -61,7 +61,7 @@ button:disabled{opacity:.45;cursor:not-allowed}
 .low{opacity:.9}
 .low .val{color:#57606a}
 .keys{color:#57606a;font-size:12px}
-kbd{border:1px solid #d0d7de;border-bottom-width:2px;border-radius:4px;padding:0 4px;font-size:11px;background:#fff}
+kbd{border:1px solid #d0d7de;border-bottom-width:2px;border-radius:4px;padding:0 4px;font-size:11px;background:#fff;color:#1f2328}
 form.login{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:20px;max-width:420px}
 form.login input{font:inherit;width:100%;padding:6px;margin:6px 0 12px}
 @media (max-width:1100px){.layout{grid-template-columns:1fr}.panel{position:static;max-height:none}}
@@ -98,6 +98,11 @@ document.addEventListener('keydown',function(e){
 });
 [].forEach.call(document.querySelectorAll('select[name=reason]'),function(s){
   s.addEventListener('change',function(){var o=s.form.querySelector('input[name=other]');if(o)o.style.display=s.value==='其他'?'':'none';});
+  s.addEventListener('keydown',function(e){
+    if(e.key!=='Enter'||!s.value)return;e.preventDefault();
+    if(s.value==='其他'){var o=s.form.querySelector('input[name=other]');o.style.display='';o.focus();}
+    else if(s.form.requestSubmit){s.form.requestSubmit();}else{s.form.submit();}
+  });
 });
 })();
 """

@@ -140,14 +140,18 @@ def _document(doc: Mapping[str, Any]) -> str:
             out.append('<div class="page meta">（没有脱敏副本）</div>')
     for pl in doc["places"]:
         masked = pl["masked"]
-        masked_html = escape(masked) if masked is not None else '<span class="meta">（脱敏副本中无此处）</span>'
+        masked_html = (
+            escape(masked) if masked is not None else '<span class="meta">（脱敏副本中无此处）</span>'
+        )
         out.append(
             f'<div class="place"><div class="where">{escape(pl["where"])}</div>'
             f'<div class="txt">{_parts_html(pl["parts"])}</div>'
             f'<div class="masked"><div class="txt">{masked_html}</div></div></div>'
         )
     if doc["places_hidden"]:
-        out.append(f'<div class="meta" style="grid-column:1/3">另有 {doc["places_hidden"]} 处内容没有发现，未列出。</div>')
+        out.append(
+            f'<div class="meta" style="grid-column:1/3">另有 {doc["places_hidden"]} 处内容没有发现，未列出。</div>'
+        )
     out.append("</div></div>")
     return "".join(out)
 
@@ -208,7 +212,9 @@ def _approve_box(doc: Mapping[str, Any], csrf: str) -> str:
     )
 
 
-def file_page(doc: Mapping[str, Any], who: str | None, csrf: str, msg: str | None = None, extra: str = "") -> str:
+def file_page(
+    doc: Mapping[str, Any], who: str | None, csrf: str, msg: str | None = None, extra: str = ""
+) -> str:
     f = doc["file"]
     c = f["counts"]
     head = (
@@ -244,7 +250,11 @@ def file_page(doc: Mapping[str, Any], who: str | None, csrf: str, msg: str | Non
     keys = '<p class="keys">键盘：<kbd>J</kbd>/<kbd>K</kbd> 上下移动，<kbd>Y</kbd> 确认是个人信息，<kbd>N</kbd> 不是个人信息（选择理由后回车）。</p>'
     panel = f'<aside class="panel">{_approve_box(doc, csrf)}{keys}<h2>发现（{len(doc["findings"])}）</h2>{cards}{low}</aside>'
     show_doc = doc["pages"] or doc["places"]
-    body = head + _msg(msg, extra) + f'<div class="layout"><section>{_document(doc) if show_doc else ""}</section>{panel}</div>'
+    body = (
+        head
+        + _msg(msg, extra)
+        + f'<div class="layout"><section>{_document(doc) if show_doc else ""}</section>{panel}</div>'
+    )
     return _page(f["path"], body, who)
 
 

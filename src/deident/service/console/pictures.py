@@ -77,7 +77,12 @@ def png(width: int, height: int, rgb: bytes, stride: int) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 3)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 3))
+        + chunk(b"IEND", b"")
+    )
 
 
 def picture(path: Path, page: int) -> tuple[bytes, str]:
@@ -102,7 +107,7 @@ def picture(path: Path, page: int) -> tuple[bytes, str]:
             from PIL import Image
 
             with Image.open(path) as im:
-                if not getattr(im, "_exif", None) and im.getexif().get(0x0112, 1) == 1:
+                if im.getexif().get(0x0112, 1) == 1:  # already upright: the bytes as they are
                     return path.read_bytes(), ctype
         return _upright_png(path), "image/png"
     raise KeyError(page)

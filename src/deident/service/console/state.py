@@ -247,7 +247,9 @@ class ConsoleState:
         return f.low
 
     # -- actions ---------------------------------------------------------------------------
-    def decide(self, f: FileState, ids: Sequence[str], verdict: str, reviewer: str, reason: str | None) -> int:
+    def decide(
+        self, f: FileState, ids: Sequence[str], verdict: str, reviewer: str, reason: str | None
+    ) -> int:
         """Record a verdict on findings of the current version; returns how many."""
         from deident.review.decisions import DecisionError, record_decisions
 

@@ -16,6 +16,13 @@ from deident.service.console.state import ConsoleState, Decided, FileState
 ZH = translation("zh")
 MAX_TEXT_CHARS = 300_000  # of places without findings shown in the reading view
 CONTEXT = 40
+# Parts of a location that may differ between a file and its masked copy (a number cell
+# becomes text, a PDF line's box shifts): the masked place is found without them.
+_VOLATILE = frozenset({"number", "bbox", "offset", "char_boxes", "boxes", "continued_on"})
+
+
+def _loose(location: Mapping[str, Any]) -> str:
+    return canonical({k: v for k, v in location.items() if k not in _VOLATILE})
 
 
 def _file_summary(d: Decided) -> dict[str, Any]:
@@ -199,6 +206,10 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
                     "boxes": boxes.get(p.number, []),
                 }
             )
+    loose: dict[str, str | None] = {}
+    for loc, text in masked.values():
+        k = _loose(loc)
+        loose[k] = None if k in loose else text  # ambiguous without the volatile parts: not shown
     places = []
     budget = MAX_TEXT_CHARS
     hidden = 0
@@ -214,7 +225,7 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
             {
                 "where": terms.place(ZH, loc),
                 "parts": _parts(text, marks),
-                "masked": m[1] if m else None,
+                "masked": m[1] if m else loose.get(_loose(loc)),
             }
         )
     return {

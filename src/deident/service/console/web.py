@@ -68,7 +68,9 @@ class Console:
         self.tokens = dict(tokens or {})
         self.local = local
         self.account_file = account_file or default_account_file()
-        self.reviewer = reviewer or os.environ.get(ENV_REVIEWER) or (read_account(self.account_file) if local else None)
+        self.reviewer = (
+            reviewer or os.environ.get(ENV_REVIEWER) or (read_account(self.account_file) if local else None)
+        )
         self.launch = secrets.token_urlsafe(24)
         self.sessions: dict[str, Session] = {}
 
@@ -234,7 +236,11 @@ class Console:
 
 class _Reply(Exception):
     def __init__(
-        self, status: int, body: bytes | str, ctype: str = "text/html; charset=utf-8", headers: dict | None = None
+        self,
+        status: int,
+        body: bytes | str,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
     ) -> None:
         self.status = status
         self.body = body.encode("utf-8") if isinstance(body, str) else body
