@@ -276,7 +276,8 @@ class ConsoleState:
         with self._lock:
             d = self.decided(f)
             if d.publish_kind == "none":
-                raise ApprovalRefused(f.shown, "not_decided" if f.report.sha256 else "blocked")
+                blocked = f.report.status is Status.BLOCKED or d.counts[UNREVIEWED] == 0
+                raise ApprovalRefused(f.shown, "blocked" if blocked else "not_decided")
             target = self.publish_target(f, d.publish_kind)
             shown_target = self._shown(target) if target.parent.exists() else target.as_posix()
             if d.publish_kind == "original":
