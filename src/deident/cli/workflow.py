@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from deident.cli.i18n import _, lang, tr
+from deident.cli.render import blocked_why
 from deident.errors import DeidentError
+from deident.locale import terms
 
 if TYPE_CHECKING:  # heavy modules are imported inside the commands, so `--help` stays fast
     from deident.config import ScanConfig
@@ -41,6 +44,23 @@ PolicyOpt = Annotated[
 RequireOpt = Annotated[
     int, typer.Option("--require-approvals", min=1, help="Approvals from distinct reviewers a file needs.")
 ]
+
+
+def gate_why(reason: str | None) -> str:
+    """A gate verdict's reason, translated, with what to do about it."""
+    gate_advice = {
+        "never approved": _("never approved; review and approve it (deident review PATH --serve)"),
+        "changed after approval": _("changed after approval; review and approve the new version"),
+        "not found": _("not found; check the path"),
+    }
+    r = reason or ""
+    if r in gate_advice:
+        return gate_advice[r]
+    if r.startswith("needs "):
+        return r + _("; another reviewer must approve it too")
+    if r.startswith("ledger does not verify"):
+        return _("the ledger does not verify; run deident ledger verify and restore it from version control")
+    return blocked_why(reason, None)
 
 
 def _err(msg: str) -> None:
@@ -114,7 +134,9 @@ def review(
     port: Annotated[int, typer.Option("--port", help="With --serve: port (0 picks a free one).")] = 0,
     reviewer: Annotated[
         str | None,
-        typer.Option("--reviewer", help="With --serve: your name (default: your account file, or asked once)."),
+        typer.Option(
+            "--reviewer", help="With --serve: your name (default: your account file, or asked once)."
+        ),
     ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="With --serve: open the browser.")
@@ -164,8 +186,10 @@ def review(
         out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
         s = summary(items, require_approvals)
         _err(
-            f"{s['files']} file(s): {s['clean']} clean, {s['findings']} with findings, {s['blocked']} blocked; "
-            f"{s['unreviewed']} finding(s) to review. Report: {out}"
+            _(
+                "{files} file(s): {clean} clean, {findings} with findings, {blocked} blocked; "
+                "{unreviewed} finding(s) to review. Report: {out}"
+            ).format(**s, out=out)
         )
         return 1 if s["blocked"] or s["unreviewed"] or s["confirmed"] else 0
 
@@ -204,7 +228,10 @@ def decide(
         shown = display_path(file, root)
         rep = scan_path(file, config, engine=engine, display_path=shown)
         if rep.status.value == "blocked":
-            _fail(f"{shown}: blocked: {rep.reason}", 1)
+            _fail(
+                _("{path}: blocked: {reason}").format(path=shown, reason=blocked_why(rep.reason, rep.detail)),
+                1,
+            )
         if not finding:
             pol = policy_for("gov")
             rows = review_findings(rep, LedgerIndex.build(led.entries()), led.key)
@@ -214,15 +241,15 @@ def decide(
                     f"{r.id}  {f.entity_type:<17} {pol.replacement(f)}  {dict(f.location)}  [{r.state}]"
                 )
             if not rows:
-                typer.echo(f"{shown}: no findings")
+                typer.echo(_("{path}: no findings").format(path=shown))
             return 0
         if not_pii == confirm:
-            _fail("choose exactly one of --not-pii or --confirm")
+            _fail(_("choose exactly one of --not-pii or --confirm"))
         if not reviewer:
-            _fail("--reviewer is required")
+            _fail(_("--reviewer is required"))
         if reason and engine.analyze(reason):
             # The reason goes into the ledger: it must not carry the personal data itself.
-            _fail("the --reason contains personal data; describe the finding without quoting it")
+            _fail(_("the --reason contains personal data; describe the finding without quoting it"))
         entries = record_decisions(
             led,
             rep,
@@ -233,7 +260,13 @@ def decide(
             path=shown,
         )
         for e in entries:
-            typer.echo(f"recorded {e['verdict']} for finding {e['finding']} in {shown}")
+            typer.echo(
+                _("recorded {verdict} for finding {finding} in {path}").format(
+                    verdict=terms.status(tr(), e["verdict"]) if lang() == "zh" else e["verdict"],
+                    finding=e["finding"],
+                    path=shown,
+                )
+            )
         return 0
 
     raise typer.Exit(_run(go))
@@ -276,11 +309,19 @@ def approve(
                     root=root,
                 )
             except ApprovalRefused as exc:
-                _err(f"refused {exc.path}: {exc.reason}")
+                _err(_("refused {path}: {reason}").format(path=exc.path, reason=exc.reason))
                 code = 1
                 continue
-            state = "approved" if o.complete else f"approval {len(o.reviewers)} of {o.required}"
-            typer.echo(f"{state}: {o.path} sha256={o.sha256[:16]}… by {', '.join(o.reviewers)}")
+            state = (
+                _("approved")
+                if o.complete
+                else _("approval {n} of {m}").format(n=len(o.reviewers), m=o.required)
+            )
+            typer.echo(
+                _("{state}: {path} sha256={sha}… by {reviewers}").format(
+                    state=state, path=o.path, sha=o.sha256[:16], reviewers=", ".join(o.reviewers)
+                )
+            )
         return code
 
     raise typer.Exit(_run(go))
@@ -307,7 +348,7 @@ def gate(
         verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
         blocked = [v for v in verdicts if not v.approved]
         if not verdicts:
-            _err("gate: no files under the given paths; nothing can be cleared")
+            _err(_("gate: no files under the given paths; nothing can be cleared"))
         if fmt == "json":
             doc = {
                 "version": 1,
@@ -321,8 +362,12 @@ def gate(
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             for v in blocked:
-                typer.echo(f"BLOCKED  {v.path}: {v.reason}")
-            _err(f"gate: {len(verdicts) - len(blocked)} approved, {len(blocked)} blocked")
+                typer.echo(_("BLOCKED  {path}: {reason}").format(path=v.path, reason=gate_why(v.reason)))
+            _err(
+                _("gate: {approved} approved, {blocked} blocked").format(
+                    approved=len(verdicts) - len(blocked), blocked=len(blocked)
+                )
+            )
         return 1 if blocked or not verdicts else 0
 
     raise typer.Exit(_run(go))
@@ -384,7 +429,9 @@ def serve(
     key_file: KeyOpt = None,
     review_dir: Annotated[
         list[Path] | None,
-        typer.Option("--review", help="Folder of uploads the reviewer console at /review/ offers (repeatable)."),
+        typer.Option(
+            "--review", help="Folder of uploads the reviewer console at /review/ offers (repeatable)."
+        ),
     ] = None,
     publish: Annotated[
         Path, typer.Option("--publish", help="With --review: approved files are copied here.")
