@@ -7,6 +7,7 @@ Used by the CLI (either language), the review report and the console (Chinese).
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -174,3 +175,39 @@ def why(t: gettext.NullTranslations, explanation: Any) -> str:
         bits.append(t.gettext("counter word “{}”").format(explanation.anti_context_word))
     bits.extend(explanation.notes)
     return t.gettext("; ").join(bits)
+
+
+# Notes formats attach to a file (English, some with a number): pattern -> template.
+NOTES: tuple[tuple[str, str], ...] = (
+    (
+        r"contains (\d+) hidden sheet\(s\): scanned like the others",
+        N_("contains {} hidden sheet(s): scanned like the others"),
+    ),
+    (r"contains comments", N_("contains comments")),
+    (r"contains macros", N_("contains macros")),
+    (
+        r"contains tracked changes.*",
+        N_("contains tracked changes: deleted and inserted text is scanned and masked"),
+    ),
+    (r"contains JavaScript.*", N_("contains JavaScript (removed from the masked copy)")),
+    (
+        r"contains (\d+) embedded file\(s\).*",
+        N_("contains {} embedded file(s), not scanned (removed from the masked copy)"),
+    ),
+    (r"encoding: (.+)", N_("encoding: {}")),
+    (
+        r"thumbnail \(a picture of the first page\).*",
+        N_("thumbnail (a picture of the first page): not read by OCR, blanked in the masked copy"),
+    ),
+    (r"damaged PDF structure repaired while reading", N_("damaged PDF structure repaired while reading")),
+    (r"masked copy written as (\S+)", N_("masked copy written as {}")),
+)
+
+
+def note(t: gettext.NullTranslations, text: str) -> str:
+    """A format's note in the language of `t` (as it is when no translation is known)."""
+    for pattern, template in NOTES:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return t.gettext(template).format(*m.groups())
+    return text
