@@ -50,6 +50,7 @@ def serve_review(
     )
     print("deident: 正在检查文件 / scanning files …", file=sys.stderr, flush=True)
     files = state.refresh()
+    state.warm_up(files)
     console = Console(state, local=True, reviewer=reviewer)
     srv = make_local_server(console, "127.0.0.1", port)
     h, p = srv.server_address[:2]

@@ -470,6 +470,11 @@ def serve(
                 review_dir, publish=publish, policy=policy, require_approvals=1, ledger=led, root=root
             )
             srv.console = Console(state, tokens=tokens)  # type: ignore[attr-defined]
+            import threading
+
+            # Scan the uploads while the first reviewer logs in.
+            threading.Thread(target=lambda: state.warm_up(state.refresh()), daemon=True).start()
+            _err(f"deident serve: reviewer console at /review/ ({', '.join(map(str, review_dir))})")
         h, p = srv.server_address[:2]
         _err(f"deident serve: listening on http://{h}:{p} (OpenAPI at /openapi.json); {len(tokens)} token(s)")
         sys.stderr.flush()

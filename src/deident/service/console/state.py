@@ -50,6 +50,11 @@ class FileState:
     masked: MaskReport
     masked_report: FileReport | None = None  # the masked copy scanned (its sha256 is what is approved)
     low: tuple[Finding, ...] | None = None  # below the reporting score; computed on first view
+    # The text of every place (location key -> (location, text)) of the file and of its masked
+    # copy, read on first view: the reading view needs them, the queue does not.
+    places: dict[str, tuple[dict, str]] | None = None
+    masked_places: dict[str, tuple[dict, str]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def masked_path(self) -> Path | None:
@@ -220,7 +225,48 @@ class ConsoleState:
         p = f.masked_path
         return sha256_file(p) if p is not None and p.exists() else None
 
+    def prepare(self, f: FileState) -> FileState:
+        """Read what the file's page shows beyond the scan (the text of every place of the file
+        and of its masked copy, the low-confidence candidates), once per file version."""
+        with f.lock:
+            if f.places is None:
+                f.places = self._places(f.path) if f.report.status is not Status.BLOCKED else {}
+                f.masked_places = self._places(f.masked_path)
+            self._low(f)
+        return f
+
+    def warm_up(self, files: Sequence[FileState]) -> threading.Thread:
+        """Prepare files in the background, in queue order, so the first open of a file is
+        as fast as the next ones (a 200-finding PDF takes seconds to read again)."""
+
+        def run() -> None:
+            for f in files:
+                try:
+                    self.prepare(f)
+                except Exception:  # the page prepares it again on open and shows what it can
+                    continue
+
+        t = threading.Thread(target=run, name="deident-console-warm-up", daemon=True)
+        t.start()
+        return t
+
+    def _places(self, path: Path | None) -> dict[str, tuple[dict, str]]:
+        """location key -> (location, text) of every place of a file, in reading order."""
+        if path is None:
+            return {}
+        from deident.formats import format_for
+        from deident.formats.base import FormatContext
+
+        try:
+            doc = format_for(path).open_document(path, FormatContext(self.config))
+            return {canonical(dict(s.location)): (dict(s.location), s.text) for s in doc.segments()}
+        except Exception:  # a failed re-read costs the reading view, never the decisions
+            return {}
+
     def low_candidates(self, f: FileState) -> tuple[Finding, ...]:
+        return self.prepare(f).low or ()
+
+    def _low(self, f: FileState) -> tuple[Finding, ...]:
         """Candidates scored below the reporting score: shown for a look, never decided on."""
         if f.low is not None:
             return f.low

@@ -4,7 +4,6 @@ what its HTML is rendered from (datasette's model)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from deident.locale import terms, translation
@@ -77,20 +76,6 @@ def queue(state: ConsoleState, status: str | None = None) -> dict[str, Any]:
     }
 
 
-def _segments(path: Path | None, state: ConsoleState) -> dict[str, tuple[Mapping[str, Any], str]]:
-    """location key -> (location, text) of every place of a file, in reading order."""
-    if path is None:
-        return {}
-    from deident.formats import format_for
-    from deident.formats.base import FormatContext
-
-    try:
-        doc = format_for(path).open_document(path, FormatContext(state.config))
-        return {canonical(dict(s.location)): (dict(s.location), s.text) for s in doc.segments()}
-    except Exception:  # a failed re-read costs the reading view, never the decisions
-        return {}
-
-
 def _parts(text: str, spans: Sequence[tuple[int, int, str, str]]) -> list[dict[str, str]]:
     """Text cut into plain runs and marked findings (id, state); overlapping spans are skipped."""
     out: list[dict[str, str]] = []
@@ -134,8 +119,8 @@ def _context(text: str | None, f: Finding) -> tuple[str, str]:
 
 def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
     d = state.decided(f)
-    originals = _segments(f.path, state) if f.report.status is not Status.BLOCKED else {}
-    masked = _segments(f.masked_path, state)
+    state.prepare(f)
+    originals, masked = f.places or {}, f.masked_places or {}
     findings = []
     spans: dict[str, list[tuple[int, int, str, str]]] = {}
     for r in d.findings:
