@@ -279,3 +279,21 @@ def test_serve_mounts_the_console_and_logs_in_by_token(state: ConsoleState, repo
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_low_confidence_candidates_and_what_the_masked_copy_still_holds(local, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    (repo / "uploads" / "登记.txt").write_text(
+        "申请人：张三丰，联系电话：13812345678。登记编号E12345678。\n", encoding="utf-8"
+    )
+    console, b = local
+    _launch(console, b)
+    doc = _file(b, "登记.txt")
+    assert {f["entity_type"] for f in doc["findings"]} >= {"CN_MOBILE"}
+    # Below the reporting score: listed for a look, not a finding to decide on.
+    low = [x for x in doc["low_confidence"] if x["text"] == "E12345678"]
+    assert low and low[0]["score"] < doc["min_score"]
+    assert "E12345678" not in {f["text"] for f in doc["findings"]}
+    # The masked copy still holds it (nothing masked it), and the page says so.
+    assert "E12345678" in {x["text"] for x in doc["masked_residual"]}
+    _, _, page = b.get(f"/review/file/{doc['file']['id']}")
+    assert "低置信度候选" in page and "脱敏副本中的疑似残留" in page

@@ -247,6 +247,19 @@ def file_page(
             f'<p class="meta">置信度低于报告阈值 {doc["min_score"]:.2f}，未计入发现，请看一眼：'
             "如确有个人信息，请在原文件中处理后重新上传。</p>" + items
         )
+    if doc["masked_residual"]:
+        items = "".join(
+            f'<div class="card low"><div>{escape(x["entity_label"])} <span class="meta">置信度 {x["score"]:.2f}</span></div>'
+            f'<div class="val">{escape(x["text"])}</div>'
+            f'<div class="meta">上下文：{escape(x["before"])}【{escape(x["text"])}】{escape(x["after"])}</div>'
+            f'<div class="meta">位置：{escape(x["where"])}；依据：{escape(x["why"])}</div></div>'
+            for x in doc["masked_residual"]
+        )
+        low += (
+            f'<h2 id="residual">脱敏副本中的疑似残留（{len(doc["masked_residual"])}）</h2>'
+            '<p class="meta">脱敏副本再次检查时（较低阈值）仍像个人信息的内容：请对照右侧预览确认已遮盖干净。</p>'
+            + items
+        )
     keys = '<p class="keys">键盘：<kbd>J</kbd>/<kbd>K</kbd> 上下移动，<kbd>Y</kbd> 确认是个人信息，<kbd>N</kbd> 不是个人信息（选择理由后回车）。</p>'
     panel = f'<aside class="panel">{_approve_box(doc, csrf)}{keys}<h2>发现（{len(doc["findings"])}）</h2>{cards}{low}</aside>'
     show_doc = doc["pages"] or doc["places"]

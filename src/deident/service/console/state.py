@@ -54,6 +54,9 @@ class FileState:
     # copy, read on first view: the reading view needs them, the queue does not.
     places: dict[str, tuple[dict, str]] | None = None
     masked_places: dict[str, tuple[dict, str]] | None = None
+    # The masked copy read again with the low threshold: what a reader of it might still take
+    # for personal data (the mask's own check only refuses findings at the reporting score).
+    residual: tuple[Finding, ...] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -233,7 +236,22 @@ class ConsoleState:
                 f.places = self._places(f.path) if f.report.status is not Status.BLOCKED else {}
                 f.masked_places = self._places(f.masked_path)
             self._low(f)
+            if f.residual is None:
+                f.residual = self._residual(f)
         return f
+
+    def _low_scan(self, path: Path, shown: str) -> FileReport:
+        from deident.api import engine_for
+        from deident.pipeline import scan_path
+
+        cfg = replace(self.config, min_score=min(LOW_SCORE, self.config.min_score))
+        return scan_path(path, cfg, engine=engine_for(cfg), display_path=shown)
+
+    def _residual(self, f: FileState) -> tuple[Finding, ...]:
+        p = f.masked_path
+        if p is None or not p.exists():
+            return ()
+        return self._low_scan(p, f.shown).findings
 
     def warm_up(self, files: Sequence[FileState]) -> threading.Thread:
         """Prepare files in the background, in queue order, so the first open of a file is
@@ -270,14 +288,10 @@ class ConsoleState:
         """Candidates scored below the reporting score: shown for a look, never decided on."""
         if f.low is not None:
             return f.low
-        from deident.api import engine_for
-        from deident.pipeline import scan_path
-
         if f.report.status is Status.BLOCKED or self.config.min_score <= LOW_SCORE:
             f.low = ()
             return f.low
-        cfg = replace(self.config, min_score=LOW_SCORE)
-        rep = scan_path(f.path, cfg, engine=engine_for(cfg), display_path=f.shown)
+        rep = self._low_scan(f.path, f.shown)
         taken: dict[str, list[tuple[int, int]]] = {}
         for g in f.report.findings:
             taken.setdefault(canonical(dict(g.location)), []).append((g.start, g.end))

@@ -164,6 +164,22 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
                 "after": after,
             }
         )
+    residual = []
+    for g in f.residual or ():
+        text = masked.get(canonical(dict(g.location)), (None, None))[1]
+        before, after = _context(text, g)
+        residual.append(
+            {
+                "entity_type": g.entity_type,
+                "entity_label": terms.entity(ZH, g.entity_type),
+                "text": g.text,
+                "score": round(g.score, 2),
+                "where": terms.place(ZH, g.location),
+                "why": terms.why(ZH, g.explanation),
+                "before": before,
+                "after": after,
+            }
+        )
     kind = pictures.kind_of(f.path)
     pages: list[dict[str, Any]] = []
     if kind != "text" and f.report.status is not Status.BLOCKED:
@@ -218,6 +234,7 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
         "file": _file_summary(d),
         "findings": findings,
         "low_confidence": low,
+        "masked_residual": residual,
         "min_score": state.config.min_score,
         "pages": pages,
         "places": places,
