@@ -339,6 +339,7 @@ def main() -> None:
             sys.exit(EXIT_ERROR)
         command = typer.main.get_command(app)
         i18n.translate_command(command, i18n.tr())
+        i18n.translate_framework(i18n.tr())
         # Without standalone mode click returns the exit code instead of raising it.
         rc = command.main(args=argv, prog_name="deident", standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else EXIT_OK)

@@ -12,7 +12,7 @@ import gettext
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from deident.locale import resolve_lang, translation
+from deident.locale import N_, resolve_lang, translation
 
 _state: dict[str, Any] = {"lang": "en", "t": translation("en")}
 
@@ -79,3 +79,27 @@ def translate_command(command: Any, t: gettext.NullTranslations) -> None:
             p.help = t.gettext(p.help)
     for sub in getattr(command, "commands", {}).values():
         translate_command(sub, t)
+
+
+# The words typer draws around help texts (panel titles, default and required markers).
+_FRAMEWORK = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "ABORTED_TEXT": N_("Aborted."),
+}
+
+
+def translate_framework(t: gettext.NullTranslations) -> None:
+    """typer's own words on help screens, in the run's language (module constants of typer)."""
+    try:
+        import typer.rich_utils as ru
+    except ImportError:  # typer without rich draws plain help: nothing to translate
+        return
+    for name, text in _FRAMEWORK.items():
+        if hasattr(ru, name):
+            setattr(ru, name, t.gettext(text))

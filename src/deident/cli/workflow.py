@@ -237,8 +237,10 @@ def decide(
             rows = review_findings(rep, LedgerIndex.build(led.entries()), led.key)
             for r in rows:
                 f = r.finding
+                label = terms.entity(tr(), f.entity_type) if lang() == "zh" else f"{f.entity_type:<17}"
+                where = terms.place(tr(), f.location)
                 typer.echo(
-                    f"{r.id}  {f.entity_type:<17} {pol.replacement(f)}  {dict(f.location)}  [{r.state}]"
+                    f"{r.id}  {label} {pol.replacement(f)}  {where}  [{terms.status(tr(), r.state) if lang() == 'zh' else r.state}]"
                 )
             if not rows:
                 typer.echo(_("{path}: no findings").format(path=shown))
@@ -394,7 +396,7 @@ def ledger_verify(
     """
 
     def go() -> int:
-        led, _ = _open_ledger(ledger, key_file)
+        led, _root = _open_ledger(ledger, key_file)
         v = led.verify()
         problems = list(v.problems)
         if v.ok and expect_head and expect_head not in {e["hash"] for e in led.entries()}:
@@ -404,7 +406,11 @@ def ledger_verify(
         for p in problems:
             _err(f"{led.path}: {p}")
         status = "ok" if not problems else "FAILED"
-        typer.echo(f"ledger {led.path}: {status}, {v.entries} entries, head {v.head}")
+        typer.echo(
+            _("ledger {path}: {status}, {n} entries, head {head}").format(
+                path=led.path, status=status, n=v.entries, head=v.head
+            )
+        )
         return 0 if not problems else 1
 
     raise typer.Exit(_run(go))
