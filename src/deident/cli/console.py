@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deident.review.ledger import Ledger
@@ -73,3 +73,24 @@ def serve_review(
         srv.server_close()
         state.close()
     return 0
+
+
+def mount_console(
+    server: Any,
+    paths: Sequence[Path],
+    *,
+    publish: Path,
+    policy: str,
+    ledger: Ledger,
+    root: Path,
+    tokens: dict[str, str],
+) -> None:
+    """`deident serve --review DIR`: the console at /review/ of the HTTP service, reviewers
+    logging in with their tokens. The uploads are scanned while the first one logs in."""
+    from deident.service.console import Console
+
+    state = console_state(
+        paths, publish=publish, policy=policy, require_approvals=1, ledger=ledger, root=root
+    )
+    server.console = Console(state, tokens=tokens)
+    threading.Thread(target=lambda: state.warm_up(state.refresh()), daemon=True).start()

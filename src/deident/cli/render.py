@@ -112,6 +112,23 @@ def scan_table(reports: Sequence[FileReport], shown: Redactor, out: TextIO) -> N
         console.print(hint, markup=False)
 
 
+def gate_why(reason: str | None) -> str:
+    """A gate verdict's reason, translated, with what to do about it."""
+    gate_advice = {
+        "never approved": _("never approved; review and approve it (deident review PATH --serve)"),
+        "changed after approval": _("changed after approval; review and approve the new version"),
+        "not found": _("not found; check the path"),
+    }
+    r = reason or ""
+    if r in gate_advice:
+        return gate_advice[r]
+    if r.startswith("needs "):
+        return r + _("; another reviewer must approve it too")
+    if r.startswith("ledger does not verify"):
+        return _("the ledger does not verify; run deident ledger verify and restore it from version control")
+    return blocked_why(reason, None)
+
+
 def mask_json(results: Sequence[MaskReport]) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,

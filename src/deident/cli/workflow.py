@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from deident.cli.i18n import _, lang, tr
-from deident.cli.render import blocked_why
+from deident.cli.render import blocked_why, gate_why
 from deident.errors import DeidentError
 from deident.locale import terms
 
@@ -44,23 +44,6 @@ PolicyOpt = Annotated[
 RequireOpt = Annotated[
     int, typer.Option("--require-approvals", min=1, help="Approvals from distinct reviewers a file needs.")
 ]
-
-
-def gate_why(reason: str | None) -> str:
-    """A gate verdict's reason, translated, with what to do about it."""
-    gate_advice = {
-        "never approved": _("never approved; review and approve it (deident review PATH --serve)"),
-        "changed after approval": _("changed after approval; review and approve the new version"),
-        "not found": _("not found; check the path"),
-    }
-    r = reason or ""
-    if r in gate_advice:
-        return gate_advice[r]
-    if r.startswith("needs "):
-        return r + _("; another reviewer must approve it too")
-    if r.startswith("ledger does not verify"):
-        return _("the ledger does not verify; run deident ledger verify and restore it from version control")
-    return blocked_why(reason, None)
 
 
 def _err(msg: str) -> None:
@@ -469,17 +452,11 @@ def serve(
         )
         srv = make_server(host, port, cfg)
         if review_dir:
-            from deident.cli.console import console_state
-            from deident.service.console import Console
+            from deident.cli.console import mount_console
 
-            state = console_state(
-                review_dir, publish=publish, policy=policy, require_approvals=1, ledger=led, root=root
+            mount_console(
+                srv, review_dir, publish=publish, policy=policy, ledger=led, root=root, tokens=tokens
             )
-            srv.console = Console(state, tokens=tokens)  # type: ignore[attr-defined]
-            import threading
-
-            # Scan the uploads while the first reviewer logs in.
-            threading.Thread(target=lambda: state.warm_up(state.refresh()), daemon=True).start()
             _err(f"deident serve: reviewer console at /review/ ({', '.join(map(str, review_dir))})")
         h, p = srv.server_address[:2]
         _err(f"deident serve: listening on http://{h}:{p} (OpenAPI at /openapi.json); {len(tokens)} token(s)")
