@@ -38,19 +38,19 @@ def cli_help_texts() -> list[str]:
     return list(dict.fromkeys(help_texts(typer.main.get_command(app))))
 
 
-def extract() -> Catalog:
+def extract(pot_path: Path = POT) -> Catalog:
     subprocess.run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "--no-location",
-         "--sort-output", "-o", str(POT), str(ROOT / "src" / "deident")],
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", str(ROOT / "babel.cfg"),
+         "-k", "N_", "--no-location", "--sort-output", "-o", str(pot_path), str(ROOT / "src" / "deident")],
         check=True,
     )  # fmt: skip
-    with POT.open("rb") as fh:
+    with pot_path.open("rb") as fh:
         pot = read_po(fh)
     for text in cli_help_texts():
         if text not in pot:
             pot.add(text, auto_comments=["CLI help"])
     pot.project, pot.version = "deident", "0.1"
-    with POT.open("wb") as fh:
+    with pot_path.open("wb") as fh:
         write_po(fh, pot, width=110, sort_output=True, omit_header=False)
     return pot
 
@@ -59,7 +59,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true", help="only report untranslated messages")
     args = ap.parse_args()
-    pot = extract()
+    if args.check:  # leave the tree as it is: extract into a scratch file
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            pot = extract(Path(d) / "deident.pot")
+    else:
+        pot = extract()
     with PO.open("rb") as fh:
         po = read_po(fh, locale="zh_CN")
     po.update(pot, no_fuzzy_matching=True)
