@@ -167,6 +167,12 @@ def review(
             items.append(collect(p, rep, config=config, policy=pol, index=index, key=led.key))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
+        if (root / ".git").exists() and out.resolve().is_relative_to(root):
+            _err(
+                _(
+                    "note: the report holds the unmasked values and is inside the repository {root}; keep it out of commits (write it to ../ or an ignored folder)"
+                ).format(root=root)
+            )
         s = summary(items, require_approvals)
         _err(
             _(
