@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
-from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.api import policy_for
 from deident.config import ScanConfig
@@ -15,6 +14,7 @@ from deident.review.collect import collect
 from deident.review.decisions import LedgerIndex
 from deident.review.ledger import Ledger
 from deident.review.report_html import render
+from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 CFG = ScanConfig()
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.review.gate import gate_paths
 from deident.review.keys import load_key
@@ -21,6 +20,7 @@ from deident.review.ledger import Ledger
 from deident.service.console import Console, ConsoleState
 from deident.service.console.local import make_local_server
 from deident.service.server import ServiceConfig, make_server
+from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 
 @dataclass
