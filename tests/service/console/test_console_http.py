@@ -297,3 +297,34 @@ def test_low_confidence_candidates_and_what_the_masked_copy_still_holds(local, r
     assert "E12345678" in {x["text"] for x in doc["masked_residual"]}
     _, _, page = b.get(f"/review/file/{doc['file']['id']}")
     assert "低置信度候选" in page and "脱敏副本中的疑似残留" in page
+
+
+@pytest.mark.slow
+def test_a_scanned_image_is_shown_with_a_box_per_finding(local, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import random
+
+    pytest.importorskip("PIL")
+    from PIL import Image
+
+    from tests.factories.scans import scan_page
+
+    page = scan_page(random.Random(3), rows=3, noise=0)
+    page.image.save(repo / "uploads" / "公示.png")
+    console, b = local
+    _launch(console, b)
+    doc = _file(b, "公示.png")
+    if doc["file"]["scan_status"] == "blocked":
+        pytest.skip(f"no OCR here: {doc['file']['reason']}")
+    boxes = doc["pages"][0]["boxes"]
+    assert len(boxes) == len(doc["findings"]) > 0
+    for which in ("original", "masked"):
+        conn = http.client.HTTPConnection("127.0.0.1", b.port, timeout=60)
+        conn.request("GET", doc["pages"][0][which], headers={"Cookie": b.cookie or ""})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        assert r.status == 200
+        # A picture the browser can decode, of the size the boxes are measured in.
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.size == page.image.size
