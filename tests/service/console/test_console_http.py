@@ -328,3 +328,19 @@ def test_a_scanned_image_is_shown_with_a_box_per_finding(local, repo: Path) -> N
         # A picture the browser can decode, of the size the boxes are measured in.
         with Image.open(io.BytesIO(data)) as im:
             assert im.size == page.image.size
+
+
+def test_a_tampered_ledger_stops_the_console(local, state: ConsoleState) -> None:  # type: ignore[no-untyped-def]
+    console, b = local
+    _launch(console, b)
+    doc = _file(b, "公示.txt")
+    page = f"/review/file/{doc['file']['id']}"
+    csrf = b.csrf(page)
+    b.request(
+        "POST", f"{page}/decide", {"csrf": csrf, "finding": doc["findings"][0]["id"], "verdict": "confirmed"}
+    )
+    text = state.ledger.path.read_text(encoding="utf-8")
+    state.ledger.path.write_text(text.replace('"confirmed"', '"not_pii"'), encoding="utf-8")
+    for path in ("/review/", page):
+        status, _, body = b.get(path)
+        assert status == 409 and "ledger verify" in body

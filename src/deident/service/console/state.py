@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deident.config import ScanConfig
-from deident.fileutil import SKIP_DIRS, Displayer
+from deident.fileutil import SKIP_DIRS, Displayer, sha256_file
 from deident.model import FileReport, Finding, MaskReport, Status
 from deident.review.decisions import CONFIRMED, NOT_PII, UNREVIEWED, LedgerIndex, ReviewedFinding
 from deident.review.ledger import Ledger, canonical
@@ -223,8 +223,6 @@ class ConsoleState:
         return Decided(f, rows, sha, kind, approvals, required)
 
     def _masked_sha(self, f: FileState) -> str | None:
-        from deident.fileutil import sha256_file
-
         p = f.masked_path
         return sha256_file(p) if p is not None and p.exists() else None
 
@@ -352,10 +350,13 @@ class ConsoleState:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".deident-{target.name}")
             shutil.copyfile(source, tmp)
+            # The approval binds to the bytes copied, which must be the bytes that were reviewed
+            # (an upload rewritten since its scan is refused, and reviewed again).
+            if sha256_file(tmp) != d.publish_sha or report.sha256 != d.publish_sha:
+                tmp.unlink(missing_ok=True)
+                raise ApprovalRefused(shown_target, "changed")
             os.replace(tmp, target)
             report = replace(report, path=self._shown(target))
-            if report.sha256 != d.publish_sha:
-                raise ApprovalRefused(shown_target, "changed")
             approve_report(
                 report,
                 ledger=self.ledger,

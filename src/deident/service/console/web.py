@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from deident.review.ledger import LedgerInvalid
 from deident.service.console import html, pictures, views
 from deident.service.console.state import ConsoleState
 
@@ -84,7 +85,15 @@ class Console:
             return False
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         try:
-            self._route(h, h.command, url.path, query)
+            try:
+                self._route(h, h.command, url.path, query)
+            except LedgerInvalid:
+                raise _Reply(
+                    409,
+                    _text(
+                        "审核记录（ledger）校验失败，已停止审核：请运行 deident ledger verify 并从版本库恢复。"
+                    ),
+                ) from None
         except _Reply as r:
             _send(h, r.status, r.body, r.ctype, r.headers)
         return True
