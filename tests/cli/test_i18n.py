@@ -145,6 +145,7 @@ def test_blocked_file_in_chinese_says_what_to_do(tmp_path: Path) -> None:
         ["review", "{f}", "--out", "{out}/r.html", "--policy", "gvo"],
         ["approve", "{f}", "--reviewer", "王芳", "--policy", "gvo"],
         ["review", "{f}", "--serve", "--no-open", "--policy", "gvo"],
+        ["patrol", "http://127.0.0.1:9/", "--max-pages", "1", "--policy", "gvo"],
     ],
 )
 def test_unknown_policy_is_a_usage_error_everywhere(args: list[str], leaky: Path, tmp_path: Path) -> None:
