@@ -86,3 +86,8 @@ def test_without_a_c_compiler_the_wheel_builds_and_runs_the_python_twins(tmp_pat
         "print(len(deident.scan_text('身份证号440881199001011233，手机13812345678')))"
     )
     assert _run_in_fresh_venv(wheel, tmp_path, code).strip() == "2"
+
+
+def test_wheel_has_the_compiled_message_catalog(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "deident/locale/zh_CN/LC_MESSAGES/deident.mo" in names

@@ -49,3 +49,30 @@ def test_recognizer_example_works() -> None:
     for ex in spec.examples:
         found = [f.text for f in engine.analyze(ex.text) if f.recognizer == spec.id]
         assert found == ([ex.expect] if ex.expect else []), ex.text
+
+
+def _python_after(heading: str) -> str:
+    section = README.split(heading, 1)[1].split("\n## ", 1)[0]
+    m = re.search(r"```python\n(.*?)```", section, re.S)
+    assert m, f"no python example under {heading}"
+    return m.group(1)
+
+
+def test_library_example_runs_as_written(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Run from a checkout (the paths it names are the bundled samples), writing into a scratch folder."""
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "corpora").symlink_to(root / "corpora")
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(_python_after("## Library"), "README.md", "exec"), scope)
+    report, result = scope["report"], scope["result"]
+    assert report.status.value == "findings" and report.findings  # type: ignore[attr-defined]
+    assert result.ok and Path(result.output).exists()  # type: ignore[attr-defined]
+    assert scope["findings"] and "138****5678" in scope["masked"].text  # type: ignore[attr-defined]
+
+
+def test_flow_writes_its_report_outside_the_content_repository() -> None:
+    flow = re.search(r"<!-- flow:[^>]*-->\s*```sh\n(.*?)```", README, re.S)
+    assert flow
+    outs = re.findall(r"deident review .*?--out (\S+)", flow.group(1))
+    assert outs and all(o.startswith("../") for o in outs)

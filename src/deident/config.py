@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
+from deident.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +37,26 @@ class ScanConfig:
     # After masking, re-read the masked copy and refuse to write it if anything is left.
     verify_masked: bool = True
 
+    def __post_init__(self) -> None:
+        if self.entities is not None:
+            unknown = set(self.entities) - known_entities()
+            if unknown:
+                # The same rule as the CLI's --entities: a misspelt type would silently find nothing.
+                raise ConfigError(
+                    f"unknown entity type(s): {', '.join(sorted(unknown))}; "
+                    f"known: {', '.join(sorted(known_entities()))}"
+                )
+
     def wants(self, entity_type: str) -> bool:
         return self.entities is None or entity_type in self.entities
+
+
+@functools.lru_cache(maxsize=1)
+def known_entities() -> frozenset[str]:
+    """The entity types the shipped recognizers report."""
+    from deident.detection.spec import load_specs
+
+    return frozenset(s.entity for s in load_specs())
 
 
 DEFAULT_CONFIG = ScanConfig()

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.main
 
-from deident.cli import render
+from deident.cli import i18n, render
 from deident.cli.walk import Item, display, iter_files
 from deident.config import ScanConfig
 from deident.errors import DeidentError
@@ -167,6 +168,10 @@ def scan(
     redact: Annotated[
         bool, typer.Option("--redact", help="Show the masked form instead of the matched text.")
     ] = False,
+    show_values: Annotated[
+        bool,
+        typer.Option("--show-values", help="Show the values themselves in the table (masked by default)."),
+    ] = False,
     policy: PolicyOpt = "gov",
     min_score: MinScoreOpt = 0.5,
     entities: EntitiesOpt = None,
@@ -176,8 +181,11 @@ def scan(
     progress: ProgressOpt = None,
 ) -> None:
     """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
+    from deident.api import policy_for
+
     config = _config(min_score, entities, model, flag_officials)
-    redactor = _redactor(policy, redact)
+    pol = policy_for(policy)  # an unknown policy is a usage error (exit 2), with or without --redact
+    redactor = pol.replacement if redact else None
     items = list(iter_files(paths))
     work = [(str(i.path), display(i.path)) for i in items]
     fmt = fmt or (Fmt.table if sys.stdout.isatty() else Fmt.json)
@@ -191,7 +199,8 @@ def scan(
     elif fmt is Fmt.sarif:
         print(json.dumps(render.sarif(reports, redactor, Path.cwd()), ensure_ascii=False, indent=2))
     elif fmt is Fmt.table:
-        render.scan_table(reports, redactor, sys.stdout)
+        # A terminal shows values masked unless asked: a screen is seen over shoulders.
+        render.scan_table(reports, None if show_values else pol.replacement, sys.stdout)
     raise typer.Exit(EXIT_OK if all(r.status is Status.CLEAN for r in reports) else EXIT_FINDINGS)
 
 
@@ -308,10 +317,34 @@ from deident.cli import patrol as _patrol  # noqa: E402  (the command lives in i
 _patrol.register(app)
 
 
+@app.callback()
+def _options(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of messages: zh or en (default: from the locale, zh_* is Chinese)."
+        ),
+    ] = None,
+) -> None:
+    # main() takes --lang from anywhere on the command line before the commands run (so that
+    # --help is translated too); this declares it for --help and for callers of `app` itself.
+    if lang is not None:
+        i18n.use(lang)
+
+
 def main() -> None:
     try:
+        wanted, argv = i18n.take_lang(sys.argv[1:])
+        try:
+            i18n.use(wanted)
+        except ValueError as exc:
+            print(f"deident: {exc}", file=sys.stderr)
+            sys.exit(EXIT_ERROR)
+        command = typer.main.get_command(app)
+        i18n.translate_command(command, i18n.tr())
+        i18n.translate_framework(i18n.tr())
         # Without standalone mode click returns the exit code instead of raising it.
-        rc = app(standalone_mode=False)
+        rc = command.main(args=argv, prog_name="deident", standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from deident.cli.i18n import _, lang, tr
+from deident.cli.render import blocked_why, gate_why
 from deident.errors import DeidentError
+from deident.locale import terms
 
 if TYPE_CHECKING:  # heavy modules are imported inside the commands, so `--help` stays fast
     from deident.config import ScanConfig
@@ -101,11 +104,49 @@ def review(
     require_approvals: RequireOpt = 1,
     ledger: LedgerOpt = None,
     key_file: KeyOpt = None,
+    serve_console: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Open the reviewer console in a browser (127.0.0.1, one reviewer) instead."
+        ),
+    ] = False,
+    publish: Annotated[
+        Path,
+        typer.Option("--publish", help="With --serve: approved files are copied here (gate this folder)."),
+    ] = Path("publish"),
+    port: Annotated[int, typer.Option("--port", help="With --serve: port (0 picks a free one).")] = 0,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer", help="With --serve: your name (default: your account file, or asked once)."
+        ),
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="With --serve: open the browser.")
+    ] = True,
 ) -> None:
-    """Write a self-contained HTML review report (opens offline in any browser).
+    """Write a self-contained HTML review report (opens offline in any browser), or with
+    --serve open the reviewer console: decide and approve in the browser, in Chinese.
 
-    Example: deident review 上传目录/ --out 审核报告.html
+    Example: deident review 上传目录/ --out ../审核报告.html   ·   deident review 上传目录/ --serve
     """
+    if serve_console:
+        from deident.cli.console import serve_review
+
+        raise typer.Exit(
+            _run(
+                lambda: serve_review(
+                    paths,
+                    publish=publish,
+                    port=port,
+                    reviewer=reviewer,
+                    open_browser=open_browser,
+                    policy=policy,
+                    require_approvals=require_approvals,
+                    ledger=_open_ledger(ledger, key_file),
+                )
+            )
+        )
 
     def go() -> int:
         from deident.api import policy_for
@@ -126,10 +167,18 @@ def review(
             items.append(collect(p, rep, config=config, policy=pol, index=index, key=led.key))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
+        if (root / ".git").exists() and out.resolve().is_relative_to(root):
+            _err(
+                _(
+                    "note: the report holds the unmasked values and is inside the repository {root}; keep it out of commits (write it to ../ or an ignored folder)"
+                ).format(root=root)
+            )
         s = summary(items, require_approvals)
         _err(
-            f"{s['files']} file(s): {s['clean']} clean, {s['findings']} with findings, {s['blocked']} blocked; "
-            f"{s['unreviewed']} finding(s) to review. Report: {out}"
+            _(
+                "{files} file(s): {clean} clean, {findings} with findings, {blocked} blocked; "
+                "{unreviewed} finding(s) to review. Report: {out}"
+            ).format(**s, out=out)
         )
         return 1 if s["blocked"] or s["unreviewed"] or s["confirmed"] else 0
 
@@ -168,25 +217,30 @@ def decide(
         shown = display_path(file, root)
         rep = scan_path(file, config, engine=engine, display_path=shown)
         if rep.status.value == "blocked":
-            _fail(f"{shown}: blocked: {rep.reason}", 1)
+            _fail(
+                _("{path}: blocked: {reason}").format(path=shown, reason=blocked_why(rep.reason, rep.detail)),
+                1,
+            )
         if not finding:
             pol = policy_for("gov")
             rows = review_findings(rep, LedgerIndex.build(led.entries()), led.key)
             for r in rows:
                 f = r.finding
+                label = terms.entity(tr(), f.entity_type) if lang() == "zh" else f"{f.entity_type:<17}"
+                where = terms.place(tr(), f.location)
                 typer.echo(
-                    f"{r.id}  {f.entity_type:<17} {pol.replacement(f)}  {dict(f.location)}  [{r.state}]"
+                    f"{r.id}  {label} {pol.replacement(f)}  {where}  [{terms.status(tr(), r.state) if lang() == 'zh' else r.state}]"
                 )
             if not rows:
-                typer.echo(f"{shown}: no findings")
+                typer.echo(_("{path}: no findings").format(path=shown))
             return 0
         if not_pii == confirm:
-            _fail("choose exactly one of --not-pii or --confirm")
+            _fail(_("choose exactly one of --not-pii or --confirm"))
         if not reviewer:
-            _fail("--reviewer is required")
+            _fail(_("--reviewer is required"))
         if reason and engine.analyze(reason):
             # The reason goes into the ledger: it must not carry the personal data itself.
-            _fail("the --reason contains personal data; describe the finding without quoting it")
+            _fail(_("the --reason contains personal data; describe the finding without quoting it"))
         entries = record_decisions(
             led,
             rep,
@@ -197,7 +251,13 @@ def decide(
             path=shown,
         )
         for e in entries:
-            typer.echo(f"recorded {e['verdict']} for finding {e['finding']} in {shown}")
+            typer.echo(
+                _("recorded {verdict} for finding {finding} in {path}").format(
+                    verdict=terms.status(tr(), e["verdict"]) if lang() == "zh" else e["verdict"],
+                    finding=e["finding"],
+                    path=shown,
+                )
+            )
         return 0
 
     raise typer.Exit(_run(go))
@@ -240,11 +300,19 @@ def approve(
                     root=root,
                 )
             except ApprovalRefused as exc:
-                _err(f"refused {exc.path}: {exc.reason}")
+                _err(_("refused {path}: {reason}").format(path=exc.path, reason=exc.reason))
                 code = 1
                 continue
-            state = "approved" if o.complete else f"approval {len(o.reviewers)} of {o.required}"
-            typer.echo(f"{state}: {o.path} sha256={o.sha256[:16]}… by {', '.join(o.reviewers)}")
+            state = (
+                _("approved")
+                if o.complete
+                else _("approval {n} of {m}").format(n=len(o.reviewers), m=o.required)
+            )
+            typer.echo(
+                _("{state}: {path} sha256={sha}… by {reviewers}").format(
+                    state=state, path=o.path, sha=o.sha256[:16], reviewers=", ".join(o.reviewers)
+                )
+            )
         return code
 
     raise typer.Exit(_run(go))
@@ -271,7 +339,7 @@ def gate(
         verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
         blocked = [v for v in verdicts if not v.approved]
         if not verdicts:
-            _err("gate: no files under the given paths; nothing can be cleared")
+            _err(_("gate: no files under the given paths; nothing can be cleared"))
         if fmt == "json":
             doc = {
                 "version": 1,
@@ -285,8 +353,12 @@ def gate(
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             for v in blocked:
-                typer.echo(f"BLOCKED  {v.path}: {v.reason}")
-            _err(f"gate: {len(verdicts) - len(blocked)} approved, {len(blocked)} blocked")
+                typer.echo(_("BLOCKED  {path}: {reason}").format(path=v.path, reason=gate_why(v.reason)))
+            _err(
+                _("gate: {approved} approved, {blocked} blocked").format(
+                    approved=len(verdicts) - len(blocked), blocked=len(blocked)
+                )
+            )
         return 1 if blocked or not verdicts else 0
 
     raise typer.Exit(_run(go))
@@ -313,7 +385,7 @@ def ledger_verify(
     """
 
     def go() -> int:
-        led, _ = _open_ledger(ledger, key_file)
+        led, _root = _open_ledger(ledger, key_file)
         v = led.verify()
         problems = list(v.problems)
         if v.ok and expect_head and expect_head not in {e["hash"] for e in led.entries()}:
@@ -323,7 +395,11 @@ def ledger_verify(
         for p in problems:
             _err(f"{led.path}: {p}")
         status = "ok" if not problems else "FAILED"
-        typer.echo(f"ledger {led.path}: {status}, {v.entries} entries, head {v.head}")
+        typer.echo(
+            _("ledger {path}: {status}, {n} entries, head {head}").format(
+                path=led.path, status=status, n=v.entries, head=v.head
+            )
+        )
         return 0 if not problems else 1
 
     raise typer.Exit(_run(go))
@@ -346,8 +422,18 @@ def serve(
     policy: PolicyOpt = "gov",
     ledger: LedgerOpt = None,
     key_file: KeyOpt = None,
+    review_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--review", help="Folder of uploads the reviewer console at /review/ offers (repeatable)."
+        ),
+    ] = None,
+    publish: Annotated[
+        Path, typer.Option("--publish", help="With --review: approved files are copied here.")
+    ] = Path("publish"),
 ) -> None:
-    """Serve the HTTP API for CMSs (findings, masked files, gate verdicts, approvals).
+    """Serve the HTTP API for CMSs (findings, masked files, gate verdicts, approvals), and with
+    --review the reviewer console at /review/ (reviewers log in with their token).
 
     Example: DEIDENT_TOKENS="王芳=s3cret" deident serve --host 127.0.0.1 --port 8700
     """
@@ -360,7 +446,7 @@ def serve(
 
         # Request lines only (method, path without query, status, size): see service/server.py.
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
-        led, _ = _open_ledger(ledger, key_file)
+        led, root = _open_ledger(ledger, key_file)
         tokens = load_tokens(token_file, os.environ.get("DEIDENT_TOKENS"))
         cfg = ServiceConfig(
             scan=_config(),
@@ -371,6 +457,13 @@ def serve(
             policy=policy,
         )
         srv = make_server(host, port, cfg)
+        if review_dir:
+            from deident.cli.console import mount_console
+
+            mount_console(
+                srv, review_dir, publish=publish, policy=policy, ledger=led, root=root, tokens=tokens
+            )
+            _err(f"deident serve: reviewer console at /review/ ({', '.join(map(str, review_dir))})")
         h, p = srv.server_address[:2]
         _err(f"deident serve: listening on http://{h}:{p} (OpenAPI at /openapi.json); {len(tokens)} token(s)")
         sys.stderr.flush()

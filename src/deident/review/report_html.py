@@ -1,8 +1,10 @@
-"""The review report: one self-contained HTML page for a reviewer who is not a programmer.
+"""The review report: one self-contained HTML page for a reviewer who is not a programmer,
+kept as the record of a review (deciding and approving happen in the console).
 
 No external assets (styles inline, no scripts, no fonts or images fetched): the page opens
 offline from a USB stick. It contains the personal data under review, so it says so at the
-top and must not be published or committed.
+top and must not be published or committed. A table of contents links to an anchor per file;
+every field (type, place, reason, note, what to do) is labelled in Chinese.
 """
 
 from __future__ import annotations
@@ -12,22 +14,12 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from deident.locale import terms, translation
 from deident.model import Status
 from deident.review.collect import FindingView, ReviewItem, member_rows
-from deident.review.sarif import describe_location
 
-ENTITY_LABELS: Mapping[str, str] = {
-    "CN_RESIDENT_ID": "身份证号",
-    "CN_MOBILE": "手机号码",
-    "CN_LANDLINE": "固定电话",
-    "CN_BANK_CARD": "银行卡号",
-    "CN_PASSPORT": "护照号码",
-    "CN_TRAVEL_PERMIT": "通行证号码",
-    "CN_LICENSE_PLATE": "车牌号",
-    "EMAIL_ADDRESS": "电子邮箱",
-    "PERSON": "姓名",
-    "CN_ADDRESS": "住址",
-}
+ZH = translation("zh")
+ENTITY_LABELS: Mapping[str, str] = {k: ZH.gettext(v) for k, v in terms.ENTITIES.items()}
 _STATUS = {
     Status.CLEAN: ("未发现个人信息", "clean"),
     Status.FINDINGS: ("发现个人信息", "findings"),
@@ -65,6 +57,9 @@ mark{background:#ffd8d3;color:#82071e;font-weight:700;padding:0 2px;border-radiu
 .ctx{font-family:"Noto Sans Mono CJK SC","WenQuanYi Zen Hei Mono",monospace;white-space:pre-wrap}
 code{font-size:12px}
 .help{color:#57606a;font-size:13px;margin-top:24px}
+nav{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:8px 16px}
+nav li{margin:2px 0}
+a.top{margin-left:auto;font-size:13px}
 """
 
 
@@ -73,21 +68,7 @@ def _fmt_score(score: float) -> str:
 
 
 def _why(v: FindingView) -> str:
-    f = v.reviewed.finding
-    e = f.explanation
-    bits = [f"识别器 {e.recognizer}"]
-    if e.checksum not in ("n/a", ""):
-        bits.append(
-            {"valid": "校验位正确", "invalid": "校验位错误", "unknown": "无法校验"}.get(
-                e.checksum, e.checksum
-            )
-        )
-    if e.context_word:
-        bits.append(f"上下文词“{e.context_word}”")
-    if e.anti_context_word:
-        bits.append(f"反向词“{e.anti_context_word}”")
-    bits.extend(e.notes)
-    return "；".join(escape(b) for b in bits)
+    return escape(terms.why(ZH, v.reviewed.finding.explanation))
 
 
 def _finding_row(v: FindingView, path: str) -> str:
@@ -108,7 +89,7 @@ def _finding_row(v: FindingView, path: str) -> str:
         f"<td>{escape(entity)}<br><span class=meta>{escape(f.entity_type)}</span></td>"
         f"<td>{_fmt_score(f.score)}</td>"
         f"<td>{_why(v)}</td>"
-        f"<td class=meta>{escape(describe_location(f.location))}</td>"
+        f"<td class=meta>{escape(terms.place(ZH, f.location))}</td>"
         f'<td class="ctx original">{escape(v.before)}<mark>{escape(f.text)}</mark>{escape(v.after)}</td>'
         f'<td class="ctx masked">{escape(v.masked_before)}<mark>{escape(v.masked_value)}</mark>'
         f"{escape(v.masked_after)}</td>"
@@ -117,23 +98,28 @@ def _finding_row(v: FindingView, path: str) -> str:
     )
 
 
-def _file_section(item: ReviewItem, required: int) -> str:
+def _anchor(n: int) -> str:
+    return f"file-{n}"
+
+
+def _file_section(item: ReviewItem, required: int, n: int) -> str:
     rep = item.report
     label, css = _STATUS[rep.status]
-    parts = [f'<section class="file" data-status="{css}"><header>']
+    parts = [f'<section class="file" id="{_anchor(n)}" data-status="{css}"><header>']
     parts.append(f'<h2>{escape(rep.path)}</h2><span class="badge {css}">{escape(label)}</span>')
     if item.approvals:
         done = "已批准" if len(item.approvals) >= required else f"批准 {len(item.approvals)}/{required}"
         parts.append(f'<span class="badge approved">{done}：{escape("、".join(item.approvals))}</span>')
-    parts.append("</header>")
-    parts.append(f"<div class=meta>sha256 {escape(rep.sha256 or '—')}</div>")
+    parts.append('<a class="top" href="#toc">返回目录</a></header>')
+    parts.append(f"<div class=meta>文件指纹 sha256：{escape(rep.sha256 or '—')}</div>")
     for note in rep.notes:
-        parts.append(f"<div class=meta>说明：{escape(note)}</div>")
+        parts.append(f"<div class=meta>说明：{escape(terms.note(ZH, note))}</div>")
     if rep.status is Status.BLOCKED:
+        what, todo = terms.advice(ZH, rep.reason)
         parts.append(
-            f'<div class="reason">阻止原因：<b>{escape(rep.reason or "无法读取")}</b>'
-            f"{'（' + escape(rep.detail) + '）' if rep.detail else ''}。"
-            "此文件无法被完整检查，不能视为无个人信息，请人工处理（例如去除加密、另存为可读格式或转为文字版）。</div>"
+            f'<div class="reason">阻止原因：<b>{escape(what)}</b>（{escape(rep.reason or "无法读取")}'
+            f"{'：' + escape(rep.detail) if rep.detail else ''}）。<br>"
+            f"怎么办：{escape(todo)}。此文件无法被完整检查，不能视为无个人信息。</div>"
         )
     elif rep.findings:
         unresolved = sum(1 for v in item.views if not v.reviewed.resolved)
@@ -157,6 +143,20 @@ def _file_section(item: ReviewItem, required: int) -> str:
         parts.append("<p>未发现个人信息。</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _toc(ordered: Sequence[ReviewItem], required: int) -> str:
+    rows = []
+    for n, it in enumerate(ordered, 1):
+        rep = it.report
+        label, css = _STATUS[rep.status]
+        pending = sum(1 for v in it.views if not v.reviewed.resolved)
+        state = "已批准" if len(it.approvals) >= required else (f"待处理 {pending} 处" if pending else "")
+        rows.append(
+            f'<li><a href="#{_anchor(n)}">{escape(rep.path)}</a> <span class="badge {css}">{escape(label)}</span>'
+            f" <span class=meta>发现 {len(rep.findings)} 处 {escape(state)}</span></li>"
+        )
+    return f'<nav id="toc"><h2>目录</h2><ol>{"".join(rows)}</ol></nav>'
 
 
 def summary(items: Sequence[ReviewItem], required: int = 1) -> dict[str, int]:
@@ -192,7 +192,9 @@ def render(
     # Blocked and findings first: they are what the reviewer has to act on.
     order = {Status.BLOCKED: 0, Status.FINDINGS: 1, Status.CLEAN: 2}
     ordered = sorted(items, key=lambda it: (order[it.report.status], it.report.path))
-    body = "".join(_file_section(it, required) for it in ordered)
+    body = _toc(ordered, required) + "".join(
+        _file_section(it, required, n) for n, it in enumerate(ordered, 1)
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN"><head><meta charset="utf-8">'
@@ -206,9 +208,10 @@ def render(
         f"<div class=meta>脱敏规则 policy：{escape(policy)}</div>"
         f'<div class="counts">{count_html}</div>'
         f"{body}"
-        '<div class="help">下一步：对误报执行 <code>deident decide 文件 --finding 编号 --not-pii --reason "原因" '
-        "--reviewer 姓名</code>；有个人信息的文件先用 <code>deident mask</code> 生成脱敏副本；"
-        "确认无误后执行 <code>deident approve 文件 --reviewer 姓名</code>，发布前由 "
-        "<code>deident gate</code> 检查。</div>"
+        '<div class="help">下一步：在审核台中逐条审核并批准发布：<code>deident review 上传目录 --serve</code>'
+        "（浏览器中点击即可，无需再输入命令）。也可以用命令：对误报执行 "
+        '<code>deident decide 文件 --finding 编号 --not-pii --reason "原因" --reviewer 姓名</code>；'
+        "有个人信息的文件先用 <code>deident mask</code> 生成脱敏副本；确认无误后执行 "
+        "<code>deident approve 文件 --reviewer 姓名</code>，发布前由 <code>deident gate</code> 检查。</div>"
         "</body></html>\n"
     )

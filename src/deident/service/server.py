@@ -107,13 +107,22 @@ class Handler(BaseHTTPRequestHandler):
         self._json(status, {"error": message, "status": status}, headers)
 
     # -- dispatch ------------------------------------------------------------------------
+    def _console(self) -> bool:
+        """The reviewer console (service/console) answers /review/ when it is mounted."""
+        console = getattr(self.server, "console", None)
+        return console is not None and console.handle(self)
+
     def do_GET(self) -> None:
+        if self._console():
+            return
         self._dispatch(
             {"/openapi.json": self._openapi, "/healthz": self._health},
             gate=True,
         )
 
     def do_POST(self) -> None:
+        if self._console():
+            return
         from deident.service import review_api
 
         self._dispatch(
