@@ -19,7 +19,7 @@ from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.mentions import Mentions
 from deident.errors import BlockedError, MaskError
-from deident.fileutil import sha256_file
+from deident.fileutil import Snapshot
 from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
@@ -69,18 +69,21 @@ def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
     return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason, detail=detail)
 
 
-def _safe_sha(path: Path) -> str | None:
-    try:
-        return sha256_file(path)
-    except OSError:
-        return None
-
-
 def scan_path(
     path: Path, config: ScanConfig, *, engine: Engine | None = None, display_path: str | None = None
 ) -> FileReport:
+    """Scan a private copy of `path` (see `Snapshot`): the report's sha256 is the digest of the
+    bytes that were read, whatever happens to `path` meanwhile."""
     display = display_path or str(path)
-    sha = _safe_sha(path)
+    try:
+        snap = Snapshot(path, config.limits.max_file_bytes)
+    except Exception as exc:
+        return _blocked(display, None, exc)
+    with snap:
+        return _scan_copy(snap.path, snap.sha256, config, engine, display)
+
+
+def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, display: str) -> FileReport:
     engine = engine or Engine.create(config)
     try:
         doc = _open(path, config)
@@ -123,12 +126,30 @@ def mask_path(
     display_path: str | None = None,
 ) -> MaskReport:
     """Write a masked copy of `src` to `dst` (which may be `src` itself for in-place masking).
-    Nothing is written when the file is blocked or the masked copy fails verification."""
+    Nothing is written when the file is blocked or the masked copy fails verification. Reads
+    a private copy of `src`, so what is written is what was scanned."""
     display = display_path or str(src)
-    sha = _safe_sha(src)
+    try:
+        snap = Snapshot(src, config.limits.max_file_bytes)
+    except Exception as exc:
+        return MaskReport(display, None, _blocked(display, None, exc))
+    with snap:
+        return _mask_copy(snap.path, snap.sha256, src, dst, config, policy, engine, display)
+
+
+def _mask_copy(
+    copy: Path,
+    sha: str,
+    src: Path,
+    dst: Path,
+    config: ScanConfig,
+    policy: Policy,
+    engine: Engine | None,
+    display: str,
+) -> MaskReport:
     engine = engine or Engine.create(config)
     try:
-        doc = _open(src, config)
+        doc = _open(copy, config)
         findings: list[Finding] = []
         replacements: dict[int, list[Replacement]] = {}
         for seg, found in _scan_segments(doc, engine):
@@ -154,7 +175,7 @@ def mask_path(
     try:
         with os.fdopen(fd, "wb") as out:
             if not findings and not rewrite:
-                with src.open("rb") as fh:
+                with copy.open("rb") as fh:
                     shutil.copyfileobj(fh, out)
             else:
                 doc.write_masked(replacements, out)

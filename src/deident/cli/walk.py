@@ -1,42 +1,39 @@
-"""Which files a command works on: every file under the given paths, none skipped silently."""
+"""Which files a command works on: every file under the given paths, none skipped silently
+(see `deident.walker`: symlinks, unreadable folders, FIFOs and devices, tool folders)."""
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from deident.fileutil import SKIP_DIRS, display_path
+from deident.fileutil import display_path
+from deident.model import FileReport, MaskReport, Status
+from deident.walker import Entry, Walk
 
+Item = Entry
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    path: Path  # the file
-    base: Path  # the folder its relative output path is computed from
-
-    @property
-    def relative(self) -> Path:
-        return self.path.relative_to(self.base)
+__all__ = ["Item", "blocked_mask", "blocked_report", "display", "iter_files"]
 
 
 def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[Item]:
-    """Files under `paths` in a stable order. Missing paths are yielded too, so that the
-    pipeline reports them as blocked (unreadable) instead of dropping them."""
-    excluded = exclude.resolve() if exclude else None
-    for p in paths:
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                root_path = Path(root)
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if d not in SKIP_DIRS and (excluded is None or (root_path / d).resolve() != excluded)
-                )
-                for name in sorted(files):
-                    yield Item(root_path / name, p)
-        else:
-            yield Item(p, p.parent)
+    """Entries under `paths` in a stable order; an entry with a `problem` is blocked unread.
+    A named path that does not exist raises PathNotFound (a usage error). Skipped tool
+    folders are counted and reported on stderr once the walk is done."""
+    walk = Walk(paths, exclude=exclude)
+    yield from walk
+    note = walk.skipped_note()
+    if note:
+        print(f"deident: {note}", file=sys.stderr)
+
+
+def blocked_report(path: str, shown: str, problem: str) -> FileReport:
+    """The report of an entry that is blocked without being read."""
+    return FileReport(shown, None, Status.BLOCKED, "unreadable", problem)
+
+
+def blocked_mask(path: str, shown: str, problem: str) -> MaskReport:
+    return MaskReport(shown, None, blocked_report(path, shown, problem))
 
 
 def display(path: Path) -> str:

@@ -161,11 +161,14 @@ def decide(
         from deident.pipeline import scan_path
         from deident.review.decisions import LedgerIndex, record_decisions, review_findings
         from deident.review.files import display_path
+        from deident.walker import PathNotFound
 
         led, root = _open_ledger(ledger, key_file)
         config = _config()
         engine = _engine(config)
         shown = display_path(file, root)
+        if not os.path.lexists(file):
+            raise PathNotFound(file)
         rep = scan_path(file, config, engine=engine, display_path=shown)
         if rep.status.value == "blocked":
             _fail(f"{shown}: blocked: {rep.reason}", 1)
@@ -268,7 +271,10 @@ def gate(
         if fmt not in ("table", "json"):
             _fail("--format must be table or json")
         led, root = _open_ledger(ledger, key_file)
-        verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
+        notes: list[str] = []
+        verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root, notes=notes)
+        for note in notes:
+            _err(f"gate: {note}")
         blocked = [v for v in verdicts if not v.approved]
         if not verdicts:
             _err("gate: no files under the given paths; nothing can be cleared")

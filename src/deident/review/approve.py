@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deident.config import ScanConfig
 from deident.errors import DeidentError
-from deident.fileutil import sha256_file
 from deident.model import FileReport, Status
 from deident.review.decisions import LedgerIndex, review_findings, today
 from deident.review.files import display_path
@@ -108,20 +106,14 @@ def approve_file(
     root: Path | None = None,
     date: str | None = None,
 ) -> ApprovalOutcome:
-    """Scan `path` with the pipeline and approve it (see `approve_report`)."""
+    """Scan `path` with the pipeline and approve it (see `approve_report`). The pipeline reads a
+    private copy hashed as it is copied, so the approval binds to the bytes that were scanned:
+    a file rewritten or swapped meanwhile is approved at its old digest only, which the gate
+    then refuses for the new bytes."""
     from deident.pipeline import scan_path
 
     shown = display_path(path, root)
-    try:
-        before = sha256_file(path)
-    except OSError as exc:
-        raise ApprovalRefused(shown, f"unreadable: {type(exc).__name__}") from exc
     report = scan_path(path, config, engine=engine, display_path=shown)
-    # The approval must bind to the bytes that were scanned, not to a later rewrite.
-    if report.sha256 is not None and report.sha256 != before:
-        raise ApprovalRefused(shown, "the file changed while it was being scanned; try again")
-    if report.sha256 is None and report.status is not Status.BLOCKED:
-        report = dataclasses.replace(report, sha256=before)
     return approve_report(
         report,
         ledger=ledger,
