@@ -2,8 +2,9 @@
 
 Fail closed: nothing under a named folder is dropped silently.
 
-- A symlinked folder is followed when its target lies inside the named folder (once: a loop
-  is not walked twice); one pointing outside comes out *blocked*, never skipped.
+- A symlinked folder inside the named folder: its files come out once, under their own path
+  (or under the link's, when the target sits in a skipped tool folder); a loop is not walked
+  twice. One pointing outside the named folder comes out *blocked*, never skipped.
 - A folder that cannot be listed comes out *blocked*.
 - A FIFO, socket or device comes out *blocked* before anything opens it (opening a FIFO
   waits for a writer: it would hang scan, approve and gate).
@@ -70,7 +71,7 @@ class Walk:
                 try:
                     st = os.stat(p)
                 except OSError:
-                    yield Entry(p, p.parent, "unreadable: broken symbolic link")
+                    yield Entry(p, p.parent, "broken symbolic link")
                     continue
             if stat.S_ISDIR(st.st_mode):
                 top = Path(os.path.realpath(p)) if self.real else p
@@ -99,7 +100,7 @@ class Walk:
                     if stat.S_ISLNK(st.st_mode):
                         st = os.stat(path)
                 except OSError:
-                    yield Entry(path, top, "unreadable: broken symbolic link")
+                    yield Entry(path, top, "broken symbolic link")
                     continue
                 if not stat.S_ISDIR(st.st_mode):
                     yield Entry(path, top, special_problem(st.st_mode))
@@ -114,8 +115,9 @@ class Walk:
                     if not _inside(real, root_real):
                         yield Entry(path, top, "symbolic link to a folder outside the scanned folder")
                         continue
-                    if real in seen:
-                        continue  # already walked (or a loop): its files come out once
+                    if real in seen or not _hidden(real, root_real):
+                        # Walked already, or walked under its own path: its files come out once.
+                        continue
                 seen.add(real)
                 subfolders.append(path)
             stack.extend(reversed(subfolders))
@@ -137,6 +139,13 @@ class Walk:
             f"skipped {self.skipped_folders} tool folder(s) ({names}) holding {files} file(s): "
             "they are not scanned; name them explicitly to scan them"
         )
+
+
+def _hidden(real: str, root_real: str) -> bool:
+    """Whether a folder inside the root lies in a tool folder the walk skips: a symlink to it
+    is followed, so that data cannot hide behind one."""
+    parts = Path(os.path.relpath(real, root_real)).parts
+    return any(p in SKIP_DIRS for p in parts)
 
 
 def _inside(real: str, root_real: str) -> bool:

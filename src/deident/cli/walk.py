@@ -29,7 +29,7 @@ def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[It
 
 def blocked_report(path: str, shown: str, problem: str) -> FileReport:
     """The report of an entry that is blocked without being read."""
-    return FileReport(shown, None, Status.BLOCKED, "unreadable", problem)
+    return FileReport(shown, None, Status.BLOCKED, "unreadable", detail=problem)
 
 
 def blocked_mask(path: str, shown: str, problem: str) -> MaskReport:

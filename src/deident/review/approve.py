@@ -58,7 +58,8 @@ def approve_report(
     if require_approvals < 1:
         raise ApprovalRefused(path, "--require-approvals must be at least 1")
     if report.status is Status.BLOCKED or report.sha256 is None:
-        raise ApprovalRefused(path, f"blocked: {report.reason or 'cannot be read'}")
+        why = report.reason or "cannot be read"
+        raise ApprovalRefused(path, f"blocked: {why}" + (f" ({report.detail})" if report.detail else ""))
     index = LedgerIndex.build(ledger.entries())
     reviewed = review_findings(report, index, ledger.key)
     unresolved = [r for r in reviewed if not r.resolved]
