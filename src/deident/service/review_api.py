@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from deident.model import FileReport
 from deident.review.ledger import Ledger, LedgerInvalid
-from deident.service.upload import HttpError
+from deident.service.upload import HttpError, Upload
 
-if TYPE_CHECKING:
-    from deident.service.server import Handler
+
+class Handler(Protocol):
+    """What these endpoints need of the request handler (server.Handler): declared here so
+    that this module does not import the server, which imports it."""
+
+    server: Any  # DeidentServer: .cfg (ServiceConfig) and .engine
+    query: dict[str, str]
+
+    def _json(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None: ...
+    def _upload(self) -> Upload: ...
+    def _reviewer(self) -> str: ...
+    def _scan_upload(self, up: Upload, tmp: Path) -> tuple[FileReport, Path]: ...
 
 
 def _ledger(h: Handler) -> Ledger:
