@@ -24,6 +24,7 @@ from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
+from deident.naming import masked_file_name, name_findings
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:
@@ -88,6 +89,7 @@ def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, 
     try:
         doc = _open(path, config)
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
+        findings += name_findings(display, engine)  # 张三_身份证.pdf: the name is a place too
     except Exception as exc:  # fail closed: see the module docstring
         return _blocked(display, sha, exc)
     status = Status.FINDINGS if findings else Status.CLEAN
@@ -167,7 +169,7 @@ def _mask_copy(
     report = FileReport(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
     )
-    final = output_path(dst, doc, src)
+    final = masked_file_name(output_path(dst, doc, src), engine, policy)
     rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from tests.factories.workflow import leak_text, make_leak
@@ -187,3 +188,14 @@ def test_review_api_does_not_import_the_server() -> None:
     code = "import sys, deident.service.review_api; assert 'deident.service.server' not in sys.modules"
     r = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": src}, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_file_name_holding_personal_data_is_found_and_masked_over_http(strict: Service) -> None:
+    mobile = "13800138000"
+    name = quote(f"联系{mobile}.txt")
+    r = strict.upload(f"/v1/scan?filename={name}", "公开的通知。".encode())
+    assert r.status == 200
+    (f,) = r.json()["findings"]
+    assert f["location"] == {"name": True}
+    m = strict.upload(f"/v1/mask?filename={name}", "公开的通知。".encode())
+    assert m.status == 200 and mobile not in m.headers["content-disposition"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from deident.config import ScanConfig
 from deident.errors import DeidentError
 from deident.model import FileReport, Status
+from deident.naming import ledger_path
 from deident.review.decisions import LedgerIndex, review_findings, today
 from deident.review.files import display_path
 from deident.review.ledger import Ledger
@@ -81,7 +82,7 @@ def approve_report(
             {
                 "kind": "approval",
                 "file_sha256": report.sha256,
-                "path": path,
+                "path": ledger_path(report),  # a name holding personal data is starred out
                 "policy": policy,
                 "findings": len(report.findings),
                 "reviewer": reviewer,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deident.model import FileReport, Finding
+from deident.naming import shown_for_ledger
 from deident.review.keys import Key
 from deident.review.ledger import Ledger, canonical
 
@@ -130,6 +131,8 @@ def record_decisions(
     unknown = [i for i in finding_ids if i not in by_id]
     if unknown:
         raise DecisionError(f"no finding {', '.join(unknown)} in the current version of {path}")
+    # The ledger never holds a name that is personal data: the path is recorded starred out.
+    path = shown_for_ledger(path, report.findings) if path == report.path else path
     records = []
     for fid in dict.fromkeys(finding_ids):
         f = by_id[fid]

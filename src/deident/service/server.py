@@ -348,7 +348,11 @@ class Handler(BaseHTTPRequestHandler):
                 return
             out = Path(res.output)
             data = out.read_bytes()
-        name = Path(up.filename or "upload").stem + out.suffix
+        from deident.naming import masked_file_name
+
+        name = masked_file_name(
+            Path(Path(up.filename or "upload").stem + out.suffix), self.server.engine, policy
+        ).name
         headers = {
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             "X-Deident-Findings": str(res.masked),
