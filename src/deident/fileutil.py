@@ -134,8 +134,16 @@ class Displayer:
         s = str(path) if real else os.path.realpath(path)
         for base in self._bases:
             if s.startswith(base):
-                return Path(s[len(base) :]).as_posix()
-        return path.as_posix()
+                return printable_path(Path(s[len(base) :]).as_posix())
+        return printable_path(path.as_posix())
+
+
+def printable_path(shown: str) -> str:
+    """A path with the bytes of a file name that is not valid UTF-8 written as ``\\xff``: JSON,
+    SARIF, terminals and the ledger get valid text, and the name is still recognisable."""
+    if shown.isascii() or not any("\udc80" <= c <= "\udcff" for c in shown):
+        return shown
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

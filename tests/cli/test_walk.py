@@ -180,3 +180,16 @@ def test_a_file_that_cannot_be_opened_is_blocked_not_clean(
     monkeypatch.setattr(fileutil.os, "open", deny)
     r = scan_path(f, ScanConfig())
     assert r.status is Status.BLOCKED and r.reason == "unreadable" and r.detail == "Permission denied"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "jsonl"])
+def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path: Path, fmt: str) -> None:
+    site = tmp_path / "site"
+    (site / "u").mkdir(parents=True)
+    with open(os.fsencode(site / "u") + b"/bad\xff\xfe.txt", "wb") as fh:
+        fh.write("电话13800138000".encode())
+    r = cli("scan", "u", "--format", fmt, cwd=site)
+    assert r.returncode == 1, r.stderr
+    text = r.stdout  # decoded as UTF-8 by subprocess: invalid bytes would raise here
+    docs = [json.loads(line) for line in text.splitlines()] if fmt == "jsonl" else [json.loads(text)]
+    assert docs and ("bad\\\\xff\\\\xfe.txt" in text or "bad%5Cxff%5Cxfe.txt" in text)
