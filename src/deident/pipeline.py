@@ -25,6 +25,7 @@ from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
 from deident.naming import masked_file_name, name_findings
+from deident.ziplimits import check_zip_limits
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:
@@ -42,6 +43,7 @@ def _check_readable(path: Path, config: ScanConfig) -> None:
 
 def _open(path: Path, config: ScanConfig) -> Document:
     _check_readable(path, config)
+    check_zip_limits(path, config.limits)  # before any reader: member count, declared total
     return format_for(path).open_document(path, FormatContext(config))
 
 
