@@ -198,6 +198,7 @@ def decide(
             reviewer=reviewer,
             reason=reason,
             path=shown,
+            engine=engine,
         )
         for e in entries:
             typer.echo(f"recorded {e['verdict']} for finding {e['finding']} in {shown}")

@@ -48,14 +48,22 @@ def approve_report(
     policy: str = "gov",
     require_approvals: int = 1,
     date: str | None = None,
+    engine: Engine | None = None,
 ) -> ApprovalOutcome:
     """Record an approval for a file already scanned into `report` (whose sha256 is the
     digest of the bytes that were scanned). Refuses blocked files, files with findings not
-    marked as not personal data, and a second approval by the same reviewer."""
+    marked as not personal data, and a second approval by the same reviewer; with `engine`,
+    a reviewer name holding personal data (other than a person's own name)."""
     path = report.path
     reviewer = reviewer.strip()
     if not reviewer:
         raise ApprovalRefused(path, "an approval needs --reviewer")
+    if engine is not None:
+        from deident.review.freetext import refuse_personal_data
+
+        refusal = refuse_personal_data(reviewer, "reviewer name", engine, own_name=True)
+        if refusal:
+            raise ApprovalRefused(path, refusal)
     if require_approvals < 1:
         raise ApprovalRefused(path, "--require-approvals must be at least 1")
     if report.status is Status.BLOCKED or report.sha256 is None:
@@ -112,8 +120,10 @@ def approve_file(
     private copy hashed as it is copied, so the approval binds to the bytes that were scanned:
     a file rewritten or swapped meanwhile is approved at its old digest only, which the gate
     then refuses for the new bytes."""
+    from deident.api import engine_for
     from deident.pipeline import scan_path
 
+    engine = engine or engine_for(config)
     shown = display_path(path, root)
     report = scan_path(path, config, engine=engine, display_path=shown)
     return approve_report(
@@ -123,4 +133,5 @@ def approve_file(
         policy=policy,
         require_approvals=require_approvals,
         date=date,
+        engine=engine,
     )

@@ -97,7 +97,14 @@ def approve(h: Handler) -> None:
     require = _int(h, "require_approvals", fields)
     policy = h.query.get("policy") or fields.get("policy") or h.server.cfg.policy
     try:
-        o = approve_report(report, ledger=led, reviewer=reviewer, policy=policy, require_approvals=require)
+        o = approve_report(
+            report,
+            ledger=led,
+            reviewer=reviewer,
+            policy=policy,
+            require_approvals=require,
+            engine=h.server.engine,
+        )
     except ApprovalRefused as exc:
         h._json(409, {"error": exc.reason, "status": 409, "sha256": report.sha256})
         return
@@ -137,7 +144,14 @@ def decide(h: Handler) -> None:
         raise HttpError(400, "the reason contains personal data; describe the finding without quoting it")
     try:
         entries = record_decisions(
-            led, report, ids, verdict=verdict, reviewer=reviewer, reason=reason, path=report.path
+            led,
+            report,
+            ids,
+            verdict=verdict,
+            reviewer=reviewer,
+            reason=reason,
+            path=report.path,
+            engine=h.server.engine,
         )
     except DecisionError as exc:
         raise HttpError(409 if "no finding" in str(exc) else 400, str(exc)) from exc
