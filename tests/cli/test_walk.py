@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 from deident.walker import PathNotFound, Walk
+from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 from deident.api import engine_for
 from deident.config import ScanConfig
@@ -14,6 +13,7 @@ from deident.pipeline import scan_path
 from deident.review.approve import ApprovalRefused, approve_file
 from deident.review.decisions import NOT_PII, DecisionError, finding_id, record_decisions
 from deident.review.ledger import Ledger
+from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 CFG = ScanConfig()
 ENGINE = engine_for(CFG)

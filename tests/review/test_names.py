@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import write_clean
 
 from deident.api import policy_for
 from deident.config import ScanConfig
@@ -14,6 +13,7 @@ from deident.pipeline import mask_path, scan_path
 from deident.review.approve import ApprovalRefused, approve_file
 from deident.review.decisions import NOT_PII, finding_id, record_decisions
 from deident.review.ledger import Ledger
+from tests.factories.workflow import write_clean
 
 CFG = ScanConfig()
 ID = "11010519491231002X"

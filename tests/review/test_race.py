@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 import deident.pipeline as pipeline
 from deident.config import ScanConfig
@@ -17,6 +16,7 @@ from deident.model import Status
 from deident.review.approve import ApprovalRefused, approve_file
 from deident.review.gate import gate_paths
 from deident.review.ledger import Ledger
+from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 CFG = ScanConfig()
 

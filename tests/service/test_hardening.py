@@ -18,12 +18,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from tests.factories.workflow import leak_text, make_leak
-from tests.service.conftest import Service
 
 from deident.review.keys import load_key
 from deident.review.ledger import Ledger
 from deident.service.server import ServiceConfig, make_server
+from tests.factories.workflow import leak_text, make_leak
+from tests.service.conftest import Service
 
 
 @pytest.fixture
