@@ -25,6 +25,7 @@ from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
 from deident.naming import masked_file_name, name_findings
+from deident.scrub import scrub
 from deident.ziplimits import check_zip_limits
 
 
@@ -64,9 +65,10 @@ def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, lis
             yield seg, [dataclasses.replace(f, location=loc) for f in found]
 
 
-def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
+def _blocked(display: str, sha: str | None, exc: BaseException, engine: Engine | None = None) -> FileReport:
     if isinstance(exc, BlockedError):
-        reason, detail = exc.reason, exc.detail
+        # A detail names places in the document (members, keys, sheets): no value may show.
+        reason, detail = exc.reason, scrub(exc.detail, engine) if engine is not None else exc.detail
     else:
         reason, detail = "internal error", f"{type(exc).__name__} while reading; the file was not fully read"
     return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason, detail=detail)
@@ -93,7 +95,7 @@ def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, 
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
         findings += name_findings(display, engine)  # 张三_身份证.pdf: the name is a place too
     except Exception as exc:  # fail closed: see the module docstring
-        return _blocked(display, sha, exc)
+        return _blocked(display, sha, exc, engine)
     status = Status.FINDINGS if findings else Status.CLEAN
     return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
 
@@ -166,7 +168,7 @@ def _mask_copy(
                 Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
             ]
     except Exception as exc:
-        return MaskReport(display, None, _blocked(display, sha, exc))
+        return MaskReport(display, None, _blocked(display, sha, exc, engine))
     notes = tuple(getattr(doc, "notes", ()))
     report = FileReport(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
@@ -190,7 +192,9 @@ def _mask_copy(
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         reason = (
-            str(exc) if isinstance(exc, MaskError) else f"internal error: {type(exc).__name__} while writing"
+            scrub(str(exc), engine)
+            if isinstance(exc, MaskError)
+            else f"internal error: {type(exc).__name__} while writing"
         )
         blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
         return MaskReport(display, None, blocked, 0, notes)
