@@ -193,3 +193,17 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_output(tmp_path: Path,
     text = r.stdout  # decoded as UTF-8 by subprocess: invalid bytes would raise here
     docs = [json.loads(line) for line in text.splitlines()] if fmt == "jsonl" else [json.loads(text)]
     assert docs and ("bad\\\\xff\\\\xfe.txt" in text or "bad%5Cxff%5Cxfe.txt" in text)
+
+
+def test_names_holding_personal_data_are_found_and_masked_by_the_cli(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_clean(site / "nm" / "联系13800138000" / "sub" / "a.txt")
+    write_clean(site / "nm" / "联系13800138000" / "电话13900139000.txt")
+    s = cli("scan", "nm", "--format", "json", cwd=site)
+    assert s.returncode == 1
+    names = [f for f in json.loads(s.stdout)["findings"] if f["location"] == {"name": True}]
+    assert sorted(f["text"] for f in names) == ["13800138000", "13800138000", "13900139000"]
+    m = cli("mask", "nm", "--out", "out", "--format", "json", cwd=site)
+    assert m.returncode == 0, m.stdout
+    written = sorted(p.relative_to(site / "out").as_posix() for p in (site / "out").rglob("*") if p.is_file())
+    assert len(written) == 2 and not any("138001" in w or "139001" in w for w in written)

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from deident.cli import render
-from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files
+from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files, masked_folders
 from deident.config import ScanConfig
 from deident.errors import DeidentError
 from deident.model import FileReport, Finding, MaskReport, Status
@@ -246,6 +246,8 @@ def mask(
     config = _config(min_score, entities, model, flag_officials)
     policy_for(policy)  # fail early on a bad policy file
     targets = _mask_targets(sources, out, in_place)
+    if out is not None:  # personal data in folder names: the copies go to masked folders
+        targets = masked_folders(targets, out, config, policy)
     work = [(str(i.path), str(dst), display(i.path), i.problem) for i, dst in targets]
     results = list(_run(_mask_one, work, (config, policy), jobs, progress, "masking"))
     fmt = fmt or (MaskFmt.table if sys.stdout.isatty() else MaskFmt.json)

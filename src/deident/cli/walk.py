@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from deident.config import ScanConfig
 from deident.fileutil import display_path
 from deident.model import FileReport, MaskReport, Status
 from deident.walker import Entry, Walk
 
 Item = Entry
 
-__all__ = ["Item", "blocked_mask", "blocked_report", "display", "iter_files"]
+__all__ = ["Item", "blocked_mask", "blocked_report", "display", "iter_files", "masked_folders"]
 
 
 def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[Item]:
@@ -34,6 +35,29 @@ def blocked_report(path: str, shown: str, problem: str) -> FileReport:
 
 def blocked_mask(path: str, shown: str, problem: str) -> MaskReport:
     return MaskReport(shown, None, blocked_report(path, shown, problem))
+
+
+def masked_folders(
+    targets: list[tuple[Item, Path]], out: Path, config: ScanConfig, policy: str
+) -> list[tuple[Item, Path]]:
+    """Targets under `out` with personal data in their folder names masked (文件/张三_138…/a.txt
+    goes to out/文件/张三_138****8000/a.txt); the pipeline masks the file name itself."""
+    from deident.api import engine_for, policy_for
+    from deident.naming import masked_file_name
+
+    engine, pol = None, policy_for(policy)
+    cache: dict[str, str] = {}
+    result = []
+    for item, dst in targets:
+        rel = dst.relative_to(out)
+        parts = list(rel.parts)
+        for k, name in enumerate(parts[:-1]):
+            if name not in cache:
+                engine = engine or engine_for(config)
+                cache[name] = masked_file_name(Path(name), engine, pol).name
+            parts[k] = cache[name]
+        result.append((item, out.joinpath(*parts)))
+    return result
 
 
 def display(path: Path) -> str:
