@@ -199,3 +199,24 @@ def test_a_file_name_holding_personal_data_is_found_and_masked_over_http(strict:
     assert f["location"] == {"name": True}
     m = strict.upload(f"/v1/mask?filename={name}", "公开的通知。".encode())
     assert m.status == 200 and mobile not in m.headers["content-disposition"]
+
+
+def test_a_flood_of_idle_connections_gets_503_not_a_thread_each(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl", load_key(tmp_path / "k" / "hmac.key"))
+    srv = make_server("127.0.0.1", 0, ServiceConfig(ledger=ledger, max_connections=4))
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    idle = [socket.create_connection(srv.server_address, timeout=10) for _ in range(4)]
+    try:
+        time.sleep(0.3)
+        with socket.create_connection(srv.server_address, timeout=10) as extra:
+            assert extra.recv(4096).startswith(b"HTTP/1.0 503")
+    finally:
+        for s in idle:
+            s.close()
+    time.sleep(0.3)  # the idle connections' threads end; the server answers again
+    with socket.create_connection(srv.server_address, timeout=10) as s:
+        s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+        assert s.recv(4096).startswith(b"HTTP/1.0 200")
+    srv.shutdown()
+    srv.server_close()

@@ -14,6 +14,7 @@ body, the file name, the query (it may hold a file name) or a token.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -45,6 +46,11 @@ _NO_SLOT = frozenset({"/healthz", "/openapi.json"})
 # Authenticated before their body is read.
 _AUTH_FIRST = frozenset({"/v1/approvals", "/v1/decisions"})
 _GONE = (ConnectionError, TimeoutError)
+_BUSY_BODY = b'{"error": "too many connections; retry later", "status": 503}'
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\n"
+    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY)
+)
 
 
 @dataclass
@@ -57,6 +63,7 @@ class ServiceConfig:
     policy: str = "gov"
     queue_timeout_s: float = 60.0  # a request waiting longer for a worker gets 503
     body_timeout_s: float = 30.0  # the whole body must arrive within this, or 408
+    max_connections: int = 512  # open connections (one thread each); beyond, 503 at once
 
 
 def findings_document(report: FileReport, *, redact: Any = None) -> dict[str, Any]:
@@ -78,7 +85,24 @@ class DeidentServer(ThreadingHTTPServer):
         self.engine = engine_for(cfg.scan)
         self.policy = policy_for(cfg.policy)
         self.slots = threading.BoundedSemaphore(cfg.workers)
+        self.connections = threading.BoundedSemaphore(cfg.max_connections)
         super().__init__(address, Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """One thread per connection, up to `max_connections`: a flood of idle connections
+        gets 503 straight away instead of a thread each."""
+        if not self.connections.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Never a traceback on stderr (it may quote a request): one log line with the type."""
