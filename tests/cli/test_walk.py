@@ -129,6 +129,7 @@ def test_approve_gate_and_mask_do_not_hang_on_a_fifo(tree: Path) -> None:
     site = tree.parent
     a = cli("approve", "d", "--reviewer", "王芳", cwd=site)
     assert a.returncode == 1 and "d/pipe.txt" in a.stderr and "FIFO" in a.stderr
+    assert "skipped 2 tool folder(s)" in a.stderr
     g = cli("gate", "d", "--format", "json", cwd=site)
     assert g.returncode == 1
     verdicts = {f["path"]: f for f in json.loads(g.stdout)["files"]}

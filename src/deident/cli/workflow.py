@@ -120,10 +120,12 @@ def review(
         engine = _engine(config)
         pol = policy_for(policy)
         index = LedgerIndex.build(led.entries())
-        items = []
-        for p in iter_files(paths):
+        items, notes = [], []
+        for p in iter_files(paths, notes=notes):
             rep = scan_path(p, config, engine=engine, display_path=display_path(p, root))
             items.append(collect(p, rep, config=config, policy=pol, index=index, key=led.key))
+        for note in notes:
+            _err(f"review: {note}")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
         s = summary(items, require_approvals)
@@ -230,8 +232,8 @@ def approve(
         led, root = _open_ledger(ledger, key_file)
         config = _config()
         engine = _engine(config)
-        code = 0
-        for p in iter_files(files):
+        code, notes = 0, []
+        for p in iter_files(files, notes=notes):
             try:
                 o = approve_file(
                     p,
@@ -249,6 +251,8 @@ def approve(
                 continue
             state = "approved" if o.complete else f"approval {len(o.reviewers)} of {o.required}"
             typer.echo(f"{state}: {o.path} sha256={o.sha256[:16]}… by {', '.join(o.reviewers)}")
+        for note in notes:
+            _err(f"approve: {note}")
         return code
 
     raise typer.Exit(_run(go))

@@ -26,8 +26,10 @@ def iter_entries(
         notes.append(note)
 
 
-def iter_files(paths: Iterable[Path], *, real: bool = False) -> Iterator[Path]:
+def iter_files(
+    paths: Iterable[Path], *, real: bool = False, notes: list[str] | None = None
+) -> Iterator[Path]:
     """The paths of `iter_entries`. A blocked entry (a FIFO, an unlistable folder…) comes out
     too: the pipeline blocks it without waiting on it, since it opens nothing but regular files."""
-    for e in iter_entries(paths, real=real):
+    for e in iter_entries(paths, real=real, notes=notes):
         yield e.path
