@@ -173,7 +173,8 @@ def _mask_copy(
     report = FileReport(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
     )
-    final = masked_file_name(output_path(dst, doc, src), engine, policy)
+    named = output_path(dst, doc, src)
+    final = masked_file_name(named, engine, policy)  # 联系138****8000.txt, never the value
     rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)
@@ -189,6 +190,8 @@ def _mask_copy(
         if config.verify_masked and (findings or rewrite):
             _verify(tmp, config, engine)
         os.replace(tmp, final)
+        if final != named and named == src:
+            src.unlink()  # in place: the source is replaced by its copy under the masked name
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         reason = (
@@ -199,4 +202,6 @@ def _mask_copy(
         blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
         return MaskReport(display, None, blocked, 0, notes)
     extra = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
+    if final != named:
+        extra += ("the file name held personal data: written under a masked name",)
     return MaskReport(display, str(final), report, len(findings), notes + extra)

@@ -61,3 +61,13 @@ def test_the_ledger_never_holds_the_name(tmp_path: Path, ledger: Ledger) -> None
     assert o.complete
     text = ledger.path.read_text(encoding="utf-8")
     assert MOBILE not in text and "*" * len(MOBILE) in text
+
+
+def test_masking_in_place_replaces_the_source_under_the_masked_name(tmp_path: Path) -> None:
+    f = tmp_path / f"联系{MOBILE}.txt"
+    f.write_text(f"请联系{MOBILE}。", encoding="utf-8")
+    res = mask_path(f, f, CFG, policy_for("gov"))
+    assert res.output is not None and not f.exists()
+    (only,) = list(tmp_path.iterdir())
+    assert MOBILE not in only.name and MOBILE not in only.read_text(encoding="utf-8")
+    assert any("masked name" in n for n in res.notes)
