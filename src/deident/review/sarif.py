@@ -53,6 +53,8 @@ def _uri(path: str, root: Path | None) -> str:
 
 def describe_location(location: Mapping[str, Any]) -> str:
     """A human name for a format location: 'sheet 名单 cell D5', 'page 2', 'paragraph 3'."""
+    if location.get("name") is True:
+        return "the file or folder name"
     parts = []
     for k, v in location.items():
         if k == "bbox" or isinstance(v, (list, dict)):
