@@ -121,6 +121,7 @@ def test_skipped_tool_folders_are_never_a_silent_pass(tmp_path: Path) -> None:
     write_leaking(root / "__pycache__" / "名单.txt", make_leak(14))
     r = cli("scan", "d", "--format", "json", cwd=root.parent)
     assert r.returncode == 0 and "skipped 1 tool folder(s) (__pycache__) holding 1 file(s)" in r.stderr
+    assert json.loads(r.stdout)["skipped"] == {"__pycache__": 1}
     named = cli("scan", "d/__pycache__", "--format", "json", cwd=root.parent)
     assert named.returncode == 1 and json.loads(named.stdout)["summary"]["findings"] > 0
 

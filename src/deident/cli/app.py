@@ -182,7 +182,8 @@ def scan(
     """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
     config = _config(min_score, entities, model, flag_officials)
     redactor = _redactor(policy, redact)
-    items = list(iter_files(paths))
+    skipped: dict[str, int] = {}  # tool folders not scanned -> files they hold
+    items = list(iter_files(paths, skipped=skipped))
     work = [(str(i.path), display(i.path), i.problem) for i in items]
     fmt = fmt or (Fmt.table if sys.stdout.isatty() else Fmt.json)
     reports: list[FileReport] = []
@@ -191,7 +192,10 @@ def scan(
         if fmt is Fmt.jsonl:
             print(render.scan_jsonl_line(report, redactor), flush=True)
     if fmt is Fmt.json:
-        print(json.dumps(render.scan_json(reports, redactor), ensure_ascii=False, indent=2))
+        doc = render.scan_json(reports, redactor)
+        if skipped:
+            doc["skipped"] = skipped
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
     elif fmt is Fmt.sarif:
         print(json.dumps(render.sarif(reports, redactor, Path.cwd()), ensure_ascii=False, indent=2))
     elif fmt is Fmt.table:

@@ -17,12 +17,17 @@ Item = Entry
 __all__ = ["Item", "blocked_mask", "blocked_report", "display", "iter_files", "masked_folders"]
 
 
-def iter_files(paths: list[Path], *, exclude: Path | None = None) -> Iterator[Item]:
+def iter_files(
+    paths: list[Path], *, exclude: Path | None = None, skipped: dict[str, int] | None = None
+) -> Iterator[Item]:
     """Entries under `paths` in a stable order; an entry with a `problem` is blocked unread.
     A named path that does not exist raises PathNotFound (a usage error). Skipped tool
-    folders are counted and reported on stderr once the walk is done."""
+    folders are counted (into `skipped`: folder name -> files held) and reported on stderr
+    once the walk is done."""
     walk = Walk(paths, exclude=exclude)
     yield from walk
+    if skipped is not None:
+        skipped.update(walk.skipped)
     note = walk.skipped_note()
     if note:
         print(f"deident: {note}", file=sys.stderr)
