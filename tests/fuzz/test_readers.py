@@ -79,7 +79,15 @@ def mutations(draw: st.DrawFn, data: bytes, zipped: bool) -> tuple[str, bytes]:
     return f"{kind} {member}", rezip(data, corrupt=(member, body))
 
 
-def check(name: str, data: bytes) -> None:
+def _tally(name: str, kind: str, outcome: str) -> None:
+    """With DEIDENT_FUZZ_TALLY=FILE, one line per case (reader, mutation, outcome) for counting."""
+    out = os.environ.get("DEIDENT_FUZZ_TALLY")
+    if out:
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write(f"{reader_of(name)}\t{kind.split(' ')[0]}\t{outcome}\n")
+
+
+def check(name: str, data: bytes, kind: str = "seed") -> None:
     """Scan the case; where it has findings, mask it too (the writers meet malformed input
     only then). Either writes, or blocks with a reason that is not a reader's exception."""
     with tempfile.TemporaryDirectory(prefix="deident-fuzz-") as d:
@@ -87,6 +95,7 @@ def check(name: str, data: bytes) -> None:
         p.write_bytes(data)
         with time_limit(CASE_LIMIT_S):
             r = scan_path(p, CFG, display_path=name)
+            _tally(name, kind, f"{r.status.value}: {r.reason}" if r.reason else r.status.value)
             if r.status is Status.BLOCKED:
                 assert r.reason and r.reason != "internal error", (r.reason, r.detail)
             elif r.status is Status.FINDINGS:
@@ -108,7 +117,7 @@ def _run(name: str, examples: int) -> None:
     )
     @given(mutations(seed, zipped))
     def case(m: tuple[str, bytes]) -> None:
-        check(name, m[1])
+        check(name, m[1], m[0])
 
     case()
 
