@@ -32,6 +32,8 @@ class ScanConfig:
     use_model: bool = False
     # After masking, re-read the masked copy and refuse to write it if anything is left.
     verify_masked: bool = True
+    # Add OCR of rendered PDF pages to the second reading (`--verify ocr`; slow).
+    verify_ocr: bool = False
 
     def wants(self, entity_type: str) -> bool:
         return self.entities is None or entity_type in self.entities

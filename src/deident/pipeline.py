@@ -1,6 +1,12 @@
 """Scan and mask one file: open it through its format, run the engine on every segment,
 write the masked copy and verify it. Every failure becomes a `blocked` report with a reason.
 
+Two readings (DESIGN.md section 7): every file is also read by `deident.verify`, by other
+means than its structured reader. A value either reading finds is a finding; a masked copy
+is verified by both; a value the second reading still sees in the copy, and that cannot be
+located and masked there, blocks the file with a reason (`--verify ocr` adds OCR of rendered
+PDF pages to the second reading).
+
 Fail closed: an exception inside a format (a bug, a library error) blocks the file with
 ``internal error`` and the exception's type only, because messages of parser libraries may
 quote document text.
@@ -24,6 +30,11 @@ from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
+from deident.verify.compare import second_findings, unexplained
+from deident.verify.scrub import scrub
+
+# Values only the second reading saw are reported with this note (counts only, no text).
+SECOND_NOTE = "the second reading found {n} value(s) the structured reader did not"
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:
@@ -85,10 +96,13 @@ def scan_path(
     try:
         doc = _open(path, config)
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
+        extra = unexplained(second_findings(path, config, engine, ocr=config.verify_ocr), findings)
     except Exception as exc:  # fail closed: see the module docstring
         return _blocked(display, sha, exc)
+    notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())
+    findings += extra
     status = Status.FINDINGS if findings else Status.CLEAN
-    return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
+    return FileReport(display, sha, status, None, tuple(findings), notes)
 
 
 def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
@@ -104,13 +118,45 @@ def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
     return renamed
 
 
-def _verify(tmp: Path, config: ScanConfig, engine: Engine) -> None:
+def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy) -> None:
+    """Both readings of the masked copy find nothing. What only the second reading sees is
+    masked where it can be located literally (`deident.verify.scrub`), then read again."""
     try:
+        for attempt in range(2):
+            left = second_findings(tmp, config, engine, ocr=config.verify_ocr)
+            if not left:
+                break
+            if attempt == 1 or not scrub(tmp, left, policy.replacement):
+                raise MaskError(
+                    f"the second reading still finds {left[0].entity_type} in the masked copy "
+                    f"at {describe(left[0].location)}, where it cannot be masked; "
+                    "remove it in the source and mask again"
+                )
         doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
             raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
     except BlockedError as exc:
         raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
+
+
+def describe(place: dict | object) -> str:
+    """A place of the second reading for a message: names of members are left out when they
+    could hold a value (an attacker can name a part after a person)."""
+    if not isinstance(place, dict):
+        return "an unnamed place"
+    parts = []
+    for k, v in place.items():
+        if k == "reading":
+            continue
+        if isinstance(v, str) and (len(v) > 60 or any(c.isdigit() for c in v) or not v.isascii()):
+            if k in ("member", "object", "raw object", "page"):
+                v = "(name withheld)" if k == "member" else v
+            else:
+                v = "(withheld)"
+        if isinstance(v, dict):
+            v = describe(v)
+        parts.append(f"{k} {v}" if v is not True else k)
+    return ", ".join(parts) or "the second reading"
 
 
 def mask_path(
@@ -140,11 +186,13 @@ def mask_path(
             replacements[seg.id] = [
                 Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
             ]
+        extra = unexplained(second_findings(src, config, engine, ocr=config.verify_ocr), findings)
     except Exception as exc:
         return MaskReport(display, None, _blocked(display, sha, exc))
-    notes = tuple(getattr(doc, "notes", ()))
+    notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())
+    everything = (*findings, *extra)
     report = FileReport(
-        display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
+        display, sha, Status.FINDINGS if everything else Status.CLEAN, None, everything, notes
     )
     final = output_path(dst, doc, src)
     rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
@@ -159,8 +207,10 @@ def mask_path(
             else:
                 doc.write_masked(replacements, out)
         del doc  # the source document and the re-read copy need not be in memory together
-        if config.verify_masked and (findings or rewrite):
-            _verify(tmp, config, engine)
+        if extra and not config.verify_masked:
+            raise MaskError("the second reading found values the structured reader cannot mask")
+        if config.verify_masked and (findings or extra or rewrite):
+            _verify(tmp, config, engine, policy)
         os.replace(tmp, final)
     except Exception as exc:
         tmp.unlink(missing_ok=True)
@@ -169,5 +219,5 @@ def mask_path(
         )
         blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
         return MaskReport(display, None, blocked, 0, notes)
-    extra = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
-    return MaskReport(display, str(final), report, len(findings), notes + extra)
+    renamed = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
+    return MaskReport(display, str(final), report, len(findings) + len(extra), notes + renamed)

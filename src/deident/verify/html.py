@@ -1,0 +1,73 @@
+"""Second reading of HTML: the raw source, not the parsed page.
+
+Character data with entities decoded (script, style and comments included), every attribute
+value (URLs percent-decoded, so a path /uploads/张三_<ID>.pdf or a fragment is read),
+CSS escapes decoded, srcdoc documents and data: URIs read by their own kind.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote, unquote_to_bytes
+
+from deident.config import Limits
+from deident.verify import Piece, read_bytes
+from deident.verify.strings import attribute_values, css_unescape, markup_text, visible
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_DATA = re.compile(r"data:([^,;\s\"']*)((?:;[^,;\s\"']*)*),([^\s\"'<>)]*)", re.IGNORECASE)
+
+
+def decode_html(data: bytes) -> str:
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, "replace")
+    m = _META.search(data[:4096])
+    candidates = [m.group(1).decode("ascii").lower()] if m else []
+    for enc in [*candidates, "utf-8", "gb18030"]:
+        try:
+            return data.decode("gb18030" if enc in ("gb2312", "gbk") else enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", "replace")
+
+
+def _data_uris(text: str, limits: Limits, depth: int) -> Iterator[Piece]:
+    for m in _DATA.finditer(text):
+        mime, params, payload = m.group(1).lower(), m.group(2).lower(), m.group(3)
+        try:
+            body = (
+                base64.b64decode(unquote(payload) + "===")
+                if "base64" in params
+                else unquote_to_bytes(payload)
+            )
+        except ValueError:
+            continue
+        suffix = {"text/html": ".html", "text/plain": ".txt", "application/pdf": ".pdf"}.get(mime, "")
+        if mime.startswith("image/"):
+            suffix = ".png"
+        for p in read_bytes(body, suffix, limits, depth=depth + 1):
+            yield Piece({"data uri": mime or "text/plain", **p.place}, p.text)
+
+
+def read_html(data: bytes, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
+    source = decode_html(data)
+    yield from read_html_source(source, limits, depth=depth)
+
+
+def read_html_source(source: str, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
+    yield Piece({"html": "character data"}, visible(markup_text(source)))
+    values = list(attribute_values(source))
+    urls = [unquote(v) for v in values if "%" in v]
+    yield Piece({"html": "attribute values"}, visible("\n".join([*values, *urls])))
+    if "\\" in source:
+        unescaped = css_unescape(source)
+        if unescaped != source:
+            yield Piece({"html": "CSS escapes decoded"}, visible(markup_text(unescaped)))
+    for v in values:
+        if "<" in v and ">" in v:  # srcdoc and other markup carried in an attribute
+            for p in read_html_source(v, limits, depth=depth + 1):
+                yield Piece({"html": "document inside an attribute", "inner": dict(p.place)}, p.text)
+    yield from _data_uris(source, limits, depth)

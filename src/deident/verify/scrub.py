@@ -1,0 +1,183 @@
+"""Mask, in a written copy, what only the second reading sees, where that can be done safely by
+locating the value literally; everything else is left for verification to block.
+
+- zip packages: the value's text (and its XML-escaped form) in the XML or text member the
+  second reading named, wherever it stands: character data, attribute, comment, processing
+  instruction; the zip comment and bytes after the end record are dropped;
+- PDF: every string object holding the value (link URIs, /ActualText, /Opt, page labels);
+  old revisions, trailing bytes and unreferenced objects go with a full rewrite;
+- HTML and text: the value's bytes in the file's own encoding;
+- images: metadata chunks and segments (PNG text chunks, JPEG COM and APPn) are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import struct
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from deident.model import Finding
+from deident.verify import kind_of
+from deident.verify.text import decode_text
+
+Replace = Callable[[Finding], str]
+
+
+def _replace_all(text: str, found: Sequence[Finding], replace: Replace) -> str:
+    for f in sorted(found, key=lambda f: -len(f.text)):
+        new = replace(f)
+        text = text.replace(f.text, new)
+        esc = html.escape(f.text, quote=True)
+        if esc != f.text:
+            text = text.replace(esc, html.escape(new, quote=True))
+    return text
+
+
+def _zip(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | None:
+    by_member: dict[str, list[Finding]] = {}
+    for f in found:
+        member = f.location.get("member")
+        if not isinstance(member, str) or set(f.location) & {"embedded file", "png chunk", "jpeg segment"}:
+            if f.location.get("zip") in ("comment", "bytes after the end record"):
+                by_member.setdefault("", []).append(f)
+                continue
+            return None  # nested or not a member: cannot be located here
+        by_member.setdefault(member, []).append(f)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    # Rewritten without the zip comment and without bytes before or after the members.
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            body = src.read(info)
+            fs = by_member.get(info.filename)
+            if fs:
+                if info.filename.lower().endswith((".png", ".jpg", ".jpeg")):
+                    body = strip_image_metadata(body)
+                else:
+                    try:
+                        text = body.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return None
+                    new = _replace_all(text, fs, replace)
+                    if new == text:
+                        return None
+                    body = new.encode("utf-8")
+            out.writestr(info, body, compress_type=info.compress_type)
+    return buf.getvalue()
+
+
+def strip_image_metadata(data: bytes) -> bytes:
+    if data.startswith(b"\x89PNG"):
+        out, pos = bytearray(data[:8]), 8
+        while pos + 8 <= len(data):
+            (length,) = struct.unpack(">I", data[pos : pos + 4])
+            ctype = data[pos + 4 : pos + 8]
+            chunk = data[pos : pos + 12 + length]
+            pos += 12 + length
+            if ctype in (
+                b"IHDR",
+                b"PLTE",
+                b"IDAT",
+                b"IEND",
+                b"tRNS",
+                b"gAMA",
+                b"sRGB",
+                b"pHYs",
+                b"cHRM",
+                b"sBIT",
+            ):
+                out += chunk
+            if ctype == b"IEND":
+                break
+        return bytes(out)
+    if data.startswith(b"\xff\xd8"):
+        out, pos = bytearray(b"\xff\xd8"), 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+            if marker == 0xDA:
+                end = data.rfind(b"\xff\xd9")
+                out += data[pos : end + 2 if end > pos else len(data)]
+                return bytes(out)
+            keep = not (marker == 0xFE or 0xE1 <= marker <= 0xEF)  # APP0 (JFIF) stays
+            if keep:
+                out += data[pos : pos + 2 + length]
+            pos += 2 + length
+        return bytes(out)
+    return data
+
+
+def _pdf(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | None:
+    import pikepdf
+
+    if any("page" in f.location and "revision" not in f.location for f in found):
+        return None  # the text of a page is the structured reader's to mask
+    attachments = any("embedded file" in f.location for f in found)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+
+        def fix(container: object) -> None:
+            if attachments and isinstance(container, pikepdf.Dictionary):
+                for key in ("/AF", "/EmbeddedFiles", "/EF"):
+                    if key in container:
+                        del container[key]
+            items = container.items() if isinstance(container, pikepdf.Dictionary) else enumerate(container)
+            for k, v in list(items):
+                if isinstance(v, pikepdf.String):
+                    s = str(v)
+                    new = _replace_all(s, found, replace)
+                    if new != s:
+                        container[k] = pikepdf.String(new)
+
+        for obj in pdf.objects:
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+                fix(obj)
+            elif isinstance(obj, pikepdf.Stream):
+                fix(obj.stream_dict)
+        # Saving writes only what the trailer reaches: old revisions, bytes after %%EOF and
+        # unreferenced objects are gone.
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+def scrub(path: Path, found: Sequence[Finding], replace: Replace) -> bool:
+    """Mask `found` (second-reading findings in the copy at `path`) in place. False when one of
+    them cannot be located by this means; the caller then refuses the copy."""
+    data = path.read_bytes()
+    kind = kind_of(data, path.suffix)
+    new: bytes | None
+    if kind == "zip":
+        new = _zip(data, found, replace)
+    elif kind == "pdf":
+        new = _pdf(data, found, replace)
+    elif kind == "image":
+        new = (
+            strip_image_metadata(data)
+            if all("png chunk" in f.location or "jpeg segment" in f.location for f in found)
+            else None
+        )
+    elif kind in ("html", "text"):
+        text = decode_text(data)
+        out = _replace_all(text, found, replace)
+        new = out.encode(_encoding_of(data)) if out != text else None
+    else:
+        new = None
+    if new is None or new == data:
+        return False
+    path.write_bytes(new)
+    return True
+
+
+def _encoding_of(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
