@@ -182,7 +182,8 @@ def _stream_pieces(obj: Any, where: dict[str, Any], limits: Limits, depth: int) 
     text = operand_strings(body)
     if text:
         yield Piece({**where, "text": "stream strings"}, visible(text))
-    if b"(" not in body and _printable(body):  # JavaScript and other plain text
+    content = b"BT" in body and b"ET" in body  # text operators: the string operands are read above
+    if not content and _printable(body):  # JavaScript and other plain text
         yield Piece({**where, "text": "stream text"}, visible(body.decode("utf-8", "replace")))
 
 

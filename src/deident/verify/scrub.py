@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from deident.model import Finding
 from deident.verify import kind_of
@@ -113,12 +115,15 @@ def strip_image_metadata(data: bytes) -> bytes:
 def _pdf(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | None:
     import pikepdf
 
-    if any("page" in f.location and "revision" not in f.location for f in found):
-        return None  # the text of a page is the structured reader's to mask
+    on_pages = [f for f in found if "page" in f.location and "revision" not in f.location]
     attachments = any("embedded file" in f.location for f in found)
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        if on_pages and not _marked_content(pdf, on_pages, replace):
+            return None  # text shown on a page is the structured reader's to mask
 
-        def fix(container: object) -> None:
+        def fix(container: object, depth: int = 0) -> None:
+            if depth > 64:
+                return
             if attachments and isinstance(container, pikepdf.Dictionary):
                 for key in ("/AF", "/EmbeddedFiles", "/EF"):
                     if key in container:
@@ -130,6 +135,8 @@ def _pdf(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | Non
                     new = _replace_all(s, found, replace)
                     if new != s:
                         container[k] = pikepdf.String(new)
+                elif isinstance(v, (pikepdf.Dictionary, pikepdf.Array)) and not v.is_indirect:
+                    fix(v, depth + 1)
 
         for obj in pdf.objects:
             if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
@@ -141,6 +148,42 @@ def _pdf(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | Non
         buf = io.BytesIO()
         pdf.save(buf)
     return buf.getvalue()
+
+
+_PROPERTY = re.compile(
+    rb"/(ActualText|Alt|E|Lang)\s*(\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>)"
+)
+
+
+def _marked_content(pdf: Any, found: Sequence[Finding], replace: Replace) -> bool:
+    """Mask values in the properties of marked content (/ActualText, /Alt, /E) of page content
+    streams: text a reader extracts that the page does not show. True when anything changed."""
+    import pikepdf
+
+    from deident.verify.pdf import operand_strings
+
+    changed = False
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        for stream in streams:
+            if stream is None:
+                continue
+            body = stream.read_bytes()
+
+            def sub(m: re.Match[bytes]) -> bytes:
+                nonlocal changed
+                text = operand_strings(m.group(2))
+                new = _replace_all(text, found, replace)
+                if new == text:
+                    return m.group()
+                changed = True
+                return b"/" + m.group(1) + b" <FEFF" + new.encode("utf-16-be").hex().encode() + b">"
+
+            new_body = _PROPERTY.sub(sub, body)
+            if new_body != body:
+                stream.write(new_body)
+    return changed
 
 
 def scrub(path: Path, found: Sequence[Finding], replace: Replace) -> bool:
