@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import subprocess
 import zipfile
@@ -82,15 +83,19 @@ def found_values(report: FileReport) -> set[str]:
     return {_GAPS.sub("", f.text) for f in report.findings}
 
 
-def assert_caught(path: Path, values: Sequence[str], *, must_mask: bool = True) -> MaskReport:
+def assert_caught(
+    path: Path, values: Sequence[str], *, must_mask: bool = True, config: ScanConfig = CONFIG
+) -> MaskReport:
     """The attacker's target: never clean, every value reported (or the file blocked), and the
     masked copy (when written) holds none of them. `must_mask`: masking must succeed."""
-    report = scan(path)
+    report = scan(path, config)
     assert report.status is not Status.CLEAN, path.name
     if report.status is Status.FINDINGS:
         missing = [v for v in values if _GAPS.sub("", v) not in found_values(report)]
         assert not missing, f"{path.name}: not reported: {missing}"
-    result = mask(path)
+    result = mask(path, config)
+    if os.environ.get("VERIFY_SHOW"):
+        print("\nMASK", path.name, result.ok, result.report.reason)
     if must_mask:
         assert result.ok, f"{path.name}: {result.report.reason}"
     if result.ok:

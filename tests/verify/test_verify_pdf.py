@@ -202,7 +202,7 @@ def test_tiling_pattern_and_unused_form_xobject(tmp_path: Path) -> None:
         ),
     }
     p.write_bytes(pdf_factory.build_pdf(objs, 1))
-    assert_caught(p, [v1, v2], must_mask=False)
+    assert_caught(p, [v1, v2], must_mask=False)  # a value split across TJ strings: blocked
 
 
 def test_xmp_metadata_and_info(tmp_path: Path) -> None:

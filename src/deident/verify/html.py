@@ -65,7 +65,8 @@ def read_html_source(source: str, limits: Limits, *, depth: int = 0) -> Iterator
     if "\\" in source:
         unescaped = css_unescape(source)
         if unescaped != source:
-            yield Piece({"html": "CSS escapes decoded"}, visible(markup_text(unescaped)))
+            text = "\n".join([markup_text(unescaped), *attribute_values(unescaped)])
+            yield Piece({"html": "CSS escapes decoded"}, visible(text))
     for v in values:
         if "<" in v and ">" in v:  # srcdoc and other markup carried in an attribute
             for p in read_html_source(v, limits, depth=depth + 1):

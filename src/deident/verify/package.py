@@ -26,6 +26,7 @@ from deident.verify.text import decode_text
 _EOCD = b"PK\x05\x06"
 _PLAIN_NAME = re.compile(r"^[A-Za-z_:][A-Za-z0-9_.:-]{0,40}$")
 _DIGITS = re.compile(r"\d{5,}")
+_GLUE = re.compile(r"(?<=[^\d\s])(?=\d)|(?<=\d)(?=[^\d\sXx])")
 
 
 def _outside(data: bytes, zf: zipfile.ZipFile) -> Iterator[Piece]:
@@ -49,7 +50,9 @@ def xml_pieces(source: str, place: dict[str, str]) -> Iterator[Piece]:
         yield Piece({**place, "text": "attribute values"}, visible("\n".join(attrs)))
     odd = sorted(n for n in names(source) if not _PLAIN_NAME.match(n) or _DIGITS.search(n))
     if odd:
-        yield Piece({**place, "text": "names"}, visible("\n".join(odd)))
+        # ID110101… as a name: the letters glued to the digits would hide the number.
+        split = (_GLUE.sub(" ", n) for n in odd)
+        yield Piece({**place, "text": "names"}, visible("\n".join(split)))
 
 
 def _member(name: str, data: bytes, limits: Limits, depth: int) -> Iterator[Piece]:

@@ -28,6 +28,24 @@ from deident.verify.text import decode_text
 Replace = Callable[[Finding], str]
 
 
+_GAP = r"(?:[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]|&shy;|&#x?0*(?:ad|173|200[b-f]|820[3-7]|2060|8288|feff|65279);)*"
+
+
+def _char(c: str) -> str:
+    """A character as markup can write it: itself, a decimal or hex character reference, a CSS escape."""
+    n = ord(c)
+    forms = [re.escape(c), f"&#0*{n};", f"&#[xX]0*{n:x};", f"\\\\0*{n:x}(?:\\s|(?![0-9a-fA-F]))"]
+    if c in "&<>\"'":
+        forms.append(re.escape(html.escape(c, quote=True)))
+    return "(?:" + "|".join(forms) + ")"
+
+
+def locator(value: str) -> re.Pattern[str]:
+    """The value wherever it stands in a source, however its characters are written and
+    whatever invisible characters split it."""
+    return re.compile(_GAP.join(_char(c) for c in value), re.IGNORECASE)
+
+
 def _replace_all(text: str, found: Sequence[Finding], replace: Replace) -> str:
     for f in sorted(found, key=lambda f: -len(f.text)):
         new = replace(f)
@@ -35,6 +53,9 @@ def _replace_all(text: str, found: Sequence[Finding], replace: Replace) -> str:
         esc = html.escape(f.text, quote=True)
         if esc != f.text:
             text = text.replace(esc, html.escape(new, quote=True))
+        value = re.sub(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]", "", f.text)
+        if value:
+            text = locator(value).sub(html.escape(new, quote=False).replace("\\", "\\\\"), text)
     return text
 
 
@@ -42,7 +63,8 @@ def _zip(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | Non
     by_member: dict[str, list[Finding]] = {}
     for f in found:
         member = f.location.get("member")
-        if not isinstance(member, str) or set(f.location) & {"embedded file", "png chunk", "jpeg segment"}:
+        nested = set(f.location) & {"embedded file", "member names", "data uri", "page", "object", "revision"}
+        if not isinstance(member, str) or nested:
             if f.location.get("zip") in ("comment", "bytes after the end record"):
                 by_member.setdefault("", []).append(f)
                 continue
@@ -56,19 +78,57 @@ def _zip(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | Non
             body = src.read(info)
             fs = by_member.get(info.filename)
             if fs:
-                if info.filename.lower().endswith((".png", ".jpg", ".jpeg")):
+                if any("png chunk" in f.location or "jpeg segment" in f.location for f in fs):
                     body = strip_image_metadata(body)
                 else:
                     try:
                         text = body.decode("utf-8")
                     except UnicodeDecodeError:
-                        return None
+                        text = ""
+                    if not text or "\x00" in text:
+                        body = _binary(body, fs, replace)
+                        if body is None:
+                            return None
+                        out.writestr(info, body, compress_type=info.compress_type)
+                        continue
                     new = _replace_all(text, fs, replace)
                     if new == text:
                         return None
+                    if _well_formed(text) and not _well_formed(new):
+                        # The value stood in an element or attribute name: mask with name characters.
+                        new = _replace_all(text, fs, lambda f: _NOT_NAME.sub("_", replace(f)))
                     body = new.encode("utf-8")
             out.writestr(info, body, compress_type=info.compress_type)
     return buf.getvalue()
+
+
+def _binary(body: bytes, found: Sequence[Finding], replace: Replace) -> bytes | None:
+    """Mask values in a binary part as UTF-8 or UTF-16LE, keeping every length (offsets inside
+    the part stay valid): the masked form is cut or padded with '*' to the value's length."""
+    new = body
+    for f in found:
+        masked = (replace(f) + "*" * len(f.text))[: len(f.text)]
+        for enc in ("utf-8", "utf-16-le"):
+            value, rep = f.text.encode(enc), masked.encode(enc)
+            if len(value) == len(rep):
+                new = new.replace(value, rep)
+    return new if new != body else None
+
+
+_NOT_NAME = re.compile(r"[^\w.-]")
+
+
+def _well_formed(text: str) -> bool:
+    from xml.parsers import expat
+
+    if not text.lstrip("\ufeff \r\n\t").startswith("<"):
+        return False
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def strip_image_metadata(data: bytes) -> bytes:
@@ -138,7 +198,10 @@ def _pdf(data: bytes, found: Sequence[Finding], replace: Replace) -> bytes | Non
                 elif isinstance(v, (pikepdf.Dictionary, pikepdf.Array)) and not v.is_indirect:
                     fix(v, depth + 1)
 
+        streams = {f.location["object"] for f in found if f.location.get("text") == "stream strings"}
         for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and f"{obj.objgen[0]} {obj.objgen[1]}" in streams:
+                _stream_literals(obj, found, replace)
             if isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
                 fix(obj)
             elif isinstance(obj, pikepdf.Stream):
@@ -184,6 +247,21 @@ def _marked_content(pdf: Any, found: Sequence[Finding], replace: Replace) -> boo
             if new_body != body:
                 stream.write(new_body)
     return changed
+
+
+def _stream_literals(stream: Any, found: Sequence[Finding], replace: Replace) -> None:
+    """Mask values written literally in a stream's string operands (a tiling pattern or a form
+    XObject no page shows; simple fonts draw the bytes as they stand)."""
+    body = stream.read_bytes()
+    new = body
+    for f in found:
+        try:
+            value, masked = f.text.encode("latin-1"), replace(f).encode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        new = new.replace(value, masked)
+    if new != body:
+        stream.write(new)
 
 
 def scrub(path: Path, found: Sequence[Finding], replace: Replace) -> bool:
