@@ -125,7 +125,7 @@ def bench_scans(pages_per_dpi: int, corpus: Path, work: Path, seed: int) -> dict
 
 
 def bench_legacy(n: int, corpus: Path, work: Path) -> dict[str, Any]:
-    from deident.formats import libreoffice
+    from deident.formats.legacy.document import libreoffice
 
     if libreoffice.find_soffice() is None:
         return {"skipped": "LibreOffice not installed"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import SEEDS, STRUCTURED
 
 import deident
+from tests.conftest import SEEDS, STRUCTURED
 
 SEED_FILES = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
 

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import leak_text, make_leak, write_clean, write_corrupt_docx, write_leaking
 from typer.testing import CliRunner
 
 from deident.cli.app import app
+from tests.factories.workflow import leak_text, make_leak, write_clean, write_corrupt_docx, write_leaking
 
 runner = CliRunner()
 

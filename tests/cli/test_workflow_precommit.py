@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.factories.workflow import make_leak, write_clean, write_leaking
 
 REPO = Path(__file__).resolve().parents[2]

@@ -23,9 +23,9 @@ from corpora.make_office_samples import OFFICE_SAMPLES
 from corpora.make_samples import SAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.factories import pii
 
 from corpora import generate
+from tests.factories import pii
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "corpora" / "dev"

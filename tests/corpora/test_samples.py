@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from corpora.make_office_samples import OFFICE_SAMPLES, reproducible_zip
 from corpora.make_samples import SAMPLES, write_samples
-from tests.factories import pii
 
 import deident
+from tests.factories import pii
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "corpora" / "samples"
 ALL_SAMPLES = sorted(p.name for p in SAMPLES_DIR.iterdir())

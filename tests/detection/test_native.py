@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from tests.factories import pii
 
 from deident.detection import normalise, runs, validators
 from deident.detection.native import native
+from tests.factories import pii
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.factories.pii import person_names
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.person import PersonDetector
 from deident.detection.spec import load_specs
+from tests.factories.pii import person_names
 
 
 def _detector(**config: object) -> PersonDetector:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from tests.conftest import STRUCTURED
-from tests.factories import pii
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.masking.policy import Policy
 from deident.masking.rewrite import apply
+from tests.conftest import STRUCTURED
+from tests.factories import pii
 
 ENGINE = Engine.create(ScanConfig(entities=STRUCTURED))
 GOV = Policy.load("gov")

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.factories import pii
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.native import reading
 from deident.detection.normalise import fold
 from deident.model import Finding
+from tests.factories import pii
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,11 +7,11 @@ by tests/factories/pii.py (an independent implementation), not by the engine.
 from __future__ import annotations
 
 import pytest
-from tests.factories import pii
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.spec import load_specs
+from tests.factories import pii
 
 VALID_ID = "440881199001011233"  # GB 11643 check digit 3
 VALID_ID_X = "11010519491231002X"  # the standard's own example, check X

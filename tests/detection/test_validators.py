@@ -6,9 +6,9 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.factories import pii
 
 from deident.detection import validators as v
+from tests.factories import pii
 
 
 @given(pii.resident_ids())

@@ -858,6 +858,7 @@ def text_picture(text: str, *, px: int = 32, mode: str = "L", margin: int = 10):
     """`text` drawn black with the CJK font on white ("L", "RGB", "1") or on transparent
     ("RGBA": the glyphs live in the alpha channel only)."""
     from PIL import Image, ImageDraw
+
     from tests.factories import scans
 
     f = scans.font(px)
@@ -888,6 +889,7 @@ class SearchableScan:
 
 def searchable_scan(rng: random.Random, *, dpi: int = 200, rows: int = 3) -> SearchableScan:
     from PIL import Image, ImageDraw
+
     from tests.factories import scans
 
     px = round(12 / 72 * dpi)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.config import ScanConfig
 from deident.pipeline import scan_path
@@ -21,6 +20,7 @@ from deident.review.decisions import (
 )
 from deident.review.keys import Key
 from deident.review.ledger import Ledger
+from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 CFG = ScanConfig()
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.factories.workflow import write_clean, write_corrupt_docx
-
 from deident.config import ScanConfig
 from deident.review.approve import approve_file
 from deident.review.decisions import LedgerIndex
 from deident.review.gate import gate_paths, verdict_for_sha
 from deident.review.ledger import Ledger
+from tests.factories.workflow import write_clean, write_corrupt_docx
 
 
 def _approve(p: Path, ledger: Ledger, root: Path, reviewer: str = "王芳", **kw) -> None:

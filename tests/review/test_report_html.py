@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.api import policy_for
 from deident.config import ScanConfig
@@ -18,6 +17,7 @@ from deident.review.collect import ReviewItem, collect
 from deident.review.decisions import NOT_PII, LedgerIndex, finding_id, record_decisions
 from deident.review.ledger import Ledger
 from deident.review.report_html import render, summary
+from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 CFG = ScanConfig()
 

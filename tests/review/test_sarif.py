@@ -5,13 +5,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 from deident.api import policy_for
 from deident.config import ScanConfig
 from deident.model import FileReport, Status
 from deident.pipeline import scan_path
 from deident.review.sarif import BLOCKED_RULE, sarif_log
+from tests.factories.workflow import make_leak, write_clean, write_corrupt_docx, write_leaking
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
+
 from tests.factories import office
 from tests.factories.workflow import SEED_TEXT, leak_text, make_leak
 from tests.service.conftest import TOKENS, Service

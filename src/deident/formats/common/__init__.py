@@ -1,0 +1,1 @@
+"""Below the text and HTML families: encodings and delimited tables, shared by both."""

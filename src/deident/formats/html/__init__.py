@@ -1,0 +1,1 @@
+"""HTML pages, read and masked byte for byte through an offset-preserving lexer."""

@@ -1,0 +1,1 @@
+"""Image files (scans, photographed forms) read by OCR and masked by painting."""

@@ -1,0 +1,1 @@
+"""PDF: text per glyph, true redaction in content streams, sanitising, pictures and scanned pages."""
