@@ -16,7 +16,8 @@ from pathlib import Path
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.model import Finding
-from deident.verify import Piece, second_reading
+from deident.verify.piece import Piece
+from deident.verify.reading import second_reading
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u3400-\u9fff@.]")
 # The engine reads each piece in slices of this many characters (overlapping by _OVERLAP), so a

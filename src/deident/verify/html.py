@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote, unquote_to_bytes
 
-from deident.config import Limits
-from deident.verify import Piece, read_bytes
+from deident.errors import BlockedError
+from deident.verify.piece import MAX_DEPTH, Piece, Recurse
 from deident.verify.strings import attribute_values, css_unescape, markup_text, visible
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -34,7 +34,7 @@ def decode_html(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _data_uris(text: str, limits: Limits, depth: int) -> Iterator[Piece]:
+def _data_uris(text: str, recurse: Recurse) -> Iterator[Piece]:
     for m in _DATA.finditer(text):
         mime, params, payload = m.group(1).lower(), m.group(2).lower(), m.group(3)
         try:
@@ -48,16 +48,17 @@ def _data_uris(text: str, limits: Limits, depth: int) -> Iterator[Piece]:
         suffix = {"text/html": ".html", "text/plain": ".txt", "application/pdf": ".pdf"}.get(mime, "")
         if mime.startswith("image/"):
             suffix = ".png"
-        for p in read_bytes(body, suffix, limits, depth=depth + 1):
+        for p in recurse(body, suffix):
             yield Piece({"data uri": mime or "text/plain", **p.place}, p.text)
 
 
-def read_html(data: bytes, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
-    source = decode_html(data)
-    yield from read_html_source(source, limits, depth=depth)
+def read_html(data: bytes, recurse: Recurse) -> Iterator[Piece]:
+    yield from read_html_source(decode_html(data), recurse)
 
 
-def read_html_source(source: str, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
+def read_html_source(source: str, recurse: Recurse, depth: int = 0) -> Iterator[Piece]:
+    if depth > MAX_DEPTH:
+        raise BlockedError("too deeply nested", f"documents nested in attributes more than {MAX_DEPTH} deep")
     yield Piece({"html": "character data"}, visible(markup_text(source)))
     values = list(attribute_values(source))
     urls = [unquote(v) for v in values if "%" in v]
@@ -69,6 +70,6 @@ def read_html_source(source: str, limits: Limits, *, depth: int = 0) -> Iterator
             yield Piece({"html": "CSS escapes decoded"}, visible(text))
     for v in values:
         if "<" in v and ">" in v:  # srcdoc and other markup carried in an attribute
-            for p in read_html_source(v, limits, depth=depth + 1):
+            for p in read_html_source(v, recurse, depth + 1):
                 yield Piece({"html": "document inside an attribute", "inner": dict(p.place)}, p.text)
-    yield from _data_uris(source, limits, depth)
+    yield from _data_uris(source, recurse)

@@ -11,7 +11,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from deident.verify import Piece
+from deident.verify.piece import Piece
 from deident.verify.strings import printable_runs, visible
 
 

@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Iterator
 
 from deident.errors import BlockedError
-from deident.verify import Piece
+from deident.verify.piece import Piece
 from deident.verify.strings import visible
 
 DPI = 200

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 
 from deident.config import Limits
 from deident.errors import BlockedError
-from deident.verify import Piece, kind_of, read_bytes
+from deident.verify.piece import Piece, Recurse, kind_of
 from deident.verify.strings import attribute_values, css_unescape, markup_text, names, printable_runs, visible
 from deident.verify.text import decode_text
 
@@ -55,12 +55,12 @@ def xml_pieces(source: str, place: dict[str, str]) -> Iterator[Piece]:
         yield Piece({**place, "text": "names"}, visible("\n".join(split)))
 
 
-def _member(name: str, data: bytes, limits: Limits, depth: int) -> Iterator[Piece]:
+def _member(name: str, data: bytes, recurse: Recurse) -> Iterator[Piece]:
     suffix = PurePosixPath(name).suffix.lower()
     head = data[:200].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
     kind = kind_of(data, suffix)
     if kind in ("zip", "pdf", "image", "ole") or (kind == "html" and not head.startswith(b"<?xml")):
-        for p in read_bytes(data, suffix, limits, depth=depth + 1):
+        for p in recurse(data, suffix):
             yield Piece({"member": name, **p.place}, p.text)
         return
     text = decode_text(data)
@@ -71,7 +71,7 @@ def _member(name: str, data: bytes, limits: Limits, depth: int) -> Iterator[Piec
             if unescaped != text:
                 yield Piece({"member": name, "text": "CSS escapes decoded"}, visible(unescaped))
     elif suffix in (".rtf",) or head.startswith(b"{\\rtf"):
-        for p in read_bytes(data, ".rtf", limits, depth=depth + 1):
+        for p in recurse(data, ".rtf"):
             yield Piece({"member": name, **p.place}, p.text)
     elif _mostly_text(data):
         yield Piece({"member": name, "text": "raw text"}, visible(text))
@@ -87,7 +87,7 @@ def _mostly_text(data: bytes) -> bool:
     return bad / len(sample) < 0.02
 
 
-def read_zip(data: bytes, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
+def read_zip(data: bytes, limits: Limits, recurse: Recurse) -> Iterator[Piece]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -121,4 +121,4 @@ def read_zip(data: bytes, limits: Limits, *, depth: int = 0) -> Iterator[Piece]:
             raise BlockedError("corrupt: bad zip", "a member cannot be unpacked") from exc
         if len(body) > info.file_size:
             raise BlockedError("corrupt: bad zip", "a member is longer than its declared size")
-        yield from _member(info.filename, body, limits, depth)
+        yield from _member(info.filename, body, recurse)

@@ -23,7 +23,7 @@ from typing import Any
 
 from deident.config import Limits
 from deident.errors import BlockedError
-from deident.verify import Piece, read_bytes
+from deident.verify.piece import Piece, Recurse
 from deident.verify.strings import printable_runs, visible
 
 _EOF = re.compile(rb"%%EOF")
@@ -144,7 +144,7 @@ def _strings_of(obj: Any, out: list[str], depth: int = 0) -> None:
                 _strings_of(child, out, depth + 1)
 
 
-def _stream_pieces(obj: Any, where: dict[str, Any], limits: Limits, depth: int) -> Iterator[Piece]:
+def _stream_pieces(obj: Any, where: dict[str, Any], recurse: Recurse) -> Iterator[Piece]:
     import pikepdf
 
     subtype, kind = obj.get("/Subtype"), obj.get("/Type")
@@ -171,7 +171,7 @@ def _stream_pieces(obj: Any, where: dict[str, Any], limits: Limits, depth: int) 
     if len(body) > _MAX_STREAM:
         raise BlockedError("too large", "a PDF stream unpacks beyond the second reading's limit")
     if kind == pikepdf.Name.EmbeddedFile:
-        for p in read_bytes(body, "", limits, depth=depth + 1):
+        for p in recurse(body, ""):
             yield Piece({**where, "embedded file": True, **p.place}, p.text)
         return
     if subtype == pikepdf.Name.XML or body.lstrip()[:1] == b"<":
@@ -192,7 +192,7 @@ def _printable(b: bytes) -> bool:
     return bool(sample) and sum(1 for x in sample if x < 9 or 13 < x < 32) / len(sample) < 0.02
 
 
-def _objects(data: bytes, limits: Limits, depth: int, live: set[tuple[int, int]]) -> Iterator[Piece]:
+def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int, int]]) -> Iterator[Piece]:
     import pikepdf
 
     try:
@@ -214,7 +214,7 @@ def _objects(data: bytes, limits: Limits, depth: int, live: set[tuple[int, int]]
             if out:
                 yield Piece({**where, "text": "strings"}, visible("\n".join(out)))
             if isinstance(obj, pikepdf.Stream):
-                yield from _stream_pieces(obj, where, limits, depth)
+                yield from _stream_pieces(obj, where, recurse)
         if _hidden_objects(data, live, pdf):
             live.add((-1, -1))
 
@@ -261,7 +261,7 @@ def _hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
     return False
 
 
-def read_pdf(data: bytes, limits: Limits, *, ocr: bool = False, depth: int = 0) -> Iterator[Piece]:
+def read_pdf(data: bytes, limits: Limits, recurse: Recurse, *, ocr: bool = False) -> Iterator[Piece]:
     try:
         yield from _pdfium_pages(data, {})
     except BlockedError:
@@ -271,7 +271,7 @@ def read_pdf(data: bytes, limits: Limits, *, ocr: bool = False, depth: int = 0) 
             raise BlockedError("encrypted", "the PDF needs a password") from exc
         raise BlockedError("corrupt", "the second PDF engine cannot read the file") from exc
     live: set[tuple[int, int]] = set()
-    yield from _objects(data, limits, depth, live)
+    yield from _objects(data, limits, recurse, live)
     eofs = [m.start() for m in _EOF.finditer(data)]
     if len(eofs) > _MAX_REVISIONS:
         raise BlockedError("too many revisions", f"{len(eofs)} revisions; save the file once and retry")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from deident.model import Finding
-from deident.verify import kind_of
+from deident.verify.piece import kind_of
 from deident.verify.text import decode_text
 
 Replace = Callable[[Finding], str]

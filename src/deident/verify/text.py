@@ -6,7 +6,7 @@ import codecs
 import re
 from collections.abc import Iterator
 
-from deident.verify import Piece
+from deident.verify.piece import Piece
 from deident.verify.strings import printable_runs, visible
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
