@@ -13,13 +13,12 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.factories import pdf as pdf_factory
-
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.masking.policy import Policy
 from deident.model import FileReport, MaskReport, Status
 from deident.pipeline import mask_path, scan_path
+from tests.factories import pdf as pdf_factory
 
 CONFIG = ScanConfig(ocr=False)
 _ENGINE: dict[str, Engine] = {}

@@ -7,10 +7,9 @@ import base64
 import random
 from pathlib import Path
 
+from deident.model import Status
 from tests.factories import pii
 from tests.verify.attack import assert_caught, scan
-
-from deident.model import Status
 
 RNG = random.Random(1720)
 

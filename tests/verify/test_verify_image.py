@@ -10,10 +10,10 @@ import zlib
 from pathlib import Path
 
 from PIL import Image
-from tests.factories import pii
-from tests.verify.attack import assert_caught
 
 from deident.config import ScanConfig
+from tests.factories import pii
+from tests.verify.attack import assert_caught
 
 # Images are read by OCR (the structured reading) and by their metadata (the second).
 WITH_OCR = ScanConfig()

@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from deident.model import Status
 from tests.factories import office, pii
 from tests.factories.office import CT_W, RT, W_DECL, Docx, para, run
 from tests.verify.attack import assert_caught, scan
-
-from deident.model import Status
 
 RNG = random.Random(1718)
 

@@ -33,6 +33,8 @@ if _PDFMINER_LOG.level == logging.NOTSET:
 _CID = re.compile(r"\(cid:\d+\)")
 _DIGITS_END = re.compile(r"[0-9]{3,}$")
 _DIGITS_ONLY = re.compile(r"[0-9Xx]{1,18}")
+_DIGIT_TAIL = re.compile(r"[0-9０-９]+$")
+_DIGIT_HEAD = re.compile(r"[0-9０-９]+[Xx]?")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -285,8 +287,16 @@ def _lead_width(page: PageText, f: _Frag) -> float:
     return last.x1 - f.x0
 
 
+def _overflows(a: _Frag, b: _Frag) -> bool:
+    """Joining would glue two numbers into one longer than any we look for (a 19-digit bank
+    card is the longest): 13812345678 / 13987654321 on two lines are two numbers."""
+    end = _DIGIT_TAIL.search(a.text.rstrip())
+    start = _DIGIT_HEAD.match(b.text.lstrip())
+    return bool(end and start) and len(end.group()) + len(start.group()) > 19
+
+
 def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
-    if not (a.upright and b.upright):
+    if not (a.upright and b.upright) or _overflows(a, b):
         return False
     h = max(a.size, b.size)
     step = a.base - b.base
@@ -303,8 +313,12 @@ def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -
     # last column of a borderless table also reaches the right margin, but not the left.
     # "Reaches" means the first unbreakable piece of the next line (a number, a word with
     # its punctuation, or one Han character) would not have fitted after it.
+    # The margin is where the widest line ends; on a page of short lines (a list of numbers
+    # exported from a text file) it is no margin at all: a wrapped paragraph spans at least
+    # half the page.
     starts_left = a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h
-    if starts_left and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
+    wide = margin - left >= 0.5 * page.width
+    if starts_left and wide and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
         return True
     # Borderless tables: a digit run that continues with digits directly below, left-aligned,
     # and together no longer than the longest number we look for (two phone numbers in
