@@ -50,9 +50,9 @@ def _check_readable(path: Path, config: ScanConfig) -> None:
         raise BlockedError("unreadable", "permission denied")
 
 
-def _open(path: Path, config: ScanConfig) -> Document:
+def _open(path: Path, config: ScanConfig, *, read_only: bool = False) -> Document:
     _check_readable(path, config)
-    return format_for(path).open_document(path, FormatContext(config))
+    return format_for(path).open_document(path, FormatContext(config, read_only=read_only))
 
 
 def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, list[Finding]]]:
@@ -94,7 +94,7 @@ def scan_path(
     sha = _safe_sha(path)
     engine = engine or Engine.create(config)
     try:
-        doc = _open(path, config)
+        doc = _open(path, config, read_only=True)
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
         extra = unexplained(second_findings(path, config, engine, ocr=config.verify_ocr), findings)
     except Exception as exc:  # fail closed: see the module docstring
@@ -132,7 +132,7 @@ def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy) -> No
                     f"at {describe(left[0].location)}, where it cannot be masked; "
                     "remove it in the source and mask again"
                 )
-        doc = _open(tmp, config)
+        doc = _open(tmp, config, read_only=True)
         for seg, found in _scan_segments(doc, engine):
             raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
     except BlockedError as exc:

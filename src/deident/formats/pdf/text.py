@@ -135,16 +135,20 @@ def _collect(number: int, layout) -> PageText:
 
 
 def _add_rules(page: PageText, obj) -> None:
+    add_rule(page, obj.x0, obj.y0, obj.x1, obj.y1, len(getattr(obj, "pts", ())))
+
+
+def add_rule(page: PageText, x0: float, y0: float, x1: float, y1: float, points: int) -> None:
     """Table borders: thin boxes and straight segments, horizontal or vertical."""
-    w, h = obj.x1 - obj.x0, obj.y1 - obj.y0
+    w, h = x1 - x0, y1 - y0
     if h < 2.0 and w > 2.0:
-        page.hrules.append((obj.x0, obj.x1, (obj.y0 + obj.y1) / 2))
+        page.hrules.append((x0, x1, (y0 + y1) / 2))
     elif w < 2.0 and h > 2.0:
-        page.vrules.append((obj.y0, obj.y1, (obj.x0 + obj.x1) / 2))
-    elif w > 2.0 and h > 2.0 and len(getattr(obj, "pts", ())) <= 5:
+        page.vrules.append((y0, y1, (x0 + x1) / 2))
+    elif w > 2.0 and h > 2.0 and points <= 5:
         # A rectangle (cell box): its four edges.
-        page.hrules += [(obj.x0, obj.x1, obj.y0), (obj.x0, obj.x1, obj.y1)]
-        page.vrules += [(obj.y0, obj.y1, obj.x0), (obj.y0, obj.y1, obj.x1)]
+        page.hrules += [(x0, x1, y0), (x0, x1, y1)]
+        page.vrules += [(y0, y1, x0), (y0, y1, x1)]
 
 
 # --- fragments ---------------------------------------------------------------------------
