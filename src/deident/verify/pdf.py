@@ -144,7 +144,9 @@ def _strings_of(obj: Any, out: list[str], depth: int = 0) -> None:
                 _strings_of(child, out, depth + 1)
 
 
-def _stream_pieces(obj: Any, where: dict[str, Any], recurse: Recurse) -> Iterator[Piece]:
+def _stream_pieces(
+    obj: Any, where: dict[str, Any], recurse: Recurse, shown: set[tuple[int, int]]
+) -> Iterator[Piece]:
     import pikepdf
 
     subtype, kind = obj.get("/Subtype"), obj.get("/Type")
@@ -179,7 +181,9 @@ def _stream_pieces(obj: Any, where: dict[str, Any], recurse: Recurse) -> Iterato
 
         yield from xml_pieces(body.decode("utf-8", "replace"), {**where})
         return
-    text = operand_strings(body)
+    # The content streams of pages are PDFium's to read (its text, above); the string operands
+    # of every other stream (unused forms, tiling patterns, annotation appearances) are read here.
+    text = "" if obj.objgen in shown else operand_strings(body)
     if text:
         yield Piece({**where, "text": "stream strings"}, visible(text))
     content = b"BT" in body and b"ET" in body  # text operators: the string operands are read above
@@ -190,6 +194,18 @@ def _stream_pieces(obj: Any, where: dict[str, Any], recurse: Recurse) -> Iterato
 def _printable(b: bytes) -> bool:
     sample = b[:4096]
     return bool(sample) and sum(1 for x in sample if x < 9 or 13 < x < 32) / len(sample) < 0.02
+
+
+def _page_contents(pdf: Any) -> set[tuple[int, int]]:
+    import pikepdf
+
+    out: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for c in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            if isinstance(c, pikepdf.Stream) and c.is_indirect:
+                out.add(c.objgen)
+    return out
 
 
 def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int, int]]) -> Iterator[Piece]:
@@ -204,6 +220,7 @@ def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int,
     with pdf:
         if len(pdf.pages) > limits.max_pdf_pages:
             raise BlockedError("too large", f"{len(pdf.pages)} pages, limit {limits.max_pdf_pages}")
+        shown = _page_contents(pdf)
         for obj in pdf.objects:
             if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream, pikepdf.String)):
                 continue
@@ -214,7 +231,7 @@ def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int,
             if out:
                 yield Piece({**where, "text": "strings"}, visible("\n".join(out)))
             if isinstance(obj, pikepdf.Stream):
-                yield from _stream_pieces(obj, where, recurse)
+                yield from _stream_pieces(obj, where, recurse, shown)
         if _hidden_objects(data, live, pdf):
             live.add((-1, -1))
 

@@ -18,7 +18,11 @@ from collections.abc import Iterator
 
 from deident.formats.pdf.text import Glyph, PageText, add_rule
 
-_PATH, _IMAGE = 2, 3
+_PATH, _IMAGE, _FORM = 2, 3, 5
+
+
+def _getter(raw, form):  # PDFium handles
+    return lambda k: raw.FPDFFormObj_GetObject(form, k)
 
 
 def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
@@ -78,18 +82,23 @@ def _page(raw, page, number: int) -> PageText:
         tp.close()
     page_area = max(width * height, 1.0)
     image_area = 0.0
-    for obj in page.get_objects(max_depth=8):
-        kind = obj.type
-        if kind not in (_PATH, _IMAGE):
-            continue
-        bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
-        left, bottom, right, top = bounds()
-        if kind == _IMAGE:
-            w = max(0.0, min(right, width) - max(left, 0.0))
-            h = max(0.0, min(top, height) - max(bottom, 0.0))
-            image_area += w * h
-        else:
-            segments = raw.FPDFPath_CountSegments(obj.raw)
-            add_rule(out, left, bottom, right, top, segments)
+    bx0, by0, bx1, by1 = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    pending = [(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), 0)]
+    while pending:
+        count, get, depth = pending.pop()
+        for k in range(count):
+            obj = get(k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == _FORM and depth < 8:
+                pending.append((raw.FPDFFormObj_CountObjects(obj), _getter(raw, obj), depth + 1))
+                continue
+            if kind not in (_PATH, _IMAGE) or not raw.FPDFPageObj_GetBounds(obj, bx0, by0, bx1, by1):
+                continue
+            if kind == _IMAGE:
+                w = max(0.0, min(bx1.value, width) - max(bx0.value, 0.0))
+                h = max(0.0, min(by1.value, height) - max(by0.value, 0.0))
+                image_area += w * h
+            else:
+                add_rule(out, bx0.value, by0.value, bx1.value, by1.value, raw.FPDFPath_CountSegments(obj))
     out.image_area = min(1.0, image_area / page_area)
     return out

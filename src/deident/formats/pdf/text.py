@@ -300,7 +300,11 @@ def _overflows(a: _Frag, b: _Frag) -> bool:
 
 
 def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
-    if not (a.upright and b.upright) or _overflows(a, b):
+    return _wraps(page, a, b, margin, left) and not _overflows(a, b)
+
+
+def _wraps(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
+    if not (a.upright and b.upright):
         return False
     h = max(a.size, b.size)
     step = a.base - b.base
