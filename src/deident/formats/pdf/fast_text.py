@@ -44,40 +44,53 @@ def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
         doc.close()
 
 
+def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
+    handle = tp.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+    rect = raw.FS_RECTF()
+    is_generated, get_unicode = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
+    get_origin, get_box = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
+    get_angle, get_size = raw.FPDFText_GetCharAngle, raw.FPDFText_GetFontSize
+    has_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
+    glyphs = out.glyphs
+    for k in range(tp.count_chars()):
+        code = get_unicode(handle, k)
+        # PDFium's inferred spaces and line breaks: the rebuilding infers its own.
+        if code in (0x20, 0x0D, 0x0A, 0x02) and is_generated(handle, k) == 1:
+            continue
+        if code in (0xFFFE, 0xFFFF, 0) or (has_error is not None and has_error(handle, k) == 1):
+            out.undecodable += 1
+            text = "\ufffd"
+        else:
+            text = chr(code) if code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        get_origin(handle, k, x, y)
+        get_box(handle, k, rect)
+        x0, x1 = (rect.left, rect.right) if rect.left <= rect.right else (rect.right, rect.left)
+        y0, y1 = (rect.bottom, rect.top) if rect.bottom <= rect.top else (rect.top, rect.bottom)
+        size = get_size(handle, k)
+        ox, oy = x.value, y.value
+        angle = get_angle(handle, k)
+        if angle <= 0.0:  # upright (or unknown: -1)
+            adv = x1 - x0
+            if not 0.1 < size < 2000:
+                size = y1 - y0
+            glyphs.append(Glyph(text, x0, y0, x1, y1, ox, oy, ox + adv, oy, max(size, 0.1), adv))
+            continue
+        c, s = math.cos(angle), math.sin(angle)
+        adv = (
+            (x1 - x0) if abs(s) < 0.05 else (y1 - y0) if abs(c) < 0.05 else math.hypot(x1 - x0, y1 - y0) / 1.4
+        )
+        if not 0.1 < size < 2000:
+            size = (y1 - y0) if abs(s) < 0.05 else (x1 - x0) if abs(c) < 0.05 else adv
+        glyphs.append(Glyph(text, x0, y0, x1, y1, ox, oy, ox + c * adv, oy + s * adv, max(size, 0.1), adv))
+
+
 def _page(raw, page, number: int) -> PageText:
     width, height = page.get_size()
     out = PageText(number, width, height, [], [], [])
     tp = page.get_textpage()
     try:
-        handle = tp.raw
-        x, y = ctypes.c_double(), ctypes.c_double()
-        rect = raw.FS_RECTF()
-        has_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
-        for k in range(tp.count_chars()):
-            if raw.FPDFText_IsGenerated(handle, k) == 1:
-                continue
-            code = raw.FPDFText_GetUnicode(handle, k)
-            if code in (0xFFFE, 0xFFFF) or (has_error is not None and has_error(handle, k) == 1):
-                out.undecodable += 1
-                text = "\ufffd"
-            else:
-                text = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-            raw.FPDFText_GetCharOrigin(handle, k, x, y)
-            raw.FPDFText_GetLooseCharBox(handle, k, rect)
-            angle = raw.FPDFText_GetCharAngle(handle, k)
-            angle = 0.0 if angle < 0 else angle
-            x0, x1 = min(rect.left, rect.right), max(rect.left, rect.right)
-            y0, y1 = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
-            c, s = math.cos(angle), math.sin(angle)
-            upright = abs(s) < 0.05
-            adv = (x1 - x0) if upright else (y1 - y0) if abs(c) < 0.05 else math.hypot(x1 - x0, y1 - y0) / 1.4
-            size = raw.FPDFText_GetFontSize(handle, k)
-            if not 0.1 < size < 2000:
-                size = (y1 - y0) if upright else (x1 - x0) if abs(c) < 0.05 else adv
-            ox, oy = x.value, y.value
-            out.glyphs.append(
-                Glyph(text, x0, y0, x1, y1, ox, oy, ox + c * adv, oy + s * adv, max(size, 0.1), adv)
-            )
+        _chars(raw, tp, out)
     finally:
         tp.close()
     page_area = max(width * height, 1.0)
