@@ -213,3 +213,35 @@ def test_entity_encoded_text_in_core_properties(tmp_path: Path) -> None:
         )
     )
     assert_caught(_write(tmp_path, "core.docx", d.to_bytes()), [value])
+
+
+def test_formula_that_builds_text_without_a_cached_value_blocks(tmp_path: Path) -> None:
+    import openpyxl
+
+    value = _mobile()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "电话"
+    ws["B1"] = f'="{value[:5]}"&"{value[5:]}"'  # openpyxl stores no computed value
+    p = tmp_path / "formula.xlsx"
+    wb.save(p)
+    report = scan(p)
+    assert report.status is Status.BLOCKED
+    assert report.reason == "formula without a cached value"
+
+
+def test_a_formula_with_its_cached_value_is_read(tmp_path: Path) -> None:
+    value = _mobile()
+    d = office.Docx()  # only for its zip helper
+    del d
+    sheet = (
+        office.XML_HEAD + f'<worksheet xmlns="{office.X}"><sheetData><row r="1">'
+        f'<c r="A1" t="str"><f>"{value[:5]}"&amp;"{value[5:]}"</f><v>{value}</v></c>'
+        "</row></sheetData></worksheet>"
+    )
+    base = tmp_path / "base.xlsx"
+    import openpyxl
+
+    openpyxl.Workbook().save(base)
+    data = _replace_member(base.read_bytes(), "xl/worksheets/sheet1.xml", sheet.encode())
+    assert_caught(_write(tmp_path, "cached.xlsx", data), [value])

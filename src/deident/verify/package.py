@@ -55,6 +55,28 @@ def xml_pieces(source: str, place: dict[str, str]) -> Iterator[Piece]:
         yield Piece({**place, "text": "names"}, visible("\n".join(split)))
 
 
+_CELL = re.compile(r"<c\b[^>]*?>(.*?)</c>", re.DOTALL)
+_CACHED = re.compile(r"<v>\s*[^<\s]|<is>")
+_FORMULA = re.compile(r"<f\b[^>]*>(.*?)</f>", re.DOTALL)
+# A formula that builds text (a literal, &, CONCAT, TEXT, CHAR, REPT …) shows a value that is
+# in no cell: without a cached value nobody but a spreadsheet engine knows it.
+_BUILDS_TEXT = re.compile(r"&quot;|\"|&amp;|&|CONCAT|TEXT\(|CHAR\(|REPT\(|MID\(|LEFT\(|RIGHT\(", re.I)
+
+
+def _formulas_without_values(name: str, text: str) -> None:
+    if not re.match(r"xl/worksheets/[^/]+\.xml$", name) or "<f" not in text:
+        return
+    for cell in _CELL.finditer(text):
+        inner = cell.group(1)
+        f = _FORMULA.search(inner)
+        if f and not _CACHED.search(inner) and _BUILDS_TEXT.search(f.group(1)):
+            raise BlockedError(
+                "formula without a cached value",
+                "a cell builds text by a formula and the file holds no computed value; "
+                "open and save it in Excel or WPS (which stores the values) and scan again",
+            )
+
+
 def _member(name: str, data: bytes, recurse: Recurse) -> Iterator[Piece]:
     suffix = PurePosixPath(name).suffix.lower()
     head = data[:200].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
@@ -65,6 +87,7 @@ def _member(name: str, data: bytes, recurse: Recurse) -> Iterator[Piece]:
         return
     text = decode_text(data)
     if head.startswith(b"<") or suffix in (".xml", ".rels", ".vml", ".xhtml", ".svg"):
+        _formulas_without_values(name, text)
         yield from xml_pieces(text, {"member": name})
         if "\\" in text:  # CSS-style escapes in VML styles or embedded CSS
             unescaped = css_unescape(text)
