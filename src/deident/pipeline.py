@@ -132,7 +132,9 @@ def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy) -> No
                     f"at {describe(left[0].location)}, where it cannot be masked; "
                     "remove it in the source and mask again"
                 )
-        doc = _open(tmp, config, read_only=True)
+        # The structured re-read of the copy walks PDF glyphs with pdfminer (not read-only), so
+        # the copy is checked by two text engines: pdfminer here, PDFium in the second reading.
+        doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
             raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
     except BlockedError as exc:
