@@ -27,7 +27,9 @@ _HTML_BLOCK_CONTENT = re.compile(r"<!--(.*?)-->|<!\[CDATA\[(.*?)\]\]>|<\?(.*?)\?
 
 def visible(text: str) -> str:
     """`text` as a reader of the rendered page sees it: NFC, invisible characters removed."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _INVISIBLE.sub("", text)
 
 
 def printable_runs(data: bytes, limit: int = 8 * 1024 * 1024) -> str:

@@ -250,9 +250,12 @@ class PdfDocument:
 def _read_pages(data: bytes, max_pages: int, *, fast: bool = False) -> list[PageText]:
     try:
         if fast:
-            from deident.formats.pdf.fast_text import extract_pages_fast
+            from deident.formats.pdf.fast_text import NeedsGlyphWalk, extract_pages_fast
 
-            return list(extract_pages_fast(data, max_pages=max_pages))
+            try:
+                return list(extract_pages_fast(data, max_pages=max_pages))
+            except NeedsGlyphWalk:
+                pass
         return list(extract_pages(data, max_pages=max_pages))
     except OverflowError as exc:
         raise BlockedError("too large", f"more than {max_pages} pages") from exc

@@ -21,6 +21,10 @@ from deident.formats.pdf.text import Glyph, PageText, add_rule
 _PATH, _IMAGE, _FORM = 2, 3, 5
 
 
+class NeedsGlyphWalk(Exception):
+    """A page this reader does not rebuild as pdfminer's walk would; read the file with it."""
+
+
 def _getter(raw, form):  # PDFium handles
     return lambda k: raw.FPDFFormObj_GetObject(form, k)
 
@@ -86,6 +90,10 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
 
 
 def _page(raw, page, number: int) -> PageText:
+    if page.get_rotation() % 360:
+        # PDFium orders the characters of a turned page for its display, not in content-stream
+        # order, which the rebuilding of lines and cells relies on.
+        raise NeedsGlyphWalk(number)
     width, height = page.get_size()
     out = PageText(number, width, height, [], [], [])
     tp = page.get_textpage()

@@ -321,12 +321,10 @@ def _wraps(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bo
     # last column of a borderless table also reaches the right margin, but not the left.
     # "Reaches" means the first unbreakable piece of the next line (a number, a word with
     # its punctuation, or one Han character) would not have fitted after it.
-    # The margin is where the widest line ends; on a page of short lines (a list of numbers
-    # exported from a text file) it is no margin at all: a wrapped paragraph spans at least
-    # half the page.
+    # (On a page of short lines, a list of numbers exported from a text file, every line
+    # reaches the "margin": `_overflows` keeps two numbers on two lines apart.)
     starts_left = a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h
-    wide = margin - left >= 0.5 * page.width
-    if starts_left and wide and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
+    if starts_left and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
         return True
     # Borderless tables: a digit run that continues with digits directly below, left-aligned,
     # and together no longer than the longest number we look for (two phone numbers in
