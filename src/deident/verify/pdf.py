@@ -183,7 +183,8 @@ def _stream_pieces(
         return
     # The content streams of pages are PDFium's to read (its text, above); the string operands
     # of every other stream (unused forms, tiling patterns, annotation appearances) are read here.
-    text = "" if obj.objgen in shown else operand_strings(body)
+    cmap = b"begincmap" in body[:4096]  # a ToUnicode map: codes to single characters
+    text = "" if obj.objgen in shown or cmap else operand_strings(body)
     if text:
         yield Piece({**where, "text": "stream strings"}, visible(text))
     content = b"BT" in body and b"ET" in body  # text operators: the string operands are read above
@@ -255,7 +256,21 @@ def _raw_body(data: bytes) -> Iterator[Piece]:
             yield Piece(where, visible(text))
 
 
-_OBJ_HEAD = re.compile(rb"(?<![\d])(\d{1,10})\s+(\d{1,5})\s+obj\b")
+
+
+_OBJ_WORD = re.compile(rb"obj\b")
+_OBJ_NUMBERS = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+$")
+
+
+def _object_heads(data: bytes) -> Iterator[tuple[int, int]]:
+    """(number, generation) of every "N G obj" in the bytes: the literal word is found first
+    (fast), the numbers read backwards from it."""
+    for m in _OBJ_WORD.finditer(data):
+        at = m.start()
+        if at and data[at - 1 : at] in b" \t\r\n\x00\x0c":
+            n = _OBJ_NUMBERS.search(data, max(0, at - 24), at)
+            if n:
+                yield int(n.group(1)), int(n.group(2))
 
 
 def _hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
@@ -263,8 +278,7 @@ def _hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
     import pikepdf
 
     seen: set[tuple[int, int]] = set()
-    for m in _OBJ_HEAD.finditer(data):
-        key = (int(m.group(1)), int(m.group(2)))
+    for key in _object_heads(data):
         if key in seen:
             return True
         seen.add(key)
