@@ -256,8 +256,6 @@ def _raw_body(data: bytes) -> Iterator[Piece]:
             yield Piece(where, visible(text))
 
 
-
-
 _OBJ_WORD = re.compile(rb"obj\b")
 _OBJ_NUMBERS = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+$")
 
