@@ -17,7 +17,7 @@ _RUN16 = re.compile(rb"(?:[\x20-\x7e][\x00]|[\x00-\xff][\x4e-\x9f]|[\x00-\xff][\
 # Markup: a closing or empty element of these names ends a line (paragraph, cell, row, break).
 _BLOCK = re.compile(
     r"</?(?:[\w.-]+:)?(?:p|tc|tr|c|row|si|td|th|li|div|br|tab|cr|h[1-6]|table|tbody|ul|ol|dd|dt|"
-    r"section|article|header|footer|title|option|t|v|is|txBody|body|head|pre|blockquote)\b",
+    r"section|article|header|footer|title|option|txBody|body|head|pre|blockquote)\b",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?|![^>]*|[^<>]*)>", re.DOTALL)
