@@ -16,7 +16,7 @@ from typing import Any
 
 from tests.factories import pii
 
-SEEDS_DIR = Path("/work/shared/seeds")
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @dataclass

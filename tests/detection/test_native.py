@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from deident.detection import normalise, runs, validators
+from deident.detection import normalise, renderings, runs, validators, words
 from deident.detection.native import native
 from tests.factories import pii
 
@@ -166,3 +166,35 @@ def test_pure_python_engine_reports_the_same_findings_on_the_corpus() -> None:
     pure = _scan_json({"DEIDENT_PURE_PYTHON": "1"})
     assert compiled == pure
     assert len(compiled["findings"]) > 1_000  # type: ignore[arg-type]  # the corpus is full of findings
+
+
+_WORDS = ("身份证号码", "身份证号", "电话", "联系电话", "手机", "QQ", "qq", "tel", "银行账号", "账号")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="身份证号码电话联系手机银行账QqtelX0123 ：\n", max_size=60),
+    st.sampled_from((0, 1, 3, 24)),
+)
+def test_word_hits_match_python(text: str, reach: int) -> None:
+    trie, first = words.build_trie(_WORDS)
+    assert native.word_hits(text, first, trie, reach) == words.word_hits_python(text, first, trie, reach)
+
+
+def test_word_hits_are_leftmost_longest() -> None:
+    trie, first = words.build_trie(_WORDS)
+    text = "联系电话：1，身份证号码2，银行账号3"
+    assert [text[a:b] for a, b in native.word_hits(text, first, trie)] == [
+        "联系电话",
+        "身份证号码",
+        "银行账号",
+    ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123 .·-一二三四五六七八九幺两〇\u00ad\u2063\u200b\u200c\u200e手机", max_size=60))
+@example("138.1234.5678")
+@example("138 - 1234 - 5678")
+@example("一三八一二三四五六七八")
+def test_odd_starts_match_python(text: str) -> None:
+    assert native.odd_starts(text) == renderings.odd_starts_python(text)

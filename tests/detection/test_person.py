@@ -138,11 +138,9 @@ def test_engine_reports_names_and_forces_name_columns() -> None:
 def test_seed_documents_give_no_names_or_addresses() -> None:
     """Real government prose without private data (the issue allows at most 2 findings of
     every type over the five seeds; names and addresses contribute none)."""
-    from pathlib import Path
+    from tests.conftest import seed_files
 
-    seeds = sorted(Path("/work/shared/seeds").glob("*.txt"))
-    if not seeds:
-        pytest.skip("seed documents not available")
+    seeds = seed_files()
     engine = Engine.create()
     found = [
         f

@@ -54,7 +54,10 @@ CASES = [
     ("统一社会信用代码：914403001922038216", None, None, "GB 32100 credit code (all digits)"),
     ("91110101000000955X", None, None, "credit code with a letter"),
     ("统一社会信用代码911101010000002552", None, None, "all-digit credit code (GB 32100 valid)"),
-    (f"{VALID_ID}1", None, None, "19 digits: digit boundary, not an ID inside a longer number"),
+    (f"{VALID_ID}1", "CN_RESIDENT_ID", f"{VALID_ID}1", "an ID inside a longer number is reported whole"),
+    (f"G{VALID_ID}", "CN_RESIDENT_ID", f"G{VALID_ID}", "全国学籍号: G + ID (issue #20)"),
+    (f"{VALID_ID}53", "CN_RESIDENT_ID", f"{VALID_ID}53", "残疾人证号: ID + 2 digits (issue #20)"),
+    (f"{BAD_CHECK_ID}53", None, None, "a mistyped ID inside a longer number: no evidence"),
     ("810000199001011230", "CN_RESIDENT_ID", "810000199001011230", "HK residence permit"),
     # --- CN_MOBILE
     ("联系电话：13812345678", "CN_MOBILE", "13812345678", "plain"),
@@ -135,7 +138,7 @@ def test_explanation_names_context_and_checksum(structured_engine: Engine) -> No
     assert f.explanation.checksum == "valid"
     assert f.explanation.context_word == "身份证号"
     (g,) = structured_engine.analyze(f"身份证号：{BAD_CHECK_ID}")
-    assert g.explanation.checksum == "invalid" and "checksum invalid" in g.explanation.notes
+    assert g.explanation.checksum == "invalid" and "fails: check digit" in g.explanation.notes
     assert g.score < f.score
 
 

@@ -319,6 +319,9 @@ def _register_optional() -> None:
 
 
 _register_optional()
+from deident.cli import patrol as _patrol  # noqa: E402  (the command lives in its own module)
+
+_patrol.register(app)
 
 
 def main() -> None:

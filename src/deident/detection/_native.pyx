@@ -324,3 +324,193 @@ def luhn(str value not None):
 
         return luhn_python(value)
     return ok == 1
+
+
+# --- label words -------------------------------------------------------------------------
+
+cdef bint _goes_on(int kind, void *data, Py_ssize_t n, Py_ssize_t at) noexcept:
+    # words._GOES_ON: up to three of " -.\u200b", then a letter or digit
+    cdef Py_ssize_t k = 0
+    cdef Py_UCS4 c
+    while at + k < n and k <= 3:
+        c = PyUnicode_READ(kind, data, at + k)
+        if _alnum(c):
+            return True
+        if not (c == 32 or c == 45 or c == 46 or c == 0x200B) or k == 3:
+            return False
+        k += 1
+    return False
+
+
+def word_hits(str text not None, bytes first not None, dict trie not None, Py_ssize_t reach=0,
+              dict read=None):
+    """`words.word_hits_python`: the leftmost-longest, non-overlapping occurrences of the words
+    of `trie` as (start, end). `first` has a byte per BMP code point, bit 1 where a word starts
+    and bit 2 where a word has its second character: most characters of a text are passed
+    over on one or two table reads. With `reach`, a word counts only when an ASCII letter or
+    digit follows within `reach` characters of its end on the same line (a label with a value
+    after it), and
+    not when that character starts a value already `read` ({start: end}) that does not go on
+    after its end (no letter or digit within three separators)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, end
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef const unsigned char *starts = first
+    cdef Py_ssize_t limit = len(first)
+    cdef Py_UCS4 c
+    cdef list out = []
+    cdef object node, done
+    cdef const unsigned short *wide = <const unsigned short *>data  # UCS-2 storage
+    while i < n:
+        if kind == 2:  # most Chinese text: skip to a character a word starts with, in C
+            while i < n and (wide[i] >= limit or not (starts[wide[i]] & 1)):
+                i += 1
+            if i >= n:
+                break
+        c = PyUnicode_READ(kind, data, i)
+        if c >= limit or not (starts[c] & 1):
+            i += 1
+            continue
+        if i + 1 >= n:
+            break
+        c = PyUnicode_READ(kind, data, i + 1)
+        if c >= limit or not (starts[c] & 2):
+            i += 1
+            continue
+        node = trie
+        end = -1
+        j = i
+        while j < n:
+            node = (<dict>node).get(chr(PyUnicode_READ(kind, data, j)))
+            if node is None:
+                break
+            j += 1
+            if "" in <dict>node:
+                end = j
+        if end < 0:
+            i += 1
+            continue
+        if reach:
+            j = end
+            while j < n and j < end + reach and not _alnum(PyUnicode_READ(kind, data, j)):
+                if PyUnicode_READ(kind, data, j) == 10:
+                    j = n  # a value is on its label's line
+                    break
+                j += 1
+            if j >= n or j >= end + reach:
+                i = end
+                continue
+            if read is not None:
+                done = read.get(j)
+                if done is not None and not _goes_on(kind, data, n, <Py_ssize_t>done):
+                    i = end
+                    continue
+        out.append((i, end))
+        i = end
+    return out
+
+
+def unread_runs(str text not None, Py_ssize_t lo, Py_ssize_t hi, list starts not None, list ends not None,
+                Py_ssize_t min_len):
+    """`words.unread_runs_python`: the runs of ASCII letters and digits (at least `min_len`) of
+    text[lo:hi] that no span (starts[i], ends[i]) touches; `starts` sorted, and no span inside
+    another (the engine's resolved findings)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, j, k = 0, m = len(starts)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list out = []
+    hi = min(hi, n)
+    i = max(lo, 0)
+    while i < hi:
+        if not _alnum(PyUnicode_READ(kind, data, i)):
+            i += 1
+            continue
+        j = i
+        while j < hi and _alnum(PyUnicode_READ(kind, data, j)):
+            j += 1
+        while k < m and <Py_ssize_t>ends[k] <= i:
+            k += 1
+        if j - i >= min_len and not (k < m and <Py_ssize_t>starts[k] < j):
+            out.append((i, j))
+        i = j
+    return out
+
+
+# --- odd renderings of numbers -------------------------------------------------------------
+
+cdef unsigned char _ODD_KIND[0x10000]
+_ODD_KIND[:] = [0] * 0x10000
+for _c in (0x00AD, 0x2061, 0x2062, 0x2063, 0x2064, 0x200E, 0x200F):
+    _ODD_KIND[_c] = 1
+_ODD_KIND[0x200B] = 2
+for _c in ".\u00b7":
+    _ODD_KIND[ord(_c)] = 3
+_ODD_KIND[ord("-")] = 4
+for _c in "〇零一二三四五六七八九幺两":
+    _ODD_KIND[ord(_c)] = 5
+
+
+cdef inline int _odd_kind(int kind, void *data, Py_ssize_t i) noexcept nogil:
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
+    return _ODD_KIND[c] if c < 0x10000 else 0
+
+
+cdef inline Py_ssize_t _digits_at(int kind, void *data, Py_ssize_t n, Py_ssize_t i, int step) noexcept nogil:
+    # how many ASCII digits run from i (step 1) or end at i (step -1)
+    cdef Py_ssize_t k = 0
+    while 0 <= i < n and _digit(PyUnicode_READ(kind, data, i)):
+        k += 1
+        i += step
+    return k
+
+
+def odd_starts(str text not None):
+    """`renderings.odd_starts_python`: where `renderings._ODD` matches, each match's start."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, k
+    cdef int kind = PyUnicode_KIND(text), t
+    cdef void *data = PyUnicode_DATA(text)
+    cdef list out = []
+    cdef Py_UCS4 c
+    while i < n:
+        t = _odd_kind(kind, data, i)
+        if t == 0:
+            i += 1
+            continue
+        if t == 1:
+            out.append(i)
+            i += 1
+        elif t == 2:
+            if i + 1 < n:
+                c = PyUnicode_READ(kind, data, i + 1)
+                if c == 0x200B or c == 0x200C or c == 0x200D:
+                    out.append(i)
+                    i += 2
+                    continue
+            i += 1
+        elif t == 3:
+            # [.·](?<=[0-9]{3}[.·])(?=[0-9]{3,4}[.·][0-9])
+            if i >= 3 and _digits_at(kind, data, n, i - 1, -1) >= 3:
+                k = _digits_at(kind, data, n, i + 1, 1)
+                j = i + 1 + k
+                if (k == 3 or k == 4) and j + 1 < n and _odd_kind(kind, data, j) == 3 \
+                        and _digit(PyUnicode_READ(kind, data, j + 1)):
+                    out.append(i)
+            i += 1
+        elif t == 4:
+            # -(?<=[0-9] -)(?= [0-9])
+            if i >= 2 and i + 2 < n and PyUnicode_READ(kind, data, i - 1) == 32 \
+                    and _digit(PyUnicode_READ(kind, data, i - 2)) \
+                    and PyUnicode_READ(kind, data, i + 1) == 32 and _digit(PyUnicode_READ(kind, data, i + 2)):
+                out.append(i)
+            i += 1
+        else:
+            # [numerals]{7}
+            j = i
+            while j < n and _odd_kind(kind, data, j) == 5:
+                j += 1
+            if j - i >= 7:
+                out.append(i)
+                i += 7
+            else:
+                i = j
+    return out

@@ -3,9 +3,10 @@
 length (NumberReader), every match of a text pattern such as e-mail (TextReader), checked,
 scored with its context and turned into a `Finding`.
 
-The Python twins, and the reference, are `Engine._numbers_in_python` and
-`Engine._texts_in_python` with `_best_reading`, `_score`, `_judge`, `_make` and
-`ContextMatcher.find` (engine.py, context.py): the same steps in the same order. tests/detection/test_reading.py checks that both give the same findings, down
+The Python twins, and the reference, are `passes.numbers_in` and `passes.texts_in` with
+`passes.best_reading`, `scoring.score`, `scoring.judge`, `Explainer.make` and
+`ContextMatcher.find` (passes.py, scoring.py, context.py): the same steps in the same order.
+tests/detection/test_reading.py checks that both give the same findings, down
 to the explanation, for every text hypothesis generates. On a roster a value comes every few
 dozen characters and each costs a few dozen Python-level steps; compiled, a value costs
 about its regex calls and the objects it returns.
@@ -174,7 +175,7 @@ cdef class _Builder:
         self.rounded_n = 0
 
     cdef object _score(self, _Pat pat, str value, double *base):
-        """`Engine._score` without the verdict cache: the checksum verdict ("valid", …) with
+        """`scoring.score` without the verdict cache: the checksum verdict ("valid", …) with
         the base score in `base`, or None when the match is rejected."""
         if pat.validator is None:
             if pat.exclude is not None and pat.exclude(value):
@@ -197,7 +198,7 @@ cdef class _Builder:
         return "invalid"
 
     cdef tuple _judge(self, _Rec rec, double base, str folded, Py_ssize_t start, Py_ssize_t end, bint prune):
-        """`Engine._judge`: (score, context word, anti-context word), or None."""
+        """`scoring.judge`: (score, context word, anti-context word), or None."""
         cdef double score
         if prune and base + rec.boost < self.min_score:
             return None
@@ -226,7 +227,7 @@ cdef class _Builder:
 
     cdef object _make(self, _Rec rec, _Pat pat, double base, object checksum, double score, object ctx,
                       object anti, Py_ssize_t start, Py_ssize_t end, str text):
-        """`Engine._make`."""
+        """`Explainer.make`."""
         key = (rec.id, pat.name, checksum, ctx, anti)
         explanation = self.explanations.get(key)
         if explanation is None:
@@ -300,7 +301,7 @@ cdef class NumberReader(_Builder):
 
     cdef object _best(self, _Runs runs, Py_ssize_t gi, Py_ssize_t ntries, str text, str folded, bint prune,
                       Py_ssize_t *chosen):
-        """`Engine._best_reading` then `_make` for the tries at group `gi`: the finding (and
+        """`passes.best_reading` then `Explainer.make` for the tries at group `gi`: the finding (and
         in `chosen` the try it reads), or None."""
         cdef Py_ssize_t k, m = 0, a, b, count = 0, length
         cdef tuple plan, judged

@@ -7,7 +7,6 @@ reported in earlier segments of a file and reports their later mentions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from deident.model import Explanation, Finding
@@ -21,7 +20,7 @@ class Mentions:
 
     def __init__(self) -> None:
         self._names: set[str] = set()
-        self._rx: re.Pattern[str] | None = None
+        self._lengths: list[int] = []  # lengths of the learned names, longest first
 
     def learn(self, findings: Iterable[Finding]) -> None:
         new = {
@@ -30,17 +29,19 @@ class Mentions:
             if f.entity_type == "PERSON" and len(f.text) >= 2 and f.score >= _MIN_SCORE and "*" not in f.text
         }
         if new - self._names:
+            # A set and the lengths, not one regex of all names: a roster (or an archive of
+            # rosters) learns a name per row, and recompiling the alternation every time made
+            # a document with n names cost O(n^2).
             self._names |= new
-            ordered = sorted(self._names, key=len, reverse=True)  # 欧阳小明 before 欧阳小
-            self._rx = re.compile("|".join(map(re.escape, ordered)))
+            lengths = set(self._lengths) | {len(n) for n in new}
+            self._lengths = sorted(lengths, reverse=True)  # 欧阳小明 before 欧阳小
 
     def find(self, text: str, existing: Sequence[Finding]) -> list[Finding]:
         """Mentions of learned names in `text` that no existing finding covers."""
-        if self._rx is None:
+        if not self._names:
             return []
         out = []
-        for m in self._rx.finditer(text):
-            s, e = m.span()
+        for s, e in self._matches(text):
             if any(f.start < e and s < f.end for f in existing):
                 continue
             out.append(
@@ -48,7 +49,7 @@ class Mentions:
                     entity_type="PERSON",
                     start=s,
                     end=e,
-                    text=m.group(),
+                    text=text[s:e],
                     score=_SCORE,
                     recognizer="person_mention",
                     explanation=Explanation(
@@ -57,3 +58,20 @@ class Mentions:
                 )
             )
         return out
+
+    def _matches(self, text: str) -> list[tuple[int, int]]:
+        """Leftmost, longest-first, non-overlapping occurrences of learned names (what the
+        alternation regex of the names, longest first, finds)."""
+        names, lengths, shortest = self._names, self._lengths, self._lengths[-1]
+        found: list[tuple[int, int]] = []
+        size = len(text)
+        i, end = 0, size - shortest
+        while i <= end:
+            for n in lengths:
+                if i + n <= size and text[i : i + n] in names:
+                    found.append((i, i + n))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found

@@ -63,4 +63,4 @@ def touches_mask(folded: str, start: int, end: int) -> bool:
 
 
 def is_masked_value(text: str) -> bool:
-    return any(c in MASK_CHARS for c in text)
+    return not MASK_CHARS.isdisjoint(text)

@@ -13,6 +13,11 @@ Three kinds:
   unless ``boundaries: false``.
 - ``detector``: a Python detector named in `deident.detection.detectors` does the work,
   configured by ``options``.
+- ``label``: no pattern of its own; only its ``labels`` find it.
+
+Any kind may add ``labels``: words that name the entity (身份证号码, 银行账号 …) and the shapes
+its value may take after them. A labelled value is that entity even when no pattern or checksum
+fits it (a mistyped ID is still someone's ID); see labels.py.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import yaml
 
 from deident.errors import ConfigError
 
-KINDS = ("number", "text", "detector")
+KINDS = ("number", "text", "detector", "label")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,20 @@ class WordsSpec:
     boost: float = 0.0  # context: added to the score
     factor: float = 1.0  # anti-context: score multiplied by this
     suppress: bool = False  # anti-context: drop the match altogether
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSpec:
+    words: tuple[str, ...]
+    # Regexes over the folded text, one of which the value right after the label (and its
+    # colon, 为, 是, quotes …) must match; `length` bounds its letters and digits.
+    values: tuple[str, ...]
+    length: tuple[int, int] = (1, 64)
+    score: float = 0.9
+    # A label right after one of these is someone else's (办公电话, 咨询电话: an agency's).
+    not_after: tuple[str, ...] = ()
+    # Written before the value but not part of it (a +86 country prefix): left out of the finding.
+    prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +99,7 @@ class RecognizerSpec:
     # its lookarounds test beyond it). Every match holds `requires`, so only the stretches of
     # these characters around it are searched (see islands.py).
     alphabet: str | None = None
+    labels: LabelSpec | None = None
     source: str = ""  # file it came from, for error messages
 
 
@@ -139,7 +159,7 @@ def parse_spec(data: Mapping[str, Any], source: str) -> RecognizerSpec:
     if kind not in KINDS:
         raise ConfigError(f"{source}: kind must be one of {', '.join(KINDS)}, not '{kind}'")
     patterns = tuple(_pattern(p, source) for p in data.get("patterns", ()))
-    if kind != "detector" and not patterns:
+    if kind in ("number", "text") and not patterns:
         raise ConfigError(f"{source}: a '{kind}' recognizer needs at least one pattern")
     if kind == "detector" and not data.get("detector"):
         raise ConfigError(f"{source}: a detector recognizer must name its 'detector'")
@@ -161,7 +181,30 @@ def parse_spec(data: Mapping[str, Any], source: str) -> RecognizerSpec:
         boundaries=bool(data.get("boundaries", True)),
         requires=data.get("requires"),
         alphabet=_alphabet(data, source),
+        labels=_labels(data.get("labels"), source),
         source=source,
+    )
+
+
+def _labels(raw: Any, where: str) -> LabelSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("words") or not raw.get("value"):
+        raise ConfigError(f"{where}: 'labels' needs 'words' and 'value' (a regex or a list of them)")
+    values = raw["value"] if isinstance(raw["value"], list) else [raw["value"]]
+    for v in values:
+        try:
+            re.compile(str(v))
+        except re.error as exc:
+            raise ConfigError(f"{where}: label value '{v}' is not a valid regex: {exc}") from exc
+    length = raw.get("length", [1, 64])
+    return LabelSpec(
+        words=tuple(str(w) for w in raw["words"]),
+        values=tuple(str(v) for v in values),
+        length=(int(length[0]), int(length[1])),
+        score=float(raw.get("score", 0.9)),
+        not_after=tuple(str(w) for w in raw.get("not_after", ())),
+        prefix=None if raw.get("prefix") is None else str(raw["prefix"]),
     )
 
 

@@ -9,8 +9,27 @@ from __future__ import annotations
 
 import re
 
+# A header naming a column of numbers that are no one's identifier (订单编号, 流水号, 发票号码):
+# a Luhn-valid order number below it is not a bank card.
+NOT_PERSONAL = "NOT_PERSONAL"
+
 # Order matters: more specific headers first (单位地址 is not a private address).
 _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
+    # Identifier kinds whose headers hold 编号 (医保编号, 居住证编号) come before the public rule.
+    (r"社会保障卡|社保卡", "CN_SOCIAL_SECURITY_CARD"),
+    (r"医保|医疗保险卡|医疗保障卡", "CN_MEDICAL_INSURANCE_CARD"),
+    (r"不动产权证|不动产证|房产证|房屋所有权证|产权证", "CN_PROPERTY_CERT"),
+    (r"微信", "CN_WECHAT"),
+    (r"QQ", "CN_QQ"),
+    (r"病历号|病案号|住院号|门诊号|就诊卡号|就诊号", "CN_MEDICAL_RECORD"),
+    (r"车架号|车辆识别代号|车辆识别代码|VIN", "CN_VIN"),
+    (r"军官证|士兵证|文职干部证", "CN_MILITARY_ID"),
+    (r"居住证", "CN_RESIDENCE_PERMIT"),
+    (
+        r"订单编号|订单号|流水号|交易号|交易单号|交易编号|发票号码|发票号|发票代码|合同编号|合同号|项目编号|"
+        r"快递单号|运单号|单号|批次号|索引号",
+        NOT_PERSONAL,
+    ),
     # Public places and organisations: explicitly no entity.
     (
         r"单位地址|办公地址|单位名称|企业名称|办公电话|单位电话|咨询电话|监督电话|举报电话|统一社会信用代码|信用代码|文号|编号|序号|"
@@ -23,9 +42,9 @@ _HEADER_RULES: tuple[tuple[str, str | None], ...] = (
         r"家庭住址|住址|居住地址|现住址|户籍地址|户籍地|联系地址|通讯地址|家庭地址|房屋坐落|坐落|房屋地址|地址|住所",
         "CN_ADDRESS",
     ),
-    (r"银行账号|银行卡号|开户账号|银行账户|账号|卡号|存折号|社保卡号", "CN_BANK_CARD"),
+    (r"银行账号|银行卡号|开户账号|银行账户|账号|卡号|存折号|存折", "CN_BANK_CARD"),
     (r"护照号|护照", "CN_PASSPORT"),
-    (r"通行证", "CN_TRAVEL_PERMIT"),
+    (r"通行证|回乡证|台胞证", "CN_TRAVEL_PERMIT"),
     (r"车牌|号牌", "CN_LICENSE_PLATE"),
     (r"邮箱|电子邮件|E-?mail", "EMAIL_ADDRESS"),
     (
@@ -41,7 +60,8 @@ _SPACES = re.compile(r"[\s\u3000:：*（）()]+")
 
 def header_entity(header: str) -> str | None:
     """The entity a column header declares, or None. Headers longer than 12 characters are
-    sentences, not headers, and declare nothing."""
+    sentences, not headers, and declare nothing. `NOT_PERSONAL` declares that the column holds
+    no one's identifier."""
     h = _SPACES.sub("", header)
     if not h or len(h) > 12:
         return None

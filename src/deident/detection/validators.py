@@ -6,10 +6,12 @@ ASCII digits, upper-case X.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 from collections.abc import Callable
 
 from deident.detection.native import native
+from deident.detection.normalise import fold
 
 Validator = Callable[[str], "bool | None"]
 
@@ -69,6 +71,30 @@ def _real_ymd(ymd: str) -> bool:
         year = int(ymd[:4])
         return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     return True
+
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def id_problem(value: str) -> str | None:
+    """Which check a resident ID fails, for explanations: "length", "region code", "birth date",
+    "check digit"; None when it passes them all. `value` may hold separators."""
+    v = _NOT_ALNUM.sub("", fold(value).upper())
+    if len(v) == 15:
+        if not v.isdigit():
+            return "format"
+        if v[:2] not in _PROVINCES:
+            return "region code"
+        return None if _real_ymd("19" + v[6:12]) else "birth date"
+    if len(v) != 18:
+        return f"length {len(v)}"
+    if not v[:17].isdigit() or v[17] not in "0123456789X":
+        return "format"
+    if v[:2] not in _PROVINCES:
+        return "region code"
+    if not _real_ymd(v[6:14]):
+        return "birth date"
+    return None if id_check_digit(v[:17]) == v[17] else "check digit"
 
 
 def uscc_valid_python(code: str) -> bool:
@@ -149,6 +175,24 @@ def email(value: str) -> bool | None:
     return True
 
 
+_VIN_VALUES = {c: i % 9 or 9 for i, c in enumerate("ABCDEFGHI", 1)}
+_VIN_VALUES.update({c: i for i, c in enumerate("JKLMN", 1)})
+_VIN_VALUES.update({"P": 7, "R": 9})
+_VIN_VALUES.update({c: i for i, c in enumerate("STUVWXYZ", 2)})
+_VIN_VALUES.update({str(d): d for d in range(10)})
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin(value: str) -> bool | None:
+    """ISO 3779 / GB 16735 vehicle identification number: the ninth character is the check."""
+    value = value.upper()
+    if len(value) != 17 or any(c not in _VIN_VALUES for c in value):
+        return False
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(value, _VIN_WEIGHTS, strict=True))
+    check = total % 11
+    return value[8] == ("X" if check == 10 else str(check))
+
+
 VALIDATORS: dict[str, Validator] = {
     "gb11643": gb11643,
     "gb11643_15": gb11643_15,
@@ -157,4 +201,5 @@ VALIDATORS: dict[str, Validator] = {
     "cn_mobile": cn_mobile,
     "email": email,
     "uscc": uscc_valid,
+    "vin": vin,
 }

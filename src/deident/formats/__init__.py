@@ -36,7 +36,27 @@ _REGISTRY: dict[str, tuple[str, str | None]] = {
     ".tif": ("deident.formats.image.document", "ocr"),
     ".tiff": ("deident.formats.image.document", "ocr"),
     ".bmp": ("deident.formats.image.document", "ocr"),
+    ".warc": ("deident.formats.web.document", "patrol"),
+    ".warc.gz": ("deident.formats.web.document", "patrol"),
+    # Containers: every member through its own reader (see formats/archive/).
+    ".zip": ("deident.formats.archive", None),
+    ".7z": ("deident.formats.archive", "archive"),
+    ".rar": ("deident.formats.archive", "archive"),
+    ".tar": ("deident.formats.archive", None),
+    ".tgz": ("deident.formats.archive", None),
+    ".gz": ("deident.formats.archive", None),
+    ".tbz2": ("deident.formats.archive", None),
+    ".bz2": ("deident.formats.archive", None),
+    ".txz": ("deident.formats.archive", None),
+    ".xz": ("deident.formats.archive", None),
+    ".ofd": ("deident.formats.ofd", None),
 }
+
+
+def _suffix_of(path: Path) -> str:
+    # Two-part suffixes first (site.warc.gz), then the last one.
+    double = "".join(path.suffixes[-2:]).lower()
+    return double if double in _REGISTRY else path.suffix.lower()
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -45,7 +65,7 @@ def supported_suffixes() -> tuple[str, ...]:
 
 def format_for(path: Path) -> FormatModule:
     """The module that reads `path`, or BlockedError('unsupported type')."""
-    entry = _REGISTRY.get(path.suffix.lower())
+    entry = _REGISTRY.get(_suffix_of(path))
     if entry is None:
         raise BlockedError("unsupported type", f"no reader for '{path.suffix or 'no suffix'}' files")
     module_name, extra = entry

@@ -115,6 +115,29 @@ def op_address(finding: Finding, params: Mapping[str, Any]) -> str:
     return text[:keep] + "".join(char if _significant(c) else c for c in text[keep:])
 
 
+def op_bank_card(finding: Finding, params: Mapping[str, Any]) -> str:
+    """Hutool's bank-card form: the first `keep_first` digits, the middle masked in groups of
+    `group` after a space each, then a space and the last digits (the count left over by the
+    groups, or a whole group): 6227880100100105123 -> 6227 **** **** **** 123. The value's own
+    spaces go; other separators are kept as characters to mask."""
+    char = str(params.get("char", "*"))
+    keep, group = int(params.get("keep_first", 4)), int(params.get("group", 4))
+    compact = "".join(finding.text.split())
+    n = len(compact)
+    if n <= keep + 1:
+        return mask_keep(finding.text, 1, 0, char)
+    tail = n % group or group
+    tail = min(tail, n - keep - 1)
+    middle = n - keep - tail
+    out = [compact[:keep]]
+    for i in range(middle):
+        if i % group == 0:
+            out.append(" ")
+        out.append(char)
+    out.append(" " + compact[n - tail :])
+    return "".join(out)
+
+
 def op_replace(finding: Finding, params: Mapping[str, Any]) -> str:
     return str(params.get("text", "***"))
 
@@ -131,6 +154,7 @@ OPERATORS: dict[str, Operator] = {
     "name": op_name,
     "surname_mou": op_surname_mou,
     "address": op_address,
+    "bank_card": op_bank_card,
     "replace": op_replace,
     "delete": op_delete,
 }

@@ -106,3 +106,15 @@ def collect(
         place = canonical(dict(rf.finding.location))
         views.append(_view(rf, texts.get(place), by_place.get(place, ()), policy))
     return ReviewItem(report, tuple(views), approvals)
+
+
+def member_rows(item: ReviewItem) -> list[tuple[str | None, list[FindingView]]]:
+    """The findings of an archive grouped by member, each named by its full path
+    (附件.zip!/公示/名单.xlsx), in the order of the archive; one group named None for a file
+    that is not an archive (and for an archive's own comment)."""
+    groups: dict[str | None, list[FindingView]] = {}
+    for v in item.views:
+        member = v.reviewed.finding.location.get("member")
+        key = f"{item.report.path}!/{member}" if member else None
+        groups.setdefault(key, []).append(v)
+    return list(groups.items())

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from deident.model import Status
-from deident.review.collect import FindingView, ReviewItem
+from deident.review.collect import FindingView, ReviewItem, member_rows
 from deident.review.sarif import describe_location
 
 ENTITY_LABELS: Mapping[str, str] = {
@@ -59,6 +59,7 @@ h2{font-size:18px;margin:0;word-break:break-all}
 table{border-collapse:collapse;width:100%;margin-top:12px;table-layout:fixed}
 th,td{border:1px solid #d0d7de;padding:6px 8px;vertical-align:top;text-align:left;word-break:break-all}
 th{background:#f6f8fa;font-weight:600}
+tr.member th{background:#eef3fb}
 mark{background:#ffd8d3;color:#82071e;font-weight:700;padding:0 2px;border-radius:3px}
 .masked mark{background:#dafbe1;color:#116329}
 .ctx{font-family:"Noto Sans Mono CJK SC","WenQuanYi Zen Hei Mono",monospace;white-space:pre-wrap}
@@ -144,7 +145,13 @@ def _file_section(item: ReviewItem, required: int) -> str:
             "<thead><tr><th>编号</th><th>类型</th><th>置信度</th><th>判断依据</th><th>位置</th>"
             "<th>原文（上下文）</th><th>脱敏预览</th><th>审核状态</th></tr></thead><tbody>"
         )
-        parts.extend(_finding_row(v, rep.path) for v in item.views)
+        for member, views in member_rows(item):
+            if member is not None:  # an archive: each member is its own row, its findings under it
+                parts.append(
+                    f'<tr class="member"><th colspan=8>{escape(member)}'
+                    f"<span class=meta>（{len(views)} 处）</span></th></tr>"
+                )
+            parts.extend(_finding_row(v, rep.path) for v in views)
         parts.append("</tbody></table>")
     else:
         parts.append("<p>未发现个人信息。</p>")

@@ -15,13 +15,13 @@ from deident.config import ScanConfig
 from deident.masking.policy import Policy
 from deident.model import Status
 from deident.pipeline import mask_path, scan_path
+from tests.conftest import seed_files
 
 MOBILE = "13812345678"
 ID = "440881199001011233"
 ID2 = "11010519491231002X"
 CARD = "6222021234567890128"
 
-SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 
 
 def _mask(src: Path, tmp_path: Path):
@@ -128,10 +128,9 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
     assert missing.status is Status.BLOCKED and missing.reason == "unreadable"
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed documents are not here")
 def test_seed_documents_read_in_any_encoding(tmp_path: Path) -> None:
     """Real government prose (no private data) survives a GBK round trip unchanged."""
-    for seed in sorted(SEEDS.glob("*.txt"))[:5]:
+    for seed in seed_files()[:5]:
         text = seed.read_text(encoding="utf-8")
         try:
             data = text.encode("gbk")

@@ -1,0 +1,74 @@
+"""A masked copy is read again before it is written, and a survivor refuses the write.
+
+The readers are sabotaged the way a real bug would: the writer leaves a value in place (a part it
+forgot), or writes the source unchanged. The pipeline must notice by reading the copy again and
+must not write anything at the destination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pytest
+
+import deident
+from deident.formats.base import Replacement
+from deident.formats.text import document as text_document
+from deident.model import Status
+
+ID = "440106199001011238"
+TEXT = f"申请人：张三，身份证号码：{ID}，联系电话：13812345678。\n"
+
+
+@pytest.fixture
+def leaky(tmp_path: Path) -> Path:
+    p = tmp_path / "申请.txt"
+    p.write_text("关于政府信息公开申请的答复。\n" + TEXT, encoding="utf-8")
+    return p
+
+
+def _forgetful_writer(skip_entity: str):
+    real = text_document.TextDocument.write_masked
+
+    def write_masked(
+        self: text_document.TextDocument, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO
+    ) -> None:
+        kept = {k: [r for r in reps if r.entity_type != skip_entity] for k, reps in replacements.items()}
+        real(self, kept, out)
+
+    return write_masked
+
+
+@pytest.mark.parametrize("entity", ["CN_RESIDENT_ID", "CN_MOBILE"])
+def test_a_value_the_writer_forgot_refuses_the_copy(
+    entity: str, leaky: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(text_document.TextDocument, "write_masked", _forgetful_writer(entity))
+    out = tmp_path / "out" / leaky.name
+    report = deident.mask_file(leaky, out)
+    assert report.output is None
+    assert not out.exists()
+    assert report.report.status is Status.BLOCKED
+    assert report.report.reason.startswith("cannot mask")
+    assert not out.parent.exists() or not any(out.parent.iterdir())  # no temporary file left
+
+
+def test_the_same_file_masks_when_the_writer_is_right(leaky: Path, tmp_path: Path) -> None:
+    """The control: without sabotage the copy is written and holds no value."""
+    out = tmp_path / "out" / leaky.name
+    report = deident.mask_file(leaky, out)
+    assert report.output == str(out)
+    text = out.read_text(encoding="utf-8")
+    assert ID not in text and "13812345678" not in text
+
+
+def test_in_place_masking_keeps_the_source_when_the_copy_fails(
+    leaky: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = leaky.read_bytes()
+    monkeypatch.setattr(text_document.TextDocument, "write_masked", _forgetful_writer("CN_RESIDENT_ID"))
+    report = deident.mask_file(leaky, leaky)
+    assert report.report.status is Status.BLOCKED
+    assert leaky.read_bytes() == before
