@@ -30,7 +30,7 @@ from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
-from deident.verify.compare import second_findings, unexplained
+from deident.verify.compare import key, second_findings, unexplained
 from deident.verify.scrub import scrub
 
 # Values only the second reading saw are reported with this note (counts only, no text).
@@ -118,14 +118,22 @@ def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
     return renamed
 
 
-def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy) -> None:
-    """Both readings of the masked copy find nothing. What only the second reading sees is
-    masked where it can be located literally (`deident.verify.scrub`), then read again."""
+def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str]) -> None:
+    """Both readings of the masked copy find nothing. What only the second reading saw in the
+    source is masked where it can be located literally (`deident.verify.scrub`), then read
+    again; a value the structured reader found and its writer left (`first`: their keys) is a
+    writer's fault and refuses the copy."""
     try:
         for attempt in range(2):
             left = second_findings(tmp, config, engine, ocr=config.verify_ocr)
             if not left:
                 break
+            forgotten = next((f for f in left if key(f.text) in first), None)
+            if forgotten is not None:
+                raise MaskError(
+                    f"the masked copy still contains {forgotten.entity_type} at "
+                    f"{describe(forgotten.location)} (second reading)"
+                )
             if attempt == 1 or not scrub(tmp, left, policy.replacement):
                 raise MaskError(
                     f"the second reading still finds {left[0].entity_type} in the masked copy "
@@ -212,7 +220,7 @@ def mask_path(
         if extra and not config.verify_masked:
             raise MaskError("the second reading found values the structured reader cannot mask")
         if config.verify_masked and (findings or extra or rewrite):
-            _verify(tmp, config, engine, policy)
+            _verify(tmp, config, engine, policy, {key(f.text) for f in findings})
         os.replace(tmp, final)
     except Exception as exc:
         tmp.unlink(missing_ok=True)
