@@ -335,6 +335,9 @@ def _register_optional() -> None:
             raise
         return
     workflow.register(app)
+    from deident.cli import serve
+
+    serve.register(app)
 
 
 _register_optional()
