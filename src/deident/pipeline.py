@@ -23,7 +23,7 @@ from pathlib import Path
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
-from deident.detection.mentions import Mentions
+from deident.detection.names.mentions import Mentions
 from deident.errors import BlockedError, MaskError
 from deident.fileutil import Snapshot
 from deident.formats import format_for

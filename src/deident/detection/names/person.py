@@ -22,10 +22,10 @@ from collections.abc import Iterable
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
-from deident.detection.gazetteer import DATA_DIR
+from deident.detection.names.gazetteer import DATA_DIR
+from deident.detection.names.surnames import surname_length
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
-from deident.detection.surnames import surname_length
 from deident.model import Explanation, Finding
 
 # The separators written between the parts of a minority name (· U+00B7 is standard; the

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from deident.detection.islands import islands, run_pattern
+from deident.detection.numbers.islands import islands, run_pattern
 from deident.detection.spec import load_specs
 from deident.errors import ConfigError
 

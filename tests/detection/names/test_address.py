@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import deident
 from deident.config import ScanConfig
-from deident.detection.address import AddressDetector
 from deident.detection.engine import Engine
-from deident.detection.gazetteer import load_gazetteer
+from deident.detection.names.address import AddressDetector
+from deident.detection.names.gazetteer import load_gazetteer
 from deident.detection.spec import load_specs
 
 

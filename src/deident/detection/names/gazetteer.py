@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Package data, read from the installed package itself (no importlib lookup of `deident`).
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 LEVELS = ("province", "city", "county", "township")
 # Longer names (…开发区管理委员会) do not occur inside a home address.
 MAX_NAME = 16

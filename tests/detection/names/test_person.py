@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
-from deident.detection.person import PersonDetector
+from deident.detection.names.person import PersonDetector
 from deident.detection.spec import load_specs
 from tests.factories.pii import person_names
 

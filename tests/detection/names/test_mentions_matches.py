@@ -9,7 +9,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deident.detection.mentions import Mentions
+from deident.detection.names.mentions import Mentions
 from deident.model import Explanation, Finding
 
 _HAN = st.text(alphabet="张王李欧阳小明丽华一二", min_size=2, max_size=4)

@@ -20,8 +20,8 @@ from operator import attrgetter
 
 from deident.detection.compiled import Recognizer
 from deident.detection.context import spellings
-from deident.detection.normalise import MASK_CHARS
-from deident.detection.words import build_trie, word_hits
+from deident.detection.labelled.words import build_trie, word_hits
+from deident.detection.numbers.normalise import MASK_CHARS
 from deident.model import Explanation, Finding, new_finding
 
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from deident.detection.normalise import fold
-from deident.detection.validators import gb11643
-from deident.detection.words import unread_runs
+from deident.detection.labelled.words import unread_runs
+from deident.detection.numbers.normalise import fold
+from deident.detection.numbers.validators import gb11643
 from deident.model import Explanation, Finding, new_finding
 
 SCORE = 0.9

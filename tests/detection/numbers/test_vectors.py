@@ -12,9 +12,9 @@ import pytest
 
 from deident.api import scan_text
 from deident.detection.engine import Engine
-from deident.detection.validators import id_problem
+from deident.detection.numbers.validators import id_problem
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 STDNUM = json.loads((ROOT / "corpora" / "external" / "stdnum" / "vectors.json").read_text(encoding="utf-8"))
 _PROBLEMS = {"format": "format", "date": "birth date", "checksum": "check digit", "region": "region code"}
 

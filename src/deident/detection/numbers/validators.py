@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from deident.detection.native import native
-from deident.detection.normalise import fold
+from deident.detection.numbers.normalise import fold
 
 Validator = Callable[[str], "bool | None"]
 

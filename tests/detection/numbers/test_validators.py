@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deident.detection import validators as v
+from deident.detection.numbers import validators as v
 from tests.factories import pii
 
 

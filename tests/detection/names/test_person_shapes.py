@@ -19,7 +19,7 @@ from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.spec import load_specs
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ header does through the format readers."""
 from __future__ import annotations
 
 from deident.api import scan_text
-from deident.detection.text_tables import tables
+from deident.detection.labelled.text_tables import tables
 
 ROSTER = (
     "序号\t姓名\t身份证号码\t订单编号\t联系电话\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deident.detection.normalise import NUMBER_RUN, fold, touches_mask
+from deident.detection.numbers.normalise import NUMBER_RUN, fold, touches_mask
 
 
 @given(st.text(max_size=300))

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
-from deident.detection.gazetteer import Gazetteer, load_gazetteer
-from deident.detection.normalise import is_masked_value
+from deident.detection.names.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
 from deident.model import Explanation, Finding

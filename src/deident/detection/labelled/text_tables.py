@@ -15,8 +15,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from deident.detection.labelled.words import unread_runs
 from deident.detection.tables import NOT_PERSONAL, header_entity
-from deident.detection.words import unread_runs
 
 _DIGIT = re.compile(r"[0-9]")
 _TAB_BLOCK = re.compile(r"[^\n]*\t[^\n]*(?:\n[^\n\t]*\t[^\n]*)*")  # lines with a tab, from a line start

@@ -16,7 +16,7 @@ import pytest
 
 import deident
 
-GOLDEN = Path(__file__).resolve().parents[2] / "corpora" / "golden" / "names-addresses"
+GOLDEN = Path(__file__).resolve().parents[3] / "corpora" / "golden" / "names-addresses"
 INPUTS = sorted(p for p in GOLDEN.glob("*.txt") if not p.name.endswith(".masked.txt"))
 ENTITIES = ("PERSON", "CN_ADDRESS")
 

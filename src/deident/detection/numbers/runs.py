@@ -16,7 +16,7 @@ import re
 from itertools import accumulate
 
 from deident.detection.native import native
-from deident.detection.normalise import MASK_CHARS, NUMBER_RUN
+from deident.detection.numbers.normalise import MASK_CHARS, NUMBER_RUN
 
 Try = tuple[str, int, int, int]
 _GROUP_SPLIT = re.compile(r"([0-9X]+)")  # a run's digit groups, upper-cased first
