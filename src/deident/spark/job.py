@@ -1,0 +1,199 @@
+"""The driver of a spark-scan run: list, skip what is done, scan, write, reconcile.
+
+1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem).
+2. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
+   evaluates the length filter before it opens a file).
+3. Files whose (path, sha256) is already in OUTPUT/files are skipped: sha256 is computed by
+   Spark in the JVM and the done keys are broadcast, so skipped files never reach Python.
+4. The rest go through `executor.scan_partition` (mapPartitions); the result is persisted and
+   split into OUTPUT/findings, then OUTPUT/files: a file row is the mark of a finished file, so
+   it is written last (findings of a run whose files write failed carry a run_id no file row has).
+5. Every listed file that has no row yet (a file that vanished or could not be read, which
+   binaryFile skips under ignoreMissingFiles/ignoreCorruptFiles) gets a blocked row: nothing
+   listed is ever silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from deident.errors import ConfigError
+from deident.spark import schema
+from deident.spark.executor import FileWork, scan_partition
+from deident.spark.options import JobOptions
+from deident.spark.sink import Sink
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    scanned: int  # files given a row by this run
+    listed: int  # files under INPUT (after --glob)
+    clean: int  # the latest verdict of every listed file, this run or an earlier one
+    with_findings: int
+    blocked: int
+    findings: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _hadoop_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    return fs, path
+
+
+def _exists(spark: SparkSession, uri: str) -> bool:
+    fs, path = _hadoop_path(spark, uri)
+    return bool(fs.exists(path))
+
+
+def _root(spark: SparkSession, uri: str) -> str:
+    """The qualified folder that relative paths (of masked copies) start from."""
+    fs, path = _hadoop_path(spark, uri)
+    if not fs.exists(path):
+        raise ConfigError(f"INPUT {uri} does not exist")
+    if fs.getFileStatus(path).isFile():
+        path = path.getParent()
+    return str(fs.makeQualified(path).toString()).rstrip("/")
+
+
+def _qualified(spark: SparkSession, uri: str) -> str:
+    fs, path = _hadoop_path(spark, uri)
+    return str(fs.makeQualified(path).toString()).rstrip("/")
+
+
+def _below(child: str, parent: str) -> bool:
+    return child == parent or child.startswith(parent + "/")
+
+
+def prepare(spark: SparkSession, opts: JobOptions) -> JobOptions:
+    """Check the URIs and fill in what the executors need to know (input root, run id)."""
+    root = _root(spark, opts.input_uri)
+    out = _qualified(spark, opts.output_uri)
+    if _below(out, root):
+        raise ConfigError("OUTPUT must not be inside INPUT: the next run would scan the tables")
+    if opts.mask_to is not None:
+        Sink(opts.mask_to)  # fails early when the target cannot be written from Python
+        if _below(_qualified(spark, opts.mask_to), root):
+            raise ConfigError("--mask-to must not be inside INPUT: masked copies would be scanned as sources")
+    # Sortable, so "the latest verdict of a file" is the row with the greatest run_id.
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    run_id = f"{stamp}-{secrets.token_hex(4)}"
+    return dataclasses.replace(opts, input_root=root, run_id=run_id)
+
+
+def _listing(spark: SparkSession, opts: JobOptions) -> DataFrame:
+    reader = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .option("ignoreMissingFiles", "true")
+        .option("ignoreCorruptFiles", "true")
+    )
+    if opts.glob:
+        reader = reader.option("pathGlobFilter", opts.glob)
+    return reader.load(opts.input_uri)
+
+
+def _too_large(big: DataFrame, opts: JobOptions) -> DataFrame:
+    limit = opts.config.limits.max_file_bytes
+    return big.select(
+        F.col("path"),
+        F.lit(None).cast("string").alias("sha256"),
+        F.col("length").alias("size"),
+        F.lit("blocked").alias("status"),
+        F.lit("too large").alias("reason"),
+        F.concat(F.col("length").cast("string"), F.lit(f" bytes, limit {limit}")).alias("detail"),
+        F.lit(0).alias("findings"),
+        F.create_map().cast("map<string,int>").alias("entities"),
+        F.array().cast("array<string>").alias("notes"),
+        F.lit(None).cast("string").alias("masked_to"),
+        F.lit(opts.run_id).alias("run_id"),
+        F.array().cast(schema.RESULT["found"].dataType).alias("found"),
+    )
+
+
+def _unread(missing: DataFrame, opts: JobOptions) -> DataFrame:
+    detail = "Spark listed the file but could not read it (it vanished or the filesystem refused it); check it and rerun"
+    return (
+        _too_large(missing, opts)
+        .drop("found")
+        .withColumn("reason", F.lit("unreadable"))
+        .withColumn("detail", F.lit(detail))
+    )
+
+
+def run(
+    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
+) -> RunSummary:
+    opts = prepare(spark, opts)
+    # Task output lands when the task commits, so a job that fails halfway keeps the results of
+    # the tasks that finished (the rerun skips those files).
+    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
+        "mapreduce.fileoutputcommitter.algorithm.version", "2"
+    )
+    listing = _listing(spark, opts)
+    limit = opts.config.limits.max_file_bytes
+    todo = listing.where(F.col("length") <= limit).select(
+        "path", "length", F.sha2("content", 256).alias("sha256"), "content"
+    )
+    big = listing.where(F.col("length") > limit).select("path", "length")
+    files_uri = opts.files_uri()
+    if _exists(spark, files_uri):
+        done = spark.read.parquet(files_uri)
+        keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
+        todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
+        big_done = done.where(F.col("reason") == "too large").select("path", F.col("size").alias("length"))
+        big = big.join(F.broadcast(big_done.distinct()), ["path", "length"], "left_anti")
+
+    scan = partial(scan_partition, opts=opts, make_work=make_work)
+    scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
+    results = scanned.unionByName(_too_large(big, opts)).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        found = results.select("path", "sha256", F.explode("found").alias("f"), "run_id")
+        found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
+        results.drop("found").write.mode("append").parquet(files_uri)
+        scanned_count = results.count()
+    finally:
+        results.unpersist()
+
+    seen = spark.read.parquet(files_uri).select("path").distinct()
+    missing = listing.select("path", "length").join(seen, "path", "left_anti")
+    if missing.take(1):
+        _unread(missing, opts).write.mode("append").parquet(files_uri)
+    return _summary(spark, listing, opts, scanned_count)
+
+
+def latest(files: DataFrame) -> DataFrame:
+    """The latest row of every path (run ids sort by time)."""
+    newest = files.groupBy("path").agg(F.max("run_id").alias("run_id"))
+    return files.join(newest, ["path", "run_id"])
+
+
+def _summary(spark: SparkSession, listing: DataFrame, opts: JobOptions, scanned: int) -> RunSummary:
+    files = latest(spark.read.parquet(opts.files_uri()))
+    listed = listing.select("path")
+    current = files.join(listed, "path")
+    rows = current.groupBy("status").agg(F.count("*").alias("n"), F.sum("findings").alias("f")).collect()
+    by = {r["status"]: (int(r["n"]), int(r["f"] or 0)) for r in rows}
+    return RunSummary(
+        run_id=opts.run_id,
+        scanned=scanned,
+        listed=listed.count(),
+        clean=by.get("clean", (0, 0))[0],
+        with_findings=by.get("findings", (0, 0))[0],
+        blocked=by.get("blocked", (0, 0))[0],
+        findings=sum(f for _, f in by.values()),
+    )
