@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from deident.cli import render
+from deident.cli import spark as spark_cli
 from deident.cli.walk import Item, display, iter_files
 from deident.config import ScanConfig
 from deident.errors import DeidentError
@@ -303,6 +304,7 @@ def _register_optional() -> None:
 
 
 _register_optional()
+spark_cli.register(app)  # deident spark-scan (pyspark is imported only when it runs)
 
 
 def main() -> None:

@@ -1,0 +1,17 @@
+"""The SparkSession a spark-scan run uses: the one spark-submit set up, or a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pyspark.sql import SparkSession
+
+
+def get_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
+    """`master` None: whatever spark-submit (or an existing session) says, else local[*]."""
+    builder = SparkSession.builder.appName("deident spark-scan")
+    if master:
+        builder = builder.master(master)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
