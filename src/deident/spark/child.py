@@ -16,6 +16,7 @@ fork, not an engine build. Nothing here knows about Spark.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -42,6 +43,7 @@ def _release_libreoffice_profiles() -> None:
 
 def _serve(conn: Connection, work: Work, max_memory_bytes: int | None) -> None:
     os.setsid()  # its own process group: a kill reaches whatever it started
+    faulthandler.disable()  # a crash is reported as a blocked row, not as a stack dump in the logs
     if max_memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
     try:

@@ -61,8 +61,14 @@ def _exists(spark: SparkSession, uri: str) -> bool:
 
 
 def _root(spark: SparkSession, uri: str) -> str:
-    """The qualified folder that relative paths (of masked copies) start from."""
+    """The qualified folder that relative paths (of masked copies) start from: INPUT, its
+    folder when it is a file, the part before the first wildcard when it is a glob."""
     fs, path = _hadoop_path(spark, uri)
+    if any(ch in uri for ch in "*?[{"):
+        if not fs.globStatus(path):
+            raise ConfigError(f"INPUT {uri} matches nothing")
+        first = min(uri.index(ch) for ch in "*?[{" if ch in uri)
+        return _qualified(spark, uri[: uri.rfind("/", 0, first) + 1] or ".")
     if not fs.exists(path):
         raise ConfigError(f"INPUT {uri} does not exist")
     if fs.getFileStatus(path).isFile():
