@@ -116,6 +116,8 @@ def spark_scan(
             f"clean {summary.clean}, with findings {summary.with_findings} ({summary.findings} findings), "
             f"blocked {summary.blocked}. Tables: {opts.files_uri()} {opts.findings_uri()}"
         )
+    for note in summary.notes:
+        print(f"deident: note: {note}", file=sys.stderr)
     raise typer.Exit(EXIT_OK if summary.with_findings == 0 and summary.blocked == 0 else EXIT_FINDINGS)
 
 

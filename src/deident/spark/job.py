@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +29,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from deident.errors import ConfigError
+from deident.fileutil import SKIP_DIRS
 from deident.spark import schema
 from deident.spark.executor import FileWork, scan_partition
 from deident.spark.options import JobOptions
 from deident.spark.sink import Sink
+
+SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ class RunSummary:
     with_findings: int
     blocked: int
     findings: int
+    notes: tuple[str, ...] = ()  # what this Spark could not do (e.g. list hidden names)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -110,7 +115,20 @@ def _listing(spark: SparkSession, opts: JobOptions) -> DataFrame:
     )
     if opts.glob:
         reader = reader.option("pathGlobFilter", opts.glob)
+    # Spark skips names starting with "_" or "." by default; `deident scan` skips only the
+    # folders of version control and tool state. (Spark >= 4.3; older versions ignore this.)
+    reader = reader.option("ignoredPathSegmentRegex", SKIP_NAMES)
     return reader.load(opts.input_uri)
+
+
+def _version_notes(spark: SparkSession) -> tuple[str, ...]:
+    major, minor = (int(x) for x in spark.version.split(".")[:2])
+    if (major, minor) >= (4, 3):
+        return ()
+    return (
+        f"Spark {spark.version} does not list files or folders whose names start with '_' or '.'; "
+        "Spark >= 4.3 does (ignoredPathSegmentRegex): scan such files with `deident scan`",
+    )
 
 
 def _too_large(big: DataFrame, opts: JobOptions) -> DataFrame:
@@ -158,7 +176,7 @@ def run(
     big = listing.where(F.col("length") > limit).select("path", "length")
     files_uri = opts.files_uri()
     if _exists(spark, files_uri):
-        done = spark.read.parquet(files_uri)
+        done = spark.read.schema(schema.FILES).parquet(files_uri)
         keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
         todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
         big_done = done.where(F.col("reason") == "too large").select("path", F.col("size").alias("length"))
@@ -171,15 +189,9 @@ def run(
         found = results.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
         results.drop("found").write.mode("append").parquet(files_uri)
-        scanned_count = results.count()
     finally:
         results.unpersist()
-
-    seen = spark.read.parquet(files_uri).select("path").distinct()
-    missing = listing.select("path", "length").join(seen, "path", "left_anti")
-    if missing.take(1):
-        _unread(missing, opts).write.mode("append").parquet(files_uri)
-    return _summary(spark, listing, opts, scanned_count)
+    return _summary(spark, listing, opts)
 
 
 def latest(files: DataFrame) -> DataFrame:
@@ -188,18 +200,42 @@ def latest(files: DataFrame) -> DataFrame:
     return files.join(newest, ["path", "run_id"])
 
 
-def _summary(spark: SparkSession, listing: DataFrame, opts: JobOptions, scanned: int) -> RunSummary:
-    files = latest(spark.read.parquet(opts.files_uri()))
-    listed = listing.select("path")
-    current = files.join(listed, "path")
-    rows = current.groupBy("status").agg(F.count("*").alias("n"), F.sum("findings").alias("f")).collect()
-    by = {r["status"]: (int(r["n"]), int(r["f"] or 0)) for r in rows}
+def _counts(
+    spark: SparkSession, listing: DataFrame, opts: JobOptions
+) -> dict[str | None, tuple[int, int, int]]:
+    """status -> (files, findings, files given a row by this run), over the listed files; the
+    status None counts listed files that have no row at all."""
+    files = latest(spark.read.schema(schema.FILES).parquet(opts.files_uri()))
+    verdicts = listing.select("path").join(
+        files.select("path", "status", "findings", "run_id"), "path", "left"
+    )
+    rows = (
+        verdicts.groupBy("status")
+        .agg(
+            F.count("*").alias("n"),
+            F.sum("findings").alias("f"),
+            F.sum(F.when(F.col("run_id") == opts.run_id, 1).otherwise(0)).alias("now"),
+        )
+        .collect()
+    )
+    return {r["status"]: (int(r["n"]), int(r["f"] or 0), int(r["now"] or 0)) for r in rows}
+
+
+def _summary(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunSummary:
+    counts = _counts(spark, listing, opts)
+    if None in counts:  # listed, but binaryFile could not read it: blocked, never dropped
+        files = spark.read.schema(schema.FILES).parquet(opts.files_uri()).select("path")
+        missing = listing.select("path", "length").join(files, "path", "left_anti")
+        _unread(missing, opts).write.mode("append").parquet(opts.files_uri())
+        counts = _counts(spark, listing, opts)
+    zero = (0, 0, 0)
     return RunSummary(
         run_id=opts.run_id,
-        scanned=scanned,
-        listed=listed.count(),
-        clean=by.get("clean", (0, 0))[0],
-        with_findings=by.get("findings", (0, 0))[0],
-        blocked=by.get("blocked", (0, 0))[0],
-        findings=sum(f for _, f in by.values()),
+        scanned=sum(c[2] for c in counts.values()),
+        listed=sum(c[0] for c in counts.values()),
+        clean=counts.get("clean", zero)[0],
+        with_findings=counts.get("findings", zero)[0],
+        blocked=counts.get("blocked", zero)[0],
+        findings=sum(c[1] for c in counts.values()),
+        notes=_version_notes(spark),
     )
