@@ -65,17 +65,18 @@ def test_the_verdict_of_every_file_is_the_local_scans(spark, key: Key, tmp_path:
         assert all(r["value"] is None for r in rows)  # no plaintext without --with-values
     assert summary.findings == sum(len(r.findings) for r in local.values())
 
-    # A rerun skips what is done; a changed file and a new file are scanned again.
-    again = run(spark, opts)
-    assert (again.scanned, again.listed, again.findings) == (0, len(local), summary.findings)
+    # A rerun skips what is done: only a changed file and a new one (with a name Spark would
+    # hide by default, which `deident scan` reads) are scanned again.
     changed = src / "samples" / "行政处罚决定书.txt"
     changed.write_text("经查，当事人手机13812345678。", encoding="utf-8")
-    (src / "dev" / "new.txt").write_text("无个人信息。", encoding="utf-8")
-    third = run(spark, opts)
-    assert third.scanned == 2
+    (src / "dev" / "_new.txt").write_text("无个人信息。", encoding="utf-8")
+    (src / "dev" / ".git").mkdir()  # tool state, skipped as `deident scan` skips it
+    (src / "dev" / ".git" / "COMMIT_EDITMSG").write_text("手机13812345678", encoding="utf-8")
+    again = run(spark, opts)
+    assert (again.scanned, again.listed) == (2, len(local) + 1)
     files, found = _tables(spark, out)
     assert files[f"file:{changed}"]["findings"] == len(deident.scan_file(changed).findings) == 1
-    assert files[f"file:{src / 'dev' / 'new.txt'}"]["status"] == "clean"
+    assert files[f"file:{src / 'dev' / '_new.txt'}"]["status"] == "clean"
 
 
 def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
