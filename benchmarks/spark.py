@@ -12,8 +12,12 @@ and a PDF) in a temporary folder. Reported:
   warm-up run on one copy so the JVM and the Python workers are up: files per second of the
   whole run (list, hash, scan, write both tables, reconcile, summary) and of the rerun that
   skips every file;
-- the ratio local[2] / local[1] (target >= 1.7 on a 2-core machine), the per-file overhead of
-  spark-scan over the local scan, and core-hours per million files at the local[1] rate.
+- the marginal rate: files / (run - rerun), i.e. without the fixed cost of a run (planning,
+  jobs, commits, the summary: what the rerun that scans nothing costs), which a real archive of
+  millions of files amortises;
+- the ratio local[2] / local[1] of both (target >= 1.7 on a 2-core machine), the per-file
+  overhead of spark-scan over the local scan, and core-hours per million files at the marginal
+  local[1] rate.
 The load average is printed before and after: on a shared machine the numbers mean something
 only when it is below the number of cores. Results go to benchmarks/results/spark.json.
 """
@@ -136,8 +140,12 @@ def main() -> int:
         one = _spark_in_subprocess("local[1]", src, work)
         two = _spark_in_subprocess("local[2]", src, work)
     load_after = os.getloadavg()
+    for r in (one, two):
+        r["marginal_files_per_s"] = n / max(r["seconds"] - r["rerun_seconds"], 1e-9)
     ratio = two["files_per_s"] / one["files_per_s"]
+    marginal_ratio = two["marginal_files_per_s"] / one["marginal_files_per_s"]
     overhead_ms = (one["seconds"] - local["seconds"]) / n * 1000
+    marginal_overhead_ms = (n / one["marginal_files_per_s"] - local["seconds"]) / n * 1000
     summary = {
         "files": n,
         "cores": os.cpu_count(),
@@ -147,8 +155,10 @@ def main() -> int:
         "local[1]": one,
         "local[2]": two,
         "ratio_2_over_1": ratio,
+        "marginal_ratio_2_over_1": marginal_ratio,
         "overhead_ms_per_file_local1_vs_local_scan": overhead_ms,
-        "core_hours_per_million_files_local1": 1e6 / one["files_per_s"] / 3600,
+        "marginal_overhead_ms_per_file_local1_vs_local_scan": marginal_overhead_ms,
+        "core_hours_per_million_files_local1": 1e6 / one["marginal_files_per_s"] / 3600,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "spark.json").write_text(json.dumps(summary, indent=2))
@@ -171,7 +181,7 @@ def main() -> int:
     if local["findings"] != one["findings"] or one["findings"] != two["findings"]:
         print("  MISMATCH: the runs found different numbers of findings")
         return 1
-    return 1 if args.check and ratio < TARGET_RATIO else 0
+    return 1 if args.check and marginal_ratio < TARGET_RATIO else 0
 
 
 if __name__ == "__main__":

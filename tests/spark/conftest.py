@@ -17,15 +17,11 @@ def spark() -> Iterator[object]:
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("Spark needs Java (Debian: default-jre-headless)")
-    from pyspark.sql import SparkSession
+    from deident.spark.session import get_session
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("deident tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .getOrCreate()
-    )
+    # get_session makes the workers run this interpreter (the one with deident installed).
+    settings = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4"}
+    session = get_session("local[2]", settings)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

@@ -141,3 +141,28 @@ def test_the_command_writes_masked_copies_under_the_same_paths(spark, key: Key, 
     for path, rows in found.items():  # --with-values stores the plaintext
         want = deident.scan_file(src / Path(path).name).findings
         assert sorted(r["value"] for r in rows) == sorted(f.text for f in want)
+
+
+def test_a_listed_file_without_a_row_is_blocked_as_unreadable(spark, key: Key, tmp_path: Path) -> None:
+    # What binaryFile drops under ignoreMissingFiles/ignoreCorruptFiles (a file that vanished
+    # after the listing, a read the filesystem refused) is listed but has no row.
+    from deident.spark.job import prepare, run, summarize
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("无个人信息。", encoding="utf-8")
+    opts = JobOptions(str(src), str(tmp_path / "out"), key_secret=key.secret)
+    assert run(spark, opts).clean == 1
+    listing = spark.createDataFrame(
+        [(f"file:{src}/a.txt", 18), (f"file:{src}/gone.txt", 5)], "path string, length long"
+    )
+    summary = summarize(spark, listing, prepare(spark, opts))
+    assert (summary.listed, summary.clean, summary.blocked, summary.scanned) == (2, 1, 1, 1)
+    files, _ = _tables(spark, tmp_path / "out")
+    gone = files[f"file:{src}/gone.txt"]
+    assert (gone["status"], gone["reason"], gone["sha256"], gone["size"]) == (
+        "blocked",
+        "unreadable",
+        None,
+        5,
+    )

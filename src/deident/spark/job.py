@@ -191,7 +191,7 @@ def run(
         results.drop("found").write.mode("append").parquet(files_uri)
     finally:
         results.unpersist()
-    return _summary(spark, listing, opts)
+    return summarize(spark, listing, opts)
 
 
 def latest(files: DataFrame) -> DataFrame:
@@ -221,7 +221,9 @@ def _counts(
     return {r["status"]: (int(r["n"]), int(r["f"] or 0), int(r["now"] or 0)) for r in rows}
 
 
-def _summary(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunSummary:
+def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunSummary:
+    """The latest verdicts of the files in `listing` (path, length); a listed file with no row
+    at all gets a blocked row `unreadable` first."""
     counts = _counts(spark, listing, opts)
     if None in counts:  # listed, but binaryFile could not read it: blocked, never dropped
         files = spark.read.schema(schema.FILES).parquet(opts.files_uri()).select("path")
