@@ -163,8 +163,8 @@ def run(
     spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
 ) -> RunSummary:
     opts = prepare(spark, opts)
-    # Task output lands when the task commits, so a job that fails halfway keeps the results of
-    # the tasks that finished (the rerun skips those files).
+    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
+    # finished tasks wrote (each row complete; the rerun skips those files).
     spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
         "mapreduce.fileoutputcommitter.algorithm.version", "2"
     )
@@ -186,9 +186,12 @@ def run(
     scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
     results = scanned.unionByName(_too_large(big, opts)).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        found = results.select("path", "sha256", F.explode("found").alias("f"), "run_id")
+        results.count()  # the scan, one task per input split; the writes below read the cache
+        # A few bigger Parquet files per run instead of one per split: reruns read the tables.
+        merged = results.coalesce(max(1, todo.rdd.getNumPartitions() // 64))
+        found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
-        results.drop("found").write.mode("append").parquet(files_uri)
+        merged.drop("found").write.mode("append").parquet(files_uri)
     finally:
         results.unpersist()
     return summarize(spark, listing, opts)
