@@ -98,3 +98,30 @@ def test_the_memory_limit_blocks_only_that_request() -> None:
         assert d.run("ok")[0] == child.OK
     finally:
         d.close()
+
+
+def test_the_child_leaves_when_its_parent_dies() -> None:
+    # A Spark Python worker is killed when its task or session ends; its child must not stay.
+    import multiprocessing
+
+    def parent(conn) -> None:
+        d = child.Watchdog(Work(), timeout_s=10.0)
+        _, (_, _, pid) = d.run("a")
+        conn.send(pid)
+        os._exit(0)  # no close(): as when Spark kills the worker
+
+    ctx = multiprocessing.get_context("fork")
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=parent, args=(theirs,))
+    proc.start()
+    assert ours.poll(30)
+    pid = ours.recv()
+    proc.join(30)
+    for _ in range(150):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("the child outlived its parent")

@@ -41,7 +41,11 @@ def _release_libreoffice_profiles() -> None:
             lo._PROFILES.clear()
 
 
-def _serve(conn: Connection, work: Work, max_memory_bytes: int | None) -> None:
+def _serve(conn: Connection, parent_end: Connection, work: Work, max_memory_bytes: int | None) -> None:
+    # The fork copied the parent's end of the pipe: without closing it here, the child would
+    # never see end of file when the parent (a Spark Python worker) goes away, and would stay.
+    parent_end.close()
+    parent = os.getppid()
     os.setsid()  # its own process group: a kill reaches whatever it started
     faulthandler.disable()  # a crash is reported as a blocked row, not as a stack dump in the logs
     if max_memory_bytes:
@@ -49,6 +53,9 @@ def _serve(conn: Connection, work: Work, max_memory_bytes: int | None) -> None:
     try:
         while True:
             try:
+                while not conn.poll(5.0):
+                    if os.getppid() != parent:
+                        return  # orphaned (the parent was killed): nobody will ask again
                 request = conn.recv()
             except (EOFError, OSError):
                 return  # the parent is gone or closed the pipe
@@ -88,7 +95,7 @@ class Watchdog:
     def _start(self) -> Connection:
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_serve, args=(child, self._work, self._max_memory), daemon=True)
+        proc = ctx.Process(target=_serve, args=(child, parent, self._work, self._max_memory), daemon=True)
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent
