@@ -18,6 +18,7 @@ import typer
 import typer.main
 
 from deident.cli import i18n, render
+from deident.cli import spark as spark_cli
 from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files, masked_folders
 from deident.config import ScanConfig
 from deident.errors import DeidentError
@@ -359,6 +360,9 @@ def _options(
     # --help is translated too); this declares it for --help and for callers of `app` itself.
     if lang is not None:
         i18n.use(lang)
+
+
+spark_cli.register(app)  # deident spark-scan (pyspark is imported only when it runs)
 
 
 def main() -> None:
