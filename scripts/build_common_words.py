@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jionlp
 
-from deident.detection.surnames import COMPOUND, SINGLE
+from deident.detection.names.surnames import COMPOUND, SINGLE
 
 IDF_MAX = 8.6
 
