@@ -19,11 +19,14 @@ from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.mentions import Mentions
 from deident.errors import BlockedError, MaskError
-from deident.fileutil import sha256_file
+from deident.fileutil import Snapshot
 from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
+from deident.naming import masked_file_name, name_findings
+from deident.scrub import scrub
+from deident.ziplimits import check_zip_limits
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:
@@ -41,6 +44,7 @@ def _check_readable(path: Path, config: ScanConfig) -> None:
 
 def _open(path: Path, config: ScanConfig) -> Document:
     _check_readable(path, config)
+    check_zip_limits(path, config.limits)  # before any reader: member count, declared total
     return format_for(path).open_document(path, FormatContext(config))
 
 
@@ -61,32 +65,37 @@ def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, lis
             yield seg, [dataclasses.replace(f, location=loc) for f in found]
 
 
-def _blocked(display: str, sha: str | None, exc: BaseException) -> FileReport:
+def _blocked(display: str, sha: str | None, exc: BaseException, engine: Engine | None = None) -> FileReport:
     if isinstance(exc, BlockedError):
-        reason, detail = exc.reason, exc.detail
+        # A detail names places in the document (members, keys, sheets): no value may show.
+        reason, detail = exc.reason, scrub(exc.detail, engine) if engine is not None else exc.detail
     else:
         reason, detail = "internal error", f"{type(exc).__name__} while reading; the file was not fully read"
     return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason, detail=detail)
 
 
-def _safe_sha(path: Path) -> str | None:
-    try:
-        return sha256_file(path)
-    except OSError:
-        return None
-
-
 def scan_path(
     path: Path, config: ScanConfig, *, engine: Engine | None = None, display_path: str | None = None
 ) -> FileReport:
+    """Scan a private copy of `path` (see `Snapshot`): the report's sha256 is the digest of the
+    bytes that were read, whatever happens to `path` meanwhile."""
     display = display_path or str(path)
-    sha = _safe_sha(path)
+    try:
+        snap = Snapshot(path, config.limits.max_file_bytes)
+    except Exception as exc:
+        return _blocked(display, None, exc)
+    with snap:
+        return _scan_copy(snap.path, snap.sha256, config, engine, display)
+
+
+def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, display: str) -> FileReport:
     engine = engine or Engine.create(config)
     try:
         doc = _open(path, config)
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
+        findings += name_findings(display, engine)  # 张三_身份证.pdf: the name is a place too
     except Exception as exc:  # fail closed: see the module docstring
-        return _blocked(display, sha, exc)
+        return _blocked(display, sha, exc, engine)
     status = Status.FINDINGS if findings else Status.CLEAN
     return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
 
@@ -123,12 +132,30 @@ def mask_path(
     display_path: str | None = None,
 ) -> MaskReport:
     """Write a masked copy of `src` to `dst` (which may be `src` itself for in-place masking).
-    Nothing is written when the file is blocked or the masked copy fails verification."""
+    Nothing is written when the file is blocked or the masked copy fails verification. Reads
+    a private copy of `src`, so what is written is what was scanned."""
     display = display_path or str(src)
-    sha = _safe_sha(src)
+    try:
+        snap = Snapshot(src, config.limits.max_file_bytes)
+    except Exception as exc:
+        return MaskReport(display, None, _blocked(display, None, exc))
+    with snap:
+        return _mask_copy(snap.path, snap.sha256, src, dst, config, policy, engine, display)
+
+
+def _mask_copy(
+    copy: Path,
+    sha: str,
+    src: Path,
+    dst: Path,
+    config: ScanConfig,
+    policy: Policy,
+    engine: Engine | None,
+    display: str,
+) -> MaskReport:
     engine = engine or Engine.create(config)
     try:
-        doc = _open(src, config)
+        doc = _open(copy, config)
         findings: list[Finding] = []
         replacements: dict[int, list[Replacement]] = {}
         for seg, found in _scan_segments(doc, engine):
@@ -141,12 +168,13 @@ def mask_path(
                 Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
             ]
     except Exception as exc:
-        return MaskReport(display, None, _blocked(display, sha, exc))
+        return MaskReport(display, None, _blocked(display, sha, exc, engine))
     notes = tuple(getattr(doc, "notes", ()))
     report = FileReport(
         display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
     )
-    final = output_path(dst, doc, src)
+    named = output_path(dst, doc, src)
+    final = masked_file_name(named, engine, policy)  # 联系138****8000.txt, never the value
     rewrite = bool(getattr(doc, "output_suffix", None) or getattr(doc, "always_rewrite", False))
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".deident-", suffix=final.suffix, dir=final.parent)
@@ -154,7 +182,7 @@ def mask_path(
     try:
         with os.fdopen(fd, "wb") as out:
             if not findings and not rewrite:
-                with src.open("rb") as fh:
+                with copy.open("rb") as fh:
                     shutil.copyfileobj(fh, out)
             else:
                 doc.write_masked(replacements, out)
@@ -162,12 +190,18 @@ def mask_path(
         if config.verify_masked and (findings or rewrite):
             _verify(tmp, config, engine)
         os.replace(tmp, final)
+        if final != named and named == src:
+            src.unlink()  # in place: the source is replaced by its copy under the masked name
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         reason = (
-            str(exc) if isinstance(exc, MaskError) else f"internal error: {type(exc).__name__} while writing"
+            scrub(str(exc), engine)
+            if isinstance(exc, MaskError)
+            else f"internal error: {type(exc).__name__} while writing"
         )
         blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
         return MaskReport(display, None, blocked, 0, notes)
     extra = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
+    if final != named:
+        extra += ("the file name held personal data: written under a masked name",)
     return MaskReport(display, str(final), report, len(findings), notes + extra)

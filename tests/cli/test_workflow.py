@@ -179,13 +179,12 @@ def test_blocked_and_unsupported_files(repo: Path) -> None:
     exe.write_bytes(b"MZ")
     code, out = run("approve", str(bad), str(exe), "--reviewer", "王芳")
     assert code == 1 and "blocked: corrupt" in out and "unsupported type" in out
-    code, out = run("gate", str(bad), str(exe), str(repo / "missing.txt"))
+    code, out = run("gate", str(bad), str(exe))
     assert code == 1
-    assert (
-        "附件.docx: never approved" in out
-        and "x.exe: unsupported type" in out
-        and "missing.txt: not found" in out
-    )
+    assert "附件.docx: never approved" in out and "x.exe: unsupported type" in out
+    # A path that does not exist is a mistyped command (usage error), not a file verdict.
+    code, out = run("gate", str(bad), str(repo / "missing.txt"))
+    assert code == 2 and "no such file or folder" in out and "missing.txt" in out
 
 
 def test_require_two_distinct_reviewers(repo: Path) -> None:

@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from deident.config import ScanConfig
 from deident.review.approve import approve_file
 from deident.review.decisions import LedgerIndex
 from deident.review.gate import gate_paths, verdict_for_sha
 from deident.review.ledger import Ledger
+from deident.walker import PathNotFound
 from tests.factories.workflow import write_clean, write_corrupt_docx
 
 
@@ -41,10 +44,12 @@ def test_gate_blocks_unsupported_missing_and_unreadable(tmp_path: Path, ledger: 
     exe = tmp_path / "x.exe"
     exe.write_bytes(b"MZ")
     bad = write_corrupt_docx(tmp_path / "bad.docx")
-    v = _by_path(gate_paths([exe, bad, tmp_path / "gone.txt"], ledger=ledger, root=tmp_path))
+    v = _by_path(gate_paths([exe, bad], ledger=ledger, root=tmp_path))
     assert v["x.exe"].reason == "unsupported type"
     assert v["bad.docx"].reason == "never approved"  # approval refuses it, so it never is
-    assert v["gone.txt"].reason == "not found"
+    # A path that does not exist is a usage error (exit 2), not a file verdict.
+    with pytest.raises(PathNotFound):
+        gate_paths([exe, tmp_path / "gone.txt"], ledger=ledger, root=tmp_path)
     locked = write_clean(tmp_path / "locked.txt")
     locked.chmod(0)
     try:

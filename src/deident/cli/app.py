@@ -18,7 +18,7 @@ import typer
 import typer.main
 
 from deident.cli import i18n, render
-from deident.cli.walk import Item, display, iter_files
+from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files, masked_folders
 from deident.config import ScanConfig
 from deident.errors import DeidentError
 from deident.model import FileReport, Finding, MaskReport, Status
@@ -114,17 +114,21 @@ def _init_worker(config: ScanConfig, policy: str | None) -> None:
         _WORKER["policy"] = policy_for(policy)
 
 
-def _scan_one(args: tuple[str, str]) -> FileReport:
+def _scan_one(args: tuple[str, str, str | None]) -> FileReport:
     from deident.pipeline import scan_path
 
-    path, shown = args
+    path, shown, problem = args
+    if problem:  # a FIFO, device, unlistable folder…: blocked before anything opens it
+        return blocked_report(path, shown, problem)
     return scan_path(Path(path), _WORKER["config"], engine=_WORKER["engine"], display_path=shown)  # type: ignore[arg-type]
 
 
-def _mask_one(args: tuple[str, str, str]) -> MaskReport:
+def _mask_one(args: tuple[str, str, str, str | None]) -> MaskReport:
     from deident.pipeline import mask_path
 
-    src, dst, shown = args
+    src, dst, shown, problem = args
+    if problem:
+        return blocked_mask(src, shown, problem)
     cfg, eng, pol = _WORKER["config"], _WORKER["engine"], _WORKER["policy"]
     return mask_path(Path(src), Path(dst), cfg, pol, engine=eng, display_path=shown)  # type: ignore[arg-type]
 
@@ -186,8 +190,9 @@ def scan(
     config = _config(min_score, entities, model, flag_officials)
     pol = policy_for(policy)  # an unknown policy is a usage error (exit 2), with or without --redact
     redactor = pol.replacement if redact else None
-    items = list(iter_files(paths))
-    work = [(str(i.path), display(i.path)) for i in items]
+    skipped: dict[str, int] = {}  # tool folders not scanned -> files they hold
+    items = list(iter_files(paths, skipped=skipped))
+    work = [(str(i.path), display(i.path), i.problem) for i in items]
     fmt = fmt or (Fmt.table if sys.stdout.isatty() else Fmt.json)
     reports: list[FileReport] = []
     for report in _run(_scan_one, work, (config, None), jobs, progress, "scanning"):
@@ -195,7 +200,10 @@ def scan(
         if fmt is Fmt.jsonl:
             print(render.scan_jsonl_line(report, redactor), flush=True)
     if fmt is Fmt.json:
-        print(json.dumps(render.scan_json(reports, redactor), ensure_ascii=False, indent=2))
+        doc = render.scan_json(reports, redactor)
+        if skipped:
+            doc["skipped"] = skipped
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
     elif fmt is Fmt.sarif:
         print(json.dumps(render.sarif(reports, redactor, Path.cwd()), ensure_ascii=False, indent=2))
     elif fmt is Fmt.table:
@@ -251,7 +259,9 @@ def mask(
     config = _config(min_score, entities, model, flag_officials)
     policy_for(policy)  # fail early on a bad policy file
     targets = _mask_targets(sources, out, in_place)
-    work = [(str(i.path), str(dst), display(i.path)) for i, dst in targets]
+    if out is not None:  # personal data in folder names: the copies go to masked folders
+        targets = masked_folders(targets, out, config, policy)
+    work = [(str(i.path), str(dst), display(i.path), i.problem) for i, dst in targets]
     results = list(_run(_mask_one, work, (config, policy), jobs, progress, "masking"))
     fmt = fmt or (MaskFmt.table if sys.stdout.isatty() else MaskFmt.json)
     if fmt is MaskFmt.json:

@@ -161,10 +161,12 @@ def review(
         engine = _engine(config)
         pol = policy_for(policy)
         index = LedgerIndex.build(led.entries())
-        items = []
-        for p in iter_files(paths):
+        items, notes = [], []
+        for p in iter_files(paths, notes=notes):
             rep = scan_path(p, config, engine=engine, display_path=display_path(p, root))
             items.append(collect(p, rep, config=config, policy=pol, index=index, key=led.key))
+        for note in notes:
+            _err(f"review: {note}")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(render(items, policy=policy, required=require_approvals), encoding="utf-8")
         if (root / ".git").exists() and out.resolve().is_relative_to(root):
@@ -210,11 +212,14 @@ def decide(
         from deident.pipeline import scan_path
         from deident.review.decisions import LedgerIndex, record_decisions, review_findings
         from deident.review.files import display_path
+        from deident.walker import PathNotFound
 
         led, root = _open_ledger(ledger, key_file)
         config = _config()
         engine = _engine(config)
         shown = display_path(file, root)
+        if not os.path.lexists(file):
+            raise PathNotFound(file)
         rep = scan_path(file, config, engine=engine, display_path=shown)
         if rep.status.value == "blocked":
             _fail(
@@ -249,6 +254,7 @@ def decide(
             reviewer=reviewer,
             reason=reason,
             path=shown,
+            engine=engine,
         )
         for e in entries:
             typer.echo(
@@ -286,8 +292,8 @@ def approve(
         led, root = _open_ledger(ledger, key_file)
         config = _config()
         engine = _engine(config)
-        code = 0
-        for p in iter_files(files):
+        code, notes = 0, []
+        for p in iter_files(files, notes=notes):
             try:
                 o = approve_file(
                     p,
@@ -313,6 +319,8 @@ def approve(
                     state=state, path=o.path, sha=o.sha256[:16], reviewers=", ".join(o.reviewers)
                 )
             )
+        for note in notes:
+            _err(f"approve: {note}")
         return code
 
     raise typer.Exit(_run(go))
@@ -336,7 +344,10 @@ def gate(
         if fmt not in ("table", "json"):
             _fail("--format must be table or json")
         led, root = _open_ledger(ledger, key_file)
-        verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root)
+        notes: list[str] = []
+        verdicts = gate_paths(paths, ledger=led, require_approvals=require_approvals, root=root, notes=notes)
+        for note in notes:
+            _err(f"gate: {note}")
         blocked = [v for v in verdicts if not v.approved]
         if not verdicts:
             _err(_("gate: no files under the given paths; nothing can be cleared"))

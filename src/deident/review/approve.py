@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deident.config import ScanConfig
 from deident.errors import DeidentError
-from deident.fileutil import sha256_file
 from deident.model import FileReport, Status
+from deident.naming import ledger_path
 from deident.review.decisions import LedgerIndex, review_findings, today
 from deident.review.files import display_path
 from deident.review.ledger import Ledger
@@ -49,18 +48,27 @@ def approve_report(
     policy: str = "gov",
     require_approvals: int = 1,
     date: str | None = None,
+    engine: Engine | None = None,
 ) -> ApprovalOutcome:
     """Record an approval for a file already scanned into `report` (whose sha256 is the
     digest of the bytes that were scanned). Refuses blocked files, files with findings not
-    marked as not personal data, and a second approval by the same reviewer."""
+    marked as not personal data, and a second approval by the same reviewer; with `engine`,
+    a reviewer name holding personal data (other than a person's own name)."""
     path = report.path
     reviewer = reviewer.strip()
     if not reviewer:
         raise ApprovalRefused(path, "an approval needs --reviewer")
+    if engine is not None:
+        from deident.review.freetext import refuse_personal_data
+
+        refusal = refuse_personal_data(reviewer, "reviewer name", engine, own_name=True)
+        if refusal:
+            raise ApprovalRefused(path, refusal)
     if require_approvals < 1:
         raise ApprovalRefused(path, "--require-approvals must be at least 1")
     if report.status is Status.BLOCKED or report.sha256 is None:
-        raise ApprovalRefused(path, f"blocked: {report.reason or 'cannot be read'}")
+        why = report.reason or "cannot be read"
+        raise ApprovalRefused(path, f"blocked: {why}" + (f" ({report.detail})" if report.detail else ""))
     index = LedgerIndex.build(ledger.entries())
     reviewed = review_findings(report, index, ledger.key)
     unresolved = [r for r in reviewed if not r.resolved]
@@ -82,7 +90,7 @@ def approve_report(
             {
                 "kind": "approval",
                 "file_sha256": report.sha256,
-                "path": path,
+                "path": ledger_path(report),  # a name holding personal data is starred out
                 "policy": policy,
                 "findings": len(report.findings),
                 "reviewer": reviewer,
@@ -108,20 +116,16 @@ def approve_file(
     root: Path | None = None,
     date: str | None = None,
 ) -> ApprovalOutcome:
-    """Scan `path` with the pipeline and approve it (see `approve_report`)."""
+    """Scan `path` with the pipeline and approve it (see `approve_report`). The pipeline reads a
+    private copy hashed as it is copied, so the approval binds to the bytes that were scanned:
+    a file rewritten or swapped meanwhile is approved at its old digest only, which the gate
+    then refuses for the new bytes."""
+    from deident.api import engine_for
     from deident.pipeline import scan_path
 
+    engine = engine or engine_for(config)
     shown = display_path(path, root)
-    try:
-        before = sha256_file(path)
-    except OSError as exc:
-        raise ApprovalRefused(shown, f"unreadable: {type(exc).__name__}") from exc
     report = scan_path(path, config, engine=engine, display_path=shown)
-    # The approval must bind to the bytes that were scanned, not to a later rewrite.
-    if report.sha256 is not None and report.sha256 != before:
-        raise ApprovalRefused(shown, "the file changed while it was being scanned; try again")
-    if report.sha256 is None and report.status is not Status.BLOCKED:
-        report = dataclasses.replace(report, sha256=before)
     return approve_report(
         report,
         ledger=ledger,
@@ -129,4 +133,5 @@ def approve_file(
         policy=policy,
         require_approvals=require_approvals,
         date=date,
+        engine=engine,
     )

@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deident.model import FileReport, Finding
+from deident.naming import shown_for_ledger
 from deident.review.keys import Key
 from deident.review.ledger import Ledger, canonical
+
+if TYPE_CHECKING:
+    from deident.detection.engine import Engine
 
 UNREVIEWED = "unreviewed"
 NOT_PII = "not_pii"
@@ -115,9 +119,12 @@ def record_decisions(
     reason: str | None,
     path: str,
     date: str | None = None,
+    engine: Engine | None = None,
 ) -> list[dict[str, Any]]:
     """Append one decision per finding id (all or nothing). A not-PII verdict needs a reason:
-    the next reviewer must be able to tell why a finding was let through."""
+    the next reviewer must be able to tell why a finding was let through. With `engine`, the
+    reviewer's name and the reason are refused when they hold personal data (the ledger and
+    every report show them)."""
     if verdict not in (NOT_PII, CONFIRMED):
         raise DecisionError(f"unknown verdict {verdict!r}")
     if not reviewer.strip():
@@ -126,10 +133,20 @@ def record_decisions(
         raise DecisionError("marking a finding as not personal data needs --reason")
     if report.sha256 is None:
         raise DecisionError("the file could not be read; nothing to decide on")
+    if engine is not None:
+        from deident.review.freetext import refuse_personal_data
+
+        values = [f.text for f in report.findings]
+        for text, what, own in ((reviewer, "reviewer name", True), (reason, "reason", False)):
+            refusal = refuse_personal_data(text, what, engine, values=values, own_name=own)
+            if refusal:
+                raise DecisionError(refusal)
     by_id = {finding_id(ledger.key, f): f for f in report.findings}
     unknown = [i for i in finding_ids if i not in by_id]
     if unknown:
         raise DecisionError(f"no finding {', '.join(unknown)} in the current version of {path}")
+    # The ledger never holds a name that is personal data: the path is recorded starred out.
+    path = shown_for_ledger(path, report.findings) if path == report.path else path
     records = []
     for fid in dict.fromkeys(finding_ids):
         f = by_id[fid]

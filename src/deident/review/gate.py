@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deident.fileutil import sha256_file
+from deident.fileutil import NotRegularFile, sha256_file
 from deident.review.decisions import LedgerIndex
-from deident.review.files import Displayer, iter_files
+from deident.review.files import Displayer, iter_entries
 from deident.review.ledger import Ledger, LedgerInvalid
 
 
@@ -54,8 +54,11 @@ def gate_paths(
     require_approvals: int = 1,
     root: Path | None = None,
     supported: Sequence[str] | None = None,
+    notes: list[str] | None = None,
 ) -> list[GateVerdict]:
-    """One verdict per file under `paths`. A ledger that does not verify blocks everything."""
+    """One verdict per file under `paths`. A ledger that does not verify blocks everything; so
+    does a FIFO, device, unlistable folder or symlink out of the folder (never opened). Skipped
+    tool folders are described in `notes` when given."""
     if supported is None:
         from deident.formats import supported_suffixes
 
@@ -68,15 +71,17 @@ def gate_paths(
         index, ledger_problem = None, "ledger does not verify (run `deident ledger verify`)"
     out: list[GateVerdict] = []
     shown_as = Displayer(root)
-    for p in iter_files(paths, real=True):
+    for entry in iter_entries(paths, real=True, notes=notes):
+        p = entry.path
         shown = shown_as(p, real=True)
-        if not p.exists():
-            out.append(GateVerdict(shown, None, False, "not found"))
+        if entry.problem is not None:
+            out.append(GateVerdict(shown, None, False, f"unreadable: {entry.problem}"))
             continue
         try:
             sha = sha256_file(p)
         except OSError as exc:
-            out.append(GateVerdict(shown, None, False, f"unreadable: {type(exc).__name__}"))
+            detail = str(exc) if isinstance(exc, NotRegularFile) else type(exc).__name__
+            out.append(GateVerdict(shown, None, False, f"unreadable: {detail}"))
             continue
         if index is None:
             out.append(GateVerdict(shown, sha, False, ledger_problem))

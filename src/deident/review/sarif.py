@@ -43,15 +43,18 @@ def _uri(path: str, root: Path | None) -> str:
     if p.is_absolute() or p.exists():
         try:
             rel = p.resolve().relative_to(base)
-            return quote(rel.as_posix())
+            return quote(rel.as_posix().encode("utf-8", "surrogateescape"))
         except ValueError:
             if p.is_absolute():
                 return p.resolve().as_uri()
-    return quote(PurePath(path.replace(os.sep, "/")).as_posix())
+    # A name that is not valid UTF-8 is written as the percent-encoded bytes it is made of.
+    return quote(PurePath(path.replace(os.sep, "/")).as_posix().encode("utf-8", "surrogateescape"))
 
 
 def describe_location(location: Mapping[str, Any]) -> str:
     """A human name for a format location: 'sheet 名单 cell D5', 'page 2', 'paragraph 3'."""
+    if location.get("name") is True:
+        return "the file or folder name"
     parts = []
     for k, v in location.items():
         if k == "bbox" or isinstance(v, (list, dict)):

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from deident.model import FileReport
 from deident.review.ledger import Ledger, LedgerInvalid
-from deident.service.upload import HttpError
+from deident.service.upload import HttpError, Upload
 
-if TYPE_CHECKING:
-    from deident.service.server import Handler
+
+class Handler(Protocol):
+    """What these endpoints need of the request handler (server.Handler): declared here so
+    that this module does not import the server, which imports it."""
+
+    server: Any  # DeidentServer: .cfg (ServiceConfig) and .engine
+    query: dict[str, str]
+
+    def _json(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None: ...
+    def _upload(self) -> Upload: ...
+    def _reviewer(self) -> str: ...
+    def _scan_upload(self, up: Upload, tmp: Path) -> tuple[FileReport, Path]: ...
 
 
 def _ledger(h: Handler) -> Ledger:
@@ -87,7 +97,14 @@ def approve(h: Handler) -> None:
     require = _int(h, "require_approvals", fields)
     policy = h.query.get("policy") or fields.get("policy") or h.server.cfg.policy
     try:
-        o = approve_report(report, ledger=led, reviewer=reviewer, policy=policy, require_approvals=require)
+        o = approve_report(
+            report,
+            ledger=led,
+            reviewer=reviewer,
+            policy=policy,
+            require_approvals=require,
+            engine=h.server.engine,
+        )
     except ApprovalRefused as exc:
         h._json(409, {"error": exc.reason, "status": 409, "sha256": report.sha256})
         return
@@ -127,7 +144,14 @@ def decide(h: Handler) -> None:
         raise HttpError(400, "the reason contains personal data; describe the finding without quoting it")
     try:
         entries = record_decisions(
-            led, report, ids, verdict=verdict, reviewer=reviewer, reason=reason, path=report.path
+            led,
+            report,
+            ids,
+            verdict=verdict,
+            reviewer=reviewer,
+            reason=reason,
+            path=report.path,
+            engine=h.server.engine,
         )
     except DecisionError as exc:
         raise HttpError(409 if "no finding" in str(exc) else 400, str(exc)) from exc

@@ -98,6 +98,8 @@ def parse_upload(
             doc = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise UploadError(400, "body is not valid JSON") from exc
+        except RecursionError:
+            raise UploadError(400, "JSON body nested too deeply") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
             raise UploadError(400, 'JSON body must be {"text": "..."}')
         return Upload(text=doc["text"])

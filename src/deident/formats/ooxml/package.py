@@ -50,7 +50,8 @@ def parse_xml(data: bytes, part: str, *, recover: bool = False) -> etree._Elemen
     try:
         root = etree.fromstring(data, _RECOVER_PARSER if recover else _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise BlockedError("corrupt: bad XML", f"{part}: {exc.msg}") from None
+        # Not exc.msg: libxml2 quotes tag and entity names, which a document can fill with values.
+        raise BlockedError("corrupt: bad XML", f"{part}: not well-formed (line {exc.lineno})") from None
     if root is None:
         raise BlockedError("corrupt: bad XML", f"{part}: empty document")
     return root.getroottree()
