@@ -15,8 +15,11 @@ page breaks. Reported:
 - misses (structured labels not found) and leaks are listed by file, entity and variant;
 - leaks: every labelled value searched in the masked copy with poppler's pdftotext and with
   PDFium (pypdfium2), raw and with whitespace removed; target zero for structured values;
-- speed: deident's scan of each PDF against pdfminer.six's own ``extract_text`` of the same
-  file (ratio of total times; target <= 1.5) and masking throughput in pages per second.
+- speed: deident's scan of each PDF with both readings (the structured one on PDFium's glyphs,
+  the second one: PDFium's text, every object, revision and attachment; issue 17) against
+  pdfminer.six's own ``extract_text`` of the same file (ratio of total times; target <= 0.5),
+  the second reading's share of that, and masking throughput in pages per second (masking
+  walks the glyphs with pdfminer and verifies the copy by both readings).
 
 Results go to benchmarks/results/pdf.json. The values are synthetic, so printing is safe.
 """
@@ -49,6 +52,7 @@ from deident.detection.engine import Engine  # noqa: E402
 from deident.detection.spec import structured_entities  # noqa: E402
 from deident.masking.policy import Policy  # noqa: E402
 from deident.pipeline import mask_path, scan_path  # noqa: E402
+from deident.verify.compare import second_findings  # noqa: E402
 
 STRUCTURED = structured_entities()
 NOT_TARGET_VARIANTS = {"checksum_invalid", "luhn_invalid", "unallocated"}
@@ -159,7 +163,7 @@ def run(n: int) -> dict[str, Any]:
         # Warm both paths (imports, recognizer compilation) before timing.
         scan_path(inputs[0][0], config, engine=engine)
         extract_text(str(inputs[0][0]))
-        t_scan = t_ref = t_mask = 0.0
+        t_scan = t_ref = t_mask = t_second = 0.0
         pages = 0
         total = found = target_total = target_found = 0
         leaks_structured: list[str] = []
@@ -174,6 +178,9 @@ def run(n: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             report = scan_path(path, config, engine=engine)
             t_scan += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            second_findings(path, config, engine)
+            t_second += time.perf_counter() - t0
             if report.status.value == "blocked":
                 blocked.append(f"{path.name}: {report.reason}")
                 continue
@@ -227,6 +234,7 @@ def run(n: int) -> dict[str, Any]:
         "scan_seconds": round(t_scan, 3),
         "pdfminer_extract_text_seconds": round(t_ref, 3),
         "scan_vs_pdfminer_ratio": round(t_scan / max(t_ref, 1e-9), 3),
+        "second_reading_seconds": round(t_second, 3),
         "mask_pages_per_second": round(pages / max(t_mask, 1e-9), 2),
     }
 
@@ -247,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     missed = (
         result["recall_structured_target"] < 0.99
         or result["leaks_structured"]
-        or result["scan_vs_pdfminer_ratio"] > 1.5
+        or result["scan_vs_pdfminer_ratio"] > 0.5
     )
     return 1 if args.check and missed else 0
 

@@ -36,6 +36,8 @@ class ScanConfig:
     use_model: bool = False
     # After masking, re-read the masked copy and refuse to write it if anything is left.
     verify_masked: bool = True
+    # Add OCR of rendered PDF pages to the second reading (`--verify ocr`; slow).
+    verify_ocr: bool = False
 
     def __post_init__(self) -> None:
         if self.entities is not None:

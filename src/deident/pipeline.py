@@ -1,6 +1,12 @@
 """Scan and mask one file: open it through its format, run the engine on every segment,
 write the masked copy and verify it. Every failure becomes a `blocked` report with a reason.
 
+Two readings (DESIGN.md section 7): every file is also read by `deident.verify`, by other
+means than its structured reader. A value either reading finds is a finding; a masked copy
+is verified by both; a value the second reading still sees in the copy, and that cannot be
+located and masked there, blocks the file with a reason (`--verify ocr` adds OCR of rendered
+PDF pages to the second reading).
+
 Fail closed: an exception inside a format (a bug, a library error) blocks the file with
 ``internal error`` and the exception's type only, because messages of parser libraries may
 quote document text.
@@ -17,7 +23,7 @@ from pathlib import Path
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
-from deident.detection.mentions import Mentions
+from deident.detection.names.mentions import Mentions
 from deident.errors import BlockedError, MaskError
 from deident.fileutil import Snapshot
 from deident.formats import format_for
@@ -25,8 +31,13 @@ from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
 from deident.naming import masked_file_name, name_findings
-from deident.scrub import scrub
+from deident.scrub import scrub as scrub_message
+from deident.verify.compare import key, second_findings, unexplained
+from deident.verify.scrub import scrub as scrub_copy
 from deident.ziplimits import check_zip_limits
+
+# Values only the second reading saw are reported with this note (counts only, no text).
+SECOND_NOTE = "the second reading found {n} value(s) the structured reader did not"
 
 
 def _check_readable(path: Path, config: ScanConfig) -> None:
@@ -42,10 +53,10 @@ def _check_readable(path: Path, config: ScanConfig) -> None:
         raise BlockedError("unreadable", "permission denied")
 
 
-def _open(path: Path, config: ScanConfig) -> Document:
+def _open(path: Path, config: ScanConfig, *, read_only: bool = False) -> Document:
     _check_readable(path, config)
     check_zip_limits(path, config.limits)  # before any reader: member count, declared total
-    return format_for(path).open_document(path, FormatContext(config))
+    return format_for(path).open_document(path, FormatContext(config, read_only=read_only))
 
 
 def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, list[Finding]]]:
@@ -68,7 +79,7 @@ def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, lis
 def _blocked(display: str, sha: str | None, exc: BaseException, engine: Engine | None = None) -> FileReport:
     if isinstance(exc, BlockedError):
         # A detail names places in the document (members, keys, sheets): no value may show.
-        reason, detail = exc.reason, scrub(exc.detail, engine) if engine is not None else exc.detail
+        reason, detail = exc.reason, scrub_message(exc.detail, engine) if engine is not None else exc.detail
     else:
         reason, detail = "internal error", f"{type(exc).__name__} while reading; the file was not fully read"
     return FileReport(path=display, sha256=sha, status=Status.BLOCKED, reason=reason, detail=detail)
@@ -91,13 +102,16 @@ def scan_path(
 def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, display: str) -> FileReport:
     engine = engine or Engine.create(config)
     try:
-        doc = _open(path, config)
+        doc = _open(path, config, read_only=True)
         findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
+        extra = unexplained(second_findings(path, config, engine, ocr=config.verify_ocr), findings)
         findings += name_findings(display, engine)  # 张三_身份证.pdf: the name is a place too
     except Exception as exc:  # fail closed: see the module docstring
         return _blocked(display, sha, exc, engine)
+    notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())
+    findings += extra
     status = Status.FINDINGS if findings else Status.CLEAN
-    return FileReport(display, sha, status, None, tuple(findings), tuple(getattr(doc, "notes", ())))
+    return FileReport(display, sha, status, None, tuple(findings), notes)
 
 
 def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
@@ -113,13 +127,55 @@ def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
     return renamed
 
 
-def _verify(tmp: Path, config: ScanConfig, engine: Engine) -> None:
+def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str]) -> None:
+    """Both readings of the masked copy find nothing. What only the second reading saw in the
+    source is masked where it can be located literally (`deident.verify.scrub`), then read
+    again; a value the structured reader found and its writer left (`first`: their keys) is a
+    writer's fault and refuses the copy."""
     try:
+        for attempt in range(2):
+            left = second_findings(tmp, config, engine, ocr=config.verify_ocr)
+            if not left:
+                break
+            forgotten = next((f for f in left if key(f.text) in first), None)
+            if forgotten is not None:
+                raise MaskError(
+                    f"the masked copy still contains {forgotten.entity_type} at "
+                    f"{describe(forgotten.location)} (second reading)"
+                )
+            if attempt == 1 or not scrub_copy(tmp, left, policy.replacement):
+                raise MaskError(
+                    f"the second reading still finds {left[0].entity_type} in the masked copy "
+                    f"at {describe(left[0].location)}, where it cannot be masked; "
+                    "remove it in the source and mask again"
+                )
+        # The structured re-read of the copy walks PDF glyphs with pdfminer (not read-only), so
+        # the copy is checked by two text engines: pdfminer here, PDFium in the second reading.
         doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
             raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
     except BlockedError as exc:
         raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
+
+
+def describe(place: dict | object) -> str:
+    """A place of the second reading for a message: names of members are left out when they
+    could hold a value (an attacker can name a part after a person)."""
+    if not isinstance(place, dict):
+        return "an unnamed place"
+    parts = []
+    for k, v in place.items():
+        if k == "reading":
+            continue
+        if isinstance(v, str) and (len(v) > 60 or any(c.isdigit() for c in v) or not v.isascii()):
+            if k in ("member", "object", "raw object", "page"):
+                v = "(name withheld)" if k == "member" else v
+            else:
+                v = "(withheld)"
+        if isinstance(v, dict):
+            v = describe(v)
+        parts.append(f"{k} {v}" if v is not True else k)
+    return ", ".join(parts) or "the second reading"
 
 
 def mask_path(
@@ -167,11 +223,14 @@ def _mask_copy(
             replacements[seg.id] = [
                 Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
             ]
+        # The private copy, not `src`: what is masked is what was read (see `Snapshot`).
+        extra = unexplained(second_findings(copy, config, engine, ocr=config.verify_ocr), findings)
     except Exception as exc:
         return MaskReport(display, None, _blocked(display, sha, exc, engine))
-    notes = tuple(getattr(doc, "notes", ()))
+    notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())
+    everything = (*findings, *extra)
     report = FileReport(
-        display, sha, Status.FINDINGS if findings else Status.CLEAN, None, tuple(findings), notes
+        display, sha, Status.FINDINGS if everything else Status.CLEAN, None, everything, notes
     )
     named = output_path(dst, doc, src)
     final = masked_file_name(named, engine, policy)  # 联系138****8000.txt, never the value
@@ -187,21 +246,23 @@ def _mask_copy(
             else:
                 doc.write_masked(replacements, out)
         del doc  # the source document and the re-read copy need not be in memory together
-        if config.verify_masked and (findings or rewrite):
-            _verify(tmp, config, engine)
+        if extra and not config.verify_masked:
+            raise MaskError("the second reading found values the structured reader cannot mask")
+        if config.verify_masked and (findings or extra or rewrite):
+            _verify(tmp, config, engine, policy, {key(f.text) for f in findings})
         os.replace(tmp, final)
         if final != named and named == src:
             src.unlink()  # in place: the source is replaced by its copy under the masked name
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         reason = (
-            scrub(str(exc), engine)
+            scrub_message(str(exc), engine)
             if isinstance(exc, MaskError)
             else f"internal error: {type(exc).__name__} while writing"
         )
         blocked = dataclasses.replace(report, status=Status.BLOCKED, reason=f"cannot mask: {reason}")
         return MaskReport(display, None, blocked, 0, notes)
-    extra = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
+    renamed = (f"masked copy written as {final.suffix}",) if final.suffix != dst.suffix else ()
     if final != named:
-        extra += ("the file name held personal data: written under a masked name",)
-    return MaskReport(display, str(final), report, len(findings), notes + extra)
+        renamed += ("the file name held personal data: written under a masked name",)
+    return MaskReport(display, str(final), report, len(findings) + len(extra), notes + renamed)

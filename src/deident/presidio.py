@@ -35,8 +35,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
+from deident.detection.names.zh_tokens import blank_zh
 from deident.detection.spec import RecognizerSpec
-from deident.detection.zh_tokens import blank_zh
 from deident.model import Finding
 
 LANGUAGE = "zh"

@@ -68,10 +68,12 @@ def test_scan_jsonl_and_table(tree: Path) -> None:
     assert "blocked" in t.stdout and "unsupported type" in t.stdout and ID not in t.stdout
 
 
-def test_missing_path_is_blocked_not_skipped(tmp_path: Path) -> None:
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    """A path named on the command line that does not exist is a usage error (exit 2, #17); an
+    existing file that cannot be read is blocked instead (tests/cli/test_walk.py)."""
     r = run("scan", str(tmp_path / "nope.txt"), "--format", "json")
-    assert r.returncode == 1
-    assert json.loads(r.stdout)["files"][0]["reason"] == "unreadable"
+    assert r.returncode == 2
+    assert "nope.txt" in r.stderr and r.stdout == ""
 
 
 def test_usage_errors_exit_two(tree: Path) -> None:

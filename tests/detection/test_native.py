@@ -15,8 +15,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from deident.detection import normalise, renderings, runs, validators, words
+from deident.detection.labelled import words
 from deident.detection.native import native
+from deident.detection.numbers import normalise, renderings, runs, validators
 from tests.factories import pii
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
 from deident.detection.native import reading
-from deident.detection.normalise import fold
+from deident.detection.numbers.normalise import fold
 from deident.model import Finding
 from tests.factories import pii
 

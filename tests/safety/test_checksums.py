@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deident.detection import validators
 from deident.detection.native import native
+from deident.detection.numbers import validators
 
 GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -18,6 +18,7 @@ import typer
 import typer.main
 
 from deident.cli import i18n, render
+from deident.cli import spark as spark_cli
 from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files, masked_folders
 from deident.config import ScanConfig
 from deident.errors import DeidentError
@@ -66,6 +67,10 @@ OfficialsOpt = Annotated[
         "--flag-officials", help="Also report officials named in appointment and leadership notices."
     ),
 ]
+VerifyOpt = Annotated[
+    str | None,
+    typer.Option("--verify", help="'ocr': add OCR of rendered PDF pages to the second reading (slow)."),
+]
 ProgressOpt = Annotated[
     bool | None,
     typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal)."),
@@ -73,7 +78,11 @@ ProgressOpt = Annotated[
 
 
 def _config(
-    min_score: float, entities: str | None, use_model: bool = False, flag_officials: bool = False
+    min_score: float,
+    entities: str | None,
+    use_model: bool = False,
+    flag_officials: bool = False,
+    verify: str | None = None,
 ) -> ScanConfig:
     from deident.detection.spec import load_specs
 
@@ -87,8 +96,14 @@ def _config(
             raise typer.BadParameter(
                 f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
             )
+    if verify not in (None, "ocr"):
+        raise typer.BadParameter(f"unknown --verify mode {verify!r}; known: ocr")
     return ScanConfig(
-        min_score=min_score, entities=wanted, use_model=use_model, flag_officials=flag_officials
+        min_score=min_score,
+        entities=wanted,
+        use_model=use_model,
+        flag_officials=flag_officials,
+        verify_ocr=verify == "ocr",
     )
 
 
@@ -181,13 +196,14 @@ def scan(
     entities: EntitiesOpt = None,
     model: ModelOpt = False,
     flag_officials: OfficialsOpt = False,
+    verify: VerifyOpt = None,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
 ) -> None:
     """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
     from deident.api import policy_for
 
-    config = _config(min_score, entities, model, flag_officials)
+    config = _config(min_score, entities, model, flag_officials, verify)
     pol = policy_for(policy)  # an unknown policy is a usage error (exit 2), with or without --redact
     redactor = pol.replacement if redact else None
     skipped: dict[str, int] = {}  # tool folders not scanned -> files they hold
@@ -249,6 +265,7 @@ def mask(
         MaskFmt | None, typer.Option("--format", "-f", help="Default: table on a terminal, json otherwise.")
     ] = None,
     flag_officials: OfficialsOpt = False,
+    verify: VerifyOpt = None,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
 ) -> None:
@@ -256,7 +273,7 @@ def mask(
     masked safely is not written, is listed with its reason, and makes the exit code 1."""
     from deident.api import policy_for
 
-    config = _config(min_score, entities, model, flag_officials)
+    config = _config(min_score, entities, model, flag_officials, verify)
     policy_for(policy)  # fail early on a bad policy file
     targets = _mask_targets(sources, out, in_place)
     if out is not None:  # personal data in folder names: the copies go to masked folders
@@ -319,6 +336,9 @@ def _register_optional() -> None:
             raise
         return
     workflow.register(app)
+    from deident.cli import serve
+
+    serve.register(app)
 
 
 _register_optional()
@@ -340,6 +360,9 @@ def _options(
     # --help is translated too); this declares it for --help and for callers of `app` itself.
     if lang is not None:
         i18n.use(lang)
+
+
+spark_cli.register(app)  # deident spark-scan (pyspark is imported only when it runs)
 
 
 def main() -> None:

@@ -194,7 +194,7 @@ def gb11643(str value not None):
     """`validators.gb11643_python` for ASCII values; anything else goes to that reference,
     which also knows other scripts' digits."""
     if not value.isascii():
-        from deident.detection.validators import gb11643_python
+        from deident.detection.numbers.validators import gb11643_python
 
         return gb11643_python(value)
     cdef int kind = PyUnicode_KIND(value)
@@ -219,7 +219,7 @@ def gb11643(str value not None):
 def gb11643_15(str value not None):
     """`validators.gb11643_15_python` for ASCII values; anything else goes to that reference."""
     if not value.isascii():
-        from deident.detection.validators import gb11643_15_python
+        from deident.detection.numbers.validators import gb11643_15_python
 
         return gb11643_15_python(value)
     cdef int kind = PyUnicode_KIND(value)
@@ -257,7 +257,7 @@ def bank_card(str value not None):
     """`validators.bank_card_python`: True when Luhn passes, else None (never a rejection)."""
     cdef int ok = _luhn(value)
     if ok < 0:
-        from deident.detection.validators import bank_card_python
+        from deident.detection.numbers.validators import bank_card_python
 
         return bank_card_python(value)
     return True if ok else None
@@ -320,7 +320,7 @@ def luhn(str value not None):
     reference, which drops other characters first."""
     cdef int ok = _luhn(value)
     if ok < 0:
-        from deident.detection.validators import luhn_python
+        from deident.detection.numbers.validators import luhn_python
 
         return luhn_python(value)
     return ok == 1

@@ -10,9 +10,9 @@ from operator import itemgetter
 from pathlib import Path
 
 from deident.detection.context import ContextMatcher
-from deident.detection.islands import run_pattern
+from deident.detection.numbers.islands import run_pattern
+from deident.detection.numbers.validators import VALIDATORS, Validator
 from deident.detection.spec import PatternSpec, RecognizerSpec, load_specs, regex_width
-from deident.detection.validators import VALIDATORS, Validator
 from deident.errors import ConfigError
 
 MAX_NUMBER_LEN = 19  # the longest number any recognizer matches (bank cards)

@@ -23,8 +23,8 @@ from deident.errors import ConfigError
 from deident.model import Finding
 
 DETECTORS: dict[str, str] = {
-    "person": "deident.detection.person:PersonDetector",
-    "address": "deident.detection.address:AddressDetector",
+    "person": "deident.detection.names.person:PersonDetector",
+    "address": "deident.detection.names.address:AddressDetector",
     "ner_model": "deident.detection.model.ner:NerDetector",  # only with config.use_model (engine)
     "lac": "deident.detection.model.ner:NerDetector",  # the same model, on by default
 }

@@ -24,18 +24,18 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.embedded import embedded_ids
 from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
-from deident.detection.islands import islands
-from deident.detection.labels import LabelReader, merge
+from deident.detection.labelled.labels import LabelReader, merge
+from deident.detection.labelled.text_tables import Table, cells_to_check, tables
 from deident.detection.native import reading
-from deident.detection.normalise import fold
-from deident.detection.renderings import emphasised_numbers, odd_numbers, starred_numbers
+from deident.detection.numbers.embedded import embedded_ids
+from deident.detection.numbers.islands import islands
+from deident.detection.numbers.normalise import fold
+from deident.detection.numbers.renderings import emphasised_numbers, odd_numbers, starred_numbers
 from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
-from deident.detection.text_tables import Table, cells_to_check, tables
 from deident.model import FINDING_FIELDS, Finding, new_finding
 
 

@@ -10,9 +10,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from operator import attrgetter, le, sub
 
-from deident.detection.normalise import is_masked_value
+from deident.detection.numbers.normalise import is_masked_value
+from deident.detection.numbers.validators import id_problem
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
-from deident.detection.validators import id_problem
 from deident.model import Explanation, Finding, new_finding
 
 HINT_SCORE = 0.9

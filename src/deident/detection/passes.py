@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from deident.detection.compiled import ASCII_ALNUM, PLAN_ORDER, Planned, Reading, Recognizer
-from deident.detection.normalise import touches_mask
-from deident.detection.runs import Try, number_steps
+from deident.detection.numbers.normalise import touches_mask
+from deident.detection.numbers.runs import Try, number_steps
+from deident.detection.numbers.validators import Validator
 from deident.detection.scoring import Explainer, judge, score
-from deident.detection.validators import Validator
 from deident.model import Finding
 
 

@@ -4,7 +4,7 @@ explanation a finding carries."""
 from __future__ import annotations
 
 from deident.detection.compiled import Judged, Pattern, Recognizer, Verdict
-from deident.detection.validators import Validator
+from deident.detection.numbers.validators import Validator
 from deident.model import Explanation, Finding, new_finding
 
 

@@ -49,6 +49,9 @@ class FormatContext:
     """What a format needs from the caller. Passed explicitly; there is no global state."""
 
     config: ScanConfig = field(default_factory=ScanConfig)
+    # True when the document is only read (scan, approve, gate), never masked: a format may
+    # then read with a faster engine (PDF: PDFium instead of pdfminer's glyph walk).
+    read_only: bool = False
 
     @property
     def limits(self) -> Limits:

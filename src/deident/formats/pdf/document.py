@@ -121,7 +121,8 @@ class PdfDocument:
         finally:
             pdf.close()
         self._data = buf.getvalue()
-        self._pages = _read_pages(self._data, limits.max_pdf_pages)
+        self._read_only = ctx.read_only
+        self._pages = _read_pages(self._data, limits.max_pdf_pages, fast=ctx.read_only)
         _check_text_layer(self._pages)
         for p in self._pages:
             if p.image_area >= _SCAN_AREA:
@@ -130,7 +131,9 @@ class PdfDocument:
                     "read; masking cuts the text layer and paints the picture under it"
                 )
         self._segs = _page_segments(self._pages)
-        self._old = _old_revisions(raw, "\n".join(s.text for s in self._segs), limits.max_pdf_pages)
+        self._old = _old_revisions(
+            raw, "\n".join(s.text for s in self._segs), limits.max_pdf_pages, fast=ctx.read_only
+        )
         if self._old:
             notes.append(
                 "earlier revisions (incremental updates) read; the masked copy keeps only the latest"
@@ -182,6 +185,9 @@ class PdfDocument:
 
     def write_masked(self, replacements: Mapping[int, Sequence[Replacement]], out: BinaryIO) -> None:
         import pikepdf
+
+        if self._read_only:
+            raise MaskError("the document was opened for reading only")
 
         from deident.formats.pdf.redact import Redactor, redact_pages
         from deident.formats.pdf.sanitize import collect_places, mask_place, scrub
@@ -241,8 +247,15 @@ class PdfDocument:
         return out
 
 
-def _read_pages(data: bytes, max_pages: int) -> list[PageText]:
+def _read_pages(data: bytes, max_pages: int, *, fast: bool = False) -> list[PageText]:
     try:
+        if fast:
+            from deident.formats.pdf.fast_text import NeedsGlyphWalk, extract_pages_fast
+
+            try:
+                return list(extract_pages_fast(data, max_pages=max_pages))
+            except NeedsGlyphWalk:
+                pass
         return list(extract_pages(data, max_pages=max_pages))
     except OverflowError as exc:
         raise BlockedError("too large", f"more than {max_pages} pages") from exc
@@ -253,13 +266,15 @@ def _read_pages(data: bytes, max_pages: int) -> list[PageText]:
 
 
 def _check_fonts(pdf: Any) -> None:
-    """Fonts whose codes are private (no ToUnicode, symbolic subset): pdfminer would read
-    them as plausible wrong text, so the page is not readable."""
+    """Fonts whose text cannot be trusted (`fonts.unreadable_font`: a private encoding, a
+    Type3 font without names or map, a ToUnicode map that lies about digits): any reader would
+    read plausible wrong text, so the page is not readable (OCR reads it when it is on)."""
     import pikepdf
 
-    from deident.formats.pdf.fonts import private_encoding
+    from deident.formats.pdf.fonts import unreadable_font
     from deident.formats.pdf.redact import inherited
 
+    checked: set[tuple[int, int]] = set()  # fonts shared by many pages are checked once
     for n, page in enumerate(pdf.pages, start=1):
         res = inherited(page.obj, "/Resources")
         pending = [res] if isinstance(res, pikepdf.Dictionary) else []
@@ -268,10 +283,15 @@ def _check_fonts(pdf: Any) -> None:
             r = pending.pop()
             seen += 1
             fonts = r.get("/Font")
-            if isinstance(fonts, pikepdf.Dictionary) and any(private_encoding(f) for f in fonts.values()):
-                raise BlockedError(
-                    "no readable text layer", f"page {n}: a font has no ToUnicode map and a private encoding"
-                )
+            if isinstance(fonts, pikepdf.Dictionary):
+                for f in fonts.values():
+                    key = f.objgen if isinstance(f, pikepdf.Object) else (0, 0)
+                    if key != (0, 0) and key in checked:
+                        continue
+                    checked.add(key)
+                    why = unreadable_font(f)
+                    if why is not None:
+                        raise BlockedError("no readable text layer", f"page {n}: {why}")
             xobjects = r.get("/XObject")
             if isinstance(xobjects, pikepdf.Dictionary):
                 for x in xobjects.values():
@@ -367,7 +387,9 @@ def _join_across_pages(
             yield bi, prev_seg_of[bottom[col]]
 
 
-def _old_revisions(raw: bytes, current: str, max_pages: int) -> list[tuple[str, dict[str, Any]]]:
+def _old_revisions(
+    raw: bytes, current: str, max_pages: int, *, fast: bool = False
+) -> list[tuple[str, dict[str, Any]]]:
     """Text that only an earlier revision holds (not found anywhere in the current text, so a
     line rebuilt differently is not reported twice). Each %%EOF before the last one may end a
     revision; a prefix that does not open as a PDF is not one (a linearized file's first part)."""
@@ -389,7 +411,7 @@ def _old_revisions(raw: bytes, current: str, max_pages: int) -> list[tuple[str, 
         finally:
             pdf.close()
         try:
-            pages = _read_pages(buf.getvalue(), max_pages)
+            pages = _read_pages(buf.getvalue(), max_pages, fast=fast)
         except BlockedError:
             continue
         for s in _page_segments(pages):

@@ -237,3 +237,48 @@ def private_encoding(font: Any) -> bool:
     enc = font.get("/Encoding")
     named = isinstance(enc, pikepdf.Dictionary) and "/Differences" in enc
     return embedded and subset and symbolic and not named
+
+
+def unreadable_font(font: Any) -> str | None:
+    """Why the text of `font` cannot be trusted, or None: a private encoding (above), a Type3
+    font whose glyph names say nothing and that has no ToUnicode map, or a ToUnicode map that
+    contradicts the font's own encoding for digits and letters (a 7 drawn, an ``a`` read)."""
+    if not isinstance(font, pikepdf.Dictionary):
+        return None
+    if private_encoding(font):
+        return "a font has no ToUnicode map and a private encoding"
+    subtype = str(font.get("/Subtype", ""))
+    if subtype == "/Type3" and "/ToUnicode" not in font and not _named_glyphs(font):
+        return "a Type3 font has no ToUnicode map and its glyph names say nothing"
+    if subtype in ("/Type1", "/TrueType", "/MMType1", "/Type3") and "/ToUnicode" in font:
+        return _lying_map(font)
+    return None
+
+
+def _named_glyphs(font: Any) -> bool:
+    from pdfminer.glyphlist import glyphname2unicode
+
+    enc = font.get("/Encoding")
+    names = [str(x)[1:] for x in enc.get("/Differences", [])] if isinstance(enc, pikepdf.Dictionary) else []
+    names = [n for n in names if n and not n.isdigit()]
+    return bool(names) and all(n in glyphname2unicode or n.startswith("uni") for n in names)
+
+
+def _lying_map(font: Any) -> str | None:
+    enc = font.get("/Encoding")
+    desc = font.get("/FontDescriptor")
+    embedded = isinstance(desc, pikepdf.Dictionary) and any(
+        k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+    if enc is None and embedded:
+        return None  # the font program's own encoding: nothing to compare with
+    info = FontInfo(font)
+    if info._encoding is None or info._tounicode is None:
+        return None
+    for code, drawn in info._encoding.items():
+        read = info._tounicode.cid2unichr.get(code)
+        if read is None or not drawn or not read:
+            continue
+        if (drawn.isdigit() or read.isdigit()) and drawn.isascii() and drawn != read:
+            return "a font's ToUnicode map reads its digits as other characters"
+    return None

@@ -33,6 +33,8 @@ if _PDFMINER_LOG.level == logging.NOTSET:
 _CID = re.compile(r"\(cid:\d+\)")
 _DIGITS_END = re.compile(r"[0-9]{3,}$")
 _DIGITS_ONLY = re.compile(r"[0-9Xx]{1,18}")
+_DIGIT_TAIL = re.compile(r"[0-9０-９]+$")
+_DIGIT_HEAD = re.compile(r"[0-9０-９]+[Xx]?")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -133,16 +135,20 @@ def _collect(number: int, layout) -> PageText:
 
 
 def _add_rules(page: PageText, obj) -> None:
+    add_rule(page, obj.x0, obj.y0, obj.x1, obj.y1, len(getattr(obj, "pts", ())))
+
+
+def add_rule(page: PageText, x0: float, y0: float, x1: float, y1: float, points: int) -> None:
     """Table borders: thin boxes and straight segments, horizontal or vertical."""
-    w, h = obj.x1 - obj.x0, obj.y1 - obj.y0
+    w, h = x1 - x0, y1 - y0
     if h < 2.0 and w > 2.0:
-        page.hrules.append((obj.x0, obj.x1, (obj.y0 + obj.y1) / 2))
+        page.hrules.append((x0, x1, (y0 + y1) / 2))
     elif w < 2.0 and h > 2.0:
-        page.vrules.append((obj.y0, obj.y1, (obj.x0 + obj.x1) / 2))
-    elif w > 2.0 and h > 2.0 and len(getattr(obj, "pts", ())) <= 5:
+        page.vrules.append((y0, y1, (x0 + x1) / 2))
+    elif w > 2.0 and h > 2.0 and points <= 5:
         # A rectangle (cell box): its four edges.
-        page.hrules += [(obj.x0, obj.x1, obj.y0), (obj.x0, obj.x1, obj.y1)]
-        page.vrules += [(obj.y0, obj.y1, obj.x0), (obj.y0, obj.y1, obj.x1)]
+        page.hrules += [(x0, x1, y0), (x0, x1, y1)]
+        page.vrules += [(y0, y1, x0), (y0, y1, x1)]
 
 
 # --- fragments ---------------------------------------------------------------------------
@@ -285,7 +291,19 @@ def _lead_width(page: PageText, f: _Frag) -> float:
     return last.x1 - f.x0
 
 
+def _overflows(a: _Frag, b: _Frag) -> bool:
+    """Joining would glue two numbers into one longer than any we look for (a 19-digit bank
+    card is the longest): 13812345678 / 13987654321 on two lines are two numbers."""
+    end = _DIGIT_TAIL.search(a.text.rstrip())
+    start = _DIGIT_HEAD.match(b.text.lstrip())
+    return bool(end and start) and len(end.group()) + len(start.group()) > 19
+
+
 def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
+    return _wraps(page, a, b, margin, left) and not _overflows(a, b)
+
+
+def _wraps(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -> bool:
     if not (a.upright and b.upright):
         return False
     h = max(a.size, b.size)
@@ -303,6 +321,8 @@ def _continues(page: PageText, a: _Frag, b: _Frag, margin: float, left: float) -
     # last column of a borderless table also reaches the right margin, but not the left.
     # "Reaches" means the first unbreakable piece of the next line (a number, a word with
     # its punctuation, or one Han character) would not have fitted after it.
+    # (On a page of short lines, a list of numbers exported from a text file, every line
+    # reaches the "margin": `_overflows` keeps two numbers on two lines apart.)
     starts_left = a.x0 <= left + 3.2 * h and abs(b.x0 - left) <= 3.2 * h
     if starts_left and a.x1 + max(_lead_width(page, b), 1.1 * h) >= margin - 0.5:
         return True

@@ -1,0 +1,124 @@
+"""Tables inside plain text: a tab-separated (or Markdown pipe) header row that names its columns
+(姓名, 身份证号码, 订单编号 …) makes the cells below it what the header says, in `scan_text` as in
+a spreadsheet. The label must not depend on a format reader recognising a table.
+
+A roster is hundreds of rows whose values the patterns already read, so a table is looked at
+only where its findings do not already account for a named cell: letters or digits no
+finding touches (a mistyped ID, a 17-digit ID), or a column that holds no one's identifier.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from deident.detection.labelled.words import unread_runs
+from deident.detection.tables import NOT_PERSONAL, header_entity
+
+_DIGIT = re.compile(r"[0-9]")
+_TAB_BLOCK = re.compile(r"[^\n]*\t[^\n]*(?:\n[^\n\t]*\t[^\n]*)*")  # lines with a tab, from a line start
+_PIPE_BLOCK = re.compile(r"[ \t]*\|[^\n]*(?:\n[ \t]*\|[^\n]*)*")
+_MD_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}")
+_MIN_RUN = 4  # shorter runs of letters and digits (serial numbers, parts of amounts) are no value
+Cell = tuple[int, int, str]  # start, end, the entity its header names (or NOT_PERSONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    start: int  # the first data row
+    end: int  # the end of the last one
+    sep: str
+    columns: tuple[str | None, ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _header(cell: str) -> str | None:
+    return header_entity(cell)
+
+
+def _split(line: str, base: int, sep: str) -> list[tuple[int, int]]:
+    out = []
+    pos = base
+    for part in line.split(sep):
+        out.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    if sep == "|":  # the pieces before the first and after the last pipe
+        out = out[1:-1]
+    return out
+
+
+def tables(text: str) -> list[Table]:
+    """The tables of `text` whose header names at least one column: the first row of a block of
+    tab (or pipe) rows, when it has no digits. Found a block at a time (one `str.find` and one
+    match per block), not a line at a time: a roster has hundreds of lines."""
+    out: list[Table] = []
+    for sep, block in (("\t", _TAB_BLOCK), ("|", _PIPE_BLOCK)):
+        pos = text.find(sep)
+        while pos >= 0:
+            line = text.rfind("\n", 0, pos) + 1
+            m = block.match(text, line)
+            end = m.end() if m is not None and m.end() > pos else text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            _table(text, line, end, sep, out)
+            pos = text.find(sep, end)
+    return out
+
+
+def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:
+    first = text.find("\n", start, end)
+    if first < 0:
+        return
+    header = text[start:first]
+    if _DIGIT.search(header) is not None:
+        return
+    names = tuple(_header(text[a:b]) for a, b in _split(header, start, sep))
+    if not any(names):
+        return
+    data = first + 1
+    if sep == "|" and _MD_RULE.match(text, data):
+        nl = text.find("\n", data, end)
+        data = end if nl < 0 else nl + 1
+    if data < end:
+        out.append(Table(data, end, sep, names))
+
+
+def _cell_at(text: str, table: Table, at: int) -> Cell | None:
+    """The named cell of `table` that holds text[at], or None."""
+    sep = table.sep
+    row = text.rfind("\n", table.start, at) + 1 or table.start
+    col = text.count(sep, row, at) - (1 if sep == "|" else 0)
+    if not 0 <= col < len(table.columns):
+        return None
+    entity = table.columns[col]
+    if not entity:
+        return None
+    row_end = text.find("\n", at, table.end)
+    row_end = table.end if row_end < 0 else row_end
+    a = text.rfind(sep, row, at) + 1 or row
+    b = text.find(sep, at, row_end)
+    return a, (row_end if b < 0 else b), entity
+
+
+def cells_to_check(
+    text: str, table: Table, starts: list[int], ends: list[int], wants: Callable[[str], bool]
+) -> list[Cell]:
+    """The named cells of `table` that its findings (`starts`, `ends`: sorted, not overlapping)
+    do not account for: a cell holding letters or digits no finding touches (a mistyped ID, a
+    landline under 联系电话), and every finding's cell in a column that holds no one's identifier
+    (its entity NOT_PERSONAL). A roster whose values the patterns read costs one compiled scan."""
+    if not any(e and (e == NOT_PERSONAL or wants(e)) for e in table.columns):
+        return []
+    out: dict[tuple[int, int], Cell] = {}
+    for a, _ in unread_runs(text, table.start, table.end, starts, ends, _MIN_RUN):
+        cell = _cell_at(text, table, a)
+        if cell is not None and cell[2] != NOT_PERSONAL and wants(cell[2]):
+            out.setdefault(cell[:2], cell)
+    if NOT_PERSONAL in table.columns:
+        for k in range(bisect_left(starts, table.start), bisect_left(starts, table.end)):
+            cell = _cell_at(text, table, starts[k])
+            if cell is not None and cell[2] == NOT_PERSONAL:
+                out.setdefault(cell[:2], cell)
+    return sorted(out.values())

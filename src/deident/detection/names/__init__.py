@@ -1,0 +1,1 @@
+"""Names of private persons and home addresses: cues, grammar, the gazetteer, surnames, later mentions."""

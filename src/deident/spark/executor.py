@@ -1,0 +1,158 @@
+"""What runs on an executor: each file's bytes become a temporary file with the file's own name
+(formats are chosen by suffix), the child scans it with the same pipeline as `deident scan`,
+and the verdict becomes a row. Nothing raises out of a partition: every failure is a blocked row
+for its file, so no file's result is lost to another file's problem."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deident.spark import child
+from deident.spark.options import JobOptions
+from deident.spark.rows import blocked_row, file_row
+from deident.spark.sink import Sink, is_local, local_path
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    src: str  # the temporary copy
+    display: str  # the file's URI, as the tables show it
+    size: int | None
+    sha256: str | None
+    dst: str | None  # where the child writes the masked copy (a temporary path), or None
+
+
+class FileWork:
+    """The child's job: scan (or mask) one staged file. Built once per Python worker."""
+
+    def __init__(self, opts: JobOptions) -> None:
+        from deident.api import engine_for, policy_for
+        from deident.review.keys import Key
+
+        self.config = opts.config
+        self.engine = engine_for(opts.config)
+        self.policy = policy_for(opts.policy)
+        self.key = Key(opts.key_secret)
+        self.with_values = opts.with_values
+
+    def __call__(self, req: Request) -> dict[str, Any]:
+        from deident.pipeline import mask_path, scan_path
+
+        masked: str | None = None
+        if req.dst is None:
+            report = scan_path(Path(req.src), self.config, engine=self.engine, display_path=req.display)
+        else:
+            result = mask_path(
+                Path(req.src), Path(req.dst), self.config, self.policy, engine=self.engine,
+                display_path=req.display,
+            )  # fmt: skip
+            report, masked = result.report, result.output
+        row = file_row(report, size=req.size, policy=self.policy, key=self.key, with_values=self.with_values)
+        row["_masked_file"] = masked
+        return row
+
+
+# One watchdog per Python worker and run: Spark reuses Python workers across tasks
+# (spark.python.worker.reuse), so the engine is built once per worker, not once per task.
+_DOGS: dict[str, child.Watchdog] = {}
+
+
+def _watchdog(opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> child.Watchdog:
+    key = opts.run_id
+    dog = _DOGS.get(key)
+    if dog is None:
+        for old in _DOGS.values():
+            old.close()
+        _DOGS.clear()
+        dog = _DOGS[key] = child.Watchdog(
+            make_work(opts), timeout_s=opts.timeout_s, max_memory_bytes=opts.max_memory_bytes
+        )
+    return dog
+
+
+def relative_path(path: str, root: str) -> str:
+    """`path` below `root`, both as Spark shows them (file:/a/b, hdfs://nn/a/b)."""
+    root = root.rstrip("/") + "/"
+    if path.startswith(root):
+        return path[len(root) :]
+    return path.split("://", 1)[-1].split(":", 1)[-1].lstrip("/")  # outside the root: its whole path
+
+
+def masked_name(src_path: str, name: str, written: str) -> str:
+    """The masked copy's name, as `deident mask` chooses it: a converted legacy file gets the
+    modern suffix (名单.doc -> 名单.docx), or 名单.doc.docx when the source folder also holds a
+    名单.docx (only visible for a local input; elsewhere the longer name, which never collides)."""
+    new_suffix = Path(written).suffix
+    if Path(name).suffix.lower() == new_suffix.lower():
+        return name
+    if is_local(src_path) and not local_path(src_path).with_suffix(new_suffix).exists():
+        return Path(name).with_suffix(new_suffix).name
+    return name + new_suffix
+
+
+def _outcome_row(kind: str, payload: Any, row_in: Any, timeout_s: float) -> dict[str, Any]:
+    path, sha, size = row_in.path, row_in.sha256, row_in.length
+    if kind == child.OK:
+        return payload
+    if kind == child.TIMEOUT:
+        detail = (
+            f"the scan did not finish within {timeout_s:g} s and was stopped; scan this file alone "
+            "(deident scan) or rerun with a longer --timeout"
+        )
+        return blocked_row(path, sha, size, "timeout", detail)
+    if kind == child.CRASHED:
+        return blocked_row(path, sha, size, "crashed", f"{payload}; the file was not fully read")
+    return blocked_row(
+        path, sha, size, "internal error", f"{payload} while scanning; the file was not fully read"
+    )
+
+
+def scan_one(
+    row_in: Any, opts: JobOptions, dog: child.Watchdog, sink: Sink | None, tmp: Path
+) -> dict[str, Any]:
+    work_dir = Path(tempfile.mkdtemp(dir=tmp))
+    name = row_in.path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        try:
+            src = work_dir / name
+            src.write_bytes(row_in.content)
+        except OSError as exc:
+            return blocked_row(
+                row_in.path, row_in.sha256, row_in.length, "internal error",
+                f"{type(exc).__name__} while staging the file on the executor (local disk full?)",
+            )  # fmt: skip
+        dst = str(work_dir / "masked" / name) if sink is not None else None
+        req = Request(str(src), row_in.path, row_in.length, row_in.sha256, dst)
+        kind, payload = dog.run(req)
+        out = _outcome_row(kind, payload, row_in, opts.timeout_s)
+        written = out.pop("_masked_file", None)
+        out["sha256"] = out["sha256"] or row_in.sha256
+        if sink is not None and written:
+            rel = relative_path(row_in.path, opts.input_root)
+            rel = rel[: len(rel) - len(name)] + masked_name(row_in.path, name, written)
+            try:
+                out["masked_to"] = sink.put(rel, Path(written))
+            except Exception as exc:
+                out["status"], out["reason"] = "blocked", "cannot mask: the masked copy could not be written"
+                out["detail"] = f"{type(exc).__name__} writing under --mask-to; check the target and rerun"
+        return out
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def scan_partition(
+    rows: Iterable[Any], opts: JobOptions, make_work: Callable[[JobOptions], child.Work] = FileWork
+) -> Iterator[dict[str, Any]]:
+    """mapPartitions body: rows with path, length, sha256, content -> result rows."""
+    dog = _watchdog(opts, make_work)
+    sink = Sink(opts.mask_to) if opts.mask_to else None
+    with tempfile.TemporaryDirectory(prefix="deident-spark-") as tmp:
+        for row_in in rows:
+            out = scan_one(row_in, opts, dog, sink, Path(tmp))
+            out["run_id"] = opts.run_id
+            yield out

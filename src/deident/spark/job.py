@@ -1,0 +1,246 @@
+"""The driver of a spark-scan run: list, skip what is done, scan, write, reconcile.
+
+1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem).
+2. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
+   evaluates the length filter before it opens a file).
+3. Files whose (path, sha256) is already in OUTPUT/files are skipped: sha256 is computed by
+   Spark in the JVM and the done keys are broadcast, so skipped files never reach Python.
+4. The rest go through `executor.scan_partition` (mapPartitions); the result is persisted and
+   split into OUTPUT/findings, then OUTPUT/files: a file row is the mark of a finished file, so
+   it is written last (findings of a run whose files write failed carry a run_id no file row has).
+5. Every listed file that has no row yet (a file that vanished or could not be read, which
+   binaryFile skips under ignoreMissingFiles/ignoreCorruptFiles) gets a blocked row: nothing
+   listed is ever silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from deident.errors import ConfigError
+from deident.fileutil import SKIP_DIRS
+from deident.spark import schema
+from deident.spark.executor import FileWork, scan_partition
+from deident.spark.options import JobOptions
+from deident.spark.sink import Sink
+
+SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    scanned: int  # files given a row by this run
+    listed: int  # files under INPUT (after --glob)
+    clean: int  # the latest verdict of every listed file, this run or an earlier one
+    with_findings: int
+    blocked: int
+    findings: int
+    notes: tuple[str, ...] = ()  # what this Spark could not do (e.g. list hidden names)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _hadoop_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    return fs, path
+
+
+def _exists(spark: SparkSession, uri: str) -> bool:
+    fs, path = _hadoop_path(spark, uri)
+    return bool(fs.exists(path))
+
+
+def _root(spark: SparkSession, uri: str) -> str:
+    """The qualified folder that relative paths (of masked copies) start from: INPUT, its
+    folder when it is a file, the part before the first wildcard when it is a glob."""
+    fs, path = _hadoop_path(spark, uri)
+    if any(ch in uri for ch in "*?[{"):
+        if not fs.globStatus(path):
+            raise ConfigError(f"INPUT {uri} matches nothing")
+        first = min(uri.index(ch) for ch in "*?[{" if ch in uri)
+        return _qualified(spark, uri[: uri.rfind("/", 0, first) + 1] or ".")
+    if not fs.exists(path):
+        raise ConfigError(f"INPUT {uri} does not exist")
+    if fs.getFileStatus(path).isFile():
+        path = path.getParent()
+    return str(fs.makeQualified(path).toString()).rstrip("/")
+
+
+def _qualified(spark: SparkSession, uri: str) -> str:
+    fs, path = _hadoop_path(spark, uri)
+    return str(fs.makeQualified(path).toString()).rstrip("/")
+
+
+def _below(child: str, parent: str) -> bool:
+    return child == parent or child.startswith(parent + "/")
+
+
+def prepare(spark: SparkSession, opts: JobOptions) -> JobOptions:
+    """Check the URIs and fill in what the executors need to know (input root, run id)."""
+    root = _root(spark, opts.input_uri)
+    out = _qualified(spark, opts.output_uri)
+    if _below(out, root):
+        raise ConfigError("OUTPUT must not be inside INPUT: the next run would scan the tables")
+    if opts.mask_to is not None:
+        Sink(opts.mask_to)  # fails early when the target cannot be written from Python
+        if _below(_qualified(spark, opts.mask_to), root):
+            raise ConfigError("--mask-to must not be inside INPUT: masked copies would be scanned as sources")
+    # Sortable, so "the latest verdict of a file" is the row with the greatest run_id.
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    run_id = f"{stamp}-{secrets.token_hex(4)}"
+    return dataclasses.replace(opts, input_root=root, run_id=run_id)
+
+
+def _listing(spark: SparkSession, opts: JobOptions) -> DataFrame:
+    reader = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .option("ignoreMissingFiles", "true")
+        .option("ignoreCorruptFiles", "true")
+    )
+    if opts.glob:
+        reader = reader.option("pathGlobFilter", opts.glob)
+    # Spark skips names starting with "_" or "." by default; `deident scan` skips only the
+    # folders of version control and tool state. (Spark >= 4.3; older versions ignore this.)
+    reader = reader.option("ignoredPathSegmentRegex", SKIP_NAMES)
+    return reader.load(opts.input_uri)
+
+
+def _version_notes(spark: SparkSession) -> tuple[str, ...]:
+    major, minor = (int(x) for x in spark.version.split(".")[:2])
+    if (major, minor) >= (4, 3):
+        return ()
+    return (
+        f"Spark {spark.version} does not list files or folders whose names start with '_' or '.'; "
+        "Spark >= 4.3 does (ignoredPathSegmentRegex): scan such files with `deident scan`",
+    )
+
+
+def _too_large(big: DataFrame, opts: JobOptions) -> DataFrame:
+    limit = opts.config.limits.max_file_bytes
+    return big.select(
+        F.col("path"),
+        F.lit(None).cast("string").alias("sha256"),
+        F.col("length").alias("size"),
+        F.lit("blocked").alias("status"),
+        F.lit("too large").alias("reason"),
+        F.concat(F.col("length").cast("string"), F.lit(f" bytes, limit {limit}")).alias("detail"),
+        F.lit(0).alias("findings"),
+        F.create_map().cast("map<string,int>").alias("entities"),
+        F.array().cast("array<string>").alias("notes"),
+        F.lit(None).cast("string").alias("masked_to"),
+        F.lit(opts.run_id).alias("run_id"),
+        F.array().cast(schema.RESULT["found"].dataType).alias("found"),
+    )
+
+
+def _unread(missing: DataFrame, opts: JobOptions) -> DataFrame:
+    detail = "Spark listed the file but could not read it (it vanished or the filesystem refused it); check it and rerun"
+    return (
+        _too_large(missing, opts)
+        .drop("found")
+        .withColumn("reason", F.lit("unreadable"))
+        .withColumn("detail", F.lit(detail))
+    )
+
+
+def run(
+    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
+) -> RunSummary:
+    opts = prepare(spark, opts)
+    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
+    # finished tasks wrote (each row complete; the rerun skips those files).
+    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
+        "mapreduce.fileoutputcommitter.algorithm.version", "2"
+    )
+    listing = _listing(spark, opts)
+    limit = opts.config.limits.max_file_bytes
+    todo = listing.where(F.col("length") <= limit).select(
+        "path", "length", F.sha2("content", 256).alias("sha256"), "content"
+    )
+    big = listing.where(F.col("length") > limit).select("path", "length")
+    files_uri = opts.files_uri()
+    if _exists(spark, files_uri):
+        done = spark.read.schema(schema.FILES).parquet(files_uri)
+        keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
+        todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
+        big_done = done.where(F.col("reason") == "too large").select("path", F.col("size").alias("length"))
+        big = big.join(F.broadcast(big_done.distinct()), ["path", "length"], "left_anti")
+
+    scan = partial(scan_partition, opts=opts, make_work=make_work)
+    scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
+    results = scanned.unionByName(_too_large(big, opts)).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        results.count()  # the scan, one task per input split; the writes below read the cache
+        # A few bigger Parquet files per run instead of one per split: reruns read the tables.
+        merged = results.coalesce(max(1, todo.rdd.getNumPartitions() // 64))
+        found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
+        found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
+        merged.drop("found").write.mode("append").parquet(files_uri)
+    finally:
+        results.unpersist()
+    return summarize(spark, listing, opts)
+
+
+def latest(files: DataFrame) -> DataFrame:
+    """The latest row of every path (run ids sort by time)."""
+    newest = files.groupBy("path").agg(F.max("run_id").alias("run_id"))
+    return files.join(newest, ["path", "run_id"])
+
+
+def _counts(
+    spark: SparkSession, listing: DataFrame, opts: JobOptions
+) -> dict[str | None, tuple[int, int, int]]:
+    """status -> (files, findings, files given a row by this run), over the listed files; the
+    status None counts listed files that have no row at all."""
+    files = latest(spark.read.schema(schema.FILES).parquet(opts.files_uri()))
+    verdicts = listing.select("path").join(
+        files.select("path", "status", "findings", "run_id"), "path", "left"
+    )
+    rows = (
+        verdicts.groupBy("status")
+        .agg(
+            F.count("*").alias("n"),
+            F.sum("findings").alias("f"),
+            F.sum(F.when(F.col("run_id") == opts.run_id, 1).otherwise(0)).alias("now"),
+        )
+        .collect()
+    )
+    return {r["status"]: (int(r["n"]), int(r["f"] or 0), int(r["now"] or 0)) for r in rows}
+
+
+def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunSummary:
+    """The latest verdicts of the files in `listing` (path, length); a listed file with no row
+    at all gets a blocked row `unreadable` first."""
+    counts = _counts(spark, listing, opts)
+    if None in counts:  # listed, but binaryFile could not read it: blocked, never dropped
+        files = spark.read.schema(schema.FILES).parquet(opts.files_uri()).select("path")
+        missing = listing.select("path", "length").join(files, "path", "left_anti")
+        _unread(missing, opts).write.mode("append").parquet(opts.files_uri())
+        counts = _counts(spark, listing, opts)
+    zero = (0, 0, 0)
+    return RunSummary(
+        run_id=opts.run_id,
+        scanned=sum(c[2] for c in counts.values()),
+        listed=sum(c[0] for c in counts.values()),
+        clean=counts.get("clean", zero)[0],
+        with_findings=counts.get("findings", zero)[0],
+        blocked=counts.get("blocked", zero)[0],
+        findings=sum(c[1] for c in counts.values()),
+        notes=_version_notes(spark),
+    )

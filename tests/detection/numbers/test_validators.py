@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deident.detection.numbers import validators as v
+from tests.factories import pii
+
+
+@given(pii.resident_ids())
+def test_gb11643_accepts_every_valid_id(value: str) -> None:
+    assert v.gb11643(value.upper()) is True
+
+
+def test_gb11643_rejects_bad_check_future_date_and_bad_region() -> None:
+    assert v.gb11643("440881199001011234") is False
+    tomorrow = dt.date.today() + dt.timedelta(days=400)
+    body = "440881" + tomorrow.strftime("%Y%m%d") + "123"
+    assert v.gb11643(body + pii.id_check_char(body)) is False
+    body = "990881199001011 23".replace(" ", "")
+    assert v.gb11643(body + pii.id_check_char(body)) is False
+    assert v.gb11643("44088119900230123" + pii.id_check_char("44088119900230123")) is False  # 30 Feb
+
+
+@given(pii.social_credit_codes())
+def test_gb32100_agrees_with_independent_implementation(code: str) -> None:
+    assert v.uscc_valid(code) is True
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_luhn_matches_factory(seed: int) -> None:
+    rng = random.Random(seed)
+    good = pii.bank_card(rng, luhn=True)
+    bad = pii.bank_card(rng, luhn=False)
+    assert v.luhn(good) is True and v.luhn(bad) is False
+    assert v.bank_card(bad) is None  # a Luhn failure never rejects a card
+
+
+def test_mobile_prefixes_raise_or_leave_undecided() -> None:
+    assert v.cn_mobile("19212345678") is True
+    assert v.cn_mobile("14012345678") is None
+
+
+def test_fifteen_digit_id_needs_a_real_date() -> None:
+    assert v.gb11643_15("440881900101123") is True
+    assert v.gb11643_15("440881901301123") is False
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_id_check_digit_agrees_with_the_weighted_sum(body: str) -> None:
+    # The base-13 shortcut against the factory's textbook weighted sum, for any 17 digits.
+    assert v.id_check_digit(body) == pii.id_check_char(body)
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="0123456789", min_size=1, max_size=25))
+def test_luhn_agrees_with_the_textbook_loop_for_any_digits(digits: str) -> None:
+    assert v.luhn(digits) is pii.luhn_ok(digits)
+
+
+def test_luhn_ignores_separators_it_is_given() -> None:
+    assert v.luhn("6222 0212 3456 7890 128") is v.luhn("6222021234567890128")
+
+
+@given(st.dates(min_value=dt.date(1890, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_birth_date_check_agrees_with_the_calendar(day: dt.date) -> None:
+    # The string test against datetime: real, not before 1900, not after today.
+    expected = dt.date(1900, 1, 1) <= day <= dt.date.today()
+    assert v._real_ymd(day.strftime("%Y%m%d")) is expected
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_birth_date_check_rejects_what_is_no_date(ymd: str) -> None:
+    try:
+        day: dt.date | None = dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
+    except ValueError:
+        day = None
+    assert v._real_ymd(ymd) is (day is not None and dt.date(1900, 1, 1) <= day <= dt.date.today())

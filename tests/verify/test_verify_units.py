@@ -1,0 +1,63 @@
+"""The parts of the second reading on their own: comparing readings, locating a value however
+markup writes it, messages that never quote a member name that could hold a value."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deident.model import Explanation, Finding
+from deident.pipeline import describe
+from deident.verify.compare import key, unexplained
+from deident.verify.scrub import locator
+from deident.verify.strings import markup_text
+
+EXPLAIN = Explanation("r", "p", 1.0)
+
+
+def _f(entity: str, text: str) -> Finding:
+    return Finding(entity, 0, len(text), text, 1.0, "r", EXPLAIN)
+
+
+def test_key_ignores_spacing_and_width() -> None:
+    assert key("138 1234 5678") == key("１３８１２３４５６７８") == "13812345678"
+
+
+def test_unexplained_keeps_only_values_the_first_reading_missed() -> None:
+    first = [_f("CN_MOBILE", "138 1234 5678"), _f("PERSON", "张三")]
+    second = [_f("CN_MOBILE", "13812345678"), _f("PERSON", "张三丰"), _f("CN_MOBILE", "13912345678")]
+    assert [f.text for f in unexplained(second, first)] == ["13912345678"]
+
+
+def test_describe_withholds_names_that_could_hold_a_value() -> None:
+    place = {"reading": "second", "member": "word/张三_110101199003071234.xml", "text": "names"}
+    assert "110101" not in describe(place) and "张三" not in describe(place)
+    assert describe({"reading": "second", "page": 3}) == "page 3"
+
+
+def test_markup_text_joins_runs_and_breaks_blocks() -> None:
+    xml = "<w:p><w:r><w:t>138</w:t></w:r><w:r><w:t>12345678</w:t></w:r></w:p><w:p><w:t>x</w:t></w:p>"
+    assert markup_text(xml).split() == ["13812345678", "x"]
+
+
+_FORMS = st.sampled_from(["plain", "dec", "hex", "css", "shy", "zw"])
+
+
+@given(
+    st.text(alphabet="0123456789X张三", min_size=2, max_size=20), st.lists(_FORMS, min_size=20, max_size=20)
+)
+def test_locator_finds_a_value_however_each_character_is_written(value: str, forms: list[str]) -> None:
+    out = []
+    for c, form in zip(value, forms, strict=False):
+        out.append(
+            {
+                "plain": c,
+                "dec": f"&#{ord(c)};",
+                "hex": f"&#x{ord(c):X};",
+                "css": f"\\{ord(c):x} ",
+                "shy": c + "&shy;",
+                "zw": c + "\u200b",
+            }[form]
+        )
+    source = "<p>前" + "".join(out) + "后</p>"
+    assert locator(value).search(source)
