@@ -60,7 +60,13 @@ EntitiesOpt = Annotated[
     typer.Option("--entities", "-e", help="Comma-separated entity types to look for (default: all)."),
 ]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")]
-ModelOpt = Annotated[bool, typer.Option("--model", help="Also use the statistical name/address model.")]
+ModelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--model",
+        help="Send every sentence to the name model, not only those with a cue (best recall on news and social text; several times slower).",
+    ),
+]
 OfficialsOpt = Annotated[
     bool,
     typer.Option(

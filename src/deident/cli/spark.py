@@ -70,7 +70,11 @@ def spark_scan(
         str | None, typer.Option("--entities", "-e", help="Comma-separated entity types.")
     ] = None,
     model: Annotated[
-        bool, typer.Option("--model", help="Also use the statistical name/address model.")
+        bool,
+        typer.Option(
+            "--model",
+            help="Send every sentence to the name model, not only those with a cue (best recall on news and social text; several times slower).",
+        ),
     ] = False,
     flag_officials: Annotated[bool, typer.Option("--flag-officials")] = False,
     conf: Annotated[list[str], typer.Option("--conf", help="Spark setting KEY=VALUE (repeatable).")] = [],  # noqa: B006
