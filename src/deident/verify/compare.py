@@ -23,6 +23,8 @@ _KEEP = re.compile(r"[^0-9A-Za-z\u3400-\u9fff@.]")
 # The engine reads each piece in slices of this many characters (overlapping by _OVERLAP), so a
 # megabyte of attribute values never becomes one quadratic regex search.
 _SLICE = 200_000
+# Found by grammar and the name model rather than by a value's shape: not looked for in binary runs.
+_GRAMMAR = frozenset({"PERSON", "CN_ADDRESS"})
 _OVERLAP = 200
 
 
@@ -42,6 +44,8 @@ def findings_in(pieces: Iterable[Piece], engine: Engine) -> list[Finding]:
         while True:
             chunk = text[start : start + _SLICE]
             for f in engine.analyze(chunk):
+                if piece.binary and f.entity_type in _GRAMMAR:
+                    continue
                 out.append(dataclasses.replace(f, start=f.start + start, end=f.end + start, location=loc))
             if start + _SLICE >= len(text):
                 break

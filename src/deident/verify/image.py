@@ -45,11 +45,11 @@ def _png(data: bytes) -> Iterator[Piece]:
             head = b"\n".join([key, *parts[:2]]).decode("utf-8", "replace")
             yield Piece({"png chunk": name}, visible(head + "\n" + text.decode("utf-8", "replace")))
         elif ctype not in (b"IDAT", b"IHDR", b"PLTE", b"IEND", b"tRNS", b"gAMA", b"pHYs", b"sRGB", b"cHRM"):
-            yield Piece({"png chunk": name}, visible(printable_runs(body)))
+            yield Piece({"png chunk": name}, visible(printable_runs(body)), binary=True)
         if ctype == b"IEND":
             break
     if data[pos:].strip(b"\x00"):
-        yield Piece({"image": "bytes after the end"}, visible(printable_runs(data[pos:])))
+        yield Piece({"image": "bytes after the end"}, visible(printable_runs(data[pos:])), binary=True)
 
 
 def _jpeg(data: bytes) -> Iterator[Piece]:
@@ -68,7 +68,9 @@ def _jpeg(data: bytes) -> Iterator[Piece]:
         if marker == 0xDA:  # start of scan: entropy-coded data follows until EOI
             end = data.rfind(b"\xff\xd9")
             if end >= 0 and data[end + 2 :].strip(b"\x00"):
-                yield Piece({"image": "bytes after the end"}, visible(printable_runs(data[end + 2 :])))
+                yield Piece(
+                    {"image": "bytes after the end"}, visible(printable_runs(data[end + 2 :])), binary=True
+                )
             return
         pos += 2 + length
 
@@ -96,4 +98,4 @@ def read_image(data: bytes) -> Iterator[Piece]:
         # TIFF tags, GIF comments, WebP chunks: every printable run outside the pixel data is
         # too costly to separate here; the runs of the whole file are read (pixels rarely
         # form text of four printable characters in a row that is also a valid ID).
-        yield Piece({"image": "strings"}, visible(printable_runs(data)))
+        yield Piece({"image": "strings"}, visible(printable_runs(data)), binary=True)

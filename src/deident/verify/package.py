@@ -35,10 +35,12 @@ def _outside(data: bytes, zf: zipfile.ZipFile) -> Iterator[Piece]:
         (clen,) = struct.unpack("<H", data[end + 20 : end + 22])
         tail = data[end + 22 + clen :]
         if tail.strip(b"\x00"):
-            yield Piece({"zip": "bytes after the end record"}, visible(printable_runs(tail)))
+            yield Piece({"zip": "bytes after the end record"}, visible(printable_runs(tail)), binary=True)
     first = min((i.header_offset for i in zf.infolist()), default=0)
     if first > 0:
-        yield Piece({"zip": "bytes before the first member"}, visible(printable_runs(data[:first])))
+        yield Piece(
+            {"zip": "bytes before the first member"}, visible(printable_runs(data[:first])), binary=True
+        )
     if zf.comment:
         yield Piece({"zip": "comment"}, visible(decode_text(zf.comment)))
 
@@ -99,7 +101,7 @@ def _member(name: str, data: bytes, recurse: Recurse) -> Iterator[Piece]:
     elif _mostly_text(data):
         yield Piece({"member": name, "text": "raw text"}, visible(text))
     else:
-        yield Piece({"member": name, "text": "strings"}, visible(printable_runs(data)))
+        yield Piece({"member": name, "text": "strings"}, visible(printable_runs(data)), binary=True)
 
 
 def _mostly_text(data: bytes) -> bool:

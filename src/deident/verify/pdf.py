@@ -307,7 +307,7 @@ def read_pdf(data: bytes, limits: Limits, recurse: Recurse, *, ocr: bool = False
     last = eofs[-1] + 5 if eofs else len(data)
     tail = data[last:]
     if tail.strip():
-        yield Piece({"bytes after the last %%EOF": True}, visible(printable_runs(tail)))
+        yield Piece({"bytes after the last %%EOF": True}, visible(printable_runs(tail)), binary=True)
     if len(eofs) > 1:
         for n, end in enumerate(eofs[:-1], start=1):
             # A linearization stub is no revision: it may not open; the raw objects are read below.

@@ -16,6 +16,9 @@ class Piece:
 
     place: Mapping[str, Any]
     text: str
+    # Printable runs of binary data: decoded noise reads as names and addresses, so only values
+    # with a shape (IDs, phones, cards, e-mail …) are looked for in it.
+    binary: bool = False
 
 
 # Read an embedded file (its bytes and a suffix hint) one level deeper.

@@ -49,6 +49,6 @@ def read_other(data: bytes, kind: str) -> Iterator[Piece]:
         yield Piece({"reading": "rtf source"}, visible(_rtf(data)))
         yield Piece({"reading": "raw source"}, visible(data.decode("latin-1")))
     elif kind == "ole":
-        yield Piece({"reading": "strings"}, visible(printable_runs(data)))
+        yield Piece({"reading": "strings"}, visible(printable_runs(data)), binary=True)
     else:
         yield Piece({"reading": "raw text"}, visible(decode_text(data)))
