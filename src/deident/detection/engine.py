@@ -36,7 +36,7 @@ from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.detection.text_tables import Table, cells_to_check, tables
-from deident.model import FINDING_FIELDS, Finding, new_finding
+from deident.model import FINDING_FIELDS, Finding
 
 
 class Engine:
@@ -199,14 +199,9 @@ class Engine:
         todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
         if not todo:
             return kept
-        rest, changed = apply_cells(text, kept, todo, "column header", name_spans, starts=starts)
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
-        owner = self._owner
-        changed = [
-            new_finding(f.entity_type, f.start, f.end, f.text, f.score, owner[f.entity_type], f.explanation)
-            if f.recognizer == "table_header" and f.entity_type in owner
-            else f
-            for f in changed
-        ]
+        rest, changed = apply_cells(
+            text, kept, todo, "column header", name_spans, starts=starts, owners=self._owner
+        )
         return resolve_overlaps([*rest, *self._kept(changed)])
