@@ -13,7 +13,7 @@ from operator import attrgetter, le, sub
 from deident.detection.normalise import is_masked_value
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
 from deident.detection.validators import id_problem
-from deident.model import Explanation, Finding, new_finding
+from deident.model import Explanation, Finding, changed, new_finding
 
 HINT_SCORE = 0.9
 _SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
@@ -169,7 +169,7 @@ def apply_hint(
     if entity == NOT_PERSONAL:
         return [f for f in found if not (f.start < end and f.end > start)]
     note = reason or "column header"
-    if _ONE_VALUE.fullmatch(text, start, end):
+    if found and _ONE_VALUE.fullmatch(text, start, end):  # (with nothing found, nothing to join)
         found = _whole_value(text, found, start, end, entity, note, owners)
     out: list[Finding] = []
     covered = False
@@ -183,12 +183,9 @@ def apply_hint(
             ):
                 # The cell is what its header says: 17 digits under 身份证号码 are a mistyped ID,
                 # not a bank card, and must be masked as an ID.
-                f = dataclasses.replace(f, entity_type=entity)
+                f = changed(f, entity_type=entity)
             if f.score < HINT_SCORE:
-                notes = (*f.explanation.notes, note)
-                f = dataclasses.replace(
-                    f, score=HINT_SCORE, explanation=dataclasses.replace(f.explanation, notes=notes)
-                )
+                f = changed(f, score=HINT_SCORE, explanation=_noted(f.explanation, note))
         out.append(f)
     if not covered:
         if entity in ("CN_MOBILE", "CN_LANDLINE"):
@@ -205,6 +202,21 @@ def apply_hint(
 # as hashing a dataclass hashes all its fields; the entry keeps its key's object alive, and is
 # used only when the object is the same.
 _EXPLAINED: dict[tuple[int, str], tuple[Explanation, Explanation]] = {}
+_NOTED: dict[tuple[int, str], tuple[Explanation, Explanation]] = {}
+
+
+def _noted(explanation: Explanation, note: str) -> Explanation:
+    """`explanation` with `note` added to its notes; shared (a table's cells add the same note
+    to the few explanations of its findings)."""
+    key = (id(explanation), note)
+    entry = _NOTED.get(key)
+    if entry is not None and entry[0] is explanation:
+        return entry[1]
+    if len(_NOTED) > 4096:
+        _NOTED.clear()
+    noted = dataclasses.replace(explanation, notes=(*explanation.notes, note))
+    _NOTED[key] = (explanation, noted)
+    return noted
 
 
 def explain_id(f: Finding) -> Finding:

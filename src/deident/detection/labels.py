@@ -22,7 +22,7 @@ from deident.detection.compiled import Recognizer
 from deident.detection.context import spellings
 from deident.detection.normalise import MASK_CHARS
 from deident.detection.words import build_trie, word_hits
-from deident.model import Explanation, Finding, new_finding
+from deident.model import Explanation, Finding, changed, new_finding
 
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
 # a colon, 为 or 是, an opening quote, Markdown bold (emphasis, not masking), spaces.
@@ -217,4 +217,4 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
 
 
 def _with(f: Finding, score: float, notes: tuple[str, ...]) -> Finding:
-    return dataclasses.replace(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))
+    return changed(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))
