@@ -165,7 +165,9 @@ def _value_end(owner: _Owner, folded: str, at: int) -> int | None:
             continue
         if end < len(folded) and folded[end] in MASK_CHARS and folded[end : end + 2] != "**":
             continue  # an already masked value: 4408811990****1233
-        n = len(_SIGNIFICANT.findall(folded, at, end))
+        value = folded[at:end]
+        # Letters and digits only (most values): every character counts, no regex needed.
+        n = len(value) if value.isascii() and value.isalnum() else len(_SIGNIFICANT.findall(value))
         if owner.lo <= n <= owner.hi and (best is None or end > best):
             best = end
     return best
