@@ -110,7 +110,7 @@ def _plain(text: str, a: int, b: int) -> tuple[str, list[int]]:
 # Markdown emphasis around a whole number (**440881199001011233**, *13812345678*): the stars
 # surround its characters instead of replacing them, so the number is not already masked.
 _EMPHASIS = re.compile(
-    r"(\*{1,2}|__)([0-9\uff10-\uff19][0-9\uff10-\uff19Xx \-]{5,40}[0-9\uff10-\uff19Xx])\1(?![*_])"
+    r"(\*\*?|__)([0-9\uff10-\uff19][0-9\uff10-\uff19Xx \-]{5,40}[0-9\uff10-\uff19Xx])\1(?![*_])"
 )
 
 
