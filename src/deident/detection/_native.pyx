@@ -342,6 +342,22 @@ cdef bint _goes_on(int kind, void *data, Py_ssize_t n, Py_ssize_t at) noexcept:
     return False
 
 
+# One-character strings of the BMP, made once: a trie step then looks a character up by a
+# string whose hash is already known, instead of making (and hashing) a new one.
+cdef list _CHARS = [None] * 0x10000
+
+
+cdef inline object _char(Py_UCS4 c):
+    cdef object s
+    if c >= 0x10000:
+        return chr(c)
+    s = _CHARS[<Py_ssize_t>c]
+    if s is None:
+        s = chr(c)
+        _CHARS[<Py_ssize_t>c] = s
+    return s
+
+
 def word_hits(str text not None, bytes first not None, dict trie not None, Py_ssize_t reach=0,
               dict read=None):
     """`words.word_hits_python`: the leftmost-longest, non-overlapping occurrences of the words
@@ -381,7 +397,7 @@ def word_hits(str text not None, bytes first not None, dict trie not None, Py_ss
         end = -1
         j = i
         while j < n:
-            node = (<dict>node).get(chr(PyUnicode_READ(kind, data, j)))
+            node = (<dict>node).get(_char(PyUnicode_READ(kind, data, j)))
             if node is None:
                 break
             j += 1
