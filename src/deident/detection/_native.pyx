@@ -452,8 +452,12 @@ def unread_runs(str text not None, Py_ssize_t lo, Py_ssize_t hi, list starts not
             i += 1
             continue
         j = i + 1
-        while j < hi and _alnum(PyUnicode_READ(kind, data, j)):
-            j += 1
+        if kind == 2:
+            while j < hi and wide[j] < 128 and _alnum(wide[j]):
+                j += 1
+        else:
+            while j < hi and _alnum(PyUnicode_READ(kind, data, j)):
+                j += 1
         while k < m and k_end <= i:
             k += 1
             if k < m:
