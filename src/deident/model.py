@@ -7,7 +7,7 @@ One `Finding` type travels from the recognizer to the JSON report; formats only 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -116,6 +116,35 @@ def new_finding(
     _SET_LOCATION(f, {})
     _SET_ATTRIBUTES(f, {})
     return f
+
+
+def changed(
+    f: Finding,
+    *,
+    entity_type: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    text: str | None = None,
+    score: float | None = None,
+    explanation: Explanation | None = None,
+) -> Finding:
+    """``dataclasses.replace(f, ...)`` for the fields given, built as `new_finding` builds (several
+    times faster) when `f` has no location and no attributes to carry over."""
+    if f.location or f.attributes:
+        fields = {"entity_type": entity_type, "start": start, "end": end, "text": text, "score": score}
+        kw: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+        if explanation is not None:
+            kw["explanation"] = explanation
+        return replace(f, **kw)
+    return new_finding(
+        f.entity_type if entity_type is None else entity_type,
+        f.start if start is None else start,
+        f.end if end is None else end,
+        f.text if text is None else text,
+        f.score if score is None else score,
+        f.recognizer,
+        f.explanation if explanation is None else explanation,
+    )
 
 
 @dataclass(frozen=True, slots=True)

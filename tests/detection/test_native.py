@@ -199,3 +199,45 @@ def test_word_hits_are_leftmost_longest() -> None:
 @example("一三八一二三四五六七八")
 def test_odd_starts_match_python(text: str) -> None:
     assert native.odd_starts(text) == renderings.odd_starts_python(text)
+
+
+# Every storage width of a str: Latin-1 only, UCS-2 (Han) and UCS-4 (an astral character); the
+# compiled loops pass over UCS-2 text in a loop of their own.
+_WIDTHS = st.sampled_from(("", "é", "号", "\U0001f600"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="身份证号码电话联系手机银行账QqtelX0123 ：\n", max_size=60), _WIDTHS)
+def test_word_hits_match_python_in_every_width(text: str, wide: str) -> None:
+    trie, first = words.build_trie(_WORDS)
+    text = text + wide
+    assert native.word_hits(text, first, trie, 24) == words.word_hits_python(text, first, trie, 24)
+    text = wide + text
+    assert native.word_hits(text, first, trie, 24) == words.word_hits_python(text, first, trie, 24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123 .·-一三八幺\u00ad\u2063\u200b\u200c", max_size=60), _WIDTHS)
+def test_odd_starts_match_python_in_every_width(text: str, wide: str) -> None:
+    for t in (text + wide, wide + text):
+        assert native.odd_starts(t) == renderings.odd_starts_python(t)
+
+
+@st.composite
+def _text_and_spans(draw: st.DrawFn) -> tuple[str, list[int], list[int], int, int, int]:
+    text = draw(st.text(alphabet="0123456789AbZ号 -\t\n", max_size=80)) + draw(_WIDTHS)
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=12))))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if a < b]
+    lo = draw(st.integers(-2, len(text)))
+    hi = draw(st.integers(lo, len(text) + 3))
+    return text, [a for a, _ in spans], [b for _, b in spans], lo, hi, draw(st.integers(1, 6))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_text_and_spans())
+@example(("号12345号 67890\U0001f600", [1], [3], 0, 99, 4))
+def test_unread_runs_match_python(case: tuple[str, list[int], list[int], int, int, int]) -> None:
+    text, starts, ends, lo, hi, min_len = case
+    assert native.unread_runs(text, lo, hi, starts, ends, min_len) == words.unread_runs_python(
+        text, lo, hi, starts, ends, min_len
+    )

@@ -9,12 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.spark.hooks import Misbehave
 
 import deident
 from deident.review.keys import Key
 from deident.spark.executor import masked_name, relative_path, scan_partition
 from deident.spark.options import JobOptions
+from tests.spark.hooks import Misbehave
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "corpora" / "samples"

@@ -8,12 +8,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.spark.conftest import copy_corpus
 
 import deident
 from deident.config import Limits, ScanConfig
 from deident.review.keys import Key
 from deident.spark.options import JobOptions
+from tests.spark.conftest import copy_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -83,9 +83,9 @@ def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
     spark, key: Key, tmp_path: Path
 ) -> None:
     from pyspark import cloudpickle
-    from tests.spark import hooks
 
     from deident.spark.job import run
+    from tests.spark import hooks
 
     cloudpickle.register_pickle_by_value(sys.modules[hooks.__name__])  # workers need not import tests/
     src = tmp_path / "in"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from hypothesis import given, settings
-from tests.factories.pii import mobiles, resident_ids
 
 from deident.api import engine_for, policy_for
 from deident.model import FileReport, Status
 from deident.review.keys import Key
 from deident.spark.rows import FILE_COLUMNS, FINDING_COLUMNS, blocked_row, file_row
+from tests.factories.pii import mobiles, resident_ids
 
 KEY = Key(b"k" * 32)
 GOV = policy_for("gov")

@@ -342,6 +342,22 @@ cdef bint _goes_on(int kind, void *data, Py_ssize_t n, Py_ssize_t at) noexcept:
     return False
 
 
+# One-character strings of the BMP, made once: a trie step then looks a character up by a
+# string whose hash is already known, instead of making (and hashing) a new one.
+cdef list _CHARS = [None] * 0x10000
+
+
+cdef inline object _char(Py_UCS4 c):
+    cdef object s
+    if c >= 0x10000:
+        return chr(c)
+    s = _CHARS[<Py_ssize_t>c]
+    if s is None:
+        s = chr(c)
+        _CHARS[<Py_ssize_t>c] = s
+    return s
+
+
 def word_hits(str text not None, bytes first not None, dict trie not None, Py_ssize_t reach=0,
               dict read=None):
     """`words.word_hits_python`: the leftmost-longest, non-overlapping occurrences of the words
@@ -381,7 +397,7 @@ def word_hits(str text not None, bytes first not None, dict trie not None, Py_ss
         end = -1
         j = i
         while j < n:
-            node = (<dict>node).get(chr(PyUnicode_READ(kind, data, j)))
+            node = (<dict>node).get(_char(PyUnicode_READ(kind, data, j)))
             if node is None:
                 break
             j += 1
@@ -414,23 +430,39 @@ def unread_runs(str text not None, Py_ssize_t lo, Py_ssize_t hi, list starts not
                 Py_ssize_t min_len):
     """`words.unread_runs_python`: the runs of ASCII letters and digits (at least `min_len`) of
     text[lo:hi] that no span (starts[i], ends[i]) touches; `starts` sorted, and no span inside
-    another (the engine's resolved findings)."""
+    another (the engine's resolved findings). Characters outside ASCII are passed over in a
+    tight loop, and each span's ends are read once."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, j, k = 0, m = len(starts)
+    cdef Py_ssize_t k_start = 0, k_end = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
+    cdef const unsigned short *wide = <const unsigned short *>data
     cdef list out = []
     hi = min(hi, n)
     i = max(lo, 0)
+    if m:
+        k_start, k_end = starts[0], ends[0]
     while i < hi:
-        if not _alnum(PyUnicode_READ(kind, data, i)):
+        if kind == 2:
+            while i < hi and (wide[i] >= 128 or not _alnum(wide[i])):
+                i += 1
+            if i >= hi:
+                break
+        elif not _alnum(PyUnicode_READ(kind, data, i)):
             i += 1
             continue
-        j = i
-        while j < hi and _alnum(PyUnicode_READ(kind, data, j)):
-            j += 1
-        while k < m and <Py_ssize_t>ends[k] <= i:
+        j = i + 1
+        if kind == 2:
+            while j < hi and wide[j] < 128 and _alnum(wide[j]):
+                j += 1
+        else:
+            while j < hi and _alnum(PyUnicode_READ(kind, data, j)):
+                j += 1
+        while k < m and k_end <= i:
             k += 1
-        if j - i >= min_len and not (k < m and <Py_ssize_t>starts[k] < j):
+            if k < m:
+                k_start, k_end = starts[k], ends[k]
+        if j - i >= min_len and not (k < m and k_start < j):
             out.append((i, j))
         i = j
     return out
@@ -471,7 +503,13 @@ def odd_starts(str text not None):
     cdef void *data = PyUnicode_DATA(text)
     cdef list out = []
     cdef Py_UCS4 c
+    cdef const unsigned short *wide = <const unsigned short *>data
     while i < n:
+        if kind == 2:  # most Chinese text: pass over ordinary characters in a tight loop
+            while i < n and not _ODD_KIND[wide[i]]:
+                i += 1
+            if i >= n:
+                break
         t = _odd_kind(kind, data, i)
         if t == 0:
             i += 1

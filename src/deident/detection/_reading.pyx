@@ -44,18 +44,57 @@ cdef class _Words:
     """A `ContextMatcher`, flattened."""
 
     cdef object search  # rx.search, or None when the recognizer has no words
+    cdef object match
     cdef object finditer
     cdef dict kinds
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
+    # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
+    # the BMP (then `re` searches the window itself).
+    cdef bytes first
 
     def __init__(self, matcher):
         rx = matcher.rx
         self.search = rx.search if rx is not None else None
+        self.match = rx.match if rx is not None else None
         self.finditer = rx.finditer if rx is not None else None
+        first = bytearray(0x10000)
+        for word in matcher.kinds:
+            if ord(word[0]) >= 0x10000:
+                first = None
+                break
+            first[ord(word[0])] = 1
+        self.first = bytes(first) if first is not None else None
         self.kinds = dict(matcher.kinds)
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
+
+    cdef object _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi):
+        """``rx.search(folded, lo, hi)``: the leftmost match in folded[lo:hi]. A word can only
+        start at a character some word starts with, so the window is walked in C and `re` is
+        asked to match only there (a window of 16-24 characters rarely holds one)."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p
+        cdef int kind = PyUnicode_KIND(folded)
+        cdef void *data = PyUnicode_DATA(folded)
+        cdef const unsigned char *first
+        cdef Py_UCS4 c
+        cdef object m
+        if self.first is None:
+            return self.search(folded, lo, hi)
+        first = self.first
+        if hi > n:
+            hi = n
+        if lo < 0:
+            lo = 0
+        p = lo
+        while p < hi:
+            c = PyUnicode_READ(kind, data, p)
+            if c < 0x10000 and first[c]:
+                m = self.match(folded, p, hi)
+                if m is not None:
+                    return m
+            p += 1
+        return None
 
     cdef tuple find(self, str folded, Py_ssize_t start, Py_ssize_t end):
         """`ContextMatcher.find`."""
@@ -64,7 +103,7 @@ cdef class _Words:
         cdef int kind
         if self.search is None:
             return (None, None)
-        m = self.search(folded, start - self.before if start > self.before else 0, start)
+        m = self._search(folded, start - self.before if start > self.before else 0, start)
         if m is not None:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
@@ -76,7 +115,7 @@ cdef class _Words:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
                     anti = word
-                m = self.search(folded, m.end(), start)
+                m = self._search(folded, m.end(), start)
         if self.after and (ctx is None or anti is None):
             n = len(folded)
             for m in self.finditer(folded, end, min(n, end + self.after)):

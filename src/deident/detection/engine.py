@@ -36,7 +36,7 @@ from deident.detection.resolve import resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
-from deident.model import FINDING_FIELDS, Finding, new_finding
+from deident.model import FINDING_FIELDS, Finding
 
 
 class Engine:
@@ -54,6 +54,8 @@ class Engine:
         self._labels = LabelReader(
             [compiled.get(id(s)) or compile_recognizer(s) for s in wanted if s.labels is not None]
         )
+        self._has_labels = bool(self._labels)
+        self._wants_id = self.config.wants("CN_RESIDENT_ID")
         detectors: list[tuple[RecognizerSpec, Detector]] = []
         for s in wanted:
             if s.kind == "detector" and (s.detector != "ner_model" or self.config.use_model):
@@ -147,7 +149,7 @@ class Engine:
             found.extend(emphasised_numbers(text, self._read_plain))
             if "*" in text:
                 found.extend(starred_numbers(text, self._read_plain))
-        if self._labels:
+        if self._has_labels:
             found = merge(found, self._labels.read(text, folded, found))
         return found
 
@@ -170,7 +172,7 @@ class Engine:
         if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):
             found = apply_hint(text, found, hint_entity, hint_reason, name_spans)
         kept = resolve_overlaps(self._kept(found))
-        if config.wants("CN_RESIDENT_ID"):
+        if self._wants_id:
             inside = embedded_ids(text, kept)
             if inside:
                 kept = resolve_overlaps([*kept, *inside])
@@ -182,11 +184,12 @@ class Engine:
 
     def _kept(self, found: list[Finding]) -> list[Finding]:
         min_score, wanted = self.config.min_score, self.config.entities
-        kept = [f for f in found if f.score >= min_score and (wanted is None or f.entity_type in wanted)]
-        for i, f in enumerate(kept):
-            if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid":
-                kept[i] = explain_id(f)
-        return kept
+        # One pass: an ID reported without passing its checksum says which check it fails.
+        return [
+            explain_id(f) if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid" else f
+            for f in found
+            if f.score >= min_score and (wanted is None or f.entity_type in wanted)
+        ]
 
     def _apply_tables(
         self, text: str, kept: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
@@ -199,14 +202,9 @@ class Engine:
         todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
         if not todo:
             return kept
-        rest, changed = apply_cells(text, kept, todo, "column header", name_spans, starts=starts)
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
-        owner = self._owner
-        changed = [
-            new_finding(f.entity_type, f.start, f.end, f.text, f.score, owner[f.entity_type], f.explanation)
-            if f.recognizer == "table_header" and f.entity_type in owner
-            else f
-            for f in changed
-        ]
+        rest, changed = apply_cells(
+            text, kept, todo, "column header", name_spans, starts=starts, owners=self._owner
+        )
         return resolve_overlaps([*rest, *self._kept(changed)])

@@ -7,13 +7,13 @@ import dataclasses
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter, le, sub
 
 from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.numbers.validators import id_problem
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
-from deident.model import Explanation, Finding, new_finding
+from deident.model import Explanation, Finding, changed, new_finding
 
 HINT_SCORE = 0.9
 _SERIAL = re.compile(r"\s*[0-9]{1,4}[\s.、．)）]*(?=\D)")
@@ -48,7 +48,13 @@ _ONE_VALUE = re.compile(
 
 
 def _whole_value(
-    text: str, found: list[Finding], start: int, end: int, entity: str, note: str
+    text: str,
+    found: list[Finding],
+    start: int,
+    end: int,
+    entity: str,
+    note: str,
+    owners: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """A cell that holds one value is masked whole: findings that read only part of it (a
     19-digit window of a 25-digit account, 8 digits of a landline read as a permit) give way to
@@ -65,7 +71,14 @@ def _whole_value(
         kind = _phone_kind(text[start:end])
     rest = [f for f in found if not (f.start < end and f.end > start)]
     explanation = _header_explanation(note, "whole value")
-    return [*rest, new_finding(kind, start, end, text[start:end], HINT_SCORE, "table_header", explanation)]
+    recognizer = _recognizer(owners, kind)
+    return [*rest, new_finding(kind, start, end, text[start:end], HINT_SCORE, recognizer, explanation)]
+
+
+def _recognizer(owners: Mapping[str, str] | None, entity: str) -> str:
+    """Who reports a cell: the recognizer of its entity when the caller names one (a text
+    table in `scan_text`), else "table_header" (a format reader's table)."""
+    return "table_header" if owners is None else owners.get(entity, "table_header")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -98,12 +111,13 @@ def apply_cells(
     name_spans: Iterable[NameSpan],
     strong: float = 2.0,
     starts: list[int] | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """`apply_hint` for every cell (start, end, entity) of the tables inside `text`: (the
     findings no cell touched, the cells' findings). Findings are swept in order (`starts`: their
     starts, when the caller has them), so each cell looks only at the few findings that can
     touch it. A cell whose findings are all of its family and score `strong` or more is left as
-    it is."""
+    it is. `owners` ({entity: recognizer id}) names who reports a cell's new finding."""
     if starts is None or len(starts) != len(found):
         found = (
             found if all(map(le, map(_START, found), map(_START, found[1:]))) else sorted(found, key=_START)
@@ -122,7 +136,7 @@ def apply_cells(
             if all(ordered[i].score >= strong and family(ordered[i].entity_type) == fam for i in idx):
                 continue
         taken.update(idx)
-        out.extend(apply_hint(text, [ordered[i] for i in idx], entity, reason, name_spans, a, b))
+        out.extend(apply_hint(text, [ordered[i] for i in idx], entity, reason, name_spans, a, b, owners))
     if not taken:
         return ordered, out
     rest: list[Finding] = []
@@ -142,6 +156,7 @@ def apply_hint(
     name_spans: Iterable[NameSpan],
     lo: int = 0,
     hi: int | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """The cell text[lo:hi] is what `entity` says; `found` are the findings of the text. NOT_PERSONAL
     drops what was found in the cell (an order number is no bank card)."""
@@ -154,8 +169,8 @@ def apply_hint(
     if entity == NOT_PERSONAL:
         return [f for f in found if not (f.start < end and f.end > start)]
     note = reason or "column header"
-    if _ONE_VALUE.fullmatch(text, start, end):
-        found = _whole_value(text, found, start, end, entity, note)
+    if found and _ONE_VALUE.fullmatch(text, start, end):  # (with nothing found, nothing to join)
+        found = _whole_value(text, found, start, end, entity, note, owners)
     out: list[Finding] = []
     covered = False
     for f in found:
@@ -168,27 +183,40 @@ def apply_hint(
             ):
                 # The cell is what its header says: 17 digits under 身份证号码 are a mistyped ID,
                 # not a bank card, and must be masked as an ID.
-                f = dataclasses.replace(f, entity_type=entity)
+                f = changed(f, entity_type=entity)
             if f.score < HINT_SCORE:
-                notes = (*f.explanation.notes, note)
-                f = dataclasses.replace(
-                    f, score=HINT_SCORE, explanation=dataclasses.replace(f.explanation, notes=notes)
-                )
+                f = changed(f, score=HINT_SCORE, explanation=_noted(f.explanation, note))
         out.append(f)
     if not covered:
         if entity in ("CN_MOBILE", "CN_LANDLINE"):
             entity = _phone_kind(text[start:end])
         if entity == "PERSON":
             start, end = name_in_cell(text, start, end, name_spans)
-        out.append(
-            new_finding(
-                entity, start, end, text[start:end], HINT_SCORE, "table_header", _header_explanation(note)
-            )
-        )
+        recognizer = _recognizer(owners, entity)
+        explanation = _header_explanation(note)
+        out.append(new_finding(entity, start, end, text[start:end], HINT_SCORE, recognizer, explanation))
     return out
 
 
-_EXPLAINED: dict[tuple[Explanation, str], Explanation] = {}
+# (id of an explanation, note) -> (that explanation, the one with the note): keyed by identity,
+# as hashing a dataclass hashes all its fields; the entry keeps its key's object alive, and is
+# used only when the object is the same.
+_EXPLAINED: dict[tuple[int, str], tuple[Explanation, Explanation]] = {}
+_NOTED: dict[tuple[int, str], tuple[Explanation, Explanation]] = {}
+
+
+def _noted(explanation: Explanation, note: str) -> Explanation:
+    """`explanation` with `note` added to its notes; shared (a table's cells add the same note
+    to the few explanations of its findings)."""
+    key = (id(explanation), note)
+    entry = _NOTED.get(key)
+    if entry is not None and entry[0] is explanation:
+        return entry[1]
+    if len(_NOTED) > 4096:
+        _NOTED.clear()
+    noted = dataclasses.replace(explanation, notes=(*explanation.notes, note))
+    _NOTED[key] = (explanation, noted)
+    return noted
 
 
 def explain_id(f: Finding) -> Finding:
@@ -201,13 +229,16 @@ def explain_id(f: Finding) -> Finding:
     note = f"fails: {problem}"
     if note in f.explanation.notes:
         return f
-    key = (f.explanation, note)
-    explanation = _EXPLAINED.get(key)
-    if explanation is None:  # few distinct ones (recognizer x context x problem): shared
+    key = (id(f.explanation), note)
+    entry = _EXPLAINED.get(key)
+    if entry is not None and entry[0] is f.explanation:
+        explanation = entry[1]
+    else:  # few distinct ones (recognizer x context x problem): shared
         if len(_EXPLAINED) > 4096:
             _EXPLAINED.clear()
         notes = (*(n for n in f.explanation.notes if n != "checksum invalid"), note)
-        explanation = _EXPLAINED.setdefault(key, dataclasses.replace(f.explanation, notes=notes))
+        explanation = dataclasses.replace(f.explanation, notes=notes)
+        _EXPLAINED[key] = (f.explanation, explanation)
     if f.attributes or f.location:
         return dataclasses.replace(f, explanation=explanation)
     return new_finding(f.entity_type, f.start, f.end, f.text, f.score, f.recognizer, explanation)

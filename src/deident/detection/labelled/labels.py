@@ -22,7 +22,7 @@ from deident.detection.compiled import Recognizer
 from deident.detection.context import spellings
 from deident.detection.labelled.words import build_trie, word_hits
 from deident.detection.numbers.normalise import MASK_CHARS
-from deident.model import Explanation, Finding, new_finding
+from deident.model import Explanation, Finding, changed, new_finding
 
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
 # a colon, 为 or 是, an opening quote, Markdown bold (emphasis, not masking), spaces.
@@ -165,7 +165,9 @@ def _value_end(owner: _Owner, folded: str, at: int) -> int | None:
             continue
         if end < len(folded) and folded[end] in MASK_CHARS and folded[end : end + 2] != "**":
             continue  # an already masked value: 4408811990****1233
-        n = len(_SIGNIFICANT.findall(folded, at, end))
+        value = folded[at:end]
+        # Letters and digits only (most values): every character counts, no regex needed.
+        n = len(value) if value.isascii() and value.isalnum() else len(_SIGNIFICANT.findall(value))
         if owner.lo <= n <= owner.hi and (best is None or end > best):
             best = end
     return best
@@ -217,4 +219,4 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
 
 
 def _with(f: Finding, score: float, notes: tuple[str, ...]) -> Finding:
-    return dataclasses.replace(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))
+    return changed(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))

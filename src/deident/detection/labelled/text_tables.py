@@ -39,6 +39,16 @@ def _header(cell: str) -> str | None:
     return header_entity(cell)
 
 
+@functools.lru_cache(maxsize=1024)
+def _columns(header: str, sep: str) -> tuple[str | None, ...] | None:
+    """What each column of a header row names, or None when the row is no header (it has a digit,
+    or names nothing). Cached: a site's pages repeat their tables' headers."""
+    if _DIGIT.search(header) is not None:
+        return None
+    names = tuple(_header(header[a:b]) for a, b in _split(header, 0, sep))
+    return names if any(names) else None
+
+
 def _split(line: str, base: int, sep: str) -> list[tuple[int, int]]:
     out = []
     pos = base
@@ -71,11 +81,8 @@ def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:
     first = text.find("\n", start, end)
     if first < 0:
         return
-    header = text[start:first]
-    if _DIGIT.search(header) is not None:
-        return
-    names = tuple(_header(text[a:b]) for a, b in _split(header, start, sep))
-    if not any(names):
+    names = _columns(text[start:first], sep)
+    if names is None:
         return
     data = first + 1
     if sep == "|" and _MD_RULE.match(text, data):
