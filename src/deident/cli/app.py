@@ -19,12 +19,11 @@ import typer.main
 
 from deident.cli import i18n, render
 from deident.cli import spark as spark_cli
+from deident.cli.options import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, scan_config
 from deident.cli.walk import Item, blocked_mask, blocked_report, display, iter_files, masked_folders
 from deident.config import ScanConfig
 from deident.errors import DeidentError
-from deident.model import FileReport, Finding, MaskReport, Status
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from deident.model import FileReport, MaskReport, Status
 
 # Locals in a traceback would print document text: never show them.
 app = typer.Typer(
@@ -81,44 +80,6 @@ ProgressOpt = Annotated[
     bool | None,
     typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal)."),
 ]
-
-
-def _config(
-    min_score: float,
-    entities: str | None,
-    use_model: bool = False,
-    flag_officials: bool = False,
-    verify: str | None = None,
-) -> ScanConfig:
-    from deident.detection.spec import load_specs
-
-    wanted = None
-    if entities:
-        wanted = frozenset(e.strip().upper() for e in entities.split(",") if e.strip())
-        # The recognizer files name the entities; no need to build a whole engine for that.
-        known = {s.entity for s in load_specs()}
-        unknown = wanted - known
-        if unknown:
-            raise typer.BadParameter(
-                f"unknown entity type(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
-            )
-    if verify not in (None, "ocr"):
-        raise typer.BadParameter(f"unknown --verify mode {verify!r}; known: ocr")
-    return ScanConfig(
-        min_score=min_score,
-        entities=wanted,
-        use_model=use_model,
-        flag_officials=flag_officials,
-        verify_ocr=verify == "ocr",
-    )
-
-
-def _redactor(policy_name: str, redact: bool) -> Callable[[Finding], str] | None:
-    if not redact:
-        return None
-    from deident.api import policy_for
-
-    return policy_for(policy_name).replacement
 
 
 # --- worker processes -------------------------------------------------------------------
@@ -209,7 +170,7 @@ def scan(
     """Report personal data in files. Exit 0 when every file is clean, 1 when anything was found or blocked."""
     from deident.api import policy_for
 
-    config = _config(min_score, entities, model, flag_officials, verify)
+    config = scan_config(min_score, entities, model, flag_officials, verify)
     pol = policy_for(policy)  # an unknown policy is a usage error (exit 2), with or without --redact
     redactor = pol.replacement if redact else None
     skipped: dict[str, int] = {}  # tool folders not scanned -> files they hold
@@ -279,7 +240,7 @@ def mask(
     masked safely is not written, is listed with its reason, and makes the exit code 1."""
     from deident.api import policy_for
 
-    config = _config(min_score, entities, model, flag_officials, verify)
+    config = scan_config(min_score, entities, model, flag_officials, verify)
     policy_for(policy)  # fail early on a bad policy file
     targets = _mask_targets(sources, out, in_place)
     if out is not None:  # personal data in folder names: the copies go to masked folders

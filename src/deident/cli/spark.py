@@ -83,11 +83,11 @@ def spark_scan(
     """Scan an archive with Spark: the verdicts of `deident scan`, file by file, into Parquet.
     A rerun into the same OUTPUT skips files already done. Exit 0 when every file is clean."""
     from deident.api import policy_for
-    from deident.cli.app import EXIT_FINDINGS, EXIT_OK, _config
+    from deident.cli.options import EXIT_FINDINGS, EXIT_OK, scan_config
     from deident.review.keys import load_key
     from deident.spark.options import JobOptions
 
-    config = _config(min_score, entities, model, flag_officials)
+    config = scan_config(min_score, entities, model, flag_officials)
     policy_for(policy)  # fail early on a bad policy file
     settings = _conf(conf)
     try:
@@ -127,11 +127,3 @@ def spark_scan(
 
 def register(app: typer.Typer) -> None:
     app.command("spark-scan", epilog=EPILOG)(spark_scan)
-
-
-def main() -> None:
-    """`python -m deident.spark …` is `deident spark-scan …` (same messages and exit codes)."""
-    from deident.cli.app import main as app_main
-
-    sys.argv[1:1] = ["spark-scan"]
-    app_main()

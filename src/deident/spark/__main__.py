@@ -6,7 +6,18 @@
 The options are those of `deident spark-scan` (the CLI prints and exits; this only hands over).
 """
 
-from deident.cli.spark import main
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """`python -m deident.spark …` is `deident spark-scan …` (same messages and exit codes)."""
+    from deident.cli.app import main as app_main
+
+    sys.argv[1:1] = ["spark-scan"]
+    app_main()
+
 
 if __name__ == "__main__":
     main()
