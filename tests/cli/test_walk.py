@@ -90,13 +90,36 @@ def test_an_unlistable_folder_is_blocked(tree: Path, monkeypatch: pytest.MonkeyP
     assert not any(k.startswith("sub/") for k in got)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
-def test_an_unlistable_folder_is_blocked_for_real(tree: Path) -> None:
-    (tree / "sub").chmod(0)
+def test_an_unlistable_folder_is_blocked_for_real() -> None:
+    """chmod 0 for real; as root (CI) the walk runs in a child that has dropped to nobody, since
+    root lists any folder."""
+    import shutil
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="deident-walk-", dir="/tmp"))
     try:
-        assert _problems(tree)["sub"] == "unreadable folder: Permission denied"
+        (base / "d" / "sub").mkdir(parents=True)
+        (base / "d" / "sub" / "a.txt").write_text("x", encoding="utf-8")
+        (base / "d" / "ok.txt").write_text("y", encoding="utf-8")
+        for p in (base, base / "d"):
+            p.chmod(0o755)
+        (base / "d" / "sub").chmod(0)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            code = 2
+            try:
+                if os.geteuid() == 0:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                got = _problems(base / "d")
+                code = 0 if got.get("sub") == "unreadable folder: Permission denied" and "ok.txt" in got else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
     finally:
-        (tree / "sub").chmod(0o755)
+        (base / "d" / "sub").chmod(0o755)
+        shutil.rmtree(base)
 
 
 def test_a_missing_named_path_is_a_usage_error(tmp_path: Path) -> None:
