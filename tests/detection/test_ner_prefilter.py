@@ -83,3 +83,15 @@ def test_pieces_are_the_text_at_their_offsets_and_hold_every_name_after_a_trigge
         assert off + len(piece) <= stop <= len(text)
     at = text.index(name)
     assert any(off <= at and at + len(name) <= off + len(p) for off, _, p in pieces)
+
+
+def test_a_name_the_rules_already_read_keeps_its_clause_off_the_model() -> None:
+    from deident.detection.engine import Engine
+
+    engine = Engine(load_specs(), ScanConfig())
+    ner = next(d for s, d in engine._detectors if s.id == "ner_model")
+    text = "申请人：周晓峰，联系电话：13812345678。"
+    before = ner.model.chars
+    found = [(f.text, f.recognizer) for f in engine.analyze(text)]
+    assert ("周晓峰", "person") in found
+    assert ner.model.chars == before

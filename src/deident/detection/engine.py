@@ -409,8 +409,14 @@ class Engine:
         folded = fold(text)
         found = self._numbers_in(text, folded, prune)
         found.extend(self._texts_in(text, folded, prune))
+        later = []
         for _, det in self._detectors:
+            if getattr(det, "reads_findings", False):
+                later.append(det)  # the model: the rules' findings say where it need not look
+                continue
             found.extend(det.detect(text, folded))
+        for det in later:
+            found.extend(det.detect(text, folded, found))
         return found
 
     def analyze(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
@@ -64,6 +64,9 @@ def _is_han(c: str) -> bool:
 
 
 class NerDetector:
+    # The engine runs this detector last and passes it the other recognizers' findings.
+    reads_findings = True
+
     def __init__(self, spec: RecognizerSpec, config: ScanConfig) -> None:
         self.spec = spec
         self.config = config
@@ -94,6 +97,9 @@ class NerDetector:
         # judge would accept (or it holds a name dot); "clause": only such clauses go.
         self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
         self.words, frequent = gate_words() if opts.get("gate_words", True) else (frozenset(), frozenset())
+        # A surname character inside a finding of the rules (a name after a cue, an address) does
+        # not send its clause to the model.
+        self.skip_known = bool(opts.get("skip_known", True))
         self.clause_context = int(opts.get("clause_context", 6))
         # Frequent words a surname character starts: "common" (the person rules' list), "gate"
         # (every frequent word), "mixed" (the most frequent two-character words, every longer one:
@@ -121,7 +127,7 @@ class NerDetector:
             if s < e:
                 yield s, folded[s:e]
 
-    def _may_name(self, folded: str, s: int, e: int) -> bool:
+    def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
         """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
 
         A surname character that starts a frequent word (高度, 周末) or lies inside one (国家,
@@ -133,6 +139,8 @@ class NerDetector:
         starts = self._starts
         for m in _SURNAME_AT.finditer(folded, s, e):
             i = m.start()
+            if known and known[i]:
+                continue  # the rules read this character already (a name after a cue, an address)
             if folded[i] in weak and not (i == s and folded[i] in self.clause_start_surnames):
                 continue
             if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
@@ -147,12 +155,14 @@ class NerDetector:
                     return True
         return False
 
-    def _filtered(self, folded: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    def _filtered(
+        self, folded: str, pieces: list[tuple[int, int, str]], known: bytes = b""
+    ) -> list[tuple[int, int, str]]:
         """With ``prefilter: clause`` only the clauses that may hold a name go to the model,
         each with the `clause_context` characters after it (the model reads a name better with what
         follows it: `，男，`, `先生`)."""
         if self.prefilter == "judge":
-            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]))]
+            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]), known)]
         if self.prefilter != "clause":
             return pieces
         out: list[tuple[int, int, str]] = []
@@ -160,7 +170,7 @@ class NerDetector:
             clauses = [(off + m.start(), off + m.end()) for m in _CLAUSE.finditer(piece)]
             lo = hi = -1
             for a, b in clauses:
-                if not self._may_name(folded, a, b):
+                if not self._may_name(folded, a, b, known):
                     continue
                 b = min(b + self.clause_context, off + len(piece))
                 if a <= hi:
@@ -173,8 +183,18 @@ class NerDetector:
                 out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
         return out
 
-    def _pieces(self, folded: str) -> list[tuple[int, int, str]]:
-        return self._filtered(folded, self._gated(folded))
+    def _pieces(self, folded: str, known: bytes = b"") -> list[tuple[int, int, str]]:
+        return self._filtered(folded, self._gated(folded), known)
+
+    def _known(self, folded: str, findings: Sequence[Finding]) -> bytes:
+        """1 for each character inside another recognizer's finding that will be reported."""
+        if not findings or not self.skip_known:
+            return b""
+        mask = bytearray(len(folded))
+        for f in findings:
+            if f.score >= self.config.min_score:
+                mask[f.start : f.end] = b"\x01" * (f.end - f.start)
+        return bytes(mask)
 
     def _gated(self, folded: str) -> list[tuple[int, int, str]]:
         """(offset, sentence end, text) of what goes to the model: whole sentences with
@@ -274,8 +294,8 @@ class NerDetector:
 
     # --- detection -------------------------------------------------------------------------
 
-    def detect(self, text: str, folded: str) -> Iterable[Finding]:
-        pieces = self._pieces(folded)
+    def detect(self, text: str, folded: str, findings: Sequence[Finding] = ()) -> Iterable[Finding]:
+        pieces = self._pieces(folded, self._known(folded, findings))
         if not pieces:
             return []
         out: list[Finding] = []
