@@ -33,6 +33,8 @@ def sent(det: NerDetector, text: str) -> list[str]:
         "请于十五日内到辖区交警大队接受处理。",  # 于 inside a clause is a preposition
         # traditional characters (a Hong Kong style site): 公開, 發布
         "擬公開的政府信息和發布內容。",
+        # a corpora/dev notice title: 金水区 is a place, not 金 + a given name
+        "关于金水区文化路街道困难残疾人生活补贴和救助对象的通知",
     ],
 )
 def test_prose_without_a_possible_name_stays_off_the_model(detector: NerDetector, text: str) -> None:
@@ -94,4 +96,16 @@ def test_a_name_the_rules_already_read_keeps_its_clause_off_the_model() -> None:
     before = ner.model.chars
     found = [(f.text, f.recognizer) for f in engine.analyze(text)]
     assert ("周晓峰", "person") in found
+    assert ner.model.chars == before
+
+
+def test_a_minority_name_the_rules_read_keeps_its_clause_off_the_model() -> None:
+    from deident.detection.engine import Engine
+
+    engine = Engine(load_specs(), ScanConfig())
+    ner = next(d for s, d in engine._detectors if s.id == "ner_model")
+    text = "被征收人：古丽娜尔·迪丽拜尔，补偿款已存入其本人账户。"
+    before = ner.model.chars
+    found = [f.text for f in engine.analyze(text) if f.entity_type == "PERSON"]
+    assert found == ["古丽娜尔·迪丽拜尔"]
     assert ner.model.chars == before

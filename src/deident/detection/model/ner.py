@@ -48,7 +48,9 @@ _SURNAME_AT = re.compile(
     "(?:[" + "".join(sorted(SINGLE | {c[0] for c in COMPOUND})) + "])(?=[\u4e00-\u9fff])"
 )
 _DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
-_CLAUSE = re.compile(r"[^，,、：:（）()“”\"\s]+")
+_CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
+# A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
+_PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
 
 @functools.cache
@@ -134,8 +136,9 @@ class NerDetector:
         A surname character that starts a frequent word (高度, 周末) or lies inside one (国家,
         公开, 银行) is read as that word; a weak surname (和, 于, 有) counts only at the start
         of the clause (于恩军先生，)."""
-        if _DOT_NAME.search(folded, s, e) is not None:
-            return True
+        for d in _DOT_NAME.finditer(folded, s, e):
+            if not (known and known[d.start() + 1]):
+                return True  # a minority name the rules have not read
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts
         for m in _SURNAME_AT.finditer(folded, s, e):
@@ -152,7 +155,9 @@ class NerDetector:
                 continue
             sl = surname_length(folded, i) or 1
             for n in (1, 2):
-                if i + sl + n <= e and self.judge(folded, i, i + sl + n) is not None:
+                if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
+                    break  # 金水区, 城南街: a place, not a given name
+                if self.judge(folded, i, i + sl + n) is not None:
                     return True
         return False
 
