@@ -130,6 +130,13 @@ class NerDetector:
             if s < e:
                 yield s, folded[s:e]
 
+    def _inside_word(self, t: str, i: int, lo: int = 0) -> bool:
+        """t[i] lies inside a frequent word that starts before it (国家, 巴黎, 公开)."""
+        words = self.words
+        return bool(words) and any(
+            t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
+        )
+
     def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
         """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
 
@@ -149,9 +156,7 @@ class NerDetector:
                 continue
             if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
                 continue
-            if inner and any(
-                folded[j : j + n] in inner for j in range(max(s, i - 3), i) for n in range(i - j + 1, 5)
-            ):
+            if inner and self._inside_word(folded, i, s):
                 continue
             sl = surname_length(folded, i) or 1
             for n in (1, 2):
