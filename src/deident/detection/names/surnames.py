@@ -1,9 +1,17 @@
 """Chinese surnames: the 百家姓 single-character surnames plus common modern ones, and compound
 surnames. The single list follows JioNLP's ``rule_pattern.SINGLE_CHINESE_FAMILY_NAME``
-(Apache-2.0) with frequent surnames it lacks (付, 覃, 仝 …) added.
+(Apache-2.0) with frequent surnames it lacks (付, 覃, 仝 …) added, and those of the frequency
+list below that it lacked (丘, 芦, 甯, 丛, 苑, 畅).
+
+`share` gives a surname's share of the population where ``data/surname_freq.tsv`` knows it
+(299 surnames from the MIT-licensed ``mingzi`` package, licence in ``surname_freq.LICENSE``).
 """
 
 from __future__ import annotations
+
+import functools
+
+from deident.detection.names.gazetteer import DATA_DIR
 
 SINGLE: frozenset[str] = frozenset(
     "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌"
@@ -17,7 +25,12 @@ SINGLE: frozenset[str] = frozenset(
     "仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况后有琴商牟佘佴伯赏墨哈谯笪年爱阳佟言福"
     "付覃仝练谌兰候迟栗邸揭佀蹇隋宫郄卿肖冼邝苟粟敬雒禤麦"
     "南门原修代智银招旷植洛亓战"
+    "丘芦甯丛苑畅"
 )
+
+# Surnames of the frequency list the rules do NOT read as surnames: far more words than names
+# start with them (木材, 衣服, 保证, 官方, 占用, 主席, 楼房).
+NOT_READ: frozenset[str] = frozenset("木衣保官占席楼")
 
 COMPOUND: frozenset[str] = frozenset(
     (
@@ -33,3 +46,19 @@ def surname_length(text: str, i: int) -> int:
     if text[i : i + 2] in COMPOUND:
         return 2
     return 1 if i < len(text) and text[i] in SINGLE else 0
+
+
+@functools.cache
+def _shares() -> dict[str, float]:
+    out = {}
+    for line in (DATA_DIR / "surname_freq.tsv").read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("\t")
+        if sep and not line.startswith("#"):
+            out[name] = float(value)
+    return out
+
+
+def share(surname: str) -> float | None:
+    """The surname's share of the population (王 0.077), or None when the list does not know it
+    (a rare surname, or one of the compound surnames)."""
+    return _shares().get(surname)
