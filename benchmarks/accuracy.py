@@ -236,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh-n", type=int, default=90, metavar="N", help="documents in the held-out corpus")
     ap.add_argument("--negatives", type=Path, default=ROOT / "corpora" / "negatives")
     ap.add_argument(
-        "--seeds", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "seeds", help="real documents without private data"
+        "--seeds",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "seeds",
+        help="real documents without private data",
     )
     ap.add_argument("--model", action="store_true", help="use the statistical NER model where installed")
     ap.add_argument(

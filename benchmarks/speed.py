@@ -113,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "dev")
     ap.add_argument(
-        "--seeds", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "seeds", help="real documents, no private data"
+        "--seeds",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "seeds",
+        help="real documents, no private data",
     )
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--presidio-runs", type=int, default=5)

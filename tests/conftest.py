@@ -41,9 +41,7 @@ def seed_files() -> list[Path]:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--slow", action="store_true", help="also run the slow end-to-end tests (what CI runs)"
-    )
+    parser.addoption("--slow", action="store_true", help="also run the slow end-to-end tests (what CI runs)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,4 +69,6 @@ def pytest_make_collect_report(collector: pytest.Collector):  # type: ignore[no-
     report = outcome.get_result()
     if IN_CI and report.skipped:
         report.outcome = "failed"
-        report.longrepr = f"module skipped in CI, where every input and tool must be present: {report.longrepr}"
+        report.longrepr = (
+            f"module skipped in CI, where every input and tool must be present: {report.longrepr}"
+        )

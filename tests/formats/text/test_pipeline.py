@@ -23,7 +23,6 @@ ID2 = "11010519491231002X"
 CARD = "6222021234567890128"
 
 
-
 def _mask(src: Path, tmp_path: Path):
     out = tmp_path / "out" / src.name
     result = mask_path(src, out, ScanConfig(), Policy.load("gov"))
