@@ -112,7 +112,9 @@ def test_an_unlistable_folder_is_blocked_for_real() -> None:
                     os.setgid(65534)
                     os.setuid(65534)
                 got = _problems(base / "d")
-                code = 0 if got.get("sub") == "unreadable folder: Permission denied" and "ok.txt" in got else 1
+                code = (
+                    0 if got.get("sub") == "unreadable folder: Permission denied" and "ok.txt" in got else 1
+                )
             finally:
                 os._exit(code)
         _, status = os.waitpid(pid, 0)
