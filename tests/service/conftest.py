@@ -63,6 +63,11 @@ def service(tmp_path: Path) -> Iterator[Service]:
     key = load_key(tmp_path / "keys" / "hmac.key")
     ledger = Ledger(tmp_path / "repo" / ".deident" / "ledger.jsonl", key)
     cfg = ServiceConfig(ledger=ledger, tokens=dict(TOKENS), max_upload_bytes=256 * 1024, workers=4)
+    yield from running(cfg)
+
+
+def running(cfg: ServiceConfig) -> Iterator[Service]:
+    """A real server on 127.0.0.1 with `cfg`, its log captured, shut down afterwards."""
     srv = make_server("127.0.0.1", 0, cfg)
     log = io.StringIO()
     handler = logging.StreamHandler(log)
@@ -72,7 +77,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     try:
-        yield Service(srv, ledger, log, port=srv.server_address[1])
+        yield Service(srv, cfg.ledger, log, port=srv.server_address[1])
     finally:
         srv.shutdown()
         srv.server_close()

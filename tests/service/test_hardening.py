@@ -4,9 +4,7 @@ clients that vanish, deep JSON, raw UTF-8 request lines."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
-import logging
 import socket
 import struct
 import subprocess
@@ -23,7 +21,7 @@ from deident.review.keys import load_key
 from deident.review.ledger import Ledger
 from deident.service.server import ServiceConfig, make_server
 from tests.factories.workflow import leak_text, make_leak
-from tests.service.conftest import Service
+from tests.service.conftest import Service, running
 
 
 @pytest.fixture
@@ -31,20 +29,7 @@ def strict(tmp_path: Path) -> Iterator[Service]:
     """Two workers, a 2 s body deadline and a 20 s queue: starvation shows as a 503."""
     ledger = Ledger(tmp_path / "ledger.jsonl", load_key(tmp_path / "k" / "hmac.key"))
     cfg = ServiceConfig(ledger=ledger, workers=2, body_timeout_s=2.0, queue_timeout_s=20.0)
-    srv = make_server("127.0.0.1", 0, cfg)
-    log = io.StringIO()
-    handler = logging.StreamHandler(log)
-    logger = logging.getLogger("deident.service")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield Service(srv, ledger, log, port=srv.server_address[1])
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        logger.removeHandler(handler)
+    yield from running(cfg)
 
 
 def _raw(svc: Service, data: bytes, timeout: float = 30) -> bytes:

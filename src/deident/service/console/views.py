@@ -148,38 +148,8 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
                 "reason": r.reason,
             }
         )
-    low = []
-    for g in state.low_candidates(f):
-        text = originals.get(canonical(dict(g.location)), (None, None))[1]
-        before, after = _context(text, g)
-        low.append(
-            {
-                "entity_type": g.entity_type,
-                "entity_label": terms.entity(ZH, g.entity_type),
-                "text": g.text,
-                "score": round(g.score, 2),
-                "where": terms.place(ZH, g.location),
-                "why": terms.why(ZH, g.explanation),
-                "before": before,
-                "after": after,
-            }
-        )
-    residual = []
-    for g in f.residual or ():
-        text = masked.get(canonical(dict(g.location)), (None, None))[1]
-        before, after = _context(text, g)
-        residual.append(
-            {
-                "entity_type": g.entity_type,
-                "entity_label": terms.entity(ZH, g.entity_type),
-                "text": g.text,
-                "score": round(g.score, 2),
-                "where": terms.place(ZH, g.location),
-                "why": terms.why(ZH, g.explanation),
-                "before": before,
-                "after": after,
-            }
-        )
+    low = [_candidate_row(g, originals) for g in state.low_candidates(f)]
+    residual = [_candidate_row(g, masked) for g in f.residual or ()]
     kind = pictures.kind_of(f.path)
     pages: list[dict[str, Any]] = []
     if kind != "text" and f.report.status is not Status.BLOCKED:
@@ -240,4 +210,21 @@ def file_page(state: ConsoleState, f: FileState) -> dict[str, Any]:
         "places": places,
         "places_hidden": hidden,
         "masked_available": f.masked_path is not None,
+    }
+
+
+def _candidate_row(g: Any, texts: Mapping[Any, Any]) -> dict[str, Any]:
+    """A finding listed for a look (low-confidence candidates, what the masked copy still shows)
+    with its context in `texts` (place -> (segment, text))."""
+    text = texts.get(canonical(dict(g.location)), (None, None))[1]
+    before, after = _context(text, g)
+    return {
+        "entity_type": g.entity_type,
+        "entity_label": terms.entity(ZH, g.entity_type),
+        "text": g.text,
+        "score": round(g.score, 2),
+        "where": terms.place(ZH, g.location),
+        "why": terms.why(ZH, g.explanation),
+        "before": before,
+        "after": after,
     }
