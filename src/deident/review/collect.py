@@ -45,7 +45,8 @@ def _segment_texts(path: Path, config: ScanConfig) -> dict[str, str]:
     from deident.formats import format_for
     from deident.formats.base import FormatContext
 
-    doc = format_for(path).open_document(path, FormatContext(config))
+    # The same reading as `scan` (read_only: PDF text through PDFium), so places match its findings.
+    doc = format_for(path).open_document(path, FormatContext(config, read_only=True))
     return {canonical(dict(s.location)): s.text for s in doc.segments()}
 
 

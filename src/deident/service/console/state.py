@@ -274,7 +274,8 @@ class ConsoleState:
         from deident.formats.base import FormatContext
 
         try:
-            doc = format_for(path).open_document(path, FormatContext(self.config))
+            # The same reading as `scan` (read_only), so places match its findings.
+            doc = format_for(path).open_document(path, FormatContext(self.config, read_only=True))
             return {canonical(dict(s.location)): (dict(s.location), s.text) for s in doc.segments()}
         except Exception:  # a failed re-read costs the reading view, never the decisions
             return {}
