@@ -26,16 +26,26 @@ def read_bytes(
         return read_bytes(inner, inner_suffix, limits, depth=depth + 1)
 
     kind = kind_of(data, suffix)
-    if kind == "zip":
-        yield from read_zip(data, limits, recurse)
-    elif kind == "pdf":
-        yield from read_pdf(data, limits, recurse, ocr=ocr)
-    elif kind == "html":
-        yield from read_html(data, recurse)
-    elif kind == "image":
-        yield from read_image(data)
-    else:
-        yield from read_other(data, kind)
+    try:
+        if kind == "zip":
+            yield from read_zip(data, limits, recurse)
+        elif kind == "pdf":
+            yield from read_pdf(data, limits, recurse, ocr=ocr)
+        elif kind == "html":
+            yield from read_html(data, recurse)
+        elif kind == "image":
+            yield from read_image(data)
+        else:
+            yield from read_other(data, kind)
+    except BlockedError:
+        raise
+    except Exception as exc:
+        # Damaged bytes that a library chokes on (a zip whose offsets point before its start, a
+        # PDF dictionary key that is not a name): the file cannot be read twice, so it is not
+        # cleared — blocked with the library's exception type only (its message may quote data).
+        raise BlockedError(
+            "corrupt: the second reading cannot parse the file", f"{kind}: {type(exc).__name__}"
+        ) from exc
 
 
 def second_reading(path: Path, limits: Limits, *, ocr: bool = False) -> Iterator[Piece]:

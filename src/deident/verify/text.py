@@ -48,7 +48,19 @@ def read_other(data: bytes, kind: str) -> Iterator[Piece]:
     if kind == "rtf":
         yield Piece({"reading": "rtf source"}, visible(_rtf(data)))
         yield Piece({"reading": "raw source"}, visible(data.decode("latin-1")))
-    elif kind == "ole":
+    elif kind == "ole" or _binary(data):
         yield Piece({"reading": "strings"}, visible(printable_runs(data)), binary=True)
     else:
         yield Piece({"reading": "raw text"}, visible(decode_text(data)))
+
+
+_CONTROL = bytes(range(0x09)) + bytes(range(0x0E, 0x20))
+
+
+def _binary(data: bytes) -> bool:
+    """Compressed or binary data (a .warc.gz, an unknown format): decoded as GB 18030 it would
+    read as Han text full of 'names'. Text has almost no control bytes; binary data has many."""
+    head = data[:8192]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:200].count(b"\x00") > 20:
+        return False  # UTF-16 text, decoded as such
+    return sum(head.count(c) for c in _CONTROL) > len(head) // 100

@@ -93,7 +93,7 @@ class ZipBackend:
                     "unsupported type",
                     f"member {display_name(e.name)} uses zip compression method {info.compress_type}",
                 ) from None
-            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError, ValueError) as exc:
                 raise BlockedError(
                     "corrupt: bad zip", f"member {display_name(e.name)}: {type(exc).__name__}"
                 ) from None

@@ -54,7 +54,15 @@ class OfdPackage:
                 raise BlockedError("too large: compression ratio", f"member {info.filename}")
             try:
                 self.parts[name] = zf.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+                ValueError,
+                OSError,
+            ) as exc:
                 raise BlockedError(
                     "corrupt: bad zip", f"member {info.filename}: {type(exc).__name__}"
                 ) from None

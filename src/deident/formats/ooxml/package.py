@@ -114,10 +114,16 @@ class Package:
                 raise BlockedError("encrypted", f"zip member {info.filename} is encrypted")
             try:
                 self.parts[info.filename] = zf.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-                raise BlockedError(
-                    "corrupt: bad zip", f"member {info.filename}: {type(exc).__name__}"
-                ) from None
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+                ValueError,
+                OSError,
+            ) as exc:  # ValueError: a header offset that points before the start (negative seek)
+                raise BlockedError("corrupt: bad zip", f"a zip member: {type(exc).__name__}") from None
         if "[Content_Types].xml" not in self.parts:
             raise BlockedError("corrupt: not an Office Open XML package", "[Content_Types].xml is missing")
         self.content_types = self._content_types()
