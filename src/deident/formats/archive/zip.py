@@ -23,6 +23,7 @@ from deident.formats.archive.budget import Budget
 from deident.formats.archive.document import Planned
 from deident.formats.archive.entries import Entry, clean_name, decode_zip_name, display_name
 from deident.formats.archive.unpack import member_file
+from deident.formats.common.zipread import ZIP_READ_ERRORS
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -93,7 +94,7 @@ class ZipBackend:
                     "unsupported type",
                     f"member {display_name(e.name)} uses zip compression method {info.compress_type}",
                 ) from None
-            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, OSError, ValueError) as exc:
+            except ZIP_READ_ERRORS as exc:
                 raise BlockedError(
                     "corrupt: bad zip", f"member {display_name(e.name)}: {type(exc).__name__}"
                 ) from None

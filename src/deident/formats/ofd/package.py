@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,6 +17,7 @@ from lxml import etree
 
 from deident.config import Limits
 from deident.errors import BlockedError
+from deident.formats.common.zipread import read_member
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _RATIO_MIN_BYTES = 64 * 1024
@@ -52,20 +52,7 @@ class OfdPackage:
                 limits.max_compression_ratio
             ):
                 raise BlockedError("too large: compression ratio", f"member {info.filename}")
-            try:
-                self.parts[name] = zf.read(info)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                NotImplementedError,
-                RuntimeError,
-                ValueError,
-                OSError,
-            ) as exc:
-                raise BlockedError(
-                    "corrupt: bad zip", f"member {info.filename}: {type(exc).__name__}"
-                ) from None
+            self.parts[name] = read_member(zf, info)
         if "OFD.xml" not in self.parts:
             raise BlockedError("corrupt: not an OFD package", "OFD.xml is missing")
         # GM/T 0099 (OFD encryption) lists the encrypted parts in an Encryptions.xml entry.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +21,7 @@ from lxml import etree
 
 from deident.config import Limits
 from deident.errors import BlockedError
+from deident.formats.common.zipread import read_member
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -112,18 +112,7 @@ class Package:
                 continue
             if info.flag_bits & 0x1:
                 raise BlockedError("encrypted", f"zip member {info.filename} is encrypted")
-            try:
-                self.parts[info.filename] = zf.read(info)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                NotImplementedError,
-                RuntimeError,
-                ValueError,
-                OSError,
-            ) as exc:  # ValueError: a header offset that points before the start (negative seek)
-                raise BlockedError("corrupt: bad zip", f"a zip member: {type(exc).__name__}") from None
+            self.parts[info.filename] = read_member(zf, info)
         if "[Content_Types].xml" not in self.parts:
             raise BlockedError("corrupt: not an Office Open XML package", "[Content_Types].xml is missing")
         self.content_types = self._content_types()
