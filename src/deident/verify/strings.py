@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from deident.hanzi import plausible_text
+
 # Characters a viewer does not show but that split a value for a reader: soft hyphen,
 # zero-width space/joiners, word joiner, invisible operators, BOM, Mongolian vowel separator.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
@@ -32,44 +34,17 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def _common_han() -> frozenset[str]:
-    """The 3,755 characters of GB 2312 level 1: the Han characters of everyday text."""
-    chars = set()
-    for hi in range(0xB0, 0xD8):
-        for lo in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes((hi, lo)).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return frozenset(chars)
-
-
-_COMMON_HAN = _common_han()
-_HAN = re.compile("[\u3400-\u9fff]")
-
-
-def _plausible(run: str) -> bool:
-    """False for a run whose Han characters are mostly rare ones. Pixels and compressed data
-    read as UTF-16 give Han characters spread over the whole block (a fifth of all 16-bit
-    values), of which only about one in six is common; real text is nearly all common ones. The
-    name model reads names into such noise, so it is left out (digits and Latin runs stay)."""
-    han = _HAN.findall(run)
-    if len(han) < 2:
-        return True
-    return sum(c in _COMMON_HAN for c in han) >= 0.6 * len(han)
-
-
 def printable_runs(data: bytes, limit: int = 8 * 1024 * 1024) -> str:
     """Every printable run of binary data (UTF-8 and UTF-16LE), one per line; runs of Han
     characters that cannot be text (see `_plausible`) are dropped."""
     data = data[:limit]
-    out = [r for m in _RUN8.finditer(data) if _plausible(r := m.group().decode("utf-8", "replace"))]
+    out = [r for m in _RUN8.finditer(data) if plausible_text(r := m.group().decode("utf-8", "replace"))]
     for m in _RUN16.finditer(data):
         s = m.group()
         if len(s) % 2:
             s = s[:-1]
         run = s.decode("utf-16-le", "replace")
-        if _plausible(run):
+        if plausible_text(run):
             out.append(run)
     return "\n".join(out)
 
