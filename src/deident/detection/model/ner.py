@@ -65,6 +65,10 @@ def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
+# Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
+_NUMERALS = frozenset("一二三四五六七八九十百千万两零〇")
+
+
 class NerDetector:
     # The engine runs this detector last and passes it the other recognizers' findings.
     reads_findings = True
@@ -277,8 +281,13 @@ class NerDetector:
             if sl == 1 and share(name[0]) is None:
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
-        if 3 <= len(name) <= 6 and self.weak_score > 0 and self._bounded(t, s, e):
-            return self.weak_score  # no known surname (温格, 阿吉那色): only between clear boundaries  # no known surname: minority and foreign names (阿吉那色)
+        if (
+            3 <= len(name) <= 6
+            and self.weak_score > 0
+            and name[0] not in _NUMERALS  # 三一明 of 三一明说: a count, not a name
+            and self._bounded(t, s, e)
+        ):
+            return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
 
     def _official(self, t: str, s: int, e: int) -> bool:
