@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_hooks_scan_zip_members_and_block_unknown_types(tmp_path: Path) -> None:
+def test_hooks_scan_zip_members_and_block_unknown_types(tmp_path: Path, pre_commit_home: Path) -> None:
     local = Path(sys.executable).with_name("pre-commit")
     pre_commit = str(local) if local.exists() else shutil.which("pre-commit")
     if pre_commit is None or shutil.which("git") is None:
@@ -26,7 +26,7 @@ def test_hooks_scan_zip_members_and_block_unknown_types(tmp_path: Path) -> None:
     site.mkdir()
     env = {
         **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_HOME": str(pre_commit_home),
         "DEIDENT_KEY_FILE": str(tmp_path / "keys" / "hmac.key"),
         "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",

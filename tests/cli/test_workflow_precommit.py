@@ -25,7 +25,7 @@ def _tool(name: str) -> str | None:
 
 
 @pytest.mark.slow
-def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path) -> None:
+def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path, pre_commit_home: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     pre_commit, deident = _tool("pre-commit"), _tool("deident")
@@ -38,7 +38,7 @@ def test_pre_commit_hooks_block_leaks_and_unapproved_files(tmp_path: Path) -> No
     site.mkdir()
     env = {
         **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_HOME": str(pre_commit_home),
         "DEIDENT_KEY_FILE": str(tmp_path / "keys" / "hmac.key"),
         "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
