@@ -278,10 +278,10 @@ def main(argv: list[str] | None = None) -> int:
             print(name, json.dumps(speed(texts), ensure_ascii=False))
         return 0
     import deident
-    from deident.detection.engine import Engine, _cached_specs
+    from deident.detection.engine import Engine, cached_specs
 
     config = deident.ScanConfig(use_model=args.model)
-    specs = [sp for sp in _cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
+    specs = [sp for sp in cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
     engine = Engine(specs, config)
     results: dict[str, Any] = {}
     print(

@@ -49,6 +49,8 @@ _SURNAME_AT = re.compile(
 )
 _DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
+# What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
@@ -100,6 +102,11 @@ class NerDetector:
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
+        self.bound = str(opts.get("bound", "both"))
+        # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
+        # boundaries, or a word after the name that says a person acts (表示, 认为, 说, 先生).
+        self.prefilter_bound = str(opts.get("prefilter_bound", "strong"))
+        self.speech = tuple(option_words(opts, "speech_words"))
         # "judge": a sentence goes to the model only when some surname in it starts a name the
         # judge would accept (or it holds a name dot); "clause": only such clauses go.
         self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
@@ -166,7 +173,7 @@ class NerDetector:
             for n in (1, 2):
                 if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
                     break  # 金水区, 城南街: a place, not a given name
-                if self.judge(folded, i, i + sl + n) is not None:
+                if self.judge(folded, i, i + sl + n, bound=self.prefilter_bound) is not None:
                     return True
         return False
 
@@ -245,8 +252,11 @@ class NerDetector:
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int) -> float | None:
-        """The score of the model's name t[s:e], or None when the rules reject it."""
+    def judge(self, t: str, s: int, e: int, bound: str | None = None) -> float | None:
+        """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
+        a two-character name or one without a known surname must stand apart (`_bounded`;
+        default: the ``bound`` option)."""
+        bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
@@ -256,8 +266,8 @@ class NerDetector:
             return None
         if (s > 0 and (t[s - 1] in '《“"' or t[s - 1] in _DOTS)) or (e < len(t) and t[e] in "》" + NAME_DOTS):
             return None  # a title, or a part of a minority name the rules read whole
-        if e < len(t) and (t[e] in "〔［[【" or re.match(r"[(（][0-9]{4}", t[e:])):
-            return None  # a document number's issuer (岳财〔2016〕181号)
+        if _ISSUER.match(t, e):
+            return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
         if self.not_after is not None and self.not_after.match(t, e):
             return None  # 中山路, 黄埔同学会, 张三丰杯
         if self.authors is not None and (
@@ -276,7 +286,7 @@ class NerDetector:
                 return None  # 王老师
             if not self.person._given_ok(name[sl:]):
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
-            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
+            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e, bound)):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
@@ -285,7 +295,7 @@ class NerDetector:
             3 <= len(name) <= 6
             and self.weak_score > 0
             and name[0] not in _NUMERALS  # 三一明 of 三一明说: a count, not a name
-            and self._bounded(t, s, e)
+            and self._bounded(t, s, e, bound)
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
@@ -306,12 +316,18 @@ class NerDetector:
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
 
-    def _bounded(self, t: str, s: int, e: int) -> bool:
+    def _bounded(self, t: str, s: int, e: int, bound: str) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
-        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names."""
+        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
+        (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
+        says a person acts or is addressed (表示, 认为, 说, 先生)."""
         left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        if bound == "either":
+            return left or self.person._ends_name(t, e)
+        if bound == "strong" and t.startswith(self.speech, e):
+            return True
         return left and self.person._ends_name(t, e)
 
     # --- detection -------------------------------------------------------------------------
