@@ -51,6 +51,9 @@ _DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]"
 _CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
 # What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
 _ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
+# A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
+_FIXTURE = re.compile(r"\s*(?:[vV][sS]|ＶＳ|对阵)")
+_FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*$")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
@@ -124,6 +127,10 @@ class NerDetector:
             "gate": self.words,
             "mixed": frequent | {w for w in self.words if len(w) > 2},
         }[start_words]
+        # Characters of transliterated names: a run of `foreign_run` of them sends its clause.
+        chars = "".join(option_words(opts, "foreign_chars"))
+        run = int(opts.get("foreign_run", 3))
+        self.foreign = re.compile(f"[{re.escape(chars)}]{{{run},}}") if chars else None
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- which text goes to the model ----------------------------------------------------
@@ -157,6 +164,10 @@ class NerDetector:
         for d in _DOT_NAME.finditer(folded, s, e):
             if not (known and known[d.start() + 1]):
                 return True  # a minority name the rules have not read
+        if self.foreign is not None:
+            for f in self.foreign.finditer(folded, s, e):
+                if not (known and known[f.start()]) and f.group() not in self.words:
+                    return True  # a transliterated name (基里延科, 布莱希特) has no surname
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts
         for m in _SURNAME_AT.finditer(folded, s, e):
@@ -268,6 +279,8 @@ class NerDetector:
             return None  # a title, or a part of a minority name the rules read whole
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
+        if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 4), s):
+            return None  # a side of a fixture (拉科vs费耶诺德): a club
         if self.not_after is not None and self.not_after.match(t, e):
             return None  # 中山路, 黄埔同学会, 张三丰杯
         if self.authors is not None and (
@@ -292,10 +305,12 @@ class NerDetector:
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
         if (
-            3 <= len(name) <= 6
+            2 <= len(name) <= 6
             and self.weak_score > 0
             and name[0] not in _NUMERALS  # 三一明 of 三一明说: a count, not a name
-            and self._bounded(t, s, e, bound)
+            and name not in self.person.common
+            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after
+            and self._bounded(t, s, e, bound if len(name) > 2 else "strong")
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
@@ -337,6 +352,7 @@ class NerDetector:
         if not pieces:
             return []
         out: list[Finding] = []
+        places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
             for a, b, label in spans:
                 if label != "PER":
@@ -346,20 +362,40 @@ class NerDetector:
                     b == len(piece) and end < stop and _is_han(folded[end])
                 ):
                     continue  # cut by the window's edge: the name may run on
+                if any(ps < end and start < pe for ps, pe in places):
+                    continue  # a part of an address the rules read (苏家浜235, 陈家12号)
                 score = self.judge(folded, start, end)
-                if score is None:
-                    continue
-                out.append(
-                    Finding(
-                        entity_type="PERSON",
-                        start=start,
-                        end=end,
-                        text=text[start:end],
-                        score=score,
-                        recognizer=self.spec.id,
-                        explanation=Explanation(
-                            recognizer=self.spec.id, pattern="lac model", base_score=score
-                        ),
-                    )
-                )
+                if score is not None:
+                    out.append(self._finding(text, start, end, score, "lac model"))
+        return out + self._recurrences(text, folded, out, findings)
+
+    def _recurrences(
+        self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """Every other mention of a name the model found and the rules accepted with a known
+        surname (a clause the pre-filter kept from the model, or one the model read otherwise)."""
+        names = {f.text for f in named if f.score >= self.score}
+        if not names:
+            return []
+        taken = [(f.start, f.end) for f in (*named, *findings)]
+        out: list[Finding] = []
+        for name in sorted(names, key=len, reverse=True):
+            i = folded.find(name)
+            while i >= 0:
+                e = i + len(name)
+                if not any(s < e and i < t for s, t in taken):
+                    taken.append((i, e))
+                    out.append(self._finding(text, i, e, self.score, "lac model, named again"))
+                i = folded.find(name, e)
         return out
+
+    def _finding(self, text: str, start: int, end: int, score: float, pattern: str) -> Finding:
+        return Finding(
+            entity_type="PERSON",
+            start=start,
+            end=end,
+            text=text[start:end],
+            score=score,
+            recognizer=self.spec.id,
+            explanation=Explanation(recognizer=self.spec.id, pattern=pattern, base_score=score),
+        )
