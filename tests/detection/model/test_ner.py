@@ -39,6 +39,12 @@ def names(det: NerDetector, text: str) -> list[str]:
         ("村民陈国栋告诉记者，他家的房子漏雨。", ["陈国栋"]),
         # social media: a name in running text
         ("昨天和李晓梅一起去看了电影", ["李晓梅"]),
+        # news (CLUENER2020 dev): a job title that is not an office, then the name
+        ("链家地产市场研究部总监王志伟表示，成交量有所回升。", ["王志伟"]),
+        # news (CLUENER2020 dev): one clear boundary (a speech word after) is enough
+        ("县文化市场综合执法局颜坤表示，根据监控录像已查明。", ["颜坤"]),
+        # news (People's Daily): a name the model read once is reported at every mention
+        ("记者周建华报道：当天上午，周建华在现场看到", ["周建华", "周建华"]),
     ],
 )
 def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, expected: list[str]) -> None:
@@ -56,6 +62,8 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
         "黄埔同学会在中山路举行座谈。",  # an organisation and a road
         "各级各部门要高度重视，周末不休息。",
         "苏ICP备43550308号-9\u3000苏公网安备 41010502000123号",  # a site footer (corpora/negatives)
+        "(武政規〔2017〕54號)",  # an issuer with a character before 〔 (../shared/seeds)
+        "拉科vs费耶诺德、加拉塔萨雷vs梅塔利斯特",  # clubs in a fixture list (CLUENER2020 dev)
     ],
 )
 def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:

@@ -52,8 +52,8 @@ _CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】
 # What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
 _ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
-_FIXTURE = re.compile(r"\s*(?:[vV][sS]|ＶＳ|对阵)")
-_FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*$")
+_FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
+_FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
@@ -279,7 +279,7 @@ class NerDetector:
             return None  # a title, or a part of a minority name the rules read whole
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
-        if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 4), s):
+        if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 8), s):
             return None  # a side of a fixture (拉科vs费耶诺德): a club
         if self.not_after is not None and self.not_after.match(t, e):
             return None  # 中山路, 黄埔同学会, 张三丰杯
