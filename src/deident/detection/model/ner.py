@@ -54,6 +54,7 @@ _ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
 _FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
 _FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
+_WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
@@ -279,6 +280,10 @@ class NerDetector:
             return None  # a title, or a part of a minority name the rules read whole
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
+        if len(name) >= 3 and name[0] == name[1]:
+            return None  # a doubled word (安安静静, 周周赢), not a surname and a given name
+        if _WEATHER.match(t, e):
+            return None  # a city in a forecast (卡拉奇多云29℃)
         if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 8), s):
             return None  # a side of a fixture (拉科vs费耶诺德): a club
         if self.not_after is not None and self.not_after.match(t, e):
@@ -299,7 +304,11 @@ class NerDetector:
                 return None  # 王老师
             if not self.person._given_ok(name[sl:]):
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
-            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e, bound)):
+            if len(name) == 2 and (
+                name in self.person.common
+                # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
+                or not self._bounded(t, s, e, "both" if name in self.words else bound)
+            ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
