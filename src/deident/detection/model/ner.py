@@ -123,11 +123,14 @@ class NerDetector:
         # (every frequent word), "mixed" (the most frequent two-character words, every longer one:
         # 雷声 stays a possible name in 雷声洪).
         start_words = str(opts.get("start_words", "mixed"))
+        # Words of government prose the frequency list misses (公报, 权责, 印发): read as words.
+        office_words = frozenset(option_words(opts, "office_prose_words"))
+        self.words = self.words | office_words
         self._starts = {
             "common": self.person.common,
             "gate": self.words,
             "mixed": frequent | {w for w in self.words if len(w) > 2},
-        }[start_words]
+        }[start_words] | office_words
         # Characters of transliterated names: a run of `foreign_run` of them sends its clause.
         chars = "".join(option_words(opts, "foreign_chars"))
         run = int(opts.get("foreign_run", 3))
