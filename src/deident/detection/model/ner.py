@@ -106,6 +106,7 @@ class NerDetector:
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
+        self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
         # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
         # boundaries, or a word after the name that says a person acts (表示, 认为, 说, 先生).
@@ -279,7 +280,10 @@ class NerDetector:
         dots = sum(1 for c in name if c in _DOTS)
         if han + dots != len(name) or han < 2:
             return None
-        if (s > 0 and (t[s - 1] in '《“"' or t[s - 1] in _DOTS)) or (e < len(t) and t[e] in "》" + NAME_DOTS):
+        quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
+        if (s > 0 and (t[s - 1] in '《"' or (t[s - 1] == "“" and not quoted) or t[s - 1] in _DOTS)) or (
+            e < len(t) and t[e] in "》" + NAME_DOTS
+        ):
             return None  # a title, or a part of a minority name the rules read whole
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
@@ -305,7 +309,12 @@ class NerDetector:
         if sl and 1 <= len(name) - sl <= 2:
             if name[sl:] in self.person.titles:
                 return None  # 王老师
-            if not self.person._given_ok(name[sl:]):
+            given = name[sl:]
+            # The model may end a three-character name with a character the rules keep out of
+            # given names after a cue (张胜男, 龚育之, 张向东 read whole by the model).
+            if len(given) == 2 and given[1] in self.given_last:
+                given = given[0]
+            if not self.person._given_ok(given):
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
             if len(name) == 2 and (
                 name in self.person.common
