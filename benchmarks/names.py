@@ -42,8 +42,10 @@ ENTITIES = ("PERSON", "CN_ADDRESS")
 SOURCES: tuple[tuple[str, str, str, str, str, int], ...] = (
     ("resume", "jiesutd/LatticeLSTM", "ResumeNER/dev.char.bmes", "bmes", "dev", 2000),
     ("resume", "jiesutd/LatticeLSTM", "ResumeNER/test.char.bmes", "bmes", "test", 2000),
+    ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.train", "weibo", "train", 1350),
     ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.dev", "weibo", "dev", 2000),
     ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.test", "weibo", "test", 2000),
+    ("cluener", "hemingkx/CLUENER2020", "BERT-CRF/data/clue/train.json", "cluener", "train", 1400),
     ("cluener", "hemingkx/CLUENER2020", "BERT-CRF/data/clue/test.json", "cluener", "dev", 1400),
     ("peoples_daily", "zjy-ucas/ChineseNER", "data/example.dev", "bio", "dev", 1500),
     ("peoples_daily", "zjy-ucas/ChineseNER", "data/example.test", "bio", "test", 1500),

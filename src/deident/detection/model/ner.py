@@ -287,6 +287,8 @@ class NerDetector:
             return None  # a title, or a part of a minority name the rules read whole
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
+        if t[s : e + 1] in self.words or t[s : e + 2] in self.words:
+            return None  # the start of a frequent word (胡萝 of 胡萝卜, 周知 of 周知道)
         if len(name) >= 3 and name[0] == name[1]:
             return None  # a doubled word (安安静静, 周周赢), not a surname and a given name
         if _WEATHER.match(t, e):
@@ -394,7 +396,8 @@ class NerDetector:
         self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
     ) -> list[Finding]:
         """Every other mention of a name the model found and the rules accepted with a known
-        surname (a clause the pre-filter kept from the model, or one the model read otherwise)."""
+        surname (a clause the pre-filter kept from the model, or one the model read otherwise),
+        where it stands apart on one side at least (not 丘综 inside 虎丘综改)."""
         names = {f.text for f in named if f.score >= self.score}
         if not names:
             return []
@@ -404,7 +407,12 @@ class NerDetector:
             i = folded.find(name)
             while i >= 0:
                 e = i + len(name)
-                if not any(s < e and i < t for s, t in taken):
+                apart = (
+                    self._bounded(folded, i, e, "either")
+                    or folded.startswith(name, e)  # 魏晨魏晨魏晨
+                    or folded[max(0, i - len(name)) : i] == name
+                )
+                if apart and not any(s < e and i < t for s, t in taken):
                     taken.append((i, e))
                     out.append(self._finding(text, i, e, self.score, "lac model, named again"))
                 i = folded.find(name, e)
