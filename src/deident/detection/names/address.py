@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
+from deident.detection.names.cells import address_cells
 from deident.detection.names.gazetteer import Gazetteer, load_gazetteer
 from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
@@ -91,16 +92,6 @@ _VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民�
 _FIELD = re.compile(r"[^。；;，,\n\r\t]{4,60}(?=[。；;，,\n\r\t]|$)")
 _FIELD_OK = re.compile(rf"[0-9]|{_KEYWORD}|镇|乡|街道|县|区")
 _BREAK = re.compile(r"[。；;！!？?\n\r]")
-# A table cell or a text that holds an address and nothing else, as people type it in a
-# roster (苏家浜235, 逸天广场52幢413, 丰盛九座13-2021): place words before the first number,
-# numbers that are not dates, amounts or counts, and no punctuation.
-_CELL = re.compile(rf"[{_HAN}0-9A-Za-z\-－—#()（）]{{6,60}}")
-_CELL_PLACE = re.compile(
-    rf"^[{_HAN}]*?(?:省|市|区|县|旗|镇|乡|村|街道|路|街|巷|弄|道|苑|园|城|广场|大厦|市场|中心|新村|小区)"
-)
-_CELL_WORDS = re.compile(r"位于|坐落|座落|地址|住址|项目|工程|[的在是将把被]")  # a sentence, not a cell
-_CELL_END = re.compile(r"[0-9][^0-9]{0,4}$")  # it ends with its numbers (…52幢413, …67号, …4564档)
-_CELL_NOT = re.compile(r"[0-9][年月日时分秒元角万亿岁周天人个件次项名户期批%％ｍ米吨度克升]|[0-9]{11}|^[0-9]")
 _MAX_NAME = 10  # road / estate / village name before its keyword
 _LOOKBACK = 40
 
@@ -338,27 +329,11 @@ class AddressDetector:
                 found.append(f)
 
     def _cells(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
-        """A text or a tab-separated cell that holds an address and nothing else (`_CELL`) and
-        that no anchor reads as a reportable address: the whole cell is reported, as an address
-        alone in its cell is (`_alone`), replacing the parts an anchor read inside it."""
-        if "\t" not in folded and "\n" in folded.strip():
-            return  # running text, not a cell
-        for m in re.finditer(r"[^\t\n]+", folded):
-            pos, end = m.span()
-            while pos < end and folded[pos] in " \u3000\r":
-                pos += 1
-            while end > pos and folded[end - 1] in " \u3000\r":
-                end -= 1
-            cell = folded[pos:end]
-            if (
-                not _CELL.fullmatch(cell)
-                or _CELL_END.search(cell) is None
-                or _CELL_PLACE.match(cell) is None
-                or _CELL_NOT.search(cell)
-                or _CELL_WORDS.search(cell)
-                or is_masked_value(cell)
-            ):
-                continue
+        """A text or a tab-separated cell that holds an address and nothing else
+        (`cells.address_cells`) and that no anchor reads with a context word: the whole cell is
+        reported, as an address alone in its cell is (`_alone`), replacing the parts an anchor
+        read inside it."""
+        for pos, end in address_cells(folded):
             inside = [f for f in found if pos <= f.start and f.end <= end]
             if any(f.explanation.context_word for f in inside):
                 continue  # the address is read already, with what its context says (住…)
