@@ -284,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.speed:
         dev = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "dev").glob("*.txt"))]
         sets = {"corpora/dev (government documents)": dev}
+        seeds = ROOT.parent / "shared" / "seeds"
+        if seeds.is_dir():
+            sets["../shared/seeds (government documents)"] = [
+                p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))
+            ]
         for name, rows in samples():
             if name in ("resume", "weibo", "peoples_daily"):
                 sets[name] = ["\n".join(r["text"] for r in rows[i : i + 20]) for i in range(0, len(rows), 20)]

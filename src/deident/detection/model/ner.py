@@ -54,6 +54,12 @@ _ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
 _FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
 _FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
+_CLUB_AFTER = re.compile(
+    r"(?:则|也|在)?(?:主场|客场|[0-9０-９]+[胜平负]|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+)"
+)
+_CLUB_BEFORE = re.compile(
+    r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
+)
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
@@ -293,6 +299,8 @@ class NerDetector:
             return None  # a doubled word (安安静静, 周周赢), not a surname and a given name
         if _WEATHER.match(t, e):
             return None  # a city in a forecast (卡拉奇多云29℃)
+        if _CLUB_AFTER.match(t, e) or _CLUB_BEFORE.search(t, max(0, s - 6), s):
+            return None  # a club in a match report (巴勒莫则遭遇两连败, 惨败给了中游球队瓦拉多利德)
         if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 8), s):
             return None  # a side of a fixture (拉科vs费耶诺德): a club
         if self.not_after is not None and self.not_after.match(t, e):
@@ -397,7 +405,8 @@ class NerDetector:
     ) -> list[Finding]:
         """Every other mention of a name the model found and the rules accepted with a known
         surname (a clause the pre-filter kept from the model, or one the model read otherwise),
-        where it stands apart on one side at least (not 丘综 inside 虎丘综改)."""
+        where the judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats
+        (魏晨魏晨)."""
         names = {f.text for f in named if f.score >= self.score}
         if not names:
             return []
@@ -408,7 +417,7 @@ class NerDetector:
             while i >= 0:
                 e = i + len(name)
                 apart = (
-                    self._bounded(folded, i, e, "either")
+                    self.judge(folded, i, e) is not None
                     or folded.startswith(name, e)  # 魏晨魏晨魏晨
                     or folded[max(0, i - len(name)) : i] == name
                 )
