@@ -122,6 +122,7 @@ class NerDetector:
         # judge would accept (or it holds a name dot); "clause": only such clauses go.
         self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
         self.words, frequent = gate_words() if opts.get("gate_words", True) else (frozenset(), frozenset())
+        self.frequent = frequent  # the most frequent words only: 王伟, 张伟 are not among them
         # A surname character inside a finding of the rules (a name after a cue, an address) does
         # not send its clause to the model.
         self.skip_known = bool(opts.get("skip_known", True))
@@ -329,7 +330,7 @@ class NerDetector:
             if len(name) == 2 and (
                 name in self.person.common
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
-                or not self._bounded(t, s, e, "both" if name in self.words else bound)
+                or not self._bounded(t, s, e, "both" if name in self.frequent else bound)
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
