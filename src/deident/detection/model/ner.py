@@ -399,20 +399,20 @@ class NerDetector:
                 score = self.judge(folded, start, end)
                 if score is not None:
                     out.append(self._finding(text, start, end, score, "lac model"))
-        return out + self._recurrences(text, folded, out, findings)
+        return self._recurrences(text, folded, out, findings)
 
     def _recurrences(
         self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
     ) -> list[Finding]:
-        """Every other mention of a name the model found and the rules accepted with a known
-        surname (a clause the pre-filter kept from the model, or one the model read otherwise),
-        where the judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats
-        (魏晨魏晨)."""
-        names = {f.text for f in named if f.score >= self.score}
+        """The model's findings and every other mention of a name it found with a known surname
+        (a clause the pre-filter kept from the model, or one the model read otherwise), where the
+        judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats (魏晨魏晨). A
+        mention replaces a shorter reading of the model inside it (王伟 of 记者王伟超报道)."""
+        names = {folded[f.start : f.end] for f in named if f.score >= self.score}
         if not names:
-            return []
-        taken = [(f.start, f.end) for f in (*named, *findings)]
-        out: list[Finding] = []
+            return named
+        others = [(f.start, f.end) for f in findings]
+        mine = list(named)
         for name in sorted(names, key=len, reverse=True):
             i = folded.find(name)
             while i >= 0:
@@ -422,11 +422,17 @@ class NerDetector:
                     or folded.startswith(name, e)  # 魏晨魏晨魏晨
                     or folded[max(0, i - len(name)) : i] == name
                 )
-                if apart and not any(s < e and i < t for s, t in taken):
-                    taken.append((i, e))
-                    out.append(self._finding(text, i, e, self.score, "lac model, named again"))
+                inner = [f for f in mine if f.start < e and i < f.end]
+                if (
+                    apart
+                    and not any(s < e and i < t for s, t in others)
+                    and all(i <= f.start and f.end <= e and (f.start, f.end) != (i, e) for f in inner)
+                ):
+                    for f in inner:
+                        mine.remove(f)
+                    mine.append(self._finding(text, i, e, self.score, "lac model, named again"))
                 i = folded.find(name, e)
-        return out
+        return mine
 
     def _finding(self, text: str, start: int, end: int, score: float, pattern: str) -> Finding:
         return Finding(
