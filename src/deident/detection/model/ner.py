@@ -60,6 +60,7 @@ _CLUB_AFTER = re.compile(
 _CLUB_BEFORE = re.compile(
     r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
 )
+_GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
@@ -296,6 +297,8 @@ class NerDetector:
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
         if t[s : e + 1] in self.words or t[s : e + 2] in self.words:
             return None  # the start of a frequent word (胡萝 of 胡萝卜, 周知 of 周知道)
+        if _GANZHI.fullmatch(name):
+            return None  # a year of the sixty-year cycle (丁丑盛夏)
         if len(name) >= 3 and name[0] == name[1]:
             return None  # a doubled word (安安静静, 周周赢), not a surname and a given name
         if _WEATHER.match(t, e):
@@ -334,6 +337,8 @@ class NerDetector:
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
+                if name in self.words:
+                    return None  # a rare surname starting a word (代表 of 职工代表)
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
         if (
