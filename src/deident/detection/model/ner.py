@@ -7,13 +7,17 @@ that it is a private person's name:
   or three to six Han characters the rules read as a name from a cue (阿吉那色);
 - it is not masked already (某某, 田*刚), not a frequent word (高度), not the first word of a place
   or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
-- it is not an official acting in office (appointment and leadership notices), unless
-  ``config.flag_officials``.
+- it is not an official acting in office (an appointment notice, a government office title
+  before it), unless ``config.flag_officials``; not a club, a forecast's city, a doubled word;
+- a two-character name, or one without a surname, stands apart on one side at least (``bound``).
 
-The model is kept off text where no name can be: text is cut into sentences, and only those
-that hold a *trigger* (a word that introduces, addresses or quotes a person, options
-``triggers`` and the person recognizer's cues) go to the model, in batches, cached by sentence.
-``gate: all`` sends every sentence with Han text (best recall, slowest).
+A name the model found with a surname is reported at every other mention in the text the judge
+accepts (`_recurrences`).
+
+The model is kept off text where no name can be: text is cut into sentences and clauses, and only
+the clauses where a name the judge would accept may start (a surname character not read as a
+word, a name dot, a run of transliteration characters) go to the model, in batches, cached by
+sentence (``prefilter: clause``).
 """
 
 from __future__ import annotations
