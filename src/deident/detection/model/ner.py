@@ -64,6 +64,7 @@ _CLUB_AFTER = re.compile(
 _CLUB_BEFORE = re.compile(
     r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
 )
+_MENTION = re.compile(r"@[\u4e00-\u9fff]")
 _GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
@@ -181,6 +182,8 @@ class NerDetector:
         for d in _DOT_NAME.finditer(folded, s, e):
             if not (known and known[d.start() + 1]):
                 return True  # a minority name the rules have not read
+        if _MENTION.search(folded, s, e) is not None:
+            return True  # a user named on social media (//@李开复:), whatever the name's shape
         if self.foreign is not None:
             for f in self.foreign.finditer(folded, s, e):
                 if not (known and known[f.start()]) and f.group() not in self.words:
