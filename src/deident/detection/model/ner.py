@@ -7,13 +7,17 @@ that it is a private person's name:
   or three to six Han characters the rules read as a name from a cue (阿吉那色);
 - it is not masked already (某某, 田*刚), not a frequent word (高度), not the first word of a place
   or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
-- it is not an official acting in office (appointment and leadership notices), unless
-  ``config.flag_officials``.
+- it is not an official acting in office (an appointment notice, a government office title
+  before it), unless ``config.flag_officials``; not a club, a forecast's city, a doubled word;
+- a two-character name, or one without a surname, stands apart on one side at least (``bound``).
 
-The model is kept off text where no name can be: text is cut into sentences, and only those
-that hold a *trigger* (a word that introduces, addresses or quotes a person, options
-``triggers`` and the person recognizer's cues) go to the model, in batches, cached by sentence.
-``gate: all`` sends every sentence with Han text (best recall, slowest).
+A name the model found with a surname is reported at every other mention in the text the judge
+accepts (`_recurrences`).
+
+The model is kept off text where no name can be: text is cut into sentences and clauses, and only
+the clauses where a name the judge would accept may start (a surname character not read as a
+word, a name dot, a run of transliteration characters) go to the model, in batches, cached by
+sentence (``prefilter: clause``).
 """
 
 from __future__ import annotations
@@ -49,6 +53,20 @@ _SURNAME_AT = re.compile(
 )
 _DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
+# What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
+# A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
+_FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
+_FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
+_CLUB_AFTER = re.compile(
+    r"(?:则|也|在)?(?:主场|客场|[0-9０-９]+[胜平负]|[0-9０-９]+\s*[:：比]\s*[0-9０-９]+)"
+)
+_CLUB_BEFORE = re.compile(
+    r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
+)
+_MENTION = re.compile(r"@[\u4e00-\u9fff]")
+_GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
+_WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 # A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
 _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 
@@ -100,10 +118,17 @@ class NerDetector:
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
+        self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
+        self.bound = str(opts.get("bound", "both"))
+        # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
+        # boundaries, or a word after the name that says a person acts (表示, 认为, 说, 先生).
+        self.prefilter_bound = str(opts.get("prefilter_bound", "strong"))
+        self.speech = tuple(option_words(opts, "speech_words"))
         # "judge": a sentence goes to the model only when some surname in it starts a name the
         # judge would accept (or it holds a name dot); "clause": only such clauses go.
         self.prefilter = "off" if config.use_model else str(opts.get("prefilter", "off"))
         self.words, frequent = gate_words() if opts.get("gate_words", True) else (frozenset(), frozenset())
+        self.frequent = frequent  # the most frequent words only: 王伟, 张伟 are not among them
         # A surname character inside a finding of the rules (a name after a cue, an address) does
         # not send its clause to the model.
         self.skip_known = bool(opts.get("skip_known", True))
@@ -112,11 +137,18 @@ class NerDetector:
         # (every frequent word), "mixed" (the most frequent two-character words, every longer one:
         # 雷声 stays a possible name in 雷声洪).
         start_words = str(opts.get("start_words", "mixed"))
+        # Words of government prose the frequency list misses (公报, 权责, 印发): read as words.
+        office_words = frozenset(option_words(opts, "office_prose_words"))
+        self.words = self.words | office_words
         self._starts = {
             "common": self.person.common,
             "gate": self.words,
             "mixed": frequent | {w for w in self.words if len(w) > 2},
-        }[start_words]
+        }[start_words] | office_words
+        # Characters of transliterated names: a run of `foreign_run` of them sends its clause.
+        chars = "".join(option_words(opts, "foreign_chars"))
+        run = int(opts.get("foreign_run", 3))
+        self.foreign = re.compile(f"[{re.escape(chars)}]{{{run},}}") if chars else None
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- which text goes to the model ----------------------------------------------------
@@ -150,6 +182,12 @@ class NerDetector:
         for d in _DOT_NAME.finditer(folded, s, e):
             if not (known and known[d.start() + 1]):
                 return True  # a minority name the rules have not read
+        if _MENTION.search(folded, s, e) is not None:
+            return True  # a user named on social media (//@李开复:), whatever the name's shape
+        if self.foreign is not None:
+            for f in self.foreign.finditer(folded, s, e):
+                if not (known and known[f.start()]) and f.group() not in self.words:
+                    return True  # a transliterated name (基里延科, 布莱希特) has no surname
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts
         for m in _SURNAME_AT.finditer(folded, s, e):
@@ -166,7 +204,7 @@ class NerDetector:
             for n in (1, 2):
                 if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
                     break  # 金水区, 城南街: a place, not a given name
-                if self.judge(folded, i, i + sl + n) is not None:
+                if self.judge(folded, i, i + sl + n, bound=self.prefilter_bound) is not None:
                     return True
         return False
 
@@ -245,8 +283,11 @@ class NerDetector:
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int) -> float | None:
-        """The score of the model's name t[s:e], or None when the rules reject it."""
+    def judge(self, t: str, s: int, e: int, bound: str | None = None) -> float | None:
+        """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
+        a two-character name or one without a known surname must stand apart (`_bounded`;
+        default: the ``bound`` option)."""
+        bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
@@ -254,10 +295,25 @@ class NerDetector:
         dots = sum(1 for c in name if c in _DOTS)
         if han + dots != len(name) or han < 2:
             return None
-        if (s > 0 and (t[s - 1] in '《“"' or t[s - 1] in _DOTS)) or (e < len(t) and t[e] in "》" + NAME_DOTS):
+        quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
+        if (s > 0 and (t[s - 1] in '《"' or (t[s - 1] == "“" and not quoted) or t[s - 1] in _DOTS)) or (
+            e < len(t) and t[e] in "》" + NAME_DOTS
+        ):
             return None  # a title, or a part of a minority name the rules read whole
-        if e < len(t) and (t[e] in "〔［[【" or re.match(r"[(（][0-9]{4}", t[e:])):
-            return None  # a document number's issuer (岳财〔2016〕181号)
+        if _ISSUER.match(t, e):
+            return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
+        if t[s : e + 1] in self.words or t[s : e + 2] in self.words:
+            return None  # the start of a frequent word (胡萝 of 胡萝卜, 周知 of 周知道)
+        if _GANZHI.fullmatch(name):
+            return None  # a year of the sixty-year cycle (丁丑盛夏)
+        if len(name) >= 3 and name[0] == name[1]:
+            return None  # a doubled word (安安静静, 周周赢), not a surname and a given name
+        if _WEATHER.match(t, e):
+            return None  # a city in a forecast (卡拉奇多云29℃)
+        if _CLUB_AFTER.match(t, e) or _CLUB_BEFORE.search(t, max(0, s - 6), s):
+            return None  # a club in a match report (巴勒莫则遭遇两连败, 惨败给了中游球队瓦拉多利德)
+        if _FIXTURE.match(t, e) or _FIXTURE_BEFORE.search(t, max(0, s - 8), s):
+            return None  # a side of a fixture (拉科vs费耶诺德): a club
         if self.not_after is not None and self.not_after.match(t, e):
             return None  # 中山路, 黄埔同学会, 张三丰杯
         if self.authors is not None and (
@@ -274,18 +330,31 @@ class NerDetector:
         if sl and 1 <= len(name) - sl <= 2:
             if name[sl:] in self.person.titles:
                 return None  # 王老师
-            if not self.person._given_ok(name[sl:]):
+            given = name[sl:]
+            # The model may end a three-character name with a character the rules keep out of
+            # given names after a cue (张胜男, 龚育之, 张向东 read whole by the model).
+            if len(given) == 2 and given[1] in self.given_last:
+                given = given[0]
+            if not self.person._given_ok(given):
                 return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
-            if len(name) == 2 and (name in self.person.common or not self._bounded(t, s, e)):
+            if len(name) == 2 and (
+                name in self.person.common
+                # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
+                or not self._bounded(t, s, e, "both" if name in self.frequent else bound)
+            ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
+                if name in self.words:
+                    return None  # a rare surname starting a word (代表 of 职工代表)
                 return self.rare_score  # a rare surname (禤, 佀): a lower prior
             return self.score
         if (
-            3 <= len(name) <= 6
+            2 <= len(name) <= 6
             and self.weak_score > 0
             and name[0] not in _NUMERALS  # 三一明 of 三一明说: a count, not a name
-            and self._bounded(t, s, e)
+            and name not in self.person.common
+            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after
+            and self._bounded(t, s, e, bound if len(name) > 2 else "strong")
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
@@ -306,12 +375,18 @@ class NerDetector:
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
 
-    def _bounded(self, t: str, s: int, e: int) -> bool:
+    def _bounded(self, t: str, s: int, e: int, bound: str) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
-        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names."""
+        ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
+        (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
+        says a person acts or is addressed (表示, 认为, 说, 先生)."""
         left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        if bound == "either":
+            return left or self.person._ends_name(t, e)
+        if bound == "strong" and t.startswith(self.speech, e):
+            return True
         return left and self.person._ends_name(t, e)
 
     # --- detection -------------------------------------------------------------------------
@@ -321,6 +396,7 @@ class NerDetector:
         if not pieces:
             return []
         out: list[Finding] = []
+        places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
             for a, b, label in spans:
                 if label != "PER":
@@ -330,20 +406,53 @@ class NerDetector:
                     b == len(piece) and end < stop and _is_han(folded[end])
                 ):
                     continue  # cut by the window's edge: the name may run on
+                if any(ps < end and start < pe for ps, pe in places):
+                    continue  # a part of an address the rules read (苏家浜235, 陈家12号)
                 score = self.judge(folded, start, end)
-                if score is None:
-                    continue
-                out.append(
-                    Finding(
-                        entity_type="PERSON",
-                        start=start,
-                        end=end,
-                        text=text[start:end],
-                        score=score,
-                        recognizer=self.spec.id,
-                        explanation=Explanation(
-                            recognizer=self.spec.id, pattern="lac model", base_score=score
-                        ),
-                    )
+                if score is not None:
+                    out.append(self._finding(text, start, end, score, "lac model"))
+        return self._recurrences(text, folded, out, findings)
+
+    def _recurrences(
+        self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """The model's findings and every other mention of a name it found with a known surname
+        (a clause the pre-filter kept from the model, or one the model read otherwise), where the
+        judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats (魏晨魏晨). A
+        mention replaces a shorter reading of the model inside it (王伟 of 记者王伟超报道)."""
+        names = {folded[f.start : f.end] for f in named if f.score >= self.score}
+        if not names:
+            return named
+        others = [(f.start, f.end) for f in findings]
+        mine = list(named)
+        for name in sorted(names, key=len, reverse=True):
+            i = folded.find(name)
+            while i >= 0:
+                e = i + len(name)
+                apart = (
+                    self.judge(folded, i, e) is not None
+                    or folded.startswith(name, e)  # 魏晨魏晨魏晨
+                    or folded[max(0, i - len(name)) : i] == name
                 )
-        return out
+                inner = [f for f in mine if f.start < e and i < f.end]
+                if (
+                    apart
+                    and not any(s < e and i < t for s, t in others)
+                    and all(i <= f.start and f.end <= e and (f.start, f.end) != (i, e) for f in inner)
+                ):
+                    for f in inner:
+                        mine.remove(f)
+                    mine.append(self._finding(text, i, e, self.score, "lac model, named again"))
+                i = folded.find(name, e)
+        return mine
+
+    def _finding(self, text: str, start: int, end: int, score: float, pattern: str) -> Finding:
+        return Finding(
+            entity_type="PERSON",
+            start=start,
+            end=end,
+            text=text[start:end],
+            score=score,
+            recognizer=self.spec.id,
+            explanation=Explanation(recognizer=self.spec.id, pattern=pattern, base_score=score),
+        )

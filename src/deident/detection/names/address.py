@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
+from deident.detection.names.cells import address_cells
 from deident.detection.names.gazetteer import Gazetteer, load_gazetteer
 from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
@@ -327,6 +328,25 @@ class AddressDetector:
                 taken.add(pos, end)
                 found.append(f)
 
+    def _cells(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
+        """A text or a tab-separated cell that holds an address and nothing else
+        (`cells.address_cells`) and that no anchor reads with a context word: the whole cell is
+        reported, as an address alone in its cell is (`_alone`), replacing the parts an anchor
+        read inside it."""
+        for pos, end in address_cells(folded):
+            inside = [f for f in found if pos <= f.start and f.end <= end]
+            if any(f.explanation.context_word for f in inside):
+                continue  # the address is read already, with what its context says (住…)
+            if any(f not in inside and pos < f.end and f.start < end for f in found):
+                continue
+            for f in inside:
+                found.remove(f)
+            _, levels = self.gazetteer.chain_at(folded, pos, end)
+            f = self._finding(text, folded, pos, end, levels, "address cell")
+            if f is not None:
+                taken.add(pos, end)
+                found.append(f)
+
     def _home_in_narrative(self, text: str, folded: str, found: list[Finding], taken: SpanSet) -> None:
         """在其位于…的家中: the words between are the home's address, whole, however they are
         written (a judgment's incident scene, a penalty decision's place of storage)."""
@@ -394,6 +414,7 @@ class AddressDetector:
                 found.append(f)
         self._label_fill(text, folded, found, taken)
         self._home_in_narrative(text, folded, found, taken)
+        self._cells(text, folded, found, taken)
         if self.lead is not None:
             for c in self.lead.finditer(folded):
                 pos = c.end()
