@@ -7,7 +7,10 @@ pdfminer, in the order the redactor edits them (glyph *i* there is glyph *i* her
 
 Characters PDFium generates (spaces and line breaks it infers) are left out: the rebuilding
 infers its own. A character whose font has no usable unicode mapping counts as undecodable,
-as pdfminer's ``(cid:N)`` does.
+as pdfminer's ``(cid:N)`` does. A text object that draws only blank glyphs (LibreOffice writes
+an ideographic space U+3000 as one) has no characters in PDFium's text: it is put back as a
+space one em wide after the glyph it follows, as pdfminer reads it, because a line that ends
+with it reaches the margin and wraps (公民身份号码为360102　20150306　/ 0234).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Iterator
 
 from deident.formats.pdf.text import Glyph, PageText, add_rule
 
-_PATH, _IMAGE, _FORM = 2, 3, 5
+_TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 
 
 class NeedsGlyphWalk(Exception):
@@ -104,6 +107,7 @@ def _page(raw, page, number: int) -> PageText:
     page_area = max(width * height, 1.0)
     image_area = 0.0
     bx0, by0, bx1, by1 = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    blanks: list[tuple[float, float, float]] = []
     pending = [(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), 0)]
     while pending:
         count, get, depth = pending.pop()
@@ -112,6 +116,11 @@ def _page(raw, page, number: int) -> PageText:
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == _FORM and depth < 8:
                 pending.append((raw.FPDFFormObj_CountObjects(obj), _getter(raw, obj), depth + 1))
+                continue
+            if kind == _TEXT and depth == 0:
+                blank = _blank_text(raw, obj, bx0, by0, bx1, by1)
+                if blank is not None:
+                    blanks.append(blank)
                 continue
             if kind not in (_PATH, _IMAGE) or not raw.FPDFPageObj_GetBounds(obj, bx0, by0, bx1, by1):
                 continue
@@ -122,4 +131,40 @@ def _page(raw, page, number: int) -> PageText:
             else:
                 add_rule(out, bx0.value, by0.value, bx1.value, by1.value, raw.FPDFPath_CountSegments(obj))
     out.image_area = min(1.0, image_area / page_area)
+    if blanks:
+        _put_back_blanks(out, blanks)
     return out
+
+
+def _blank_text(raw, obj, bx0, by0, bx1, by1) -> tuple[float, float, float] | None:  # PDFium handles
+    """(x, y, em) of a text object that draws nothing (its bounds are a point), else None."""
+    if not raw.FPDFPageObj_GetBounds(obj, bx0, by0, bx1, by1):
+        return None
+    if bx1.value - bx0.value > 0.01 or by1.value - by0.value > 0.01:
+        return None
+    size, m = ctypes.c_float(), raw.FS_MATRIX()
+    if not raw.FPDFTextObj_GetFontSize(obj, size) or not raw.FPDFPageObj_GetMatrix(obj, m):
+        return None
+    if abs(m.b) > 1e-3 or abs(m.c) > 1e-3:
+        return None  # turned text: its place in a line is not rebuilt here
+    em = size.value * abs(m.a)
+    return (bx0.value, by0.value, em) if 0.1 < em < 2000 else None
+
+
+def _put_back_blanks(out: PageText, blanks: list[tuple[float, float, float]]) -> None:
+    """Each blank as a space glyph right after the glyph that ends where it starts."""
+    glyphs = out.glyphs
+    after: dict[int, list[Glyph]] = {}
+    for x, y, em in blanks:
+        tol = 0.1 * em
+        for i in range(len(glyphs) - 1, -1, -1):
+            g = glyphs[i]
+            if abs(g.ex - x) <= tol and abs(g.ey - y) <= tol and g.ey == g.oy:
+                after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
+                break
+    if after:
+        merged: list[Glyph] = []
+        for i, g in enumerate(glyphs):
+            merged.append(g)
+            merged.extend(after.get(i, ()))
+        out.glyphs = merged
