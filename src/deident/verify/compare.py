@@ -3,14 +3,22 @@
 A value is compared by its key: NFKC, letters and digits only, upper case (so 138 1234 5678
 in one reading and 13812345678 in the other are one value). A second-reading finding whose
 key no first-reading finding has is a value the structured reader missed.
+
+The name model reads a text once. Given what the first reading analysed (`Seen`), a line of a
+PDF page's text that lies whole inside one first-reading segment (a line of a paragraph the
+structured reader joined) is read by the rules only: the model saw that text already, in its
+paragraph. Every other line (a table row read across its cells, text the first reading does not
+have) is read by the rules and the model. Every line is read by the rules.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from deident.config import ScanConfig
@@ -26,35 +34,112 @@ _SLICE = 200_000
 # Found by grammar and the name model rather than by a value's shape: not looked for in binary runs.
 _GRAMMAR = frozenset({"PERSON", "CN_ADDRESS"})
 _OVERLAP = 200
+# Detectors that are statistical models (read each text once).
+_MODELS = frozenset({"lac", "ner_model"})
+_SPACE = re.compile(r"\s+")
+_RULES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def key(text: str) -> str:
     return _KEEP.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
-def findings_in(pieces: Iterable[Piece], engine: Engine) -> list[Finding]:
-    """Every finding of every piece, its location the piece's place (marked as the second reading)."""
+class Seen:
+    """The texts the first reading analysed, whitespace removed, one per line of a haystack."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._hay = "\n".join(_SPACE.sub("", t) for t in texts)
+
+    def has(self, line: str) -> bool:
+        """`line` (whitespace aside) lies inside one of the texts."""
+        needle = _SPACE.sub("", line)
+        return not needle or needle in self._hay
+
+
+def rules_only(engine: Engine) -> Engine:
+    """`engine` without its statistical models (built once per engine)."""
+    rules = _RULES.get(engine)
+    if rules is None:
+        rules = Engine([s for s in engine.specs if s.detector not in _MODELS], engine.config)
+        _RULES[engine] = rules
+    return rules
+
+
+def _analyze(text: str, engine: Engine) -> Iterable[Finding]:
+    """Findings of `text`, read in overlapping slices of `_SLICE` characters."""
+    start = 0
+    while True:
+        for f in engine.analyze(text[start : start + _SLICE]):
+            yield dataclasses.replace(f, start=f.start + start, end=f.end + start) if start else f
+        if start + _SLICE >= len(text):
+            return
+        start += _SLICE - _OVERLAP
+
+
+def _unseen_lines(text: str, seen: Seen) -> Iterable[tuple[int, str]]:
+    """(offset, text) of the runs of consecutive lines of `text` that `seen` does not hold."""
+    run_start, pos, run_end = -1, 0, 0
+    for line in text.split("\n"):
+        if seen.has(line):
+            if run_start >= 0:
+                yield run_start, text[run_start:run_end]
+                run_start = -1
+        else:
+            if run_start < 0:
+                run_start = pos
+            run_end = pos + len(line)
+        pos += len(line) + 1
+    if run_start >= 0:
+        yield run_start, text[run_start:run_end]
+
+
+def _page_findings(text: str, engine: Engine, seen: Seen) -> list[Finding]:
+    """A page's text: the rules on all of it; the model's names in the lines the first reading
+    has not analysed (those lines read together, one call)."""
+    found = list(_analyze(text, rules_only(engine)))
+    runs = list(_unseen_lines(text, seen))
+    if not runs:
+        return found
+    # The runs joined by line breaks (the model reads line by line); a finding maps back into the
+    # run that holds it (one that spans two runs joins text the page does not hold together).
+    starts, offsets, parts, at = [], [], [], 0
+    for off, part in runs:
+        starts.append(at)
+        offsets.append(off)
+        parts.append(part)
+        at += len(part) + 1
+    for f in _analyze("\n".join(parts), engine):
+        k = bisect.bisect_right(starts, f.start) - 1
+        if f.end <= starts[k] + len(parts[k]):
+            shift = offsets[k] - starts[k]
+            found.append(dataclasses.replace(f, start=f.start + shift, end=f.end + shift))
+    return found
+
+
+def findings_in(pieces: Iterable[Piece], engine: Engine, seen: Seen | None = None) -> list[Finding]:
+    """Every finding of every piece, its location the piece's place (marked as the second reading).
+    With `seen`, the model reads only page text the first reading did not analyse."""
     out: list[Finding] = []
     for piece in pieces:
         text = piece.text
         if not text.strip():
             continue
         loc = {"reading": "second", **piece.place}
-        start = 0
-        while True:
-            chunk = text[start : start + _SLICE]
-            for f in engine.analyze(chunk):
-                if piece.binary and f.entity_type in _GRAMMAR:
-                    continue
-                out.append(dataclasses.replace(f, start=f.start + start, end=f.end + start, location=loc))
-            if start + _SLICE >= len(text):
-                break
-            start += _SLICE - _OVERLAP
+        if seen is not None and "page" in piece.place and not piece.binary:
+            found: Iterable[Finding] = _page_findings(text, engine, seen)
+        else:
+            found = _analyze(text, engine)
+        for f in found:
+            if piece.binary and f.entity_type in _GRAMMAR:
+                continue
+            out.append(dataclasses.replace(f, location=loc))
     return out
 
 
-def second_findings(path: Path, config: ScanConfig, engine: Engine, *, ocr: bool = False) -> list[Finding]:
-    return findings_in(second_reading(path, config.limits, ocr=ocr), engine)
+def second_findings(
+    path: Path, config: ScanConfig, engine: Engine, *, ocr: bool = False, seen: Seen | None = None
+) -> list[Finding]:
+    return findings_in(second_reading(path, config.limits, ocr=ocr), engine, seen)
 
 
 def unexplained(second: Iterable[Finding], first: Iterable[Finding]) -> list[Finding]:

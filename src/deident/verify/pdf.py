@@ -34,6 +34,8 @@ _ARRAY = re.compile(rb"\[((?:\s*(?:" + _LITERAL + rb"|<[0-9A-Fa-f\s]*>|-?[\d.]+)
 _STRING = re.compile(_LITERAL + rb"|<([0-9A-Fa-f\s]{2,})>(?!>)")
 _ESC = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _MAX_REVISIONS = 1000
+# Hex strings of one to four bytes on a line of a ToUnicode map, with the spaces between them.
+_CMAP_CODES = re.compile(rb"(?<![0-9A-Fa-f<])[ \t]*<[0-9A-Fa-f]{1,8}>[ \t]*(?=[\s<\[\]]|$)")
 _MAX_STREAM = 32 * 1024 * 1024
 
 
@@ -189,6 +191,10 @@ def _stream_pieces(
         yield Piece({**where, "text": "stream strings"}, visible(text))
     content = b"BT" in body and b"ET" in body  # text operators: the string operands are read above
     if not content and _printable(body):  # JavaScript and other plain text
+        if cmap:
+            # A ToUnicode map's codes and characters (<01> <5173>: PDFium's text shows what they
+            # map to) are left out; what else it holds (comments, long hex strings) is read.
+            body = _CMAP_CODES.sub(b"", body)
         yield Piece({**where, "text": "stream text"}, visible(body.decode("utf-8", "replace")))
 
 
