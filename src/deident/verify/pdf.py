@@ -146,6 +146,24 @@ def _strings_of(obj: Any, out: list[str], depth: int = 0) -> None:
                 _strings_of(child, out, depth + 1)
 
 
+# In an object's own syntax: a literal string, a hex string (a "<" that does not open or close a
+# dictionary) or a name with an escaped byte (every non-ASCII name has one).
+_TEXT_SYNTAX = re.compile(rb"[(#]|(?<!<)<(?!<)")
+
+
+def _may_hold_text(obj: Any) -> bool:
+    """False when the object's own syntax (its direct children included) holds no string and no
+    non-ASCII name: most objects are numbers, names and references, and walking them in Python
+    is the slow part of this reading."""
+    import pikepdf
+
+    try:
+        raw = (obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj).unparse(resolved=True)
+    except Exception:  # an object qpdf cannot write back: walk it
+        return True
+    return _TEXT_SYNTAX.search(raw) is not None
+
+
 def _stream_pieces(
     obj: Any, where: dict[str, Any], recurse: Recurse, shown: set[tuple[int, int]]
 ) -> Iterator[Piece]:
@@ -234,7 +252,8 @@ def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int,
             live.add(obj.objgen)
             where = {"object": f"{obj.objgen[0]} {obj.objgen[1]}"}
             out: list[str] = []
-            _strings_of(obj, out)
+            if _may_hold_text(obj):
+                _strings_of(obj, out)
             if out:
                 yield Piece({**where, "text": "strings"}, visible("\n".join(out)))
             if isinstance(obj, pikepdf.Stream):
