@@ -125,8 +125,10 @@ def findings_in(pieces: Iterable[Piece], engine: Engine, seen: Seen | None = Non
         if not text.strip():
             continue
         loc = {"reading": "second", **piece.place}
-        if seen is not None and "page" in piece.place and not piece.binary:
-            found: Iterable[Finding] = _page_findings(text, engine, seen)
+        if piece.binary:  # names and addresses are not looked for in it: the model need not read it
+            found: Iterable[Finding] = _analyze(text, rules_only(engine))
+        elif seen is not None and "page" in piece.place:
+            found = _page_findings(text, engine, seen)
         else:
             found = _analyze(text, engine)
         for f in found:
