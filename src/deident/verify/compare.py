@@ -5,10 +5,10 @@ in one reading and 13812345678 in the other are one value). A second-reading fin
 key no first-reading finding has is a value the structured reader missed.
 
 The name model reads a text once. Given what the first reading analysed (`Seen`), a line of a
-PDF page's text that lies whole inside one first-reading segment (a line of a paragraph the
-structured reader joined) is read by the rules only: the model saw that text already, in its
-paragraph. Every other line (a table row read across its cells, text the first reading does not
-have) is read by the rules and the model. Every line is read by the rules.
+PDF page's text that the first reading has (a line of a paragraph the structured reader joined,
+a table row whose cells it read) is read by the rules only: the model read that text already,
+in its paragraph or cell. Every other line is read by the rules and the model. Every line is
+read by the rules.
 """
 
 from __future__ import annotations
@@ -45,15 +45,20 @@ def key(text: str) -> str:
 
 
 class Seen:
-    """The texts the first reading analysed, whitespace removed, one per line of a haystack."""
+    """The texts the first reading analysed: whitespace removed, one per line of a haystack, and
+    their whitespace-separated words (a table's cells)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._hay = "\n".join(_SPACE.sub("", t) for t in texts)
+        self._words = {w for t in texts for w in t.split()}
 
     def has(self, line: str) -> bool:
-        """`line` (whitespace aside) lies inside one of the texts."""
-        needle = _SPACE.sub("", line)
-        return not needle or needle in self._hay
+        """The model has read `line`: whole (whitespace aside) inside one of the texts, or word by
+        word, each word a word of the texts or, from four characters on, inside one of them (a
+        table row read across its cells, a cell wrapped onto two lines)."""
+        if _SPACE.sub("", line) in self._hay:
+            return True
+        return all(w in self._words or (len(w) >= 4 and w in self._hay) for w in line.split())
 
 
 def rules_only(engine: Engine) -> Engine:

@@ -160,7 +160,13 @@ def _put_back_blanks(out: PageText, blanks: list[tuple[float, float, float]]) ->
         for i in range(len(glyphs) - 1, -1, -1):
             g = glyphs[i]
             if abs(g.ex - x) <= tol and abs(g.ey - y) <= tol and g.ey == g.oy:
-                after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
+                nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+                if nxt is not None and abs(nxt.oy - y) <= tol and nxt.ox > x - tol:
+                    # Not at the line's end: the blank fills the gap to the next glyph, no more
+                    # (a narrow space is narrower than an em); an empty gap needs no space.
+                    em = min(em, nxt.ox - x)
+                if em > tol:
+                    after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
                 break
     if after:
         merged: list[Glyph] = []
