@@ -60,8 +60,10 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
     get_angle, get_size = raw.FPDFText_GetCharAngle, raw.FPDFText_GetFontSize
     has_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
     glyphs = out.glyphs
-    for k in range(tp.count_chars()):
-        code = get_unicode(handle, k)
+    count = tp.count_chars()
+    codes = _codes(raw, handle, count)
+    for k in range(count):
+        code = codes[k] if codes is not None else get_unicode(handle, k)
         # PDFium's inferred spaces and line breaks: the rebuilding infers its own.
         if code in (0x20, 0x0D, 0x0A, 0x02) and is_generated(handle, k) == 1:
             continue
@@ -90,6 +92,22 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
         if not 0.1 < size < 2000:
             size = (y1 - y0) if abs(s) < 0.05 else (x1 - x0) if abs(c) < 0.05 else adv
         glyphs.append(Glyph(text, x0, y0, x1, y1, ox, oy, ox + c * adv, oy + s * adv, max(size, 0.1), adv))
+
+
+def _codes(raw, handle, count: int) -> list[int] | None:  # PDFium handles
+    """Every character's code in one call, or None when the page's text does not give one
+    UTF-16 unit per character (a character outside the BMP, a character left out): then each
+    character is asked for its own."""
+    if count <= 0:
+        return []
+    buf = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(handle, 0, count, buf)
+    if written != count + 1:
+        return None
+    codes = list(buf[:count])
+    if any(0xD800 <= c <= 0xDFFF for c in codes):
+        return None
+    return codes
 
 
 def _page(raw, page, number: int) -> PageText:
