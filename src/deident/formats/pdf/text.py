@@ -392,6 +392,11 @@ def _block(page: PageText, chain: list[_Frag]) -> Block:
         if n and text and _LATIN.match(text[-1][-1:]) and _LATIN.match(f.text[:1]):
             text.append(" ")
             glyph_of.append(None)
+        glyphs = page.glyphs
+        if not f.spaces_before and all(len(glyphs[gi].text) == 1 for gi in f.idx):  # the usual case
+            text.append(f.text)
+            glyph_of.extend(f.idx)
+            continue
         for pos, gi in enumerate(f.idx):
             if pos in f.spaces_before:
                 text.append(" ")
