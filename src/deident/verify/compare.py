@@ -17,7 +17,6 @@ import bisect
 import dataclasses
 import re
 import unicodedata
-import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -34,10 +33,7 @@ _SLICE = 200_000
 # Found by grammar and the name model rather than by a value's shape: not looked for in binary runs.
 _GRAMMAR = frozenset({"PERSON", "CN_ADDRESS"})
 _OVERLAP = 200
-# Detectors that are statistical models (read each text once).
-_MODELS = frozenset({"lac", "ner_model"})
 _SPACE = re.compile(r"\s+")
-_RULES: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def key(text: str) -> str:
@@ -62,12 +58,8 @@ class Seen:
 
 
 def rules_only(engine: Engine) -> Engine:
-    """`engine` without its statistical models (built once per engine)."""
-    rules = _RULES.get(engine)
-    if rules is None:
-        rules = Engine([s for s in engine.specs if s.detector not in _MODELS], engine.config)
-        _RULES[engine] = rules
-    return rules
+    """`engine` without its statistical models."""
+    return engine.without_models()
 
 
 def _analyze(text: str, engine: Engine) -> Iterable[Finding]:
