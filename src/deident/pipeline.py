@@ -18,7 +18,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from deident.config import ScanConfig
@@ -60,13 +60,13 @@ def _open(path: Path, config: ScanConfig, *, read_only: bool = False) -> Documen
 
 
 def _scan_segments(
-    doc: Document, engine: Engine, read: list[str] | None = None
+    doc: Document, engine: Engine, read: list[tuple[Mapping, str]] | None = None
 ) -> Iterator[tuple[Segment, list[Finding]]]:
-    """The segments with findings; `read` collects the text of every segment analysed."""
+    """The segments with findings; `read` collects the place and text of every segment analysed."""
     mentions = Mentions() if engine.config.wants("PERSON") else None
     for seg in doc.segments():
         if read is not None:
-            read.append(seg.text)
+            read.append((seg.location, seg.text))
         found = engine.analyze(seg.text, hint_entity=seg.hint_entity, hint_reason=seg.hint_reason)
         if mentions is not None:
             # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
@@ -108,7 +108,7 @@ def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, 
     engine = engine or Engine.create(config)
     try:
         doc = _open(path, config, read_only=True)
-        read: list[str] = []
+        read: list[tuple[Mapping, str]] = []
         findings = [f for _, fs in _scan_segments(doc, engine, read) for f in fs]
         second = second_findings(path, config, engine, ocr=config.verify_ocr, seen=Seen(read))
         extra = unexplained(second, findings)
@@ -221,7 +221,7 @@ def _mask_copy(
         doc = _open(copy, config)
         findings: list[Finding] = []
         replacements: dict[int, list[Replacement]] = {}
-        read: list[str] = []
+        read: list[tuple[Mapping, str]] = []
         for seg, found in _scan_segments(doc, engine, read):
             if not seg.maskable:
                 raise BlockedError(

@@ -67,11 +67,15 @@ def test_locator_finds_a_value_however_each_character_is_written(value: str, for
 
 
 def test_seen_holds_lines_of_joined_paragraphs_and_rows_of_read_cells() -> None:
-    seen = Seen(["当事人：张三丰，男，身份证号 110101 19900307 1234，住址不详。", "1", "李四", "13812345678"])
-    assert seen.has("当事人：张三丰，男，身份证号 110101\r")  # a line of the joined paragraph
-    assert seen.has("1 李四 13812345678")  # a table row: every cell read
-    assert not seen.has("2 张三 13812345678")  # 张三 was read only inside 张三丰
-    assert not seen.has("经查，刘建国在本市经营一家商店。")
+    texts = ["当事人：张三丰，男，身份证号 110101 19900307 1234，住址不详。", "1", "李四", "13812345678"]
+    seen = Seen([({"page": 2, "bbox": [0, 0, 1, 1]}, t) for t in texts])
+    assert seen.has("当事人：张三丰，男，身份证号 110101\r", 2)  # a line of the joined paragraph
+    assert seen.has("1 李四 13812345678", 2)  # a table row: every cell read
+    assert not seen.has("1 李四 13812345678", 1)  # another page's text
+    assert not seen.has("2 张三 13812345678", 2)  # 张三 was read only inside 张三丰
+    assert not seen.has("经查，刘建国在本市经营一家商店。", 2)
+    # A table row split by the page break is the text of both pages.
+    assert Seen([({"page": 1, "continued_on": {"page": 2}}, "王五")]).has("王五", 2)
 
 
 def _names(found: list[Finding]) -> set[str]:
@@ -86,10 +90,10 @@ def test_second_reading_model_reads_only_what_the_first_did_not() -> None:
     page = [Piece({"page": 1}, "公告\r\n" + line + "\r\n特此公告。")]
     assert "刘建国" in _names(findings_in(page, engine))
     # A line the first reading did not analyse: the model reads it.
-    found = findings_in(page, engine, Seen(["公告", "特此公告。"]))
+    found = findings_in(page, engine, Seen([({"page": 1}, "公告"), ({"page": 1}, "特此公告。")]))
     assert "刘建国" in _names(found) and "13812345678" in {f.text for f in found}
     # The first reading analysed the line: the rules alone read it again (the mobile is found).
-    again = findings_in(page, engine, Seen(["公告", line, "特此公告。"]))
+    again = findings_in(page, engine, Seen([({"page": 1}, t) for t in ("公告", line, "特此公告。")]))
     rules = findings_in(page, rules_only(engine))
     assert [(f.entity_type, f.start, f.end) for f in again] == [
         (f.entity_type, f.start, f.end) for f in rules

@@ -17,8 +17,9 @@ import bisect
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
@@ -41,20 +42,32 @@ def key(text: str) -> str:
 
 
 class Seen:
-    """The texts the first reading analysed: whitespace removed, one per line of a haystack, and
-    their whitespace-separated words (a table's cells)."""
+    """The texts the first reading analysed, by page: whitespace removed, one per line of a
+    haystack, and their whitespace-separated words (a table's cells). A line is looked for among
+    its own page's texts only, so the cost grows with a page, not with the document."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self._hay = "\n".join(_SPACE.sub("", t) for t in texts)
-        self._words = {w for t in texts for w in t.split()}
+    def __init__(self, read: Iterable[tuple[Mapping[str, Any], str]]) -> None:
+        texts: dict[Any, list[str]] = {}
+        for place, text in read:
+            pages = {place.get("page")}
+            more = place.get("continued_on")  # a table row split by a page break
+            if isinstance(more, Mapping):
+                pages.add(more.get("page"))
+            for page in pages - {None}:
+                texts.setdefault(page, []).append(text)
+        self._hay = {p: "\n".join(_SPACE.sub("", t) for t in ts) for p, ts in texts.items()}
+        self._words = {p: {w for t in ts for w in t.split()} for p, ts in texts.items()}
 
-    def has(self, line: str) -> bool:
-        """The model has read `line`: whole (whitespace aside) inside one of the texts, or word by
-        word, each word a word of the texts or, from four characters on, inside one of them (a
-        table row read across its cells, a cell wrapped onto two lines)."""
-        if _SPACE.sub("", line) in self._hay:
+    def has(self, line: str, page: Any) -> bool:
+        """The model has read `line` of `page`: whole (whitespace aside) inside one of the page's
+        texts, or word by word, each word a word of them or, from four characters on, inside one
+        (a table row read across its cells, a cell wrapped onto two lines)."""
+        hay, words = self._hay.get(page), self._words.get(page, set())
+        if hay is None:
+            return False
+        if _SPACE.sub("", line) in hay:
             return True
-        return all(w in self._words or (len(w) >= 4 and w in self._hay) for w in line.split())
+        return all(w in words or (len(w) >= 4 and w in hay) for w in line.split())
 
 
 def rules_only(engine: Engine) -> Engine:
@@ -73,11 +86,11 @@ def _analyze(text: str, engine: Engine) -> Iterable[Finding]:
         start += _SLICE - _OVERLAP
 
 
-def _unseen_lines(text: str, seen: Seen) -> Iterable[tuple[int, str]]:
+def _unseen_lines(text: str, seen: Seen, page: Any) -> Iterable[tuple[int, str]]:
     """(offset, text) of the runs of consecutive lines of `text` that `seen` does not hold."""
     run_start, pos, run_end = -1, 0, 0
     for line in text.split("\n"):
-        if seen.has(line):
+        if seen.has(line, page):
             if run_start >= 0:
                 yield run_start, text[run_start:run_end]
                 run_start = -1
@@ -90,11 +103,11 @@ def _unseen_lines(text: str, seen: Seen) -> Iterable[tuple[int, str]]:
         yield run_start, text[run_start:run_end]
 
 
-def _page_findings(text: str, engine: Engine, seen: Seen) -> list[Finding]:
+def _page_findings(text: str, engine: Engine, seen: Seen, page: Any) -> list[Finding]:
     """A page's text: the rules on all of it; the model's names in the lines the first reading
     has not analysed (those lines read together, one call)."""
     found = list(_analyze(text, rules_only(engine)))
-    runs = list(_unseen_lines(text, seen))
+    runs = list(_unseen_lines(text, seen, page))
     if not runs:
         return found
     # The runs joined by line breaks (the model reads line by line); a finding maps back into the
@@ -125,7 +138,7 @@ def findings_in(pieces: Iterable[Piece], engine: Engine, seen: Seen | None = Non
         if piece.binary:  # names and addresses are not looked for in it: the model need not read it
             found: Iterable[Finding] = _analyze(text, rules_only(engine))
         elif seen is not None and "page" in piece.place:
-            found = _page_findings(text, engine, seen)
+            found = _page_findings(text, engine, seen, piece.place["page"])
         else:
             found = _analyze(text, engine)
         for f in found:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from deident.formats.pdf.text import Glyph, PageText, add_rule
 
 _TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
+# Blank text objects put back per page, at most (more is no layout a wrap depends on).
+_MAX_BLANKS = 5000
 
 
 class NeedsGlyphWalk(Exception):
@@ -170,22 +172,34 @@ def _blank_text(raw, obj, bx0, by0, bx1, by1) -> tuple[float, float, float] | No
 
 
 def _put_back_blanks(out: PageText, blanks: list[tuple[float, float, float]]) -> None:
-    """Each blank as a space glyph right after the glyph that ends where it starts."""
+    """Each blank as a space glyph right after the glyph that ends where it starts (found through
+    a grid of glyph ends, so a page of many blanks costs no more than its glyphs)."""
     glyphs = out.glyphs
+    ends: dict[tuple[int, int], list[int]] = {}
+    for i, g in enumerate(glyphs):
+        if g.ey == g.oy:  # upright
+            ends.setdefault((round(g.ex), round(g.ey)), []).append(i)
     after: dict[int, list[Glyph]] = {}
-    for x, y, em in blanks:
+    for x, y, em in blanks[:_MAX_BLANKS]:
         tol = 0.1 * em
-        for i in range(len(glyphs) - 1, -1, -1):
-            g = glyphs[i]
-            if abs(g.ex - x) <= tol and abs(g.ey - y) <= tol and g.ey == g.oy:
-                nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
-                if nxt is not None and abs(nxt.oy - y) <= tol and nxt.ox > x - tol:
-                    # Not at the line's end: the blank fills the gap to the next glyph, no more
-                    # (a narrow space is narrower than an em); an empty gap needs no space.
-                    em = min(em, nxt.ox - x)
-                if em > tol:
-                    after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
-                break
+        reach = int(tol) + 1
+        near = [
+            i
+            for gx in range(round(x) - reach, round(x) + reach + 1)
+            for gy in range(round(y) - reach, round(y) + reach + 1)
+            for i in ends.get((gx, gy), ())
+            if abs(glyphs[i].ex - x) <= tol and abs(glyphs[i].ey - y) <= tol
+        ]
+        if not near:
+            continue
+        i = max(near)  # the last glyph drawn there
+        nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+        if nxt is not None and abs(nxt.oy - y) <= tol and nxt.ox > x - tol:
+            # Not at the line's end: the blank fills the gap to the next glyph, no more (a
+            # narrow space is narrower than an em); an empty gap needs no space.
+            em = min(em, nxt.ox - x)
+        if em > tol:
+            after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
     if after:
         merged: list[Glyph] = []
         for i, g in enumerate(glyphs):
