@@ -18,7 +18,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from deident.config import ScanConfig
@@ -32,7 +32,7 @@ from deident.masking.policy import Policy
 from deident.model import FileReport, Finding, MaskReport, Status
 from deident.naming import masked_file_name, name_findings
 from deident.scrub import scrub as scrub_message
-from deident.verify.compare import key, second_findings, unexplained
+from deident.verify.compare import Seen, key, second_findings, unexplained
 from deident.verify.scrub import scrub as scrub_copy
 from deident.ziplimits import check_zip_limits
 
@@ -59,9 +59,14 @@ def _open(path: Path, config: ScanConfig, *, read_only: bool = False) -> Documen
     return format_for(path).open_document(path, FormatContext(config, read_only=read_only))
 
 
-def _scan_segments(doc: Document, engine: Engine) -> Iterator[tuple[Segment, list[Finding]]]:
+def _scan_segments(
+    doc: Document, engine: Engine, read: list[tuple[Mapping, str]] | None = None
+) -> Iterator[tuple[Segment, list[Finding]]]:
+    """The segments with findings; `read` collects the place and text of every segment analysed."""
     mentions = Mentions() if engine.config.wants("PERSON") else None
     for seg in doc.segments():
+        if read is not None:
+            read.append((seg.location, seg.text))
         found = engine.analyze(seg.text, hint_entity=seg.hint_entity, hint_reason=seg.hint_reason)
         if mentions is not None:
             # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
@@ -103,8 +108,10 @@ def _scan_copy(path: Path, sha: str, config: ScanConfig, engine: Engine | None, 
     engine = engine or Engine.create(config)
     try:
         doc = _open(path, config, read_only=True)
-        findings = [f for _, fs in _scan_segments(doc, engine) for f in fs]
-        extra = unexplained(second_findings(path, config, engine, ocr=config.verify_ocr), findings)
+        read: list[tuple[Mapping, str]] = []
+        findings = [f for _, fs in _scan_segments(doc, engine, read) for f in fs]
+        second = second_findings(path, config, engine, ocr=config.verify_ocr, seen=Seen(read))
+        extra = unexplained(second, findings)
         findings += name_findings(display, engine)  # 张三_身份证.pdf: the name is a place too
     except Exception as exc:  # fail closed: see the module docstring
         return _blocked(display, sha, exc, engine)
@@ -214,7 +221,8 @@ def _mask_copy(
         doc = _open(copy, config)
         findings: list[Finding] = []
         replacements: dict[int, list[Replacement]] = {}
-        for seg, found in _scan_segments(doc, engine):
+        read: list[tuple[Mapping, str]] = []
+        for seg, found in _scan_segments(doc, engine, read):
             if not seg.maskable:
                 raise BlockedError(
                     "cannot mask", f"personal data in a place that cannot be rewritten: {dict(seg.location)}"
@@ -224,7 +232,8 @@ def _mask_copy(
                 Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
             ]
         # The private copy, not `src`: what is masked is what was read (see `Snapshot`).
-        extra = unexplained(second_findings(copy, config, engine, ocr=config.verify_ocr), findings)
+        second = second_findings(copy, config, engine, ocr=config.verify_ocr, seen=Seen(read))
+        extra = unexplained(second, findings)
     except Exception as exc:
         return MaskReport(display, None, _blocked(display, sha, exc, engine))
     notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())

@@ -130,6 +130,23 @@ def docx_to_pdf(src: Path, out_dir: Path, *, timeout: float = 180) -> Path:
     return out
 
 
+# Full-width characters a line of body text holds at 10.5 pt in python-docx's default page.
+BODY_LINE_CHARS = 41
+
+
+def paragraphs_pdf(tmp: Path, paragraphs: Sequence[str], name: str = "paragraphs") -> Path:
+    """A Word document of body paragraphs (10.5 pt, the CJK font) exported by LibreOffice: a
+    paragraph longer than `BODY_LINE_CHARS` full-width characters wraps onto the next line."""
+    import docx
+
+    d = docx.Document()
+    for text in paragraphs:
+        _set_cjk_font(d.add_paragraph().add_run(text), 10.5)
+    src = tmp / f"{name}.docx"
+    d.save(str(src))
+    return docx_to_pdf(src, tmp)
+
+
 def roster_pdf(tmp: Path, rows: Sequence[RosterRow], **kw) -> Path:
     src = roster_docx(tmp / "roster.docx", rows, **kw)
     return docx_to_pdf(src, tmp)

@@ -6,9 +6,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deident.config import ScanConfig
+from deident.detection.engine import Engine
 from deident.model import Explanation, Finding
 from deident.pipeline import describe
-from deident.verify.compare import key, unexplained
+from deident.verify.compare import Seen, findings_in, key, rules_only, unexplained
+from deident.verify.piece import Piece
 from deident.verify.scrub import locator
 from deident.verify.strings import markup_text
 
@@ -61,3 +64,38 @@ def test_locator_finds_a_value_however_each_character_is_written(value: str, for
         )
     source = "<p>前" + "".join(out) + "后</p>"
     assert locator(value).search(source)
+
+
+def test_seen_holds_lines_of_joined_paragraphs_and_rows_of_read_cells() -> None:
+    texts = ["当事人：张三丰，男，身份证号 110101 19900307 1234，住址不详。", "1", "李四", "13812345678"]
+    seen = Seen([({"page": 2, "bbox": [0, 0, 1, 1]}, t) for t in texts])
+    assert seen.has("当事人：张三丰，男，身份证号 110101\r", 2)  # a line of the joined paragraph
+    assert seen.has("1 李四 13812345678", 2)  # a table row: every cell read
+    assert not seen.has("1 李四 13812345678", 1)  # another page's text
+    assert not seen.has("2 张三 13812345678", 2)  # 张三 was read only inside 张三丰
+    assert not seen.has("经查，刘建国在本市经营一家商店。", 2)
+    # A table row split by the page break is the text of both pages.
+    assert Seen([({"page": 1, "continued_on": {"page": 2}}, "王五")]).has("王五", 2)
+
+
+def _names(found: list[Finding]) -> set[str]:
+    return {f.text for f in found if f.entity_type == "PERSON"}
+
+
+def test_second_reading_model_reads_only_what_the_first_did_not() -> None:
+    """The rules read every line of a page; the model only lines the first reading lacks, so a
+    name only the model finds is still found on a line the first reading never had."""
+    engine = Engine.create(ScanConfig(ocr=False))
+    line = "经查，刘建国在本市经营一家商店，联系电话13812345678。"
+    page = [Piece({"page": 1}, "公告\r\n" + line + "\r\n特此公告。")]
+    assert "刘建国" in _names(findings_in(page, engine))
+    # A line the first reading did not analyse: the model reads it.
+    found = findings_in(page, engine, Seen([({"page": 1}, "公告"), ({"page": 1}, "特此公告。")]))
+    assert "刘建国" in _names(found) and "13812345678" in {f.text for f in found}
+    # The first reading analysed the line: the rules alone read it again (the mobile is found).
+    again = findings_in(page, engine, Seen([({"page": 1}, t) for t in ("公告", line, "特此公告。")]))
+    rules = findings_in(page, rules_only(engine))
+    assert [(f.entity_type, f.start, f.end) for f in again] == [
+        (f.entity_type, f.start, f.end) for f in rules
+    ]
+    assert "13812345678" in {f.text for f in again} and "刘建国" not in _names(again)

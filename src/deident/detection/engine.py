@@ -10,6 +10,7 @@ passes, twins of _reading.pyx), hints.py (table headers).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,15 @@ class Engine:
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
         return cls(cached_specs(str(recognizers) if recognizers else None), config)
+
+    def without_models(self) -> Engine:
+        """This engine without its statistical detectors (the name model), sharing everything
+        else: for text the model has read already (the second reading, `deident.verify`)."""
+        rules = copy.copy(self)
+        rules._detectors = tuple(
+            (s, d) for s, d in self._detectors if not getattr(d, "reads_findings", False)
+        )
+        return rules
 
     # --- passes --------------------------------------------------------------------------
 

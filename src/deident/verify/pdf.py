@@ -34,6 +34,8 @@ _ARRAY = re.compile(rb"\[((?:\s*(?:" + _LITERAL + rb"|<[0-9A-Fa-f\s]*>|-?[\d.]+)
 _STRING = re.compile(_LITERAL + rb"|<([0-9A-Fa-f\s]{2,})>(?!>)")
 _ESC = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _MAX_REVISIONS = 1000
+# Hex strings of one to four bytes on a line of a ToUnicode map, with the spaces between them.
+_CMAP_CODES = re.compile(rb"(?<![0-9A-Fa-f<])[ \t]*<[0-9A-Fa-f]{1,8}>[ \t]*(?=[\s<\[\]]|$)")
 _MAX_STREAM = 32 * 1024 * 1024
 
 
@@ -144,6 +146,24 @@ def _strings_of(obj: Any, out: list[str], depth: int = 0) -> None:
                 _strings_of(child, out, depth + 1)
 
 
+# In an object's own syntax: a literal string, a hex string (a "<" that does not open or close a
+# dictionary) or a name with an escaped byte (every non-ASCII name has one).
+_TEXT_SYNTAX = re.compile(rb"[(#]|(?<!<)<(?!<)")
+
+
+def _may_hold_text(obj: Any) -> bool:
+    """False when the object's own syntax (its direct children included) holds no string and no
+    non-ASCII name: most objects are numbers, names and references, and walking them in Python
+    is the slow part of this reading."""
+    import pikepdf
+
+    try:
+        raw = (obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj).unparse(resolved=True)
+    except Exception:  # an object qpdf cannot write back: walk it
+        return True
+    return _TEXT_SYNTAX.search(raw) is not None
+
+
 def _stream_pieces(
     obj: Any, where: dict[str, Any], recurse: Recurse, shown: set[tuple[int, int]]
 ) -> Iterator[Piece]:
@@ -189,6 +209,10 @@ def _stream_pieces(
         yield Piece({**where, "text": "stream strings"}, visible(text))
     content = b"BT" in body and b"ET" in body  # text operators: the string operands are read above
     if not content and _printable(body):  # JavaScript and other plain text
+        if cmap:
+            # A ToUnicode map's codes and characters (<01> <5173>: PDFium's text shows what they
+            # map to) are left out; what else it holds (comments, long hex strings) is read.
+            body = _CMAP_CODES.sub(b"", body)
         yield Piece({**where, "text": "stream text"}, visible(body.decode("utf-8", "replace")))
 
 
@@ -228,7 +252,8 @@ def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int,
             live.add(obj.objgen)
             where = {"object": f"{obj.objgen[0]} {obj.objgen[1]}"}
             out: list[str] = []
-            _strings_of(obj, out)
+            if _may_hold_text(obj):
+                _strings_of(obj, out)
             if out:
                 yield Piece({**where, "text": "strings"}, visible("\n".join(out)))
             if isinstance(obj, pikepdf.Stream):

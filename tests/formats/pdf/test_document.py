@@ -14,6 +14,8 @@ import pikepdf
 import pytest
 
 from deident.config import Limits, ScanConfig
+from deident.formats.base import FormatContext
+from deident.formats.pdf.document import open_document
 from deident.masking.policy import Policy
 from deident.model import Status
 from deident.pipeline import mask_path, scan_path
@@ -267,3 +269,34 @@ def test_linearized_file_is_not_mistaken_for_revisions(roster, tmp_path):
     report = scan_path(lin, NO_OCR)
     assert {r.resident_id for r in rows} <= {x.text for x in report.findings}
     assert not [x for x in report.findings if "revision" in x.location]
+
+
+def test_id_with_ideographic_spaces_wrapped_at_a_line_end(tmp_path):
+    """LibreOffice writes an ideographic space (U+3000) as a text object of its own, which PDFium
+    leaves out of its text. An ID written 360102　20150306　0234 that wraps after the second
+    space then ended its line short of the margin, so the fast reader did not join the wrapped
+    line and read 360102 20150306 and 0234 apart: the ID was missed by scan (corpus document
+    082). The blank object is put back, the line reaches the margin, the ID is one value."""
+    if not f.have_soffice():
+        pytest.skip("LibreOffice (soffice) not installed")
+    value = "360102\u300020150306\u30000234"
+    # A full first paragraph sets the right margin; the second line's text before its ideographic
+    # space ends between 3.4 and 4.4 em short of it (found by trying LibreOffice's wraps).
+    full = (
+        "本机关依法向下列当事人公告送达行政处罚决定书请当事人自公告之日起六十日内到本机关领取逾期视为送达。"
+    )
+    text = "本机关依法向当事人公告送达处罚决20211年公民身份号码为" + value + "，住址不详。"
+    pdf = f.paragraphs_pdf(tmp_path, [full, text, "特此公告。"])
+    lines = f.pdfium_text(pdf).splitlines()
+    assert any(line.rstrip().endswith("20150306") for line in lines)  # wrapped where the case needs
+    for read_only in (True, False):  # scan reads with PDFium, mask walks the glyphs with pdfminer
+        doc = open_document(pdf, FormatContext(NO_OCR, read_only=read_only))
+        texts = [re.sub(r"\s", "", s.text) for s in doc.segments()]
+        assert any("360102201503060234" in t for t in texts), read_only
+    report = scan_path(pdf, NO_OCR)
+    ids = [x for x in report.findings if x.entity_type == "CN_RESIDENT_ID"]
+    assert [re.sub(r"\s", "", x.text) for x in ids] == ["360102201503060234"]
+    assert ids[0].location.get("reading") != "second"  # the structured reader's own finding
+    result = mask_path(pdf, tmp_path / "out" / pdf.name, NO_OCR, Policy.load("gov"))
+    assert result.ok, result.report.reason
+    assert not f.leaked(Path(result.output), ["20150306"])

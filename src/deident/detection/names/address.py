@@ -91,6 +91,9 @@ _VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民�
 # number or a place keyword in it (住址：不详 is no address).
 _FIELD = re.compile(r"[^。；;，,\n\r\t]{4,60}(?=[。；;，,\n\r\t]|$)")
 _FIELD_OK = re.compile(rf"[0-9]|{_KEYWORD}|镇|乡|街道|县|区")
+# What a field cut by a line break continues with on the next line (a PDF's text read line by
+# line: 家庭住址：广东省深圳市南山区 / 南头街道****).
+_WRAPPED = re.compile(r"[\r\n]{1,2}[ \u3000]*[^。；;，,\n\r\t]{1,60}")
 _BREAK = re.compile(r"[。；;！!？?\n\r]")
 _MAX_NAME = 10  # road / estate / village name before its keyword
 _LOOKBACK = 40
@@ -98,6 +101,15 @@ _LOOKBACK = 40
 
 _words = option_words
 _alternation = alternation
+
+
+def _masked_field(folded: str, m: re.Match[str]) -> bool:
+    """The field is masked already, on its line or, when a line break cuts it, on the next line
+    where its masked rest stands: the administrative prefix a policy keeps is no address alone."""
+    if is_masked_value(m.group()):
+        return True
+    rest = _WRAPPED.match(folded, m.end())
+    return rest is not None and is_masked_value(rest.group())
 
 
 class AddressDetector:
@@ -304,7 +316,7 @@ class AddressDetector:
             while pos < len(folded) and folded[pos] in " \u3000":
                 pos += 1
             m = _FIELD.match(folded, pos)
-            if m is None or not _FIELD_OK.search(m.group()) or is_masked_value(m.group()):
+            if m is None or not _FIELD_OK.search(m.group()) or _masked_field(folded, m):
                 continue  # no address, or one masked already (浙江省杭州市西湖区****)
             end = m.end()
             while end > pos and folded[end - 1] in " \u3000，,":

@@ -7,7 +7,10 @@ pdfminer, in the order the redactor edits them (glyph *i* there is glyph *i* her
 
 Characters PDFium generates (spaces and line breaks it infers) are left out: the rebuilding
 infers its own. A character whose font has no usable unicode mapping counts as undecodable,
-as pdfminer's ``(cid:N)`` does.
+as pdfminer's ``(cid:N)`` does. A text object that draws only blank glyphs (LibreOffice writes
+an ideographic space U+3000 as one) has no characters in PDFium's text: it is put back as a
+space one em wide after the glyph it follows, as pdfminer reads it, because a line that ends
+with it reaches the margin and wraps (公民身份号码为360102　20150306　/ 0234).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from collections.abc import Iterator
 
 from deident.formats.pdf.text import Glyph, PageText, add_rule
 
-_PATH, _IMAGE, _FORM = 2, 3, 5
+_TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
+# Blank text objects put back per page, at most (more is no layout a wrap depends on).
+_MAX_BLANKS = 5000
 
 
 class NeedsGlyphWalk(Exception):
@@ -57,8 +62,10 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
     get_angle, get_size = raw.FPDFText_GetCharAngle, raw.FPDFText_GetFontSize
     has_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
     glyphs = out.glyphs
-    for k in range(tp.count_chars()):
-        code = get_unicode(handle, k)
+    count = tp.count_chars()
+    codes = _codes(raw, handle, count)
+    for k in range(count):
+        code = codes[k] if codes is not None else get_unicode(handle, k)
         # PDFium's inferred spaces and line breaks: the rebuilding infers its own.
         if code in (0x20, 0x0D, 0x0A, 0x02) and is_generated(handle, k) == 1:
             continue
@@ -89,6 +96,22 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
         glyphs.append(Glyph(text, x0, y0, x1, y1, ox, oy, ox + c * adv, oy + s * adv, max(size, 0.1), adv))
 
 
+def _codes(raw, handle, count: int) -> list[int] | None:  # PDFium handles
+    """Every character's code in one call, or None when the page's text does not give one
+    UTF-16 unit per character (a character outside the BMP, a character left out): then each
+    character is asked for its own."""
+    if count <= 0:
+        return []
+    buf = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(handle, 0, count, buf)
+    if written != count + 1:
+        return None
+    codes = list(buf[:count])
+    if any(0xD800 <= c <= 0xDFFF for c in codes):
+        return None
+    return codes
+
+
 def _page(raw, page, number: int) -> PageText:
     if page.get_rotation() % 360:
         # PDFium orders the characters of a turned page for its display, not in content-stream
@@ -104,6 +127,7 @@ def _page(raw, page, number: int) -> PageText:
     page_area = max(width * height, 1.0)
     image_area = 0.0
     bx0, by0, bx1, by1 = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    blanks: list[tuple[float, float, float]] = []
     pending = [(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), 0)]
     while pending:
         count, get, depth = pending.pop()
@@ -112,6 +136,11 @@ def _page(raw, page, number: int) -> PageText:
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == _FORM and depth < 8:
                 pending.append((raw.FPDFFormObj_CountObjects(obj), _getter(raw, obj), depth + 1))
+                continue
+            if kind == _TEXT and depth == 0:
+                blank = _blank_text(raw, obj, bx0, by0, bx1, by1)
+                if blank is not None:
+                    blanks.append(blank)
                 continue
             if kind not in (_PATH, _IMAGE) or not raw.FPDFPageObj_GetBounds(obj, bx0, by0, bx1, by1):
                 continue
@@ -122,4 +151,58 @@ def _page(raw, page, number: int) -> PageText:
             else:
                 add_rule(out, bx0.value, by0.value, bx1.value, by1.value, raw.FPDFPath_CountSegments(obj))
     out.image_area = min(1.0, image_area / page_area)
+    if blanks:
+        _put_back_blanks(out, blanks)
     return out
+
+
+def _blank_text(raw, obj, bx0, by0, bx1, by1) -> tuple[float, float, float] | None:  # PDFium handles
+    """(x, y, em) of a text object that draws nothing (its bounds are a point), else None."""
+    if not raw.FPDFPageObj_GetBounds(obj, bx0, by0, bx1, by1):
+        return None
+    if bx1.value - bx0.value > 0.01 or by1.value - by0.value > 0.01:
+        return None
+    size, m = ctypes.c_float(), raw.FS_MATRIX()
+    if not raw.FPDFTextObj_GetFontSize(obj, size) or not raw.FPDFPageObj_GetMatrix(obj, m):
+        return None
+    if abs(m.b) > 1e-3 or abs(m.c) > 1e-3:
+        return None  # turned text: its place in a line is not rebuilt here
+    em = size.value * abs(m.a)
+    return (bx0.value, by0.value, em) if 0.1 < em < 2000 else None
+
+
+def _put_back_blanks(out: PageText, blanks: list[tuple[float, float, float]]) -> None:
+    """Each blank as a space glyph right after the glyph that ends where it starts (found through
+    a grid of glyph ends, so a page of many blanks costs no more than its glyphs)."""
+    glyphs = out.glyphs
+    ends: dict[tuple[int, int], list[int]] = {}
+    for i, g in enumerate(glyphs):
+        if g.ey == g.oy:  # upright
+            ends.setdefault((round(g.ex), round(g.ey)), []).append(i)
+    after: dict[int, list[Glyph]] = {}
+    for x, y, em in blanks[:_MAX_BLANKS]:
+        tol = 0.1 * em
+        reach = int(tol) + 1
+        near = [
+            i
+            for gx in range(round(x) - reach, round(x) + reach + 1)
+            for gy in range(round(y) - reach, round(y) + reach + 1)
+            for i in ends.get((gx, gy), ())
+            if abs(glyphs[i].ex - x) <= tol and abs(glyphs[i].ey - y) <= tol
+        ]
+        if not near:
+            continue
+        i = max(near)  # the last glyph drawn there
+        nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+        if nxt is not None and abs(nxt.oy - y) <= tol and nxt.ox > x - tol:
+            # Not at the line's end: the blank fills the gap to the next glyph, no more (a
+            # narrow space is narrower than an em); an empty gap needs no space.
+            em = min(em, nxt.ox - x)
+        if em > tol:
+            after.setdefault(i, []).append(Glyph(" ", x, y, x + em, y + em, x, y, x + em, y, em, em))
+    if after:
+        merged: list[Glyph] = []
+        for i, g in enumerate(glyphs):
+            merged.append(g)
+            merged.extend(after.get(i, ()))
+        out.glyphs = merged

@@ -88,7 +88,8 @@ class Finder:
         # pdfminer's page space (rotation ignored, as `pdf_text` reads it): origin at the box corner.
         base: Matrix = (1.0, 0.0, 0.0, 1.0, -min(box[0], box[2]), -min(box[1], box[3]))
         res = inherited(page.obj, "/Resources")
-        self._walk(page, res, base, p, None, ())
+        if _may_draw_pictures(page, res):
+            self._walk(page, res, base, p, None, ())
         annots = page.obj.get("/Annots")
         for annot in annots if isinstance(annots, pikepdf.Array) else ():
             if isinstance(annot, pikepdf.Dictionary):
@@ -216,6 +217,22 @@ class Finder:
         if ctm is not None:
             pic.placements.append((p, ctm))
         return pic
+
+
+def _may_draw_pictures(page: pikepdf.Page, res: Any) -> bool:
+    """The page's content can draw a picture: its resources name XObjects (``Do``), or its bytes
+    hold ``BI`` (an inline picture). A page of text alone is not parsed (the slow part here)."""
+    xobjects = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
+    if isinstance(xobjects, pikepdf.Dictionary) and len(xobjects):
+        return True
+    contents = page.obj.get("/Contents")
+    try:
+        for c in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            if isinstance(c, pikepdf.Stream) and b"BI" in c.read_bytes():
+                return True
+    except pikepdf.PdfError:
+        return True  # the walk reports the stream it cannot read
+    return False
 
 
 def _values(d: Any) -> Iterator[pikepdf.Stream]:

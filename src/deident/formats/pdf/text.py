@@ -184,10 +184,13 @@ def _fragments(page: PageText) -> list[_Frag]:
         if not start_new:
             assert prev is not None and cur is not None
             dx, dy = g.ox - prev.ex, g.oy - prev.ey
-            length = math.hypot(prev.ex - prev.ox, prev.ey - prev.oy) or prev.size
-            ux, uy = (prev.ex - prev.ox) / length, (prev.ey - prev.oy) / length
-            along, perp = dx * ux + dy * uy, -dx * uy + dy * ux
-            h = max(prev.size, g.size)
+            if prev.ey == prev.oy and prev.ex > prev.ox:
+                along, perp = dx, dy  # left to right on a level baseline (most glyphs): no rotation
+            else:
+                length = math.hypot(prev.ex - prev.ox, prev.ey - prev.oy) or prev.size
+                ux, uy = (prev.ex - prev.ox) / length, (prev.ey - prev.oy) / length
+                along, perp = dx * ux + dy * uy, -dx * uy + dy * ux
+            h = prev.size if prev.size >= g.size else g.size
             jump = upright != cur.upright or abs(perp) > 0.45 * h or along < -0.6 * h or along > 1.6 * h
             if jump or (
                 upright and along > 0.15 * h and _vrule_between(page, prev.ex, g.ox, (g.y0 + g.y1) / 2)
@@ -203,8 +206,14 @@ def _fragments(page: PageText) -> list[_Frag]:
             if space:
                 cur.spaces_before.add(len(cur.idx))
             cur.idx.append(i)
-            cur.x0, cur.y0 = min(cur.x0, g.x0), min(cur.y0, g.y0)
-            cur.x1, cur.y1 = max(cur.x1, g.x1), max(cur.y1, g.y1)
+            if g.x0 < cur.x0:
+                cur.x0 = g.x0
+            if g.y0 < cur.y0:
+                cur.y0 = g.y0
+            if g.x1 > cur.x1:
+                cur.x1 = g.x1
+            if g.y1 > cur.y1:
+                cur.y1 = g.y1
         prev = g
     frags = _merge_same_line(page, frags)
     for f in frags:
@@ -354,7 +363,11 @@ def build_blocks(
         for j in range(i + 1, min(len(frags), i + 12)):
             if j in has_prev:
                 continue
-            if _continues(page, a, frags[j], margin, left):
+            b = frags[j]
+            step, h = a.base - b.base, a.size if a.size >= b.size else b.size
+            if not 0.7 * h <= step <= 2.0 * h:
+                continue  # not the next line down (`_wraps` says no first thing)
+            if _continues(page, a, b, margin, left):
                 nxt[i] = j
                 has_prev.add(j)
                 break
@@ -379,6 +392,11 @@ def _block(page: PageText, chain: list[_Frag]) -> Block:
         if n and text and _LATIN.match(text[-1][-1:]) and _LATIN.match(f.text[:1]):
             text.append(" ")
             glyph_of.append(None)
+        glyphs = page.glyphs
+        if not f.spaces_before and all(len(glyphs[gi].text) == 1 for gi in f.idx):  # the usual case
+            text.append(f.text)
+            glyph_of.extend(f.idx)
+            continue
         for pos, gi in enumerate(f.idx):
             if pos in f.spaces_before:
                 text.append(" ")
