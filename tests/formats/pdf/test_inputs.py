@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from deident.config import ScanConfig
@@ -378,6 +378,9 @@ def test_property_values_leave_and_the_rest_stays_in_place(
     assert rep.ok, rep.report.reason
     assert {rid, mob} <= {x.text for x in rep.report.findings}
     assert f.leaked(out, [rid, mob]) == []
+    # Random Han filler can read as a name (the model is on by default): the glyph check below is
+    # for a last line with no finding in it.
+    assume(not any(x.text in tail for x in rep.report.findings if x.text not in (rid, mob)))
     # The last line holds no personal data: every glyph of it is where it was.
     last = lambda pages: sorted(g for g in pages[0] if g[2] == min(x[2] for x in pages[0]))  # noqa: E731
     assert last(f.glyph_positions(out)) == last(f.glyph_positions(src))
