@@ -457,3 +457,6 @@ cdef class TextReader(_Builder):
                         out.append(self._make(self.rec, pat, base, checksum, judged[0], judged[1], judged[2],
                                               s, e, text))
         return out
+
+
+include "_cells.pxi"

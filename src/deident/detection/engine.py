@@ -26,7 +26,7 @@ from deident.detection.compiled import (
 from deident.detection.detectors import Detector, build_detector
 from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
 from deident.detection.labelled.labels import LabelReader, merge
-from deident.detection.labelled.text_tables import Table, cells_to_check, tables
+from deident.detection.labelled.text_tables import Table, TableCells, tables
 from deident.detection.native import reading
 from deident.detection.numbers.embedded import embedded_ids
 from deident.detection.numbers.islands import islands
@@ -65,6 +65,7 @@ class Engine:
         self._detectors = tuple(detectors)
         self._explain = Explainer()
         self._owner = {s.entity: s.id for s in reversed(wanted)}  # the first recognizer of an entity
+        self._cells = TableCells(self._owner, self.config.entities, self.config.min_score)
         # The passes compiled (detection/_reading.pyx), when installed: same findings.
         self._reader: Any = (
             reading.NumberReader(
@@ -204,13 +205,13 @@ class Engine:
         resolved, in order) do not account for."""
         starts = [f.start for f in kept]
         ends = [f.end for f in kept]
-        wants = self.config.wants
-        todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
+        # The cells no finding touches are made whole (compiled); the others go through apply_cells.
+        made, todo = self._cells.read(text, in_tables, starts, ends)
         if not todo:
-            return kept
+            return resolve_overlaps([*kept, *made]) if made else kept
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
         rest, changed = apply_cells(
             text, kept, todo, "column header", name_spans, starts=starts, owners=self._owner
         )
-        return resolve_overlaps([*rest, *self._kept(changed)])
+        return resolve_overlaps([*rest, *self._kept(changed), *made])
