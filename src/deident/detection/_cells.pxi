@@ -224,3 +224,37 @@ cdef class TableCells(_Builder):
         self._set(f, 7, {})
         self._set(f, 8, {})
         return f
+
+
+cdef class Keeper(_Builder):
+    """`resolve.keep_python` for one engine's threshold and wanted entities: the findings kept,
+    an ID that is not checksum-valid explained by `explain_id`."""
+
+    cdef object wanted, explain_id
+    cdef str valid
+
+    def __init__(self, double min_score, wanted, explain_id, finding_type, tuple fields):
+        self._setup(min_score, {}, None, finding_type, fields)
+        self.wanted, self.explain_id, self.valid = wanted, explain_id, "valid"
+
+    cdef inline object _get(self, object f, int field):
+        cdef PyObject *v = (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0]
+        if v == NULL:
+            raise AttributeError("a slot of a finding is unset")
+        return <object>v
+
+    def keep(self, list found not None):
+        cdef list out = []
+        cdef object entity
+        cdef double score
+        for f in found:
+            if type(f) is self.finding:
+                entity, score = self._get(f, 0), self._get(f, 4)
+            else:
+                entity, score = f.entity_type, f.score
+            if score < self.min_score or not (self.wanted is None or entity in self.wanted):
+                continue
+            if entity == _RESIDENT_ID and f.explanation.checksum != self.valid:
+                f = self.explain_id(f)
+            out.append(f)
+        return out

@@ -24,7 +24,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
+from deident.detection.hints import NameSpan, apply_cells, apply_hint
 from deident.detection.labelled.labels import LabelReader, merge
 from deident.detection.labelled.text_tables import Table, TableCells, tables
 from deident.detection.native import reading
@@ -32,7 +32,7 @@ from deident.detection.numbers.embedded import embedded_ids
 from deident.detection.numbers.islands import islands
 from deident.detection.numbers.normalise import fold
 from deident.detection.numbers.renderings import emphasised_numbers, odd_numbers, starred_numbers
-from deident.detection.resolve import resolve_overlaps
+from deident.detection.resolve import keeper, resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
@@ -66,6 +66,7 @@ class Engine:
         self._explain = Explainer()
         self._owner = {s.entity: s.id for s in reversed(wanted)}  # the first recognizer of an entity
         self._cells = TableCells(self._owner, self.config.entities, self.config.min_score)
+        self._keep = keeper(self.config.min_score, self.config.entities)
         # The passes compiled (detection/_reading.pyx), when installed: same findings.
         self._reader: Any = (
             reading.NumberReader(
@@ -190,13 +191,8 @@ class Engine:
         return kept
 
     def _kept(self, found: list[Finding]) -> list[Finding]:
-        min_score, wanted = self.config.min_score, self.config.entities
         # One pass: an ID reported without passing its checksum says which check it fails.
-        return [
-            explain_id(f) if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid" else f
-            for f in found
-            if f.score >= min_score and (wanted is None or f.entity_type in wanted)
-        ]
+        return self._keep(found)
 
     def _apply_tables(
         self, text: str, kept: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
