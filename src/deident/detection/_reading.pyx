@@ -36,6 +36,22 @@ cdef object _member_descriptor = type(type("_Slots", (), {"__slots__": ("x",)}).
 cdef tuple _NO_ARGS = ()
 
 
+# One-character strings of the BMP, made once (as in _native): a trie step looks a character up
+# by a string whose hash is already known.
+cdef list _CHARS = [None] * 0x10000
+
+
+cdef inline object _char(Py_UCS4 c):
+    cdef object s
+    if c >= 0x10000:
+        return chr(c)
+    s = _CHARS[<Py_ssize_t>c]
+    if s is None:
+        s = chr(c)
+        _CHARS[<Py_ssize_t>c] = s
+    return s
+
+
 cdef int _CONTEXT = 1
 cdef int _ANTI = 2
 
@@ -44,19 +60,16 @@ cdef class _Words:
     """A `ContextMatcher`, flattened."""
 
     cdef object search  # rx.search, or None when the recognizer has no words
-    cdef object match
-    cdef object finditer
     cdef dict kinds
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
     cdef bytes first
+    cdef dict trie
 
     def __init__(self, matcher):
         rx = matcher.rx
         self.search = rx.search if rx is not None else None
-        self.match = rx.match if rx is not None else None
-        self.finditer = rx.finditer if rx is not None else None
         first = bytearray(0x10000)
         for word in matcher.kinds:
             if ord(word[0]) >= 0x10000:
@@ -65,22 +78,35 @@ cdef class _Words:
             first[ord(word[0])] = 1
         self.first = bytes(first) if first is not None else None
         self.kinds = dict(matcher.kinds)
+        # The words as a trie of one-character strings ("" marks a word's end): a word at a
+        # position is found by walking it, not by a regex call (which allocates its stack).
+        self.trie = {}
+        for word in self.kinds:
+            node = self.trie
+            for ch in word:
+                node = node.setdefault(_char(ord(ch)), {})
+            node[""] = None
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
 
-    cdef object _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi):
-        """``rx.search(folded, lo, hi)``: the leftmost match in folded[lo:hi]. A word can only
-        start at a character some word starts with, so the window is walked in C and `re` is
-        asked to match only there (a window of 16-24 characters rarely holds one)."""
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p
+    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end) except -2:
+        """``rx.search(folded, lo, hi)``: where the leftmost match in folded[lo:hi] starts (-1 for
+        none), its end in `end`. A word can only start at a character some word starts with, so
+        the window is walked in C and the words are walked in the trie only there: the longest
+        word at a position is what the alternation (longest words first) matches."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p, j, found
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
         cdef const unsigned char *first
         cdef Py_UCS4 c
-        cdef object m
+        cdef object node
         if self.first is None:
-            return self.search(folded, lo, hi)
+            m = self.search(folded, lo, hi)
+            if m is None:
+                return -1
+            end[0] = m.end()
+            return m.start()
         first = self.first
         if hi > n:
             hi = n
@@ -90,42 +116,53 @@ cdef class _Words:
         while p < hi:
             c = PyUnicode_READ(kind, data, p)
             if c < 0x10000 and first[c]:
-                m = self.match(folded, p, hi)
-                if m is not None:
-                    return m
+                node = self.trie
+                found = -1
+                j = p
+                while j < hi:
+                    node = (<dict>node).get(_char(PyUnicode_READ(kind, data, j)))
+                    if node is None:
+                        break
+                    j += 1
+                    if "" in <dict>node:
+                        found = j
+                if found >= 0:
+                    end[0] = found
+                    return p
             p += 1
-        return None
+        return -1
 
     cdef tuple find(self, str folded, Py_ssize_t start, Py_ssize_t end):
         """`ContextMatcher.find`."""
-        cdef object ctx = None, anti = None, m, word
-        cdef Py_ssize_t ctx_from, anti_from, at, n
+        cdef object ctx = None, anti = None, word
+        cdef Py_ssize_t ctx_from, anti_from, at, stop = 0, limit
         cdef int kind
         if self.search is None:
             return (None, None)
-        m = self._search(folded, start - self.before if start > self.before else 0, start)
-        if m is not None:
+        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop)
+        if at >= 0:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
-            while m is not None:
-                word = m.group()
+            while at >= 0:
+                word = folded[at:stop]
                 kind = self.kinds[word]
-                at = m.start()
                 if kind & _CONTEXT and at >= ctx_from:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
                     anti = word
-                m = self._search(folded, m.end(), start)
+                at = self._search(folded, stop, start, &stop)
         if self.after and (ctx is None or anti is None):
-            n = len(folded)
-            for m in self.finditer(folded, end, min(n, end + self.after)):
-                word = m.group()
+            # rx.finditer over the window after the match: leftmost words, one after another
+            limit = min(PyUnicode_GET_LENGTH(folded), end + self.after)
+            at = self._search(folded, end, limit, &stop)
+            while at >= 0:
+                word = folded[at:stop]
                 kind = self.kinds[word]
-                at = m.end()
-                if ctx is None and kind & _CONTEXT and at <= end + self.ctx_after:
+                if ctx is None and kind & _CONTEXT and stop <= end + self.ctx_after:
                     ctx = word
-                if anti is None and kind & _ANTI and at <= end + self.anti_after:
+                if anti is None and kind & _ANTI and stop <= end + self.anti_after:
                     anti = word
+                at = self._search(folded, stop, limit, &stop)
         return (ctx, anti)
 
 
@@ -460,3 +497,4 @@ cdef class TextReader(_Builder):
 
 
 include "_cells.pxi"
+include "_labels.pxi"

@@ -17,10 +17,12 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import Any
 
 from deident.detection.compiled import Recognizer
 from deident.detection.context import spellings
 from deident.detection.labelled.words import build_trie, word_hits
+from deident.detection.native import reading
 from deident.detection.numbers.normalise import MASK_CHARS
 from deident.model import Explanation, Finding, changed, new_finding
 
@@ -71,13 +73,35 @@ class LabelReader:
         self._trie, self._first = build_trie(owners)
         self._strong = max((o.score for os in owners.values() for o in os), default=1.0)
         self._explanations: dict[tuple[str, str], Explanation] = {}
+        self._compiled: Any = (
+            reading.LabelScan(
+                self._owners,
+                self._trie,
+                self._first,
+                self._strong,
+                _REACH,
+                word_hits,
+                _GLUE_VALUE.match,
+                self._finding,
+                _blocked,
+            )
+            if reading is not None and hasattr(reading, "LabelScan")
+            else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self._owners)
 
     def read(self, text: str, folded: str, found: Sequence[Finding] = ()) -> list[Finding]:
         """The labelled values of `text`. A value the patterns already read whole (a finding of
-        one of the label's entities in `found` spans it) is not read again."""
+        one of the label's entities in `found` spans it) is not read again. Compiled
+        (`_reading.LabelScan`) where installed; `read_python` is the reference."""
+        if self._compiled is not None:
+            return self._compiled.read(text, folded, found)  # type: ignore[no-any-return]
+        return self.read_python(text, folded, found)
+
+    def read_python(self, text: str, folded: str, found: Sequence[Finding] = ()) -> list[Finding]:
+        """`read` in Python."""
         out: list[Finding] = []
         if not self._owners:
             return out
