@@ -185,6 +185,8 @@ cdef class _Rec:
 cdef class _Pat:
     cdef str name
     cdef object fullmatch, validator, exclude
+    cdef bytes lead  # compiled.leading_table of the regex
+    cdef Py_ssize_t nlead
     cdef double score, unknown_score, invalid_score
     cdef bint has_unknown, has_invalid
 
@@ -192,12 +194,34 @@ cdef class _Pat:
         spec = pat.spec
         self.name = spec.name
         self.fullmatch = pat.rx.fullmatch
+        self.lead = pat.lead
+        self.nlead = len(self.lead) // 128
         self.validator, self.exclude = pat.validator, pat.exclude
         self.score = spec.score
         self.has_unknown = spec.unknown_score is not None
         self.unknown_score = spec.unknown_score if self.has_unknown else spec.score
         self.has_invalid = spec.invalid_score is not None
         self.invalid_score = spec.invalid_score if self.has_invalid else 0.0
+
+
+cdef bint _may_match(_Pat pat, str value) noexcept:
+    """False when `value` cannot fullmatch the pattern: an ASCII character where its leading
+    table has none (or fewer characters than the positions every match has)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(value)
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef const unsigned char *lead
+    cdef Py_UCS4 c
+    if pat.nlead == 0:
+        return True
+    if n < pat.nlead:
+        return False
+    lead = pat.lead
+    for i in range(pat.nlead):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 128 and not lead[i * 128 + <Py_ssize_t>c]:
+            return False
+    return True
 
 
 cdef class _Step:
@@ -429,7 +453,7 @@ cdef class NumberReader(_Builder):
                 if values[k] is None:
                     values[k] = runs.value(gi, k)
                 value = <str>values[k]
-                if step.pat.fullmatch(value) is None:
+                if not _may_match(step.pat, value) or step.pat.fullmatch(value) is None:
                     continue
                 checksum = self._score(step.pat, value, &base)
                 if checksum is None:
