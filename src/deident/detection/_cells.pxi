@@ -79,6 +79,58 @@ cdef bint _mobile_digits(int kind, void *data, Py_ssize_t lo, Py_ssize_t hi) noe
     return d[p] == b'1' and b'3' <= d[p + 1] <= b'9'
 
 
+cdef str _FORMAT = "format"
+cdef str _REGION = "region code"
+cdef str _BIRTH = "birth date"
+cdef str _CHECK = "check digit"
+cdef object _NOT_ASCII = object()
+
+
+cdef object _id_problem(str value):
+    """validators.id_problem for an ASCII value (fold changes no ASCII character); `_NOT_ASCII`
+    for any other, which the reference answers."""
+    cdef char v[18]
+    cdef Py_ssize_t n = 0, i
+    cdef int total = 0
+    cdef Py_UCS4 c
+    if not value.isascii():
+        return _NOT_ASCII
+    cdef int x
+    for c in value:
+        x = <int>c
+        if 97 <= x <= 122:
+            x -= 32
+        if 48 <= x <= 57 or 65 <= x <= 90:
+            if n < 18:
+                v[n] = <char>x
+            n += 1
+    if n == 15:
+        for i in range(15):
+            if not _digit(v[i]):
+                return _FORMAT
+        if not _province(v[0] - 48, v[1] - 48):
+            return _REGION
+        if _real_ymd(1900 + (v[6] - 48) * 10 + v[7] - 48, (v[8] - 48) * 10 + v[9] - 48,
+                     (v[10] - 48) * 10 + v[11] - 48):
+            return None
+        return _BIRTH
+    if n != 18:
+        return f"length {n}"
+    for i in range(17):
+        if not _digit(v[i]):
+            return _FORMAT
+    if not (_digit(v[17]) or v[17] == b'X'):
+        return _FORMAT
+    if not _province(v[0] - 48, v[1] - 48):
+        return _REGION
+    if not _real_ymd((v[6] - 48) * 1000 + (v[7] - 48) * 100 + (v[8] - 48) * 10 + v[9] - 48,
+                     (v[10] - 48) * 10 + v[11] - 48, (v[12] - 48) * 10 + v[13] - 48):
+        return _BIRTH
+    for i in range(17):  # ISO 7064 MOD 11-2, as _native.gb11643
+        total = (total * 2 + (v[i] - 48) * 2) % 11
+    return None if _ID_CHECK[total] == v[17] else _CHECK
+
+
 cdef class TableCells(_Builder):
     """`text_tables.table_cells_python` for one engine (its recognizers by entity, its wanted
     entities and threshold). Immutable once built."""
@@ -210,7 +262,9 @@ cdef class TableCells(_Builder):
             return None
         explanation = self.header
         if entity == _RESIDENT_ID:
-            problem = self.id_problem(cell)
+            problem = _id_problem(cell)
+            if problem is _NOT_ASCII:
+                problem = self.id_problem(cell)
             if problem is not None:
                 explanation = self.id_explanation(problem)
         f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)

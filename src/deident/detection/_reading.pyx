@@ -20,6 +20,7 @@ from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdlib cimport free, malloc, realloc
 
 include "_runs.pxi"
+include "_idcheck.pxi"
 
 
 cdef extern from "Python.h":

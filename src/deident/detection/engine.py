@@ -11,6 +11,7 @@ passes, twins of _reading.pyx), hints.py (table headers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.model import FINDING_FIELDS, Finding
+
+_START = attrgetter("start")
 
 
 class Engine:
@@ -204,7 +207,8 @@ class Engine:
         # The cells no finding touches are made whole (compiled); the others go through apply_cells.
         made, todo = self._cells.read(text, in_tables, starts, ends)
         if not todo:
-            return resolve_overlaps([*kept, *made]) if made else kept
+            # The cells made touch no finding and no other cell: nothing to resolve, only to order.
+            return sorted([*kept, *made], key=_START) if made else kept
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
         rest, changed = apply_cells(
