@@ -188,6 +188,7 @@ cdef class _Pat:
     cdef object fullmatch, validator, exclude
     cdef bytes lead  # compiled.leading_table of the regex
     cdef Py_ssize_t nlead
+    cdef dict shapes  # compiled.shapes_by_length of the regex, or None
     cdef double score, unknown_score, invalid_score
     cdef bint has_unknown, has_invalid
 
@@ -197,6 +198,7 @@ cdef class _Pat:
         self.fullmatch = pat.rx.fullmatch
         self.lead = pat.lead
         self.nlead = len(self.lead) // 128
+        self.shapes = dict(pat.shapes) if pat.shapes is not None else None
         self.validator, self.exclude = pat.validator, pat.exclude
         self.score = spec.score
         self.has_unknown = spec.unknown_score is not None
@@ -223,6 +225,34 @@ cdef bint _may_match(_Pat pat, str value) noexcept:
         if c < 128 and not lead[i * 128 + <Py_ssize_t>c]:
             return False
     return True
+
+
+cdef int _shape_match(_Pat pat, str value) except -2:
+    """pat.rx.fullmatch(value) is not None, answered from the pattern's shapes: 1 or 0, and -1
+    when they cannot tell (no shapes, a character beyond ASCII)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, k, count
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef const unsigned char *t
+    cdef Py_UCS4 c
+    if pat.shapes is None or n == 0:
+        return -1
+    tables = pat.shapes.get(n)
+    if tables is None:
+        return -1
+    for i in range(n):
+        if PyUnicode_READ(kind, data, i) >= 128:
+            return -1
+    t = <bytes>tables
+    count = len(<bytes>tables) // (n * 128)
+    for k in range(count):
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if not t[(k * n + i) * 128 + <Py_ssize_t>c]:
+                break
+        else:
+            return 1
+    return 0
 
 
 cdef class _Step:
@@ -454,7 +484,10 @@ cdef class NumberReader(_Builder):
                 if values[k] is None:
                     values[k] = runs.value(gi, k)
                 value = <str>values[k]
-                if not _may_match(step.pat, value) or step.pat.fullmatch(value) is None:
+                if not _may_match(step.pat, value):
+                    continue
+                shaped = _shape_match(step.pat, value)
+                if shaped == 0 or (shaped < 0 and step.pat.fullmatch(value) is None):
                     continue
                 checksum = self._score(step.pat, value, &base)
                 if checksum is None:
