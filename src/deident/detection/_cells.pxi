@@ -312,3 +312,39 @@ cdef class Keeper(_Builder):
                 f = self.explain_id(f)
             out.append(f)
         return out
+
+
+cdef class Resolver(_Builder):
+    """`resolve.resolve_overlaps_python`, answered in C for findings already in order and apart
+    (most texts: the number pass reports in order); any other list goes to `fallback`."""
+
+    cdef object fallback
+
+    def __init__(self, fallback, finding_type, tuple fields):
+        self._setup(0.0, {}, None, finding_type, fields)
+        self.fallback = fallback
+
+    def __call__(self, findings):
+        cdef list found
+        cdef Py_ssize_t i, n, prev_start = 0, prev_end = 0, start, end
+        cdef PyObject *v
+        if type(findings) is not list:
+            return self.fallback(findings)
+        found = <list>findings
+        n = len(found)
+        for i in range(n):
+            f = found[i]
+            if type(f) is not self.finding:
+                return self.fallback(findings)
+            v = (<PyObject **>((<char *><PyObject *>f) + self.offsets[1]))[0]
+            if v == NULL or type(<object>v) is not int:
+                return self.fallback(findings)
+            start = <object>v
+            v = (<PyObject **>((<char *><PyObject *>f) + self.offsets[2]))[0]
+            if v == NULL or type(<object>v) is not int:
+                return self.fallback(findings)
+            end = <object>v
+            if i and (start <= prev_start or start < prev_end):
+                return self.fallback(findings)
+            prev_start, prev_end = start, end
+        return list(found)

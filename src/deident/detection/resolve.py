@@ -27,7 +27,7 @@ def _pick(cluster: list[Finding]) -> list[Finding]:
     return kept
 
 
-def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
+def resolve_overlaps_python(findings: Sequence[Finding]) -> list[Finding]:
     """Keep the highest-scored finding of every overlapping group (longer wins a tie), sorted
     by start. Findings are swept into clusters of transitively overlapping spans first, so the
     quadratic choice runs only inside a cluster (almost always one or two findings)."""
@@ -75,3 +75,14 @@ def keeper(min_score: float, wanted: Collection[str] | None) -> Callable[[list[F
         compiled: Any = reading.Keeper(min_score, wanted, explain_id, Finding, FINDING_FIELDS)
         return compiled.keep  # type: ignore[no-any-return]
     return lambda found: keep_python(found, min_score, wanted)
+
+
+def _resolver() -> Callable[[Sequence[Finding]], list[Finding]]:
+    if reading is not None and hasattr(reading, "Resolver"):
+        compiled: Any = reading.Resolver(resolve_overlaps_python, Finding, FINDING_FIELDS)
+        return compiled  # type: ignore[no-any-return]
+    return resolve_overlaps_python
+
+
+# `resolve_overlaps_python`; a list already in order and apart is answered in C where compiled.
+resolve_overlaps = _resolver()
