@@ -1,5 +1,6 @@
 # The label hit loop at C level, included by _reading.pyx. The reference is
-# labelled/labels.LabelReader.read_python (with _value_end, _blocked and _read_whole there);
+# labelled/labels.LabelReader.read_python (with words.word_hits, _value_end, _blocked and
+# _read_whole there);
 # tests/detection/labelled/test_labels_compiled.py holds both to the same findings.
 
 
@@ -39,13 +40,26 @@ cdef class LabelScan:
     """`LabelReader.read_python` for one reader. Immutable once built."""
 
     cdef dict owners  # word -> tuple of _LOwner
-    cdef object trie, first, word_hits, glue, finding, blocked
+    cdef object first, glue, finding, blocked
     cdef double strong
     cdef Py_ssize_t reach
+    # The label words as a trie in C arrays (node 0 the root): a node's children are a list
+    # through `sibling`, walked linearly (a node has a few).
+    cdef Py_UCS4 *t_char
+    cdef int *t_child
+    cdef int *t_sibling
+    cdef char *t_end
+    cdef int t_n
 
-    def __init__(self, dict owners not None, trie, bytes first, double strong, Py_ssize_t reach, word_hits,
-                 glue, finding, blocked):
-        """`owners`: the reader's {word: (_Owner, ...)}; `glue`: the match method of the pattern
+    def __dealloc__(self):
+        free(self.t_char)
+        free(self.t_child)
+        free(self.t_sibling)
+        free(self.t_end)
+
+    def __init__(self, dict owners not None, bytes first, double strong, Py_ssize_t reach, glue, finding, blocked):
+        """`owners`: the reader's {word: (_Owner, ...)}; `first`: its table of the characters
+        words start with (bit 1) and go on with (bit 2), as `words.word_hits` takes it; `glue`: the match method of the pattern
         between a label and its value; `finding(owner, word, text, start, end)` and
         `blocked(owner, folded, start, at)`: the reader's own."""
         cdef _LOwner lo
@@ -67,13 +81,106 @@ cdef class LabelScan:
                     made[id(o)] = lo
                 flat.append(lo)
             self.owners[word] = tuple(flat)
-        self.trie, self.first, self.strong, self.reach = trie, first, strong, reach
-        self.word_hits, self.glue, self.finding, self.blocked = word_hits, glue, finding, blocked
+        self.first, self.strong, self.reach = first, strong, reach
+        self.glue, self.finding, self.blocked = glue, finding, blocked
+        self._build_trie(sorted(owners))
+
+    cdef _build_trie(self, list words):
+        cdef int count = 1 + sum(len(w) for w in words), node, child, k = 1
+        self.t_char = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
+        self.t_child = <int *>malloc(count * sizeof(int))
+        self.t_sibling = <int *>malloc(count * sizeof(int))
+        self.t_end = <char *>malloc(count)
+        if not (self.t_char and self.t_child and self.t_sibling and self.t_end):
+            raise MemoryError()
+        self.t_char[0], self.t_child[0], self.t_sibling[0], self.t_end[0] = 0, -1, -1, 0
+        for w in words:
+            node = 0
+            for ch in w:
+                child = self.t_child[node]
+                while child >= 0 and self.t_char[child] != ord(ch):
+                    child = self.t_sibling[child]
+                if child < 0:
+                    child = k
+                    k += 1
+                    self.t_char[child], self.t_child[child], self.t_end[child] = ord(ch), -1, 0
+                    self.t_sibling[child] = self.t_child[node]
+                    self.t_child[node] = child
+                node = child
+            self.t_end[node] = 1
+        self.t_n = k
+
+    cdef Py_ssize_t _word_at(self, int kind, void *data, Py_ssize_t n, Py_ssize_t i) noexcept:
+        """The end of the longest word at `i`, or -1."""
+        cdef int node = 0, child
+        cdef Py_ssize_t j = i, end = -1
+        cdef Py_UCS4 c
+        while j < n:
+            c = PyUnicode_READ(kind, data, j)
+            child = self.t_child[node]
+            while child >= 0 and self.t_char[child] != c:
+                child = self.t_sibling[child]
+            if child < 0:
+                break
+            node = child
+            j += 1
+            if self.t_end[node]:
+                end = j
+        return end
+
+    cdef Py_ssize_t _next_hit(self, int kind, void *data, Py_ssize_t n, Py_ssize_t i, dict read,
+                              Py_ssize_t *stop) except -2:
+        """`words.word_hits` one hit at a time: the start of the next word at or after `i` with a
+        value within reach (its end in `stop`), or -1."""
+        cdef const unsigned char *starts = self.first
+        cdef Py_ssize_t limit = len(self.first), end, j
+        cdef const unsigned short *wide = <const unsigned short *>data
+        cdef Py_UCS4 c
+        while i < n:
+            if kind == 2:  # most Chinese text: skip to a character a word starts with, in C
+                while i < n and (wide[i] >= limit or not (starts[wide[i]] & 1)):
+                    i += 1
+                if i >= n:
+                    break
+            c = PyUnicode_READ(kind, data, i)
+            if c >= limit or not (starts[c] & 1):
+                i += 1
+                continue
+            if i + 1 >= n:
+                break
+            c = PyUnicode_READ(kind, data, i + 1)
+            if c >= limit or not (starts[c] & 2):
+                i += 1
+                continue
+            end = self._word_at(kind, data, n, i)
+            if end < 0:
+                i += 1
+                continue
+            if not self.reach:
+                stop[0] = end
+                return i
+            j = end
+            while j < n and j < end + self.reach and not _alnum(PyUnicode_READ(kind, data, j)):
+                if PyUnicode_READ(kind, data, j) == 10:
+                    j = n  # a value is on its label's line
+                    break
+                j += 1
+            if j >= n or j >= end + self.reach:
+                i = end
+                continue
+            if read is not None:
+                done = read.get(j)
+                if done is not None and not _continues(kind, data, n, <Py_ssize_t>done):
+                    i = end
+                    continue
+            stop[0] = end
+            return i
+        return -1
 
     def read(self, str text not None, str folded not None, found):
         cdef list out = []
         cdef dict read = None, by_start = None
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), pos = 0, start, stop, at, end, best_end
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), pos = 0, start, stop = 0, at, end, best_end, next_at
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
         cdef _LOwner owner, best
@@ -85,7 +192,12 @@ cdef class LabelScan:
             for f in found:
                 if f.score >= self.strong:
                     read[f.start] = f.end
-        for start, stop in self.word_hits(folded, self.first, self.trie, self.reach, read):
+        next_at = 0
+        while True:
+            start = self._next_hit(kind, data, n, next_at, read, &stop)
+            if start < 0:
+                break
+            next_at = stop
             if start < pos:
                 continue  # inside the value just read
             if _latin(PyUnicode_READ(kind, data, start)) and start > 0 \

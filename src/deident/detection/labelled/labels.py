@@ -77,11 +77,9 @@ class LabelReader:
         self._compiled: Any = (
             reading.LabelScan(
                 self._owners,
-                self._trie,
                 self._first,
                 self._strong,
                 _REACH,
-                word_hits,
                 _GLUE_VALUE.match,
                 self._finding,
                 _blocked,
