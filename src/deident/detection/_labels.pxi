@@ -43,19 +43,7 @@ cdef class LabelScan:
     cdef object first, glue, finding, blocked
     cdef double strong
     cdef Py_ssize_t reach
-    # The label words as a trie in C arrays (node 0 the root): a node's children are a list
-    # through `sibling`, walked linearly (a node has a few).
-    cdef Py_UCS4 *t_char
-    cdef int *t_child
-    cdef int *t_sibling
-    cdef char *t_end
-    cdef int t_n
-
-    def __dealloc__(self):
-        free(self.t_char)
-        free(self.t_child)
-        free(self.t_sibling)
-        free(self.t_end)
+    cdef _Trie words
 
     def __init__(self, dict owners not None, bytes first, double strong, Py_ssize_t reach, glue, finding, blocked):
         """`owners`: the reader's {word: (_Owner, ...)}; `first`: its table of the characters
@@ -83,50 +71,7 @@ cdef class LabelScan:
             self.owners[word] = tuple(flat)
         self.first, self.strong, self.reach = first, strong, reach
         self.glue, self.finding, self.blocked = glue, finding, blocked
-        self._build_trie(sorted(owners))
-
-    cdef _build_trie(self, list words):
-        cdef int count = 1 + sum(len(w) for w in words), node, child, k = 1
-        self.t_char = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
-        self.t_child = <int *>malloc(count * sizeof(int))
-        self.t_sibling = <int *>malloc(count * sizeof(int))
-        self.t_end = <char *>malloc(count)
-        if not (self.t_char and self.t_child and self.t_sibling and self.t_end):
-            raise MemoryError()
-        self.t_char[0], self.t_child[0], self.t_sibling[0], self.t_end[0] = 0, -1, -1, 0
-        for w in words:
-            node = 0
-            for ch in w:
-                child = self.t_child[node]
-                while child >= 0 and self.t_char[child] != ord(ch):
-                    child = self.t_sibling[child]
-                if child < 0:
-                    child = k
-                    k += 1
-                    self.t_char[child], self.t_child[child], self.t_end[child] = ord(ch), -1, 0
-                    self.t_sibling[child] = self.t_child[node]
-                    self.t_child[node] = child
-                node = child
-            self.t_end[node] = 1
-        self.t_n = k
-
-    cdef Py_ssize_t _word_at(self, int kind, void *data, Py_ssize_t n, Py_ssize_t i) noexcept:
-        """The end of the longest word at `i`, or -1."""
-        cdef int node = 0, child
-        cdef Py_ssize_t j = i, end = -1
-        cdef Py_UCS4 c
-        while j < n:
-            c = PyUnicode_READ(kind, data, j)
-            child = self.t_child[node]
-            while child >= 0 and self.t_char[child] != c:
-                child = self.t_sibling[child]
-            if child < 0:
-                break
-            node = child
-            j += 1
-            if self.t_end[node]:
-                end = j
-        return end
+        self.words = _Trie(owners)
 
     cdef Py_ssize_t _next_hit(self, int kind, void *data, Py_ssize_t n, Py_ssize_t i, dict read,
                               Py_ssize_t *stop) except -2:
@@ -152,7 +97,7 @@ cdef class LabelScan:
             if c >= limit or not (starts[c] & 2):
                 i += 1
                 continue
-            end = self._word_at(kind, data, n, i)
+            end = self.words.longest(kind, data, i, n)
             if end < 0:
                 i += 1
                 continue

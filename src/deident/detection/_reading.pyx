@@ -37,24 +37,68 @@ cdef object _member_descriptor = type(type("_Slots", (), {"__slots__": ("x",)}).
 cdef tuple _NO_ARGS = ()
 
 
-# One-character strings of the BMP, made once (as in _native): a trie step looks a character up
-# by a string whose hash is already known.
-cdef list _CHARS = [None] * 0x10000
-
-
-cdef inline object _char(Py_UCS4 c):
-    cdef object s
-    if c >= 0x10000:
-        return chr(c)
-    s = _CHARS[<Py_ssize_t>c]
-    if s is None:
-        s = chr(c)
-        _CHARS[<Py_ssize_t>c] = s
-    return s
-
-
 cdef int _CONTEXT = 1
 cdef int _ANTI = 2
+
+
+cdef class _Trie:
+    """Words in C arrays (node 0 the root; a node's children a list through `sibling`, walked
+    linearly: a node has a few): the longest word at a position costs a character compare per
+    step, with no dict look-ups or one-character strings."""
+
+    cdef Py_UCS4 *char_
+    cdef int *child
+    cdef int *sibling
+    cdef char *end
+
+    def __cinit__(self, words):
+        cdef list ws = sorted(words)
+        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1
+        self.char_ = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
+        self.child = <int *>malloc(count * sizeof(int))
+        self.sibling = <int *>malloc(count * sizeof(int))
+        self.end = <char *>malloc(count)
+        if not (self.char_ and self.child and self.sibling and self.end):
+            raise MemoryError()
+        self.char_[0], self.child[0], self.sibling[0], self.end[0] = 0, -1, -1, 0
+        for w in ws:
+            node = 0
+            for ch in w:
+                c = self.child[node]
+                while c >= 0 and self.char_[c] != ord(ch):
+                    c = self.sibling[c]
+                if c < 0:
+                    c = k
+                    k += 1
+                    self.char_[c], self.child[c], self.end[c] = ord(ch), -1, 0
+                    self.sibling[c] = self.child[node]
+                    self.child[node] = c
+                node = c
+            self.end[node] = 1
+
+    def __dealloc__(self):
+        free(self.char_)
+        free(self.child)
+        free(self.sibling)
+        free(self.end)
+
+    cdef Py_ssize_t longest(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi) noexcept:
+        """The end of the longest word at `i` that ends by `hi`, or -1."""
+        cdef int node = 0, c
+        cdef Py_ssize_t j = i, found = -1
+        cdef Py_UCS4 ch
+        while j < hi:
+            ch = PyUnicode_READ(kind, data, j)
+            c = self.child[node]
+            while c >= 0 and self.char_[c] != ch:
+                c = self.sibling[c]
+            if c < 0:
+                break
+            node = c
+            j += 1
+            if self.end[node]:
+                found = j
+        return found
 
 
 cdef class _Words:
@@ -66,7 +110,7 @@ cdef class _Words:
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
     cdef bytes first
-    cdef dict trie
+    cdef _Trie trie
 
     def __init__(self, matcher):
         rx = matcher.rx
@@ -79,14 +123,9 @@ cdef class _Words:
             first[ord(word[0])] = 1
         self.first = bytes(first) if first is not None else None
         self.kinds = dict(matcher.kinds)
-        # The words as a trie of one-character strings ("" marks a word's end): a word at a
-        # position is found by walking it, not by a regex call (which allocates its stack).
-        self.trie = {}
-        for word in self.kinds:
-            node = self.trie
-            for ch in word:
-                node = node.setdefault(_char(ord(ch)), {})
-            node[""] = None
+        # The words as a trie: a word at a position is found by walking it, not by a regex call
+        # (which allocates its stack).
+        self.trie = _Trie(self.kinds)
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
@@ -101,7 +140,6 @@ cdef class _Words:
         cdef void *data = PyUnicode_DATA(folded)
         cdef const unsigned char *first
         cdef Py_UCS4 c
-        cdef object node
         if self.first is None:
             m = self.search(folded, lo, hi)
             if m is None:
@@ -117,16 +155,7 @@ cdef class _Words:
         while p < hi:
             c = PyUnicode_READ(kind, data, p)
             if c < 0x10000 and first[c]:
-                node = self.trie
-                found = -1
-                j = p
-                while j < hi:
-                    node = (<dict>node).get(_char(PyUnicode_READ(kind, data, j)))
-                    if node is None:
-                        break
-                    j += 1
-                    if "" in <dict>node:
-                        found = j
+                found = self.trie.longest(kind, data, p, hi)
                 if found >= 0:
                     end[0] = found
                     return p
