@@ -348,3 +348,79 @@ cdef class Resolver(_Builder):
                 return self.fallback(findings)
             prev_start, prev_end = start, end
         return list(found)
+
+
+cdef bint _id_at(int kind, void *data, Py_ssize_t p) noexcept:
+    """The 18 ASCII letters and digits at `p` (upper-cased) are a GB 11643-valid ID."""
+    cdef int total = 0, i, d[18]
+    cdef Py_UCS4 last
+    for i in range(17):
+        if not _digit(PyUnicode_READ(kind, data, p + i)):
+            return False
+        d[i] = <int>PyUnicode_READ(kind, data, p + i) - 48
+    last = PyUnicode_READ(kind, data, p + 17)
+    if last == 120:
+        last = 88  # upper(): x -> X
+    if not _province(d[0], d[1]):
+        return False
+    if not _real_ymd(d[6] * 1000 + d[7] * 100 + d[8] * 10 + d[9], d[10] * 10 + d[11], d[12] * 10 + d[13]):
+        return False
+    for i in range(17):
+        total = (total * 2 + d[i] * 2) % 11
+    return <Py_UCS4>_ID_CHECK[total] == last
+
+
+cdef class EmbeddedIds(_Builder):
+    """`embedded.embedded_ids_python`: runs of ASCII letters and digits (19 to `max_run`) with a
+    valid ID at their start or end that no finding covers, one finding each."""
+
+    cdef object explanation, score
+    cdef Py_ssize_t max_run
+
+    def __init__(self, explanation, double score, Py_ssize_t max_run, finding_type, tuple fields):
+        self._setup(0.0, {}, None, finding_type, fields)
+        self.explanation, self.score, self.max_run = explanation, score, max_run
+
+    def read(self, str text not None, found):
+        cdef list out = []
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, a, b
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef const unsigned short *wide = <const unsigned short *>data
+        cdef bint covered
+        while i < n:
+            if kind == 2:
+                while i < n and (wide[i] >= 128 or not _alnum(wide[i])):
+                    i += 1
+                if i >= n:
+                    break
+            elif not _alnum(PyUnicode_READ(kind, data, i)):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and _alnum(PyUnicode_READ(kind, data, j)):
+                j += 1
+            a, b, i = i, j, j
+            if b - a < 19 or b - a > self.max_run:
+                continue
+            if not (_id_at(kind, data, a) or _id_at(kind, data, b - 18)):
+                continue
+            covered = False
+            for f in found:
+                if f.start <= a and f.end >= b:
+                    covered = True
+                    break
+            if covered:
+                continue
+            f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
+            self._set(f, 0, _RESIDENT_ID)
+            self._set(f, 1, a)
+            self._set(f, 2, b)
+            self._set(f, 3, text[a:b])
+            self._set(f, 4, self.score)
+            self._set(f, 5, "cn_resident_id")
+            self._set(f, 6, self.explanation)
+            self._set(f, 7, {})
+            self._set(f, 8, {})
+            out.append(f)
+        return out
