@@ -93,6 +93,7 @@ class Engine:
             else None
             for rec in self._texts
         )
+        self._text_pairs = tuple(zip(self._texts, self._text_readers, strict=True))
 
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
@@ -122,7 +123,7 @@ class Engine:
     def _texts_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
         out: list[Finding] = []
         everywhere = ((0, len(folded)),)
-        for rec, reader in zip(self._texts, self._text_readers, strict=True):
+        for rec, reader in self._text_pairs:
             required = rec.spec.requires
             if required and required not in folded:
                 continue
