@@ -15,18 +15,13 @@ of the engine's time: CPython spends ~1,000 instructions on one bytecode-level s
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy
-from libc.time cimport time as c_time
-from libc.time cimport time_t, tm
 
 include "_runs.pxi"
+include "_idcheck.pxi"
 
 
 cdef extern from "Python.h":
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
-
-
-cdef extern from "time.h" nogil:
-    tm *localtime_r(const time_t *timep, tm *result)
 
 
 # --- folding -----------------------------------------------------------------------------
@@ -138,37 +133,6 @@ def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len
 
 # --- checksums ---------------------------------------------------------------------------
 
-cdef const char *_ID_CHECK = b"10X98765432"
-cdef time_t _today_until = 0
-cdef int _today_ymd = 0
-
-
-cdef int _today() noexcept nogil:
-    """Today as YYYYMMDD (local time, as date.today()), read from the clock once a minute."""
-    global _today_until, _today_ymd
-    cdef time_t now = c_time(NULL)
-    cdef tm t
-    if now >= _today_until:
-        localtime_r(&now, &t)
-        _today_ymd = (t.tm_year + 1900) * 10000 + (t.tm_mon + 1) * 100 + t.tm_mday
-        _today_until = now + 60
-    return _today_ymd
-
-
-cdef bint _real_ymd(int y, int m, int d) noexcept nogil:
-    """A real date from 1900-01-01 to today."""
-    cdef int days
-    if m < 1 or m > 12 or d < 1 or y < 1900:
-        return False
-    if m == 2:
-        days = 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
-    elif m == 4 or m == 6 or m == 9 or m == 11:
-        days = 30
-    else:
-        days = 31
-    return d <= days and y * 10000 + m * 100 + d <= _today()
-
-
 cdef inline int _d(int kind, void *data, Py_ssize_t i) noexcept nogil:
     return <int>PyUnicode_READ(kind, data, i) - 48
 
@@ -179,15 +143,6 @@ cdef inline bint _ascii_digits(int kind, void *data, Py_ssize_t lo, Py_ssize_t h
         if not _digit(PyUnicode_READ(kind, data, i)):
             return False
     return True
-
-
-cdef bint _province(int a, int b) noexcept nogil:
-    # validators._PROVINCES
-    cdef int code = a * 10 + b
-    return (
-        11 <= code <= 15 or 21 <= code <= 23 or 31 <= code <= 37 or 41 <= code <= 46
-        or 50 <= code <= 54 or 61 <= code <= 65 or code == 71 or 81 <= code <= 83
-    )
 
 
 def gb11643(str value not None):

@@ -20,6 +20,7 @@ from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdlib cimport free, malloc, realloc
 
 include "_runs.pxi"
+include "_idcheck.pxi"
 
 
 cdef extern from "Python.h":
@@ -40,23 +41,80 @@ cdef int _CONTEXT = 1
 cdef int _ANTI = 2
 
 
+cdef class _Trie:
+    """Words in C arrays (node 0 the root; a node's children a list through `sibling`, walked
+    linearly: a node has a few): the longest word at a position costs a character compare per
+    step, with no dict look-ups or one-character strings."""
+
+    cdef Py_UCS4 *char_
+    cdef int *child
+    cdef int *sibling
+    cdef char *end
+
+    def __cinit__(self, words):
+        cdef list ws = sorted(words)
+        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1
+        self.char_ = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
+        self.child = <int *>malloc(count * sizeof(int))
+        self.sibling = <int *>malloc(count * sizeof(int))
+        self.end = <char *>malloc(count)
+        if not (self.char_ and self.child and self.sibling and self.end):
+            raise MemoryError()
+        self.char_[0], self.child[0], self.sibling[0], self.end[0] = 0, -1, -1, 0
+        for w in ws:
+            node = 0
+            for ch in w:
+                c = self.child[node]
+                while c >= 0 and self.char_[c] != ord(ch):
+                    c = self.sibling[c]
+                if c < 0:
+                    c = k
+                    k += 1
+                    self.char_[c], self.child[c], self.end[c] = ord(ch), -1, 0
+                    self.sibling[c] = self.child[node]
+                    self.child[node] = c
+                node = c
+            self.end[node] = 1
+
+    def __dealloc__(self):
+        free(self.char_)
+        free(self.child)
+        free(self.sibling)
+        free(self.end)
+
+    cdef Py_ssize_t longest(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi) noexcept:
+        """The end of the longest word at `i` that ends by `hi`, or -1."""
+        cdef int node = 0, c
+        cdef Py_ssize_t j = i, found = -1
+        cdef Py_UCS4 ch
+        while j < hi:
+            ch = PyUnicode_READ(kind, data, j)
+            c = self.child[node]
+            while c >= 0 and self.char_[c] != ch:
+                c = self.sibling[c]
+            if c < 0:
+                break
+            node = c
+            j += 1
+            if self.end[node]:
+                found = j
+        return found
+
+
 cdef class _Words:
     """A `ContextMatcher`, flattened."""
 
     cdef object search  # rx.search, or None when the recognizer has no words
-    cdef object match
-    cdef object finditer
     cdef dict kinds
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
     cdef bytes first
+    cdef _Trie trie
 
     def __init__(self, matcher):
         rx = matcher.rx
         self.search = rx.search if rx is not None else None
-        self.match = rx.match if rx is not None else None
-        self.finditer = rx.finditer if rx is not None else None
         first = bytearray(0x10000)
         for word in matcher.kinds:
             if ord(word[0]) >= 0x10000:
@@ -65,22 +123,29 @@ cdef class _Words:
             first[ord(word[0])] = 1
         self.first = bytes(first) if first is not None else None
         self.kinds = dict(matcher.kinds)
+        # The words as a trie: a word at a position is found by walking it, not by a regex call
+        # (which allocates its stack).
+        self.trie = _Trie(self.kinds)
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
 
-    cdef object _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi):
-        """``rx.search(folded, lo, hi)``: the leftmost match in folded[lo:hi]. A word can only
-        start at a character some word starts with, so the window is walked in C and `re` is
-        asked to match only there (a window of 16-24 characters rarely holds one)."""
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p
+    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end) except -2:
+        """``rx.search(folded, lo, hi)``: where the leftmost match in folded[lo:hi] starts (-1 for
+        none), its end in `end`. A word can only start at a character some word starts with, so
+        the window is walked in C and the words are walked in the trie only there: the longest
+        word at a position is what the alternation (longest words first) matches."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p, j, found
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
         cdef const unsigned char *first
         cdef Py_UCS4 c
-        cdef object m
         if self.first is None:
-            return self.search(folded, lo, hi)
+            m = self.search(folded, lo, hi)
+            if m is None:
+                return -1
+            end[0] = m.end()
+            return m.start()
         first = self.first
         if hi > n:
             hi = n
@@ -90,42 +155,44 @@ cdef class _Words:
         while p < hi:
             c = PyUnicode_READ(kind, data, p)
             if c < 0x10000 and first[c]:
-                m = self.match(folded, p, hi)
-                if m is not None:
-                    return m
+                found = self.trie.longest(kind, data, p, hi)
+                if found >= 0:
+                    end[0] = found
+                    return p
             p += 1
-        return None
+        return -1
 
     cdef tuple find(self, str folded, Py_ssize_t start, Py_ssize_t end):
         """`ContextMatcher.find`."""
-        cdef object ctx = None, anti = None, m, word
-        cdef Py_ssize_t ctx_from, anti_from, at, n
+        cdef object ctx = None, anti = None, word
+        cdef Py_ssize_t ctx_from, anti_from, at, stop = 0, limit
         cdef int kind
         if self.search is None:
             return (None, None)
-        m = self._search(folded, start - self.before if start > self.before else 0, start)
-        if m is not None:
+        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop)
+        if at >= 0:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
-            while m is not None:
-                word = m.group()
+            while at >= 0:
+                word = folded[at:stop]
                 kind = self.kinds[word]
-                at = m.start()
                 if kind & _CONTEXT and at >= ctx_from:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
                     anti = word
-                m = self._search(folded, m.end(), start)
+                at = self._search(folded, stop, start, &stop)
         if self.after and (ctx is None or anti is None):
-            n = len(folded)
-            for m in self.finditer(folded, end, min(n, end + self.after)):
-                word = m.group()
+            # rx.finditer over the window after the match: leftmost words, one after another
+            limit = min(PyUnicode_GET_LENGTH(folded), end + self.after)
+            at = self._search(folded, end, limit, &stop)
+            while at >= 0:
+                word = folded[at:stop]
                 kind = self.kinds[word]
-                at = m.end()
-                if ctx is None and kind & _CONTEXT and at <= end + self.ctx_after:
+                if ctx is None and kind & _CONTEXT and stop <= end + self.ctx_after:
                     ctx = word
-                if anti is None and kind & _ANTI and at <= end + self.anti_after:
+                if anti is None and kind & _ANTI and stop <= end + self.anti_after:
                     anti = word
+                at = self._search(folded, stop, limit, &stop)
         return (ctx, anti)
 
 
@@ -148,6 +215,9 @@ cdef class _Rec:
 cdef class _Pat:
     cdef str name
     cdef object fullmatch, validator, exclude
+    cdef bytes lead  # compiled.leading_table of the regex
+    cdef Py_ssize_t nlead
+    cdef dict shapes  # compiled.shapes_by_length of the regex, or None
     cdef double score, unknown_score, invalid_score
     cdef bint has_unknown, has_invalid
 
@@ -155,12 +225,63 @@ cdef class _Pat:
         spec = pat.spec
         self.name = spec.name
         self.fullmatch = pat.rx.fullmatch
+        self.lead = pat.lead
+        self.nlead = len(self.lead) // 128
+        self.shapes = dict(pat.shapes) if pat.shapes is not None else None
         self.validator, self.exclude = pat.validator, pat.exclude
         self.score = spec.score
         self.has_unknown = spec.unknown_score is not None
         self.unknown_score = spec.unknown_score if self.has_unknown else spec.score
         self.has_invalid = spec.invalid_score is not None
         self.invalid_score = spec.invalid_score if self.has_invalid else 0.0
+
+
+cdef bint _may_match(_Pat pat, str value) noexcept:
+    """False when `value` cannot fullmatch the pattern: an ASCII character where its leading
+    table has none (or fewer characters than the positions every match has)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(value)
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef const unsigned char *lead
+    cdef Py_UCS4 c
+    if pat.nlead == 0:
+        return True
+    if n < pat.nlead:
+        return False
+    lead = pat.lead
+    for i in range(pat.nlead):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 128 and not lead[i * 128 + <Py_ssize_t>c]:
+            return False
+    return True
+
+
+cdef int _shape_match(_Pat pat, str value) except -2:
+    """pat.rx.fullmatch(value) is not None, answered from the pattern's shapes: 1 or 0, and -1
+    when they cannot tell (no shapes, a character beyond ASCII)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i, k, count
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef const unsigned char *t
+    cdef Py_UCS4 c
+    if pat.shapes is None or n == 0:
+        return -1
+    tables = pat.shapes.get(n)
+    if tables is None:
+        return -1
+    for i in range(n):
+        if PyUnicode_READ(kind, data, i) >= 128:
+            return -1
+    t = <bytes>tables
+    count = len(<bytes>tables) // (n * 128)
+    for k in range(count):
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if not t[(k * n + i) * 128 + <Py_ssize_t>c]:
+                break
+        else:
+            return 1
+    return 0
 
 
 cdef class _Step:
@@ -392,7 +513,10 @@ cdef class NumberReader(_Builder):
                 if values[k] is None:
                     values[k] = runs.value(gi, k)
                 value = <str>values[k]
-                if step.pat.fullmatch(value) is None:
+                if not _may_match(step.pat, value):
+                    continue
+                shaped = _shape_match(step.pat, value)
+                if shaped == 0 or (shaped < 0 and step.pat.fullmatch(value) is None):
                     continue
                 checksum = self._score(step.pat, value, &base)
                 if checksum is None:
@@ -457,3 +581,7 @@ cdef class TextReader(_Builder):
                         out.append(self._make(self.rec, pat, base, checksum, judged[0], judged[1], judged[2],
                                               s, e, text))
         return out
+
+
+include "_cells.pxi"
+include "_labels.pxi"

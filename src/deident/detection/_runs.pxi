@@ -170,7 +170,18 @@ cdef class _Runs:
         cdef void *data = self.data
         cdef Py_ssize_t n = self.n, i = self.pos, start, end, p, ng
         cdef Py_UCS4 c
+        cdef const unsigned short *wide = <const unsigned short *>data
+        cdef const unsigned char *narrow = <const unsigned char *>data
         while i < n:
+            # to the next digit in a tight loop over the storage (most characters are none)
+            if kind == 2:
+                while i < n and not (48 <= wide[i] <= 57):
+                    i += 1
+            elif kind == 1:
+                while i < n and not (48 <= narrow[i] <= 57):
+                    i += 1
+            if i >= n:
+                break
             if not _digit(PyUnicode_READ(kind, data, i)) or (i > 0 and _alnum(PyUnicode_READ(kind, data, i - 1))):
                 i += 1
                 continue

@@ -27,6 +27,13 @@ class Pattern:
     exclude: Validator | None
     min_len: int = 0  # the lengths a match can have: number patterns are skipped by length
     max_len: int = 1 << 30
+    # 128 bytes per leading position every match has (`leading_table`): the compiled number
+    # pass skips the regex call for a value whose first characters no match can start with.
+    lead: bytes = b""
+    # {length: 128 bytes per position per shape}: every way a match of that length can be
+    # spelled, position by position (`shapes_by_length`); the compiled number pass answers
+    # fullmatch for an ASCII value from these tables instead of calling the regex.
+    shapes: dict[int, bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +92,153 @@ def compile_recognizer(spec: RecognizerSpec) -> Recognizer:
         where = f"{spec.source}: pattern '{p.name}'"
         lo, hi = _widths(regex)
         validator, exclude = _validator(p.validator, where), _validator(p.exclude_validator, where)
-        patterns.append(Pattern(p, rx, validator, exclude, lo, hi))
+        shapes = shapes_by_length(rx, lo, min(hi, MAX_NUMBER_LEN)) if spec.kind == "number" else None
+        patterns.append(Pattern(p, rx, validator, exclude, lo, hi, leading_table(rx), shapes))
     gain = spec.context.boost + (1.0 if spec.anti_context.factor > 1.0 else 0.0)
     alphabet = run_pattern(spec.alphabet) if spec.alphabet else None
     words = ContextMatcher.compile(spec.context, spec.anti_context)
     return Recognizer(spec, tuple(patterns), words, gain, alphabet)
+
+
+_MAX_LEAD = 4
+
+
+def leading_table(rx: re.Pattern[str]) -> bytes:
+    """For each of the first positions that every match of `rx` has (at most four), 128 bytes:
+    1 where an ASCII character may stand there. A value whose i-th character is ASCII and 0 in
+    the i-th table cannot match (the characters beyond ASCII are left to `re`). Empty when the
+    pattern is beyond this reading (flags, lookarounds, negated classes …): then nothing is skipped."""
+    if rx.flags & (re.IGNORECASE | re.VERBOSE):
+        return b""
+    try:
+        try:
+            from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_parse as parser
+        sets, _ = _lead_seq(parser.parse(rx.pattern), parser)
+    except Exception:  # a construct this reading does not know: no table
+        return b""
+    return b"".join(bytes(1 if chr(c) in s else 0 for c in range(128)) for s in sets[:_MAX_LEAD])
+
+
+def _lead_seq(items: object, parser: object) -> tuple[list[frozenset[str]], bool]:
+    """The character sets of the leading positions of `items` (a parsed sequence), and whether
+    they are the whole sequence (a fixed width, every position known)."""
+    out: list[frozenset[str]] = []
+    for op, av in items:  # type: ignore[attr-defined]
+        sets, complete = _lead_item(op, av, parser)
+        out.extend(sets)
+        if not complete or len(out) >= _MAX_LEAD:
+            return out, False
+    return out, True
+
+
+def _lead_item(op: object, av: object, parser: object) -> tuple[list[frozenset[str]], bool]:
+    c = parser._constants if hasattr(parser, "_constants") else parser  # type: ignore[attr-defined]
+    if op is c.LITERAL:
+        return [frozenset(chr(av))], True  # type: ignore[arg-type]
+    if op is c.IN:
+        chars: set[str] = set()
+        for kind, arg in av:  # type: ignore[attr-defined]
+            if kind is c.LITERAL:
+                chars.add(chr(arg))
+            elif kind is c.RANGE:
+                chars.update(chr(x) for x in range(arg[0], min(arg[1], 127) + 1))
+            elif kind is c.CATEGORY and arg is c.CATEGORY_DIGIT:
+                chars.update("0123456789")
+            else:  # negation, other categories: unknown
+                return [], False
+        return [frozenset(chars)], True
+    if op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+        lo, hi, sub = av  # type: ignore[misc]
+        sets, complete = _lead_seq(sub, parser)
+        if not complete or len(sets) != 1:
+            return [], False
+        return sets * min(lo, _MAX_LEAD), lo == hi
+    if op is c.SUBPATTERN:
+        _, add_flags, del_flags, sub = av  # type: ignore[misc]
+        return ([], False) if add_flags or del_flags else _lead_seq(sub, parser)
+    if op is c.BRANCH:
+        results = [_lead_seq(b, parser) for b in av[1]]  # type: ignore[index]
+        n = min(len(sets) for sets, _ in results)
+        union = [frozenset().union(*(sets[i] for sets, _ in results)) for i in range(n)]
+        return union, all(done and len(sets) == n for sets, done in results)
+    return [], False
+
+
+_MAX_SHAPES = 64  # per pattern: more (many alternatives, wide repeats) and the regex decides
+
+
+def shapes_by_length(rx: re.Pattern[str], lo: int, hi: int) -> dict[int, bytes] | None:
+    """Every spelling of a match of `rx` of each length from `lo` to `hi`, as character sets per
+    position (128 bytes each: 1 where an ASCII character may stand), joined per length. An
+    ASCII value of length n fullmatches `rx` exactly when one shape of length n admits every
+    character. None when the pattern is beyond this reading (flags, anchors, lookarounds,
+    negated or Unicode classes, unbounded or too many alternatives)."""
+    if rx.flags & (re.IGNORECASE | re.VERBOSE | re.MULTILINE | re.DOTALL) or hi > 64:
+        return None
+    try:
+        try:
+            from re import _parser as parser  # type: ignore[attr-defined]  # Python >= 3.11
+        except ImportError:  # pragma: no cover - Python 3.10
+            import sre_parse as parser
+        seqs = _spell(parser.parse(rx.pattern), parser, hi)
+    except Exception:  # a construct this reading does not know
+        return None
+    if seqs is None:
+        return None
+    out: dict[int, bytes] = {}
+    for n in range(lo, hi + 1):
+        tables = sorted({tuple(seq) for seq in seqs if len(seq) == n}, key=repr)
+        out[n] = b"".join(bytes(1 if chr(c) in s else 0 for c in range(128)) for seq in tables for s in seq)
+    return out
+
+
+def _spell(items: object, parser: object, hi: int) -> list[list[frozenset[str]]] | None:
+    """The spellings of a parsed sequence (lists of character sets) up to `hi` characters."""
+    seqs: list[list[frozenset[str]]] = [[]]
+    for op, av in items:  # type: ignore[attr-defined]
+        alts = _spell_item(op, av, parser, hi)
+        if alts is None:
+            return None
+        seqs = [s + a for s in seqs for a in alts if len(s) + len(a) <= hi]
+        if len(seqs) > _MAX_SHAPES:
+            return None
+    return seqs
+
+
+def _spell_item(op: object, av: object, parser: object, hi: int) -> list[list[frozenset[str]]] | None:
+    c = parser._constants if hasattr(parser, "_constants") else parser  # type: ignore[attr-defined]
+    if op is c.LITERAL or op is c.IN:
+        sets, complete = _lead_item(op, av, parser)
+        return [sets] if complete and len(sets) == 1 and all(ord(x) < 128 for x in sets[0]) else None
+    if op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+        lo, top, sub = av  # type: ignore[misc]
+        one = _spell(sub, parser, hi)
+        if one is None or top > hi:
+            return None
+        alts: list[list[frozenset[str]]] = []
+        current: list[list[frozenset[str]]] = [[]]
+        for k in range(top + 1):
+            if k >= lo:
+                alts.extend(current)
+            if k < top:
+                current = [s + a for s in current for a in one if len(s) + len(a) <= hi]
+            if len(alts) + len(current) > _MAX_SHAPES:
+                return None
+        return alts
+    if op is c.SUBPATTERN:
+        _, add_flags, del_flags, sub = av  # type: ignore[misc]
+        return None if add_flags or del_flags else _spell(sub, parser, hi)
+    if op is c.BRANCH:
+        alts = []
+        for b in av[1]:  # type: ignore[index]
+            spelled = _spell(b, parser, hi)
+            if spelled is None:
+                return None
+            alts.extend(spelled)
+        return alts if len(alts) <= _MAX_SHAPES else None
+    return None
 
 
 def _widths(regex: str) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,21 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import NameSpan, apply_cells, apply_hint, explain_id
+from deident.detection.hints import NameSpan, apply_cells, apply_hint
 from deident.detection.labelled.labels import LabelReader, merge
-from deident.detection.labelled.text_tables import Table, cells_to_check, tables
+from deident.detection.labelled.text_tables import Table, TableCells, tables
 from deident.detection.native import reading
 from deident.detection.numbers.embedded import embedded_ids
 from deident.detection.numbers.islands import islands
 from deident.detection.numbers.normalise import fold
 from deident.detection.numbers.renderings import emphasised_numbers, odd_numbers, starred_numbers
-from deident.detection.resolve import resolve_overlaps
+from deident.detection.resolve import keeper, resolve_overlaps
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.model import FINDING_FIELDS, Finding
+
+_START = attrgetter("start")
 
 
 class Engine:
@@ -66,6 +69,8 @@ class Engine:
         self._detectors = tuple(detectors)
         self._explain = Explainer()
         self._owner = {s.entity: s.id for s in reversed(wanted)}  # the first recognizer of an entity
+        self._cells = TableCells(self._owner, self.config.entities, self.config.min_score)
+        self._keep = keeper(self.config.min_score, self.config.entities)
         # The passes compiled (detection/_reading.pyx), when installed: same findings.
         self._reader: Any = (
             reading.NumberReader(
@@ -89,6 +94,7 @@ class Engine:
             else None
             for rec in self._texts
         )
+        self._text_pairs = tuple(zip(self._texts, self._text_readers, strict=True))
 
     @classmethod
     def create(cls, config: ScanConfig | None = None, recognizers: Path | None = None) -> Engine:
@@ -127,7 +133,7 @@ class Engine:
     def _texts_in(self, text: str, folded: str, prune: bool) -> list[Finding]:
         out: list[Finding] = []
         everywhere = ((0, len(folded)),)
-        for rec, reader in zip(self._texts, self._text_readers, strict=True):
+        for rec, reader in self._text_pairs:
             required = rec.spec.requires
             if required and required not in folded:
                 continue
@@ -199,13 +205,8 @@ class Engine:
         return kept
 
     def _kept(self, found: list[Finding]) -> list[Finding]:
-        min_score, wanted = self.config.min_score, self.config.entities
         # One pass: an ID reported without passing its checksum says which check it fails.
-        return [
-            explain_id(f) if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid" else f
-            for f in found
-            if f.score >= min_score and (wanted is None or f.entity_type in wanted)
-        ]
+        return self._keep(found)
 
     def _apply_tables(
         self, text: str, kept: list[Finding], in_tables: list[Table], name_spans: list[NameSpan]
@@ -214,13 +215,14 @@ class Engine:
         resolved, in order) do not account for."""
         starts = [f.start for f in kept]
         ends = [f.end for f in kept]
-        wants = self.config.wants
-        todo = [c for t in in_tables for c in cells_to_check(text, t, starts, ends, wants)]
+        # The cells no finding touches are made whole (compiled); the others go through apply_cells.
+        made, todo = self._cells.read(text, in_tables, starts, ends)
         if not todo:
-            return kept
+            # The cells made touch no finding and no other cell: nothing to resolve, only to order.
+            return sorted([*kept, *made], key=_START) if made else kept
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
         rest, changed = apply_cells(
             text, kept, todo, "column header", name_spans, starts=starts, owners=self._owner
         )
-        return resolve_overlaps([*rest, *self._kept(changed)])
+        return resolve_overlaps([*rest, *self._kept(changed), *made])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from operator import attrgetter, le, lt
+from typing import Any
 
-from deident.model import Finding
+from deident.detection.hints import explain_id
+from deident.detection.native import reading
+from deident.model import FINDING_FIELDS, Finding
 
 _SPAN = attrgetter("start", "end")
 _START = attrgetter("start")
@@ -24,7 +27,7 @@ def _pick(cluster: list[Finding]) -> list[Finding]:
     return kept
 
 
-def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
+def resolve_overlaps_python(findings: Sequence[Finding]) -> list[Finding]:
     """Keep the highest-scored finding of every overlapping group (longer wins a tie), sorted
     by start. Findings are swept into clusters of transitively overlapping spans first, so the
     quadratic choice runs only inside a cluster (almost always one or two findings)."""
@@ -53,3 +56,33 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     kept.extend(cluster if len(cluster) == 1 else _pick(cluster))
     kept.sort(key=_SPAN)
     return kept
+
+
+def keep_python(found: list[Finding], min_score: float, wanted: Collection[str] | None) -> list[Finding]:
+    """The findings that reach `min_score` and are of a `wanted` entity (None: all), in order; an
+    ID reported without passing its checksum says which check it fails (`explain_id`). The
+    reference for the compiled `_reading.Keeper.keep`."""
+    return [
+        explain_id(f) if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid" else f
+        for f in found
+        if f.score >= min_score and (wanted is None or f.entity_type in wanted)
+    ]
+
+
+def keeper(min_score: float, wanted: Collection[str] | None) -> Callable[[list[Finding]], list[Finding]]:
+    """`keep_python` for one threshold and entity set, compiled where `_reading` is installed."""
+    if reading is not None and hasattr(reading, "Keeper"):
+        compiled: Any = reading.Keeper(min_score, wanted, explain_id, Finding, FINDING_FIELDS)
+        return compiled.keep  # type: ignore[no-any-return]
+    return lambda found: keep_python(found, min_score, wanted)
+
+
+def _resolver() -> Callable[[Sequence[Finding]], list[Finding]]:
+    if reading is not None and hasattr(reading, "Resolver"):
+        compiled: Any = reading.Resolver(resolve_overlaps_python, Finding, FINDING_FIELDS)
+        return compiled  # type: ignore[no-any-return]
+    return resolve_overlaps_python
+
+
+# `resolve_overlaps_python`; a list already in order and apart is answered in C where compiled.
+resolve_overlaps = _resolver()

@@ -74,11 +74,9 @@ def header_entity(header: str) -> str | None:
 # A cell carries a value worth forcing only if it has a digit, a Latin letter or a Han character.
 _HAS_VALUE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 # Cells that are clearly not a value: 无, 略, 合计, 空, 不详 …
-_NON_VALUES = frozenset(
-    {"无", "略", "合计", "小计", "总计", "空", "不详", "暂无", "同上", "本人", "否", "是"}
-)
+NON_VALUES = frozenset({"无", "略", "合计", "小计", "总计", "空", "不详", "暂无", "同上", "本人", "否", "是"})
 
 
 def is_value_cell(text: str) -> bool:
     t = text.strip()
-    return bool(t) and t not in _NON_VALUES and _HAS_VALUE.search(t) is not None
+    return bool(t) and t not in NON_VALUES and _HAS_VALUE.search(t) is not None

@@ -16,11 +16,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, le, sub
+from typing import Any
 
 from deident.detection.compiled import Recognizer
 from deident.detection.context import spellings
 from deident.detection.labelled.words import build_trie, word_hits
+from deident.detection.native import reading
 from deident.detection.numbers.normalise import MASK_CHARS
 from deident.model import Explanation, Finding, changed, new_finding
 
@@ -36,6 +38,7 @@ _GLUE_VALUE = re.compile(_GLUE.pattern + r"(?=[0-9A-Za-z(（+]|[\u3400-\u9fff]{1
 _AFTER = re.compile(r"[0-9A-Za-z_]")  # a value ends where no letter or digit follows
 _SIGNIFICANT = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _START = attrgetter("start")
+_END = attrgetter("end")
 _REACH = 24  # a value's first letter or digit comes within this many characters of its label
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
@@ -71,13 +74,33 @@ class LabelReader:
         self._trie, self._first = build_trie(owners)
         self._strong = max((o.score for os in owners.values() for o in os), default=1.0)
         self._explanations: dict[tuple[str, str], Explanation] = {}
+        self._compiled: Any = (
+            reading.LabelScan(
+                self._owners,
+                self._first,
+                self._strong,
+                _REACH,
+                _GLUE_VALUE.match,
+                self._finding,
+                _blocked,
+            )
+            if reading is not None and hasattr(reading, "LabelScan")
+            else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self._owners)
 
     def read(self, text: str, folded: str, found: Sequence[Finding] = ()) -> list[Finding]:
         """The labelled values of `text`. A value the patterns already read whole (a finding of
-        one of the label's entities in `found` spans it) is not read again."""
+        one of the label's entities in `found` spans it) is not read again. Compiled
+        (`_reading.LabelScan`) where installed; `read_python` is the reference."""
+        if self._compiled is not None:
+            return self._compiled.read(text, folded, found)  # type: ignore[no-any-return]
+        return self.read_python(text, folded, found)
+
+    def read_python(self, text: str, folded: str, found: Sequence[Finding] = ()) -> list[Finding]:
+        """`read` in Python."""
         out: list[Finding] = []
         if not self._owners:
             return out
@@ -191,9 +214,13 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
     whole value (a 25-digit account is masked whole, never as a 19-digit window)."""
     if not labelled:
         return found
-    ordered = sorted(found, key=_START)
-    starts = [f.start for f in ordered]
-    longest = max((f.end - f.start for f in ordered), default=0)
+    starts = list(map(_START, found))
+    if all(map(le, starts, starts[1:])):
+        ordered = found
+    else:
+        ordered = sorted(found, key=_START)
+        starts = list(map(_START, ordered))
+    longest = max(map(sub, map(_END, ordered), starts), default=0)
     out: list[Finding] = []
     taken: set[int] = set()
     for lab in labelled:
@@ -214,9 +241,24 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
             out.append(replaced)
         else:
             out.append(lab)
-    out.extend(f for i, f in enumerate(ordered) if i not in taken)
+    prev = 0
+    for i in sorted(taken):  # the slices between the few findings taken, not a loop over all
+        out.extend(ordered[prev:i])
+        prev = i + 1
+    out.extend(ordered[prev:])
     return out
 
 
+# (id of an explanation, notes) -> (that explanation, the one with the notes): keyed by identity,
+# as hashing a dataclass hashes all its fields; the entry keeps its key's object alive.
+_NOTED: dict[tuple[int, tuple[str, ...]], tuple[Explanation, Explanation]] = {}
+
+
 def _with(f: Finding, score: float, notes: tuple[str, ...]) -> Finding:
-    return changed(f, score=score, explanation=dataclasses.replace(f.explanation, notes=notes))
+    key = (id(f.explanation), notes)
+    entry = _NOTED.get(key)
+    if entry is None or entry[0] is not f.explanation:
+        if len(_NOTED) > 4096:
+            _NOTED.clear()
+        entry = _NOTED[key] = (f.explanation, dataclasses.replace(f.explanation, notes=notes))
+    return changed(f, score=score, explanation=entry[1])

@@ -9,14 +9,20 @@ finding touches (a mistyped ID, a 17-digit ID), or a column that holds no one's 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from bisect import bisect_left
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from deident.detection.hints import HINT_SCORE, apply_hint, explain_id
 from deident.detection.labelled.words import unread_runs
-from deident.detection.tables import NOT_PERSONAL, header_entity
+from deident.detection.native import reading
+from deident.detection.numbers.validators import id_problem
+from deident.detection.tables import NON_VALUES, NOT_PERSONAL, header_entity
+from deident.model import FINDING_FIELDS, Explanation, Finding
 
 _DIGIT = re.compile(r"[0-9]")
 _TAB_BLOCK = re.compile(r"[^\n]*\t[^\n]*(?:\n[^\n\t]*\t[^\n]*)*")  # lines with a tab, from a line start
@@ -129,3 +135,88 @@ def cells_to_check(
             if cell is not None and cell[2] == NOT_PERSONAL:
                 out.setdefault(cell[:2], cell)
     return sorted(out.values())
+
+
+def table_cells_python(
+    text: str,
+    table: Table,
+    starts: list[int],
+    ends: list[int],
+    owners: Mapping[str, str],
+    wanted: Collection[str] | None,
+    min_score: float,
+) -> tuple[list[Finding], list[Cell]]:
+    """`cells_to_check`, with the findings of the cells no finding touches already made: the
+    cell under its header as `hints.apply_hint` reports it, kept as the engine keeps findings
+    (`min_score`, `wanted`, an ID explained by `explain_id`). A cell that a finding touches, or
+    a name cell (the name detectors trim it), is left to `hints.apply_cells`: (findings, cells
+    left). `starts` and `ends` are the engine's resolved findings, sorted and not overlapping.
+    The reference for the compiled `_reading.TableCells.read`."""
+    found: list[Finding] = []
+    rest: list[Cell] = []
+    wants = _wants(wanted)
+    for cell in cells_to_check(text, table, starts, ends, wants):
+        a, b, entity = cell
+        k = bisect_right(ends, a)  # the first finding that ends after the cell starts
+        if (k < len(starts) and starts[k] < b) or entity == "PERSON":
+            rest.append(cell)
+            continue
+        for f in apply_hint(text, [], entity, "column header", (), a, b, owners):
+            if f.score >= min_score and wants(f.entity_type):
+                found.append(
+                    explain_id(f)
+                    if f.entity_type == "CN_RESIDENT_ID" and f.explanation.checksum != "valid"
+                    else f
+                )
+    return found, rest
+
+
+def _wants(wanted: Collection[str] | None) -> Callable[[str], bool]:
+    return (lambda e: True) if wanted is None else wanted.__contains__
+
+
+class TableCells:
+    """`table_cells_python` for every table of a text, compiled where `_reading` is installed."""
+
+    def __init__(self, owners: Mapping[str, str], wanted: Collection[str] | None, min_score: float) -> None:
+        self._owners, self._wanted, self._min_score = dict(owners), wanted, min_score
+        self._compiled: Any = (
+            reading.TableCells(
+                self._owners,
+                wanted,
+                min_score,
+                HINT_SCORE,
+                _HEADER,
+                id_problem,
+                _id_explanation,
+                NON_VALUES,
+                Finding,
+                FINDING_FIELDS,
+            )
+            if reading is not None and hasattr(reading, "TableCells")
+            else None
+        )
+
+    def read(
+        self, text: str, in_tables: list[Table], starts: list[int], ends: list[int], compiled: bool = True
+    ) -> tuple[list[Finding], list[Cell]]:
+        found: list[Finding] = []
+        rest: list[Cell] = []
+        for t in in_tables:
+            if compiled and self._compiled is not None:
+                f, c = self._compiled.read(text, t.start, t.end, t.sep, t.columns, starts, ends)
+            else:
+                f, c = table_cells_python(text, t, starts, ends, self._owners, self._wanted, self._min_score)
+            found.extend(f)
+            rest.extend(c)
+        return found, rest
+
+
+# What `hints.apply_hint` gives a text-table cell, and what `explain_id` makes of it when the cell
+# is an ID failing a check (the differential tests hold these to those functions).
+_HEADER = Explanation("table_header", "column header", HINT_SCORE, "n/a", notes=("column header",))
+
+
+@functools.lru_cache(maxsize=64)
+def _id_explanation(problem: str) -> Explanation:
+    return dataclasses.replace(_HEADER, notes=(*_HEADER.notes, f"fails: {problem}"))

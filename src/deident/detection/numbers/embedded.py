@@ -7,12 +7,14 @@ policy keeps the run's first and last characters, never more of the ID than it k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from deident.detection.labelled.words import unread_runs
+from deident.detection.native import reading
 from deident.detection.numbers.normalise import fold
 from deident.detection.numbers.validators import gb11643
-from deident.model import Explanation, Finding, new_finding
+from deident.model import FINDING_FIELDS, Explanation, Finding, new_finding
 
 SCORE = 0.9
 _EXPLANATION = Explanation(
@@ -21,9 +23,9 @@ _EXPLANATION = Explanation(
 _MAX_RUN = 40  # longer runs are hashes and encodings, not identifiers
 
 
-def embedded_ids(text: str, found: Sequence[Finding]) -> list[Finding]:
+def embedded_ids_python(text: str, found: Sequence[Finding]) -> list[Finding]:
     """Findings for the runs of `text` that hold an ID at their start or end and that no
-    finding in `found` covers."""
+    finding in `found` covers. The reference for the compiled `_reading.EmbeddedIds.read`."""
     out: list[Finding] = []
     for a, b in unread_runs(text, 0, len(text), [], [], 19):
         if b - a > _MAX_RUN:
@@ -39,3 +41,13 @@ def embedded_ids(text: str, found: Sequence[Finding]) -> list[Finding]:
 
 def _is_id(value: str) -> bool:
     return value[:17].isdigit() and gb11643(value) is True
+
+
+def _compiled() -> Callable[[str, Sequence[Finding]], list[Finding]]:
+    if reading is not None and hasattr(reading, "EmbeddedIds"):
+        compiled: Any = reading.EmbeddedIds(_EXPLANATION, SCORE, _MAX_RUN, Finding, FINDING_FIELDS)
+        return compiled.read  # type: ignore[no-any-return]
+    return embedded_ids_python
+
+
+embedded_ids = _compiled()

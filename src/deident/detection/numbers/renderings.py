@@ -116,7 +116,7 @@ _EMPHASIS = re.compile(
 
 def emphasised_numbers(text: str, read: Reader) -> list[Finding]:
     """Findings for the numbers of `text` set in Markdown bold or italics."""
-    star, under = text.find("*"), text.find("__")
+    star, under = text.find("*"), (text.find("__") if "_" in text else -1)  # one character is found faster
     if star < 0 and under < 0:
         return []
     out: list[Finding] = []
