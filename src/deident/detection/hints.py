@@ -75,6 +75,29 @@ def _whole_value(
     return [*rest, new_finding(kind, start, end, text[start:end], HINT_SCORE, recognizer, explanation)]
 
 
+# A name column's cell that holds one name: Han characters and a minority name's dot.
+_ONE_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff·•・.．]{1,14}")
+
+
+def _whole_name(text: str, found: list[Finding], start: int, end: int) -> list[Finding]:
+    """A cell under a name header that holds one name is masked whole: a name the model read
+    short (欧阳桂 of 欧阳桂超) grows to the cell, or the rest of the name would stay readable."""
+    lead = _SERIAL.match(text, start, end)
+    s = lead.end() if lead else start
+    inside = [f for f in found if f.start < end and f.end > start]
+    if (
+        len(inside) != 1
+        or inside[0].entity_type != "PERSON"
+        or not _ONE_NAME.fullmatch(text, s, end)
+        or (inside[0].start <= s and inside[0].end >= end)
+        or not (s <= inside[0].start and inside[0].end <= end)
+    ):
+        return found
+    f = inside[0]
+    grown = dataclasses.replace(f, start=s, end=end, text=text[s:end])
+    return [grown if g is f else g for g in found]
+
+
 def _recognizer(owners: Mapping[str, str] | None, entity: str) -> str:
     """Who reports a cell: the recognizer of its entity when the caller names one (a text
     table in `scan_text`), else "table_header" (a format reader's table)."""
@@ -171,6 +194,8 @@ def apply_hint(
     note = reason or "column header"
     if found and _ONE_VALUE.fullmatch(text, start, end):  # (with nothing found, nothing to join)
         found = _whole_value(text, found, start, end, entity, note, owners)
+    if found and entity == "PERSON":
+        found = _whole_name(text, found, start, end)
     out: list[Finding] = []
     covered = False
     for f in found:
