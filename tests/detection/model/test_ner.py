@@ -106,7 +106,30 @@ def test_weights_ship_in_the_wheel_and_batches_equal_single_calls() -> None:
     fresh._cache = {}
     single = [fresh.spans([t])[0] for t in texts]
     assert batched == single
-    assert (0, 2, "PER") in batched[0]
+    assert (0, 2, "PER") in [sp[:3] for sp in batched[0]]
+    for spans in batched:
+        for *_, belief, rival in spans:
+            assert 0.0 <= belief <= 1.0 and 0.0 <= rival <= 1.0 and belief + rival <= 1.01
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "place"),
+    [
+        # CLUENER2020 dev: a club the model reads as a person, with doubt
+        ("马里布的盖蒂别墅并没有因为盖蒂中心的闻名遐迩而隐形", "盖蒂", True),
+        ("城堡“阿克斯胡斯”是奥斯陆一个邻郡的名字，但对于旅游者来", "奥斯陆", True),
+        # Weibo NER dev: a person quoted after //@
+        ("过失杀人论处。//@陈士渠:个人认为量刑太轻。", "陈士渠", False),
+        ("张三在北京市工作", "张三", False),
+    ],
+)
+def test_the_model_says_when_a_name_may_be_a_place_or_an_organisation(
+    sentence: str, name: str, place: bool
+) -> None:
+    model = load()
+    hit = next(sp for sp in model.spans([sentence])[0] if sentence[sp[0] : sp[1]] == name)
+    assert hit[2] == "PER"
+    assert (hit[4] >= 0.4) is place
 
 
 def test_the_gate_keeps_the_model_off_text_without_a_possible_name(detector: NerDetector) -> None:
