@@ -66,6 +66,13 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
         "苏ICP备43550308号-9\u3000苏公网安备 41010502000123号",  # a site footer (corpora/negatives)
         "(武政規〔2017〕54號)",  # an issuer with a character before 〔 (../shared/seeds)
         "拉科vs费耶诺德、加拉塔萨雷vs梅塔利斯特",  # clubs in a fixture list (CLUENER2020 dev)
+        # the model itself may read these as places or organisations (CLUENER2020 dev, Resume dev)
+        "阿克斯胡斯城堡“阿克斯胡斯”是奥斯陆一个邻郡的名字",
+        "个关卡，将开始于直升飞机坠毁在胡耶河(越南)，你将利用潜水",
+        "使不同的艺术文化通过索维娅国际艺术村这个平台短暂交会，共",
+        "2011年11月至今，任欣旺达秘书处经理。",
+        # a rare surname the model reads as a name with doubt (CLUENER2020 dev)
+        "人鱼岛和环滩岛遥远路途的，并且东姑和蓝环岛又兼顾了美景与娱乐",
     ],
 )
 def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:
