@@ -32,7 +32,8 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installa
 # From the CRF's forward-backward marginals (0.0 to 1.0, two decimals): belief, the lowest over
 # the span's characters of the probability that the character bears that label; rival, the highest
 # probability that one bears one of the other two (a name the model may also read as a place or an
-# organisation in this context: 马略卡, 索维娅国际艺术村).
+# organisation in this context: 马略卡, 索维娅国际艺术村). Both are computed only in sentences where
+# the model reads a name (elsewhere 0.0: only PER spans are judged).
 Span = tuple[int, int, str, float, float]
 _WANTED = ("PER", "LOC", "ORG")
 _BATCH = 32  # sentences per model call
@@ -125,7 +126,11 @@ class LacModel:
         emissions = self.session.run(None, {"token_ids": ids, "length": lengths})[0]
         emissions = emissions.astype(np.float32)
         paths = self._viterbi(emissions, lengths)
-        marginals = self._marginals(emissions, lengths)
+        # The marginals (for `belief` and `rival`) only where the path reads a name.
+        named = np.flatnonzero(np.isin(paths, self.by_label["PER"]).any(axis=1))
+        marginals = np.zeros(emissions.shape, dtype=np.float64)
+        if named.size:
+            marginals[named] = self._marginals(emissions[named], lengths[named])
         return [self._decode(paths[row, : len(s)], marginals[row, : len(s)]) for row, s in enumerate(batch)]
 
     def _viterbi(self, emissions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
