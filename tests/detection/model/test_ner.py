@@ -79,6 +79,21 @@ def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:
     assert names(detector, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # CLUENER2020 dev: a museum, a trust and a villa named after their founder (`not_after`)
+        ("穆尼兹的“辞职”消息。一时间，盖蒂博物馆风云诡谲，", "盖蒂"),
+        ("两周后迎来了当时的盖蒂信托ceo穆尼兹的“辞职”消息", "盖蒂"),
+        ("可以说，格拉斯小镇处处都凝聚了艺术的魅力", "格拉斯"),
+    ],
+)
+def test_a_name_before_an_institution_word_is_not_reported(
+    detector: NerDetector, text: str, place: str
+) -> None:
+    assert place not in names(detector, text)
+
+
 _SURNAMES = list("王李张刘陈杨黄赵周吴徐孙朱马胡郭林何罗")
 _GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞桂")
 _BETWEEN = ["当天上午", "据介绍", "随后", "记者了解到", "现场"]
