@@ -66,10 +66,32 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
         "苏ICP备43550308号-9\u3000苏公网安备 41010502000123号",  # a site footer (corpora/negatives)
         "(武政規〔2017〕54號)",  # an issuer with a character before 〔 (../shared/seeds)
         "拉科vs费耶诺德、加拉塔萨雷vs梅塔利斯特",  # clubs in a fixture list (CLUENER2020 dev)
+        # the model itself may read these as places or organisations (CLUENER2020 dev, Resume dev)
+        "阿克斯胡斯城堡“阿克斯胡斯”是奥斯陆一个邻郡的名字",
+        "个关卡，将开始于直升飞机坠毁在胡耶河(越南)，你将利用潜水",
+        "使不同的艺术文化通过索维娅国际艺术村这个平台短暂交会，共",
+        "2011年11月至今，任欣旺达秘书处经理。",
+        # a rare surname the model reads as a name with doubt (CLUENER2020 dev)
+        "人鱼岛和环滩岛遥远路途的，并且东姑和蓝环岛又兼顾了美景与娱乐",
     ],
 )
 def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:
     assert names(detector, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # CLUENER2020 dev: a museum, a trust and a villa named after their founder (`not_after`)
+        ("穆尼兹的“辞职”消息。一时间，盖蒂博物馆风云诡谲，", "盖蒂"),
+        ("两周后迎来了当时的盖蒂信托ceo穆尼兹的“辞职”消息", "盖蒂"),
+        ("可以说，格拉斯小镇处处都凝聚了艺术的魅力", "格拉斯"),
+    ],
+)
+def test_a_name_before_an_institution_word_is_not_reported(
+    detector: NerDetector, text: str, place: str
+) -> None:
+    assert place not in names(detector, text)
 
 
 _SURNAMES = list("王李张刘陈杨黄赵周吴徐孙朱马胡郭林何罗")
@@ -106,7 +128,30 @@ def test_weights_ship_in_the_wheel_and_batches_equal_single_calls() -> None:
     fresh._cache = {}
     single = [fresh.spans([t])[0] for t in texts]
     assert batched == single
-    assert (0, 2, "PER") in batched[0]
+    assert (0, 2, "PER") in [sp[:3] for sp in batched[0]]
+    for spans in batched:
+        for *_, belief, rival in spans:
+            assert 0.0 <= belief <= 1.0 and 0.0 <= rival <= 1.0 and belief + rival <= 1.01
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "place"),
+    [
+        # CLUENER2020 dev: a club the model reads as a person, with doubt
+        ("马里布的盖蒂别墅并没有因为盖蒂中心的闻名遐迩而隐形", "盖蒂", True),
+        ("城堡“阿克斯胡斯”是奥斯陆一个邻郡的名字，但对于旅游者来", "奥斯陆", True),
+        # Weibo NER dev: a person quoted after //@
+        ("过失杀人论处。//@陈士渠:个人认为量刑太轻。", "陈士渠", False),
+        ("张三在北京市工作", "张三", False),
+    ],
+)
+def test_the_model_says_when_a_name_may_be_a_place_or_an_organisation(
+    sentence: str, name: str, place: bool
+) -> None:
+    model = load()
+    hit = next(sp for sp in model.spans([sentence])[0] if sentence[sp[0] : sp[1]] == name)
+    assert hit[2] == "PER"
+    assert (hit[4] >= 0.4) is place
 
 
 def test_the_gate_keeps_the_model_off_text_without_a_possible_name(detector: NerDetector) -> None:

