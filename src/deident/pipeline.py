@@ -29,7 +29,7 @@ from deident.fileutil import Snapshot
 from deident.formats import format_for
 from deident.formats.base import Document, FormatContext, Replacement, Segment
 from deident.masking.policy import Policy
-from deident.model import FileReport, Finding, MaskReport, Status
+from deident.model import Explanation, FileReport, Finding, MaskReport, Status, new_finding
 from deident.naming import masked_file_name, name_findings
 from deident.scrub import scrub as scrub_message
 from deident.verify.compare import Seen, key, second_findings, unexplained
@@ -60,14 +60,20 @@ def _open(path: Path, config: ScanConfig, *, read_only: bool = False) -> Documen
 
 
 def _scan_segments(
-    doc: Document, engine: Engine, read: list[tuple[Mapping, str]] | None = None
+    doc: Document,
+    engine: Engine,
+    read: list[tuple[Mapping, str]] | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[Segment, list[Finding]]]:
-    """The segments with findings; `read` collects the place and text of every segment analysed."""
+    """The segments with findings; `read` collects the place and text of every segment analysed;
+    `names` are names to report wherever they occur (see `Residual`)."""
     mentions = Mentions() if engine.config.wants("PERSON") else None
     for seg in doc.segments():
         if read is not None:
             read.append((seg.location, seg.text))
         found = engine.analyze(seg.text, hint_entity=seg.hint_entity, hint_reason=seg.hint_reason)
+        if names:
+            found = _grow_names(seg.text, found, names)
         if mentions is not None:
             # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
             more = mentions.find(seg.text, found)
@@ -79,6 +85,40 @@ def _scan_segments(
             # JSON, the review report and the ledger's finding ids).
             loc = dict(seg.location)
             yield seg, [dataclasses.replace(f, location=loc) for f in found]
+
+
+_COPY_NAME = Explanation("person_mention", "read in the masked copy", 0.85, notes=("masked copy",))
+
+
+def _grow_names(text: str, found: list[Finding], names: frozenset[str]) -> list[Finding]:
+    """Every occurrence of `names` is a name; occurrences that overlap each other or a name found
+    here become one name over all of them (华业 found, 事劳华 read in the masked copy: 事劳华业)."""
+    spans = sorted((at, at + len(n)) for n in names for at in _occurrences(text, n))
+    if not spans:
+        return found
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    for s, e in merged:
+        over = [f for f in found if f.entity_type == "PERSON" and f.start < e and s < f.end]
+        s, e = min([s, *(f.start for f in over)]), max([e, *(f.end for f in over)])
+        grown = (
+            dataclasses.replace(over[0], start=s, end=e, text=text[s:e])
+            if over
+            else new_finding("PERSON", s, e, text[s:e], 0.85, "person_mention", _COPY_NAME)
+        )
+        found = [*(f for f in found if f not in over), grown]
+    return sorted(found, key=lambda f: f.start)
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 def _blocked(display: str, sha: str | None, exc: BaseException, engine: Engine | None = None) -> FileReport:
@@ -134,6 +174,19 @@ def output_path(dst: Path, doc: Document, src: Path | None = None) -> Path:
     return renamed
 
 
+_MAX_RESIDUAL = 8  # names learned from masked copies before the file is blocked
+
+
+class Residual(MaskError):
+    """The second reading sees names in the masked copy that the first reading did not report
+    in the source: the name model reads a line with masked values around it differently. Their
+    texts are masked wherever they occur in the source on a second try (more masked, never less)."""
+
+    def __init__(self, message: str, names: frozenset[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str]) -> None:
     """Both readings of the masked copy find nothing. What only the second reading saw in the
     source is masked where it can be located literally (`deident.verify.scrub`), then read
@@ -151,16 +204,24 @@ def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first
                     f"{describe(forgotten.location)} (second reading)"
                 )
             if attempt == 1 or not scrub_copy(tmp, left, policy.replacement):
-                raise MaskError(
+                message = (
                     f"the second reading still finds {left[0].entity_type} in the masked copy "
                     f"at {describe(left[0].location)}, where it cannot be masked; "
                     "remove it in the source and mask again"
                 )
+                names = frozenset(f.text for f in left if f.entity_type == "PERSON" and len(f.text) >= 2)
+                if len(names) == len(left):
+                    raise Residual(message, names)
+                raise MaskError(message)
         # The structured re-read of the copy walks PDF glyphs with pdfminer (not read-only), so
         # the copy is checked by two text engines: pdfminer here, PDFium in the second reading.
         doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
-            raise MaskError(f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}")
+            message = f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}"
+            names = frozenset(f.text for f in found if f.entity_type == "PERSON" and len(f.text) >= 2)
+            if len(names) == len(found) and not any(key(n) in first for n in names):
+                raise Residual(message, names)
+            raise MaskError(message)
     except BlockedError as exc:
         raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
 
@@ -215,6 +276,7 @@ def _mask_copy(
     policy: Policy,
     engine: Engine | None,
     display: str,
+    names: frozenset[str] = frozenset(),
 ) -> MaskReport:
     engine = engine or Engine.create(config)
     try:
@@ -222,7 +284,7 @@ def _mask_copy(
         findings: list[Finding] = []
         replacements: dict[int, list[Replacement]] = {}
         read: list[tuple[Mapping, str]] = []
-        for seg, found in _scan_segments(doc, engine, read):
+        for seg, found in _scan_segments(doc, engine, read, names):
             if not seg.maskable:
                 raise BlockedError(
                     "cannot mask", f"personal data in a place that cannot be rewritten: {dict(seg.location)}"
@@ -264,6 +326,11 @@ def _mask_copy(
             src.unlink()  # in place: the source is replaced by its copy under the masked name
     except Exception as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, Residual) and not exc.names <= names and len(names) < _MAX_RESIDUAL:
+            # The names the copy's reading found are masked in the source wherever they occur, and
+            # the copy is made and read again (a few rounds: each mask changes what the model reads).
+            grown = names | exc.names
+            return _mask_copy(copy, sha, src, dst, config, policy, engine, display, grown)
         reason = (
             scrub_message(str(exc), engine)
             if isinstance(exc, MaskError)

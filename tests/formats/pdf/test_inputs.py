@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from deident.config import ScanConfig
@@ -366,6 +366,11 @@ def test_locate_gives_the_box_of_the_value_itself(tmp_path):
     tc=st.sampled_from([0.0, 0.4, -0.3]),
 )
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The model reads 华业 in the source and 事劳华 next to the masked 华* of the copy: the copy's name
+# is masked in the source on a second try, not a block (found by this property).
+@example(
+    before="", rid="460105193808193383", middle="事劳华业", mob="16660487647", after="、", kern=0, tc=0.0
+)
 def test_property_values_leave_and_the_rest_stays_in_place(
     tmp_path, before, rid, middle, mob, after, kern, tc
 ):
