@@ -5,6 +5,7 @@ for its file, so no file's result is lost to another file's problem."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -57,13 +58,22 @@ class FileWork:
         return row
 
 
-# One watchdog per Python worker and run: Spark reuses Python workers across tasks
-# (spark.python.worker.reuse), so the engine is built once per worker, not once per task.
-_DOGS: dict[str, child.Watchdog] = {}
+# One watchdog per Python worker and scanning setup: Spark reuses Python workers across tasks
+# (spark.python.worker.reuse), so the engine is built once per worker, not once per task, and
+# a second run with the same settings in the same application (a rerun) builds nothing.
+_DOGS: dict[tuple[Any, ...], child.Watchdog] = {}
+
+
+def _work_key(opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> tuple[Any, ...]:
+    """What the work object and its watchdog depend on (not the run id, paths or --mask-to)."""
+    return (
+        make_work, opts.config, opts.policy, opts.key_secret, opts.with_values,
+        opts.timeout_s, opts.max_memory_bytes,
+    )  # fmt: skip
 
 
 def _watchdog(opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> child.Watchdog:
-    key = opts.run_id
+    key = _work_key(opts, make_work)
     dog = _DOGS.get(key)
     if dog is None:
         for old in _DOGS.values():
@@ -149,10 +159,14 @@ def scan_partition(
     rows: Iterable[Any], opts: JobOptions, make_work: Callable[[JobOptions], child.Work] = FileWork
 ) -> Iterator[dict[str, Any]]:
     """mapPartitions body: rows with path, length, sha256, content -> result rows."""
-    dog = _watchdog(opts, make_work)
     sink = Sink(opts.mask_to) if opts.mask_to else None
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:  # an empty partition (everything skipped) builds no engine
+        return
+    dog = _watchdog(opts, make_work)
     with tempfile.TemporaryDirectory(prefix="deident-spark-") as tmp:
-        for row_in in rows:
+        for row_in in itertools.chain([first], rows):
             out = scan_one(row_in, opts, dog, sink, Path(tmp))
             out["run_id"] = opts.run_id
             yield out

@@ -175,7 +175,8 @@ def run(
     )
     big = listing.where(F.col("length") > limit).select("path", "length")
     files_uri = opts.files_uri()
-    if _exists(spark, files_uri):
+    earlier = _exists(spark, files_uri)
+    if earlier:
         done = spark.read.schema(schema.FILES).parquet(files_uri)
         keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
         todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
@@ -184,16 +185,22 @@ def run(
 
     scan = partial(scan_partition, opts=opts, make_work=make_work)
     scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
-    results = scanned.unionByName(_too_large(big, opts)).persist(StorageLevel.MEMORY_AND_DISK)
+    # One task per input split scans; the rows then go to a few partitions (a few bigger Parquet
+    # files per run instead of one per split: reruns read the tables), which are cached: the
+    # findings write runs the scan, the files write and the counts read the cache.
+    parts = max(1, todo.rdd.getNumPartitions() // 64)
+    results = scanned.unionByName(_too_large(big, opts)).repartition(parts)
+    merged = results.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        results.count()  # the scan, one task per input split; the writes below read the cache
-        # A few bigger Parquet files per run instead of one per split: reruns read the tables.
-        merged = results.coalesce(max(1, todo.rdd.getNumPartitions() // 64))
         found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
         merged.drop("found").write.mode("append").parquet(files_uri)
+        if not earlier:  # every verdict is this run's: count them in the cache, not the tables
+            counts = _tally(merged, opts)
+            if sum(c[0] for c in counts.values()) == len(listing._jdf.inputFiles()):
+                return _summary(spark, opts, counts)
     finally:
-        results.unpersist()
+        merged.unpersist()
     return summarize(spark, listing, opts)
 
 
@@ -212,6 +219,10 @@ def _counts(
     verdicts = listing.select("path").join(
         files.select("path", "status", "findings", "run_id"), "path", "left"
     )
+    return _tally(verdicts, opts)
+
+
+def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int, int, int]]:
     rows = (
         verdicts.groupBy("status")
         .agg(
@@ -233,6 +244,12 @@ def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunS
         missing = listing.select("path", "length").join(files, "path", "left_anti")
         _unread(missing, opts).write.mode("append").parquet(opts.files_uri())
         counts = _counts(spark, listing, opts)
+    return _summary(spark, opts, counts)
+
+
+def _summary(
+    spark: SparkSession, opts: JobOptions, counts: dict[str | None, tuple[int, int, int]]
+) -> RunSummary:
     zero = (0, 0, 0)
     return RunSummary(
         run_id=opts.run_id,
