@@ -5,7 +5,6 @@ for its file, so no file's result is lost to another file's problem."""
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from deident.spark import child
+from deident.spark.fetch import Staged, stage
 from deident.spark.options import JobOptions
 from deident.spark.rows import blocked_row, file_row
 from deident.spark.sink import Sink, is_local, local_path
@@ -105,8 +105,8 @@ def masked_name(src_path: str, name: str, written: str) -> str:
     return name + new_suffix
 
 
-def _outcome_row(kind: str, payload: Any, row_in: Any, timeout_s: float) -> dict[str, Any]:
-    path, sha, size = row_in.path, row_in.sha256, row_in.length
+def _outcome_row(kind: str, payload: Any, staged: Staged, timeout_s: float) -> dict[str, Any]:
+    path, sha, size = staged.path, staged.sha256, staged.size
     if kind == child.OK:
         return payload
     if kind == child.TIMEOUT:
@@ -123,50 +123,63 @@ def _outcome_row(kind: str, payload: Any, row_in: Any, timeout_s: float) -> dict
 
 
 def scan_one(
-    row_in: Any, opts: JobOptions, dog: child.Watchdog, sink: Sink | None, tmp: Path
+    staged: Staged, opts: JobOptions, dog: child.Watchdog, sink: Sink | None, work_dir: Path
 ) -> dict[str, Any]:
-    work_dir = Path(tempfile.mkdtemp(dir=tmp))
-    name = row_in.path.rstrip("/").rsplit("/", 1)[-1]
-    try:
+    """Scan (or mask into `work_dir`) a staged file in the child; its row."""
+    name = staged.src.name
+    dst = str(work_dir / "masked" / name) if sink is not None else None
+    req = Request(str(staged.src), staged.path, staged.size, staged.sha256, dst)
+    kind, payload = dog.run(req)
+    out = _outcome_row(kind, payload, staged, opts.timeout_s)
+    written = out.pop("_masked_file", None)
+    out["sha256"] = out["sha256"] or staged.sha256
+    if sink is not None and written:
+        rel = relative_path(staged.path, opts.input_root)
+        rel = rel[: len(rel) - len(name)] + masked_name(staged.path, name, written)
         try:
-            src = work_dir / name
-            src.write_bytes(row_in.content)
-        except OSError as exc:
-            return blocked_row(
-                row_in.path, row_in.sha256, row_in.length, "internal error",
-                f"{type(exc).__name__} while staging the file on the executor (local disk full?)",
-            )  # fmt: skip
-        dst = str(work_dir / "masked" / name) if sink is not None else None
-        req = Request(str(src), row_in.path, row_in.length, row_in.sha256, dst)
-        kind, payload = dog.run(req)
-        out = _outcome_row(kind, payload, row_in, opts.timeout_s)
-        written = out.pop("_masked_file", None)
-        out["sha256"] = out["sha256"] or row_in.sha256
-        if sink is not None and written:
-            rel = relative_path(row_in.path, opts.input_root)
-            rel = rel[: len(rel) - len(name)] + masked_name(row_in.path, name, written)
-            try:
-                out["masked_to"] = sink.put(rel, Path(written))
-            except Exception as exc:
-                out["status"], out["reason"] = "blocked", "cannot mask: the masked copy could not be written"
-                out["detail"] = f"{type(exc).__name__} writing under --mask-to; check the target and rerun"
-        return out
+            out["masked_to"] = sink.put(rel, Path(written))
+        except Exception as exc:
+            out["status"], out["reason"] = "blocked", "cannot mask: the masked copy could not be written"
+            out["detail"] = f"{type(exc).__name__} writing under --mask-to; check the target and rerun"
+    return out
+
+
+def _one(row_in: Any, opts: JobOptions, dog: _LazyDog, sink: Sink | None, tmp: Path) -> dict[str, Any] | None:
+    work_dir = Path(tempfile.mkdtemp(dir=tmp))
+    try:
+        src = work_dir / row_in.path.rstrip("/").rsplit("/", 1)[-1]
+        got = stage(row_in, src, opts.config.limits.max_file_bytes)
+        if got is None or isinstance(got, dict):
+            return got  # done by an earlier run, or blocked before the scan
+        return scan_one(got, opts, dog.get(), sink, work_dir)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+class _LazyDog:
+    """The worker's watchdog, fetched on the first file that is scanned: a partition whose files
+    are all done (a rerun) builds no engine."""
+
+    def __init__(self, opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> None:
+        self._args = (opts, make_work)
+        self._dog: child.Watchdog | None = None
+
+    def get(self) -> child.Watchdog:
+        if self._dog is None:
+            self._dog = _watchdog(*self._args)
+        return self._dog
 
 
 def scan_partition(
     rows: Iterable[Any], opts: JobOptions, make_work: Callable[[JobOptions], child.Work] = FileWork
 ) -> Iterator[dict[str, Any]]:
-    """mapPartitions body: rows with path, length, sha256, content -> result rows."""
+    """mapPartitions body: listed rows (path, length and either sha256 + content, or done) ->
+    result rows; files an earlier run did give none."""
     sink = Sink(opts.mask_to) if opts.mask_to else None
-    rows = iter(rows)
-    first = next(rows, None)
-    if first is None:  # an empty partition (everything skipped) builds no engine
-        return
-    dog = _watchdog(opts, make_work)
+    dog = _LazyDog(opts, make_work)
     with tempfile.TemporaryDirectory(prefix="deident-spark-") as tmp:
-        for row_in in itertools.chain([first], rows):
-            out = scan_one(row_in, opts, dog, sink, Path(tmp))
-            out["run_id"] = opts.run_id
-            yield out
+        for row_in in rows:
+            out = _one(row_in, opts, dog, sink, Path(tmp))
+            if out is not None:
+                out["run_id"] = opts.run_id
+                yield out
