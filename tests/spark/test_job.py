@@ -124,6 +124,9 @@ def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
     assert not any("440881199001011234" in str(r) for r in files.values())
     assert summary.blocked == 5
     assert run(spark, dataclasses.replace(opts), make_work=hooks.Misbehave).scanned == 0
+    # --rescan-blocked: the blocked files are scanned again (and blocked again here), no others
+    again = run(spark, dataclasses.replace(opts, rescan_blocked=True), make_work=hooks.Misbehave)
+    assert (again.scanned, again.blocked, again.with_findings) == (5, 5, 3)
 
 
 def test_the_command_writes_masked_copies_under_the_same_paths(spark, key: Key, tmp_path: Path) -> None:

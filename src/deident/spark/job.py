@@ -215,6 +215,8 @@ def run(
     files_uri = opts.files_uri()
     earlier = _exists(spark, files_uri)
     done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
+    if done is not None and opts.rescan_blocked:
+        done = done.where(F.col("status") != "blocked")
     if opts.spark_reads or not is_local(opts.input_root):
         todo, big = _read_by_spark(listing, done, opts)
     else:
