@@ -1,6 +1,7 @@
-"""What runs on an executor: each file's bytes become a temporary file with the file's own name
-(formats are chosen by suffix), the child scans it with the same pipeline as `deident scan`,
-and the verdict becomes a row. Nothing raises out of a partition: every failure is a blocked row
+"""What runs on an executor: each listed file is made ready to scan (fetch.py: the bytes Spark
+read become a temporary file with the file's own name, as formats are chosen by suffix; a file:
+input is scanned where it is), the child scans it with the same pipeline as `deident scan`, and
+the verdict becomes a row. Nothing raises out of a partition: every failure is a blocked row
 for its file, so no file's result is lost to another file's problem."""
 
 from __future__ import annotations
