@@ -31,7 +31,7 @@ from functools import partial
 from typing import Any
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from deident.errors import ConfigError
@@ -234,9 +234,12 @@ def run(
     try:
         found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
-        merged.drop("found").write.mode("append").parquet(files_uri)
-        if not earlier:  # every verdict is this run's: count them in the cache, not the tables
-            counts = _tally(merged, opts)
+        # Every verdict of a first run is this run's: it is counted while the file rows are
+        # written (observed metrics of that write's one result stage), not by another job.
+        seen = Observation("verdicts")
+        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(files_uri)
+        if not earlier:
+            counts = _observed(seen.get)
             if sum(c[0] for c in counts.values()) == len(listing._jdf.inputFiles()):
                 return _summary(spark, opts, counts)
     finally:
@@ -260,6 +263,22 @@ def _counts(
         files.select("path", "status", "findings", "run_id"), "path", "left"
     )
     return _tally(verdicts, opts)
+
+
+STATUSES = ("clean", "findings", "blocked")
+
+
+def _tally_exprs() -> list[Any]:
+    is_ = {s: F.col("status") == s for s in STATUSES}
+    return [F.sum(F.when(is_[s], 1).otherwise(0)).alias(f"n_{s}") for s in STATUSES] + [
+        F.sum(F.when(is_[s], F.col("findings")).otherwise(0)).alias(f"f_{s}") for s in STATUSES
+    ]
+
+
+def _observed(metrics: dict[str, Any]) -> dict[str | None, tuple[int, int, int]]:
+    """status -> (files, findings, files of this run), all of them this run's."""
+    counts = {s: (int(metrics.get(f"n_{s}") or 0), int(metrics.get(f"f_{s}") or 0)) for s in STATUSES}
+    return {s: (n, f, n) for s, (n, f) in counts.items() if n}
 
 
 def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int, int, int]]:
