@@ -34,9 +34,14 @@ def _opts(tmp_path: Path, **kw) -> JobOptions:
     )  # fmt: skip
 
 
-def test_every_sample_gets_the_verdict_of_a_local_scan(tmp_path: Path) -> None:
+Listed = namedtuple("Listed", "path length done")
+
+
+@pytest.mark.parametrize("spark_reads", [True, False], ids=["bytes-from-spark", "executor-reads"])
+def test_every_sample_gets_the_verdict_of_a_local_scan(tmp_path: Path, spark_reads: bool) -> None:
     files = sorted(SAMPLES.iterdir())
-    rows = list(scan_partition([_row(p) for p in files], _opts(tmp_path)))
+    listed = [_row(p) if spark_reads else Listed(f"file:{p}", p.stat().st_size, None) for p in files]
+    rows = list(scan_partition(listed, _opts(tmp_path)))
     key = Key(b"k" * 32)
     for p, row in zip(files, rows, strict=True):
         local = deident.scan_file(p)

@@ -35,12 +35,18 @@ def _rel(path: str, root: Path) -> str:
     return path[len(f"file:{root}/") :]
 
 
-def test_the_verdict_of_every_file_is_the_local_scans(spark, key: Key, tmp_path: Path) -> None:
+ROUTES = pytest.mark.parametrize("spark_reads", [False, True], ids=["executor-reads", "bytes-from-spark"])
+
+
+@ROUTES
+def test_the_verdict_of_every_file_is_the_local_scans(
+    spark, key: Key, tmp_path: Path, spark_reads: bool
+) -> None:
     from deident.spark.job import run
 
     src = copy_corpus(tmp_path / "in")
     out = tmp_path / "out"
-    opts = JobOptions(str(src), str(out), key_secret=key.secret)
+    opts = JobOptions(str(src), str(out), key_secret=key.secret, spark_reads=spark_reads)
     summary = run(spark, opts)
     files, found = _tables(spark, out)
     local = {
@@ -79,8 +85,9 @@ def test_the_verdict_of_every_file_is_the_local_scans(spark, key: Key, tmp_path:
     assert files[f"file:{src / 'dev' / '_new.txt'}"]["status"] == "clean"
 
 
+@ROUTES
 def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
-    spark, key: Key, tmp_path: Path
+    spark, key: Key, tmp_path: Path, spark_reads: bool
 ) -> None:
     from pyspark import cloudpickle
 
@@ -97,8 +104,9 @@ def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
     out = tmp_path / "out"
     config = ScanConfig(limits=Limits(max_file_bytes=2_000))
     opts = JobOptions(
-        str(src), str(out), config=config, key_secret=key.secret, timeout_s=5.0, max_memory_bytes=1024**3
-    )
+        str(src), str(out), config=config, key_secret=key.secret, timeout_s=5.0, max_memory_bytes=1024**3,
+        spark_reads=spark_reads,
+    )  # fmt: skip
     summary = run(spark, opts, make_work=hooks.Misbehave)
     files, _ = _tables(spark, out)
     got = {_rel(p, src): (r["status"], r["reason"]) for p, r in files.items()}
@@ -116,6 +124,9 @@ def test_a_file_that_hangs_crashes_raises_or_is_too_large_is_a_blocked_row(
     assert not any("440881199001011234" in str(r) for r in files.values())
     assert summary.blocked == 5
     assert run(spark, dataclasses.replace(opts), make_work=hooks.Misbehave).scanned == 0
+    # --rescan-blocked: the blocked files are scanned again (and blocked again here), no others
+    again = run(spark, dataclasses.replace(opts, rescan_blocked=True), make_work=hooks.Misbehave)
+    assert (again.scanned, again.blocked, again.with_findings) == (5, 5, 3)
 
 
 def test_the_command_writes_masked_copies_under_the_same_paths(spark, key: Key, tmp_path: Path) -> None:

@@ -56,6 +56,13 @@ def spark_scan(
     with_values: Annotated[
         bool, typer.Option("--with-values", help="Also store plaintext values (column `value`).")
     ] = False,
+    rescan_blocked: Annotated[
+        bool,
+        typer.Option(
+            "--rescan-blocked",
+            help="Scan again the files an earlier run into OUTPUT blocked (e.g. after raising --timeout).",
+        ),
+    ] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Seconds per file before it is stopped and blocked.")
     ] = 300.0,
@@ -107,6 +114,7 @@ def spark_scan(
         glob=glob,
         mask_to=mask_to,
         with_values=with_values,
+        rescan_blocked=rescan_blocked,
         timeout_s=timeout,
         max_memory_bytes=max_memory_mb * 1024 * 1024 if max_memory_mb else None,
         key_secret=load_key(key_file).secret,

@@ -1,6 +1,7 @@
-"""What runs on an executor: each file's bytes become a temporary file with the file's own name
-(formats are chosen by suffix), the child scans it with the same pipeline as `deident scan`,
-and the verdict becomes a row. Nothing raises out of a partition: every failure is a blocked row
+"""What runs on an executor: each listed file is made ready to scan (fetch.py: the bytes Spark
+read become a temporary file with the file's own name, as formats are chosen by suffix; a file:
+input is scanned where it is), the child scans it with the same pipeline as `deident scan`, and
+the verdict becomes a row. Nothing raises out of a partition: every failure is a blocked row
 for its file, so no file's result is lost to another file's problem."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from deident.spark import child
+from deident.spark.fetch import Staged, stage
 from deident.spark.options import JobOptions
 from deident.spark.rows import blocked_row, file_row
 from deident.spark.sink import Sink, is_local, local_path
@@ -57,13 +59,22 @@ class FileWork:
         return row
 
 
-# One watchdog per Python worker and run: Spark reuses Python workers across tasks
-# (spark.python.worker.reuse), so the engine is built once per worker, not once per task.
-_DOGS: dict[str, child.Watchdog] = {}
+# One watchdog per Python worker and scanning setup: Spark reuses Python workers across tasks
+# (spark.python.worker.reuse), so the engine is built once per worker, not once per task, and
+# a second run with the same settings in the same application (a rerun) builds nothing.
+_DOGS: dict[tuple[Any, ...], child.Watchdog] = {}
+
+
+def _work_key(opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> tuple[Any, ...]:
+    """What the work object and its watchdog depend on (not the run id, paths or --mask-to)."""
+    return (
+        make_work, opts.config, opts.policy, opts.key_secret, opts.with_values,
+        opts.timeout_s, opts.max_memory_bytes,
+    )  # fmt: skip
 
 
 def _watchdog(opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> child.Watchdog:
-    key = opts.run_id
+    key = _work_key(opts, make_work)
     dog = _DOGS.get(key)
     if dog is None:
         for old in _DOGS.values():
@@ -95,8 +106,8 @@ def masked_name(src_path: str, name: str, written: str) -> str:
     return name + new_suffix
 
 
-def _outcome_row(kind: str, payload: Any, row_in: Any, timeout_s: float) -> dict[str, Any]:
-    path, sha, size = row_in.path, row_in.sha256, row_in.length
+def _outcome_row(kind: str, payload: Any, staged: Staged, timeout_s: float) -> dict[str, Any]:
+    path, sha, size = staged.path, staged.sha256, staged.size
     if kind == child.OK:
         return payload
     if kind == child.TIMEOUT:
@@ -113,46 +124,63 @@ def _outcome_row(kind: str, payload: Any, row_in: Any, timeout_s: float) -> dict
 
 
 def scan_one(
-    row_in: Any, opts: JobOptions, dog: child.Watchdog, sink: Sink | None, tmp: Path
+    staged: Staged, opts: JobOptions, dog: child.Watchdog, sink: Sink | None, work_dir: Path
 ) -> dict[str, Any]:
-    work_dir = Path(tempfile.mkdtemp(dir=tmp))
-    name = row_in.path.rstrip("/").rsplit("/", 1)[-1]
-    try:
+    """Scan (or mask into `work_dir`) a staged file in the child; its row."""
+    name = staged.src.name
+    dst = str(work_dir / "masked" / name) if sink is not None else None
+    req = Request(str(staged.src), staged.path, staged.size, staged.sha256, dst)
+    kind, payload = dog.run(req)
+    out = _outcome_row(kind, payload, staged, opts.timeout_s)
+    written = out.pop("_masked_file", None)
+    out["sha256"] = out["sha256"] or staged.sha256
+    if sink is not None and written:
+        rel = relative_path(staged.path, opts.input_root)
+        rel = rel[: len(rel) - len(name)] + masked_name(staged.path, name, written)
         try:
-            src = work_dir / name
-            src.write_bytes(row_in.content)
-        except OSError as exc:
-            return blocked_row(
-                row_in.path, row_in.sha256, row_in.length, "internal error",
-                f"{type(exc).__name__} while staging the file on the executor (local disk full?)",
-            )  # fmt: skip
-        dst = str(work_dir / "masked" / name) if sink is not None else None
-        req = Request(str(src), row_in.path, row_in.length, row_in.sha256, dst)
-        kind, payload = dog.run(req)
-        out = _outcome_row(kind, payload, row_in, opts.timeout_s)
-        written = out.pop("_masked_file", None)
-        out["sha256"] = out["sha256"] or row_in.sha256
-        if sink is not None and written:
-            rel = relative_path(row_in.path, opts.input_root)
-            rel = rel[: len(rel) - len(name)] + masked_name(row_in.path, name, written)
-            try:
-                out["masked_to"] = sink.put(rel, Path(written))
-            except Exception as exc:
-                out["status"], out["reason"] = "blocked", "cannot mask: the masked copy could not be written"
-                out["detail"] = f"{type(exc).__name__} writing under --mask-to; check the target and rerun"
-        return out
+            out["masked_to"] = sink.put(rel, Path(written))
+        except Exception as exc:
+            out["status"], out["reason"] = "blocked", "cannot mask: the masked copy could not be written"
+            out["detail"] = f"{type(exc).__name__} writing under --mask-to; check the target and rerun"
+    return out
+
+
+def _one(row_in: Any, opts: JobOptions, dog: _LazyDog, sink: Sink | None, tmp: Path) -> dict[str, Any] | None:
+    work_dir = Path(tempfile.mkdtemp(dir=tmp))
+    try:
+        src = work_dir / row_in.path.rstrip("/").rsplit("/", 1)[-1]
+        got = stage(row_in, src, opts.config.limits.max_file_bytes)
+        if got is None or isinstance(got, dict):
+            return got  # done by an earlier run, or blocked before the scan
+        return scan_one(got, opts, dog.get(), sink, work_dir)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+class _LazyDog:
+    """The worker's watchdog, fetched on the first file that is scanned: a partition whose files
+    are all done (a rerun) builds no engine."""
+
+    def __init__(self, opts: JobOptions, make_work: Callable[[JobOptions], child.Work]) -> None:
+        self._args = (opts, make_work)
+        self._dog: child.Watchdog | None = None
+
+    def get(self) -> child.Watchdog:
+        if self._dog is None:
+            self._dog = _watchdog(*self._args)
+        return self._dog
 
 
 def scan_partition(
     rows: Iterable[Any], opts: JobOptions, make_work: Callable[[JobOptions], child.Work] = FileWork
 ) -> Iterator[dict[str, Any]]:
-    """mapPartitions body: rows with path, length, sha256, content -> result rows."""
-    dog = _watchdog(opts, make_work)
+    """mapPartitions body: listed rows (path, length and either sha256 + content, or done) ->
+    result rows; files an earlier run did give none."""
     sink = Sink(opts.mask_to) if opts.mask_to else None
+    dog = _LazyDog(opts, make_work)
     with tempfile.TemporaryDirectory(prefix="deident-spark-") as tmp:
         for row_in in rows:
-            out = scan_one(row_in, opts, dog, sink, Path(tmp))
-            out["run_id"] = opts.run_id
-            yield out
+            out = _one(row_in, opts, dog, sink, Path(tmp))
+            if out is not None:
+                out["run_id"] = opts.run_id
+                yield out

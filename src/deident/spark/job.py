@@ -1,16 +1,22 @@
 """The driver of a spark-scan run: list, skip what is done, scan, write, reconcile.
 
 1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem).
-2. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
-   evaluates the length filter before it opens a file).
-3. Files whose (path, sha256) is already in OUTPUT/files are skipped: sha256 is computed by
-   Spark in the JVM and the done keys are broadcast, so skipped files never reach Python.
-4. The rest go through `executor.scan_partition` (mapPartitions); the result is persisted and
-   split into OUTPUT/findings, then OUTPUT/files: a file row is the mark of a finished file, so
-   it is written last (findings of a run whose files write failed carry a run_id no file row has).
-5. Every listed file that has no row yet (a file that vanished or could not be read, which
+2. Who reads the bytes: for a file: input (a local disk, a mount every executor has) Spark only
+   lists (path, length) and the executors read each file themselves (fetch.py); for any other
+   filesystem binaryFile reads them (`content`), hashed in the JVM.
+3. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
+   evaluates the length filter before it opens a file; the executor checks the listed length).
+4. Files whose (path, sha256) is already in OUTPUT/files are skipped: the done keys are
+   broadcast, and the JVM (Spark reads) or the executor after hashing (file: input) drops them,
+   so they never reach the scanner.
+5. The rest go through `executor.scan_partition` (mapPartitions, one task per input split); the
+   result rows go to a few cached partitions, written as OUTPUT/findings (the job that scans),
+   then OUTPUT/files: a file row is the mark of a finished file, so it is written last (findings
+   of a run whose files write failed carry a run_id no file row has).
+6. Every listed file that has no row yet (a file that vanished or could not be read, which
    binaryFile skips under ignoreMissingFiles/ignoreCorruptFiles) gets a blocked row: nothing
-   listed is ever silently dropped.
+   listed is ever silently dropped. A first run counts its verdicts in the cache; a later one
+   reads the tables for the latest verdict of every listed file.
 """
 
 from __future__ import annotations
@@ -25,15 +31,16 @@ from functools import partial
 from typing import Any
 
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from deident.errors import ConfigError
 from deident.fileutil import SKIP_DIRS
 from deident.spark import schema
 from deident.spark.executor import FileWork, scan_partition
+from deident.spark.fetch import TOO_LARGE, TOO_LARGE_DETAIL, UNREAD_DETAIL
 from deident.spark.options import JobOptions
-from deident.spark.sink import Sink
+from deident.spark.sink import Sink, is_local
 
 SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
 
@@ -139,7 +146,9 @@ def _too_large(big: DataFrame, opts: JobOptions) -> DataFrame:
         F.col("length").alias("size"),
         F.lit("blocked").alias("status"),
         F.lit("too large").alias("reason"),
-        F.concat(F.col("length").cast("string"), F.lit(f" bytes, limit {limit}")).alias("detail"),
+        F.concat(F.col("length").cast("string"), F.lit(TOO_LARGE_DETAIL.format(size="", limit=limit))).alias(
+            "detail"
+        ),
         F.lit(0).alias("findings"),
         F.create_map().cast("map<string,int>").alias("entities"),
         F.array().cast("array<string>").alias("notes"),
@@ -150,13 +159,47 @@ def _too_large(big: DataFrame, opts: JobOptions) -> DataFrame:
 
 
 def _unread(missing: DataFrame, opts: JobOptions) -> DataFrame:
-    detail = "Spark listed the file but could not read it (it vanished or the filesystem refused it); check it and rerun"
     return (
         _too_large(missing, opts)
         .drop("found")
         .withColumn("reason", F.lit("unreadable"))
-        .withColumn("detail", F.lit(detail))
+        .withColumn("detail", F.lit(UNREAD_DETAIL))
     )
+
+
+def _read_by_spark(
+    listing: DataFrame, done: DataFrame | None, opts: JobOptions
+) -> tuple[DataFrame, DataFrame]:
+    """binaryFile reads and hashes the bytes (any Hadoop filesystem); files done by an earlier
+    run are dropped in the JVM. Files over the limit are listed apart and never read."""
+    limit = opts.config.limits.max_file_bytes
+    todo = listing.where(F.col("length") <= limit).select(
+        "path", "length", F.sha2("content", 256).alias("sha256"), "content"
+    )
+    big = listing.where(F.col("length") > limit).select("path", "length")
+    if done is not None:
+        keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
+        todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
+        big_done = done.where(F.col("reason") == "too large").select("path", F.col("size").alias("length"))
+        big = big.join(F.broadcast(big_done.distinct()), ["path", "length"], "left_anti")
+    return todo, big
+
+
+def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
+    """file: input: Spark lists (path, length) without opening a file; the executor copies and
+    hashes each file itself (fetch.py) and skips those whose sha256 an earlier run did."""
+    todo = listing.select("path", "length")
+    if done is None:
+        return todo.withColumn("done", F.lit(None).cast("array<string>"))
+    too_large = F.when(
+        F.col("sha256").isNull() & (F.col("reason") == "too large"),
+        F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
+    )
+    marks = done.select("path", F.coalesce("sha256", too_large).alias("mark")).where(
+        F.col("mark").isNotNull()
+    )
+    keys = marks.groupBy("path").agg(F.collect_set("mark").alias("done"))
+    return todo.join(F.broadcast(keys), "path", "left")
 
 
 def run(
@@ -169,31 +212,38 @@ def run(
         "mapreduce.fileoutputcommitter.algorithm.version", "2"
     )
     listing = _listing(spark, opts)
-    limit = opts.config.limits.max_file_bytes
-    todo = listing.where(F.col("length") <= limit).select(
-        "path", "length", F.sha2("content", 256).alias("sha256"), "content"
-    )
-    big = listing.where(F.col("length") > limit).select("path", "length")
     files_uri = opts.files_uri()
-    if _exists(spark, files_uri):
-        done = spark.read.schema(schema.FILES).parquet(files_uri)
-        keys = done.where(F.col("sha256").isNotNull()).select("path", "sha256").distinct()
-        todo = todo.join(F.broadcast(keys), ["path", "sha256"], "left_anti")
-        big_done = done.where(F.col("reason") == "too large").select("path", F.col("size").alias("length"))
-        big = big.join(F.broadcast(big_done.distinct()), ["path", "length"], "left_anti")
+    earlier = _exists(spark, files_uri)
+    done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
+    if done is not None and opts.rescan_blocked:
+        done = done.where(F.col("status") != "blocked")
+    if opts.spark_reads or not is_local(opts.input_root):
+        todo, big = _read_by_spark(listing, done, opts)
+    else:
+        todo, big = _read_by_executors(listing, done), None
 
     scan = partial(scan_partition, opts=opts, make_work=make_work)
     scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
-    results = scanned.unionByName(_too_large(big, opts)).persist(StorageLevel.MEMORY_AND_DISK)
+    # One task per input split scans; the rows then go to a few partitions (a few bigger Parquet
+    # files per run instead of one per split: reruns read the tables), which are cached: the
+    # findings write runs the scan, the files write and the counts read the cache.
+    parts = max(1, todo.rdd.getNumPartitions() // 64)
+    results = scanned if big is None else scanned.unionByName(_too_large(big, opts))
+    results = results.repartition(parts)
+    merged = results.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        results.count()  # the scan, one task per input split; the writes below read the cache
-        # A few bigger Parquet files per run instead of one per split: reruns read the tables.
-        merged = results.coalesce(max(1, todo.rdd.getNumPartitions() // 64))
         found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
-        merged.drop("found").write.mode("append").parquet(files_uri)
+        # Every verdict of a first run is this run's: it is counted while the file rows are
+        # written (observed metrics of that write's one result stage), not by another job.
+        seen = Observation("verdicts")
+        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(files_uri)
+        if not earlier:
+            counts = _observed(seen.get)
+            if sum(c[0] for c in counts.values()) == len(listing._jdf.inputFiles()):
+                return _summary(spark, opts, counts)
     finally:
-        results.unpersist()
+        merged.unpersist()
     return summarize(spark, listing, opts)
 
 
@@ -212,6 +262,26 @@ def _counts(
     verdicts = listing.select("path").join(
         files.select("path", "status", "findings", "run_id"), "path", "left"
     )
+    return _tally(verdicts, opts)
+
+
+STATUSES = ("clean", "findings", "blocked")
+
+
+def _tally_exprs() -> list[Any]:
+    is_ = {s: F.col("status") == s for s in STATUSES}
+    return [F.sum(F.when(is_[s], 1).otherwise(0)).alias(f"n_{s}") for s in STATUSES] + [
+        F.sum(F.when(is_[s], F.col("findings")).otherwise(0)).alias(f"f_{s}") for s in STATUSES
+    ]
+
+
+def _observed(metrics: dict[str, Any]) -> dict[str | None, tuple[int, int, int]]:
+    """status -> (files, findings, files of this run), all of them this run's."""
+    counts = {s: (int(metrics.get(f"n_{s}") or 0), int(metrics.get(f"f_{s}") or 0)) for s in STATUSES}
+    return {s: (n, f, n) for s, (n, f) in counts.items() if n}
+
+
+def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int, int, int]]:
     rows = (
         verdicts.groupBy("status")
         .agg(
@@ -233,6 +303,12 @@ def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunS
         missing = listing.select("path", "length").join(files, "path", "left_anti")
         _unread(missing, opts).write.mode("append").parquet(opts.files_uri())
         counts = _counts(spark, listing, opts)
+    return _summary(spark, opts, counts)
+
+
+def _summary(
+    spark: SparkSession, opts: JobOptions, counts: dict[str | None, tuple[int, int, int]]
+) -> RunSummary:
     zero = (0, 0, 0)
     return RunSummary(
         run_id=opts.run_id,

@@ -26,6 +26,12 @@ class JobOptions:
     # The ledger's HMAC key (review/keys.py), read on the driver; it travels in the task closure,
     # so on a cluster enable spark.network.crypto.enabled (see docs/notes/issue-16.md).
     key_secret: bytes = b""
+    # Spark reads the bytes (binaryFile's content) even of a file: input, which the executors
+    # otherwise read themselves (fetch.py); any other filesystem is always read by Spark.
+    spark_reads: bool = False
+    # Scan again the files an earlier run blocked (timeout, crash, unreadable, no LibreOffice
+    # on the executor, ...) instead of skipping them as done.
+    rescan_blocked: bool = False
     # Filled in by the driver: the qualified input root (masked copies keep paths relative to it).
     input_root: str = ""
     run_id: str = ""
