@@ -120,6 +120,9 @@ def test_address_alone_in_a_cell(detector: AddressDetector, cell: str) -> None:
         "浙江省2023年度部门预算",  # a year
         "杭州市发放补贴500万元",  # an amount
         "市民政局\t0755-12345678",  # an agency and its office number
+        # ofdrw's sample invoice: its signature certificate names the issuing tax office
+        "重庆市国家税务局1H0F",
+        "重庆市国税0",
     ],
 )
 def test_cells_that_are_not_addresses(detector: AddressDetector, cell: str) -> None:

@@ -85,6 +85,11 @@ class LacModel:
         self.calls = 0  # model calls made (for benchmarks)
         self.chars = 0  # characters sent to the model
 
+    def knows(self, text: str) -> bool:
+        """Every character of `text` is in the model's vocabulary (read as itself, not as OOV)."""
+        vocab, q2b = self.vocab, self.q2b
+        return all(q2b.get(c, c) in vocab for c in text)
+
     def spans(self, sentences: Sequence[str]) -> list[tuple[Span, ...]]:
         """Entity spans of each sentence (cached by sentence)."""
         out: list[tuple[Span, ...] | None] = []

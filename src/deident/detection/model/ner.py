@@ -361,6 +361,9 @@ class NerDetector:
             and self.weak_score > 0
             and name[0] not in _NUMERALS  # 三一明 of 三一明说: a count, not a name
             and name not in self.person.common
+            # every character is one the model has seen in text (not 畯挽汲挬 of a signature's
+            # bytes read as text: 挬 is out of its vocabulary)
+            and self.model.knows(name)
             # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after
             and self._bounded(t, s, e, bound if len(name) > 2 else "strong")
         ):

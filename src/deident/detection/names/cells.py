@@ -18,6 +18,8 @@ _PLACE = re.compile(
     rf"^[{_HAN}]*?(?:省|市|区|县|旗|镇|乡|村|街道|路|街|巷|弄|道|苑|园|城|广场|大厦|市场|中心|新村|小区)"
 )
 _SENTENCE = re.compile(r"位于|坐落|座落|地址|住址|项目|工程|[的在是将把被]")
+# An agency or a company is no home (重庆市国家税务局1H0F in an invoice's signature certificate).
+_AGENCY = re.compile(r"[局厅委署税]|政府|法院|检察院|公司|银行|医院|学校|大学|协会|集团|办公室|管理处")
 _END = re.compile(r"[0-9][^0-9]{0,4}$")  # …52幢413, …67号, …4564档
 _NOT = re.compile(r"[0-9][年月日时分秒元角万亿岁周天人个件次项名户期批%％ｍ米吨度克升]|[0-9]{11}|^[0-9]")
 
@@ -40,6 +42,7 @@ def address_cells(folded: str) -> Iterator[tuple[int, int]]:
             and _PLACE.match(cell)
             and not _NOT.search(cell)
             and not _SENTENCE.search(cell)
+            and not _AGENCY.search(cell)
             and not is_masked_value(cell)
         ):
             yield pos, end
