@@ -187,6 +187,14 @@ class Residual(MaskError):
         self.names = names
 
 
+def _unmasked(message: str, left: list[Finding], first: set[str]) -> MaskError:
+    """`Residual` when every value left in the copy is a name the first reading did not mask (it
+    can be masked in the source on another try), else the plain refusal."""
+    if all(f.entity_type == "PERSON" and len(f.text) >= 2 and key(f.text) not in first for f in left):
+        return Residual(message, frozenset(f.text for f in left))
+    return MaskError(message)
+
+
 def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str]) -> None:
     """Both readings of the masked copy find nothing. What only the second reading saw in the
     source is masked where it can be located literally (`deident.verify.scrub`), then read
@@ -209,19 +217,13 @@ def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first
                     f"at {describe(left[0].location)}, where it cannot be masked; "
                     "remove it in the source and mask again"
                 )
-                names = frozenset(f.text for f in left if f.entity_type == "PERSON" and len(f.text) >= 2)
-                if len(names) == len(left):
-                    raise Residual(message, names)
-                raise MaskError(message)
+                raise _unmasked(message, left, first)
         # The structured re-read of the copy walks PDF glyphs with pdfminer (not read-only), so
         # the copy is checked by two text engines: pdfminer here, PDFium in the second reading.
         doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
             message = f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}"
-            names = frozenset(f.text for f in found if f.entity_type == "PERSON" and len(f.text) >= 2)
-            if len(names) == len(found) and not any(key(n) in first for n in names):
-                raise Residual(message, names)
-            raise MaskError(message)
+            raise _unmasked(message, found, first)
     except BlockedError as exc:
         raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
 

@@ -85,15 +85,11 @@ def _whole_name(text: str, found: list[Finding], start: int, end: int) -> list[F
     lead = _SERIAL.match(text, start, end)
     s = lead.end() if lead else start
     inside = [f for f in found if f.start < end and f.end > start]
-    if (
-        len(inside) != 1
-        or inside[0].entity_type != "PERSON"
-        or not _ONE_NAME.fullmatch(text, s, end)
-        or (inside[0].start <= s and inside[0].end >= end)
-        or not (s <= inside[0].start and inside[0].end <= end)
-    ):
+    if len(inside) != 1 or not _ONE_NAME.fullmatch(text, s, end):
         return found
     f = inside[0]
+    if f.entity_type != "PERSON" or not s <= f.start <= f.end <= end or (f.start, f.end) == (s, end):
+        return found  # not a name, a name running past the cell, or the whole name already
     grown = dataclasses.replace(f, start=s, end=end, text=text[s:end])
     return [grown if g is f else g for g in found]
 
