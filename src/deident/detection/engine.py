@@ -102,11 +102,16 @@ class Engine:
 
     def without_models(self) -> Engine:
         """This engine without its statistical detectors (the name model), sharing everything
-        else: for text the model has read already (the second reading, `deident.verify`)."""
-        rules = copy.copy(self)
-        rules._detectors = tuple(
-            (s, d) for s, d in self._detectors if not getattr(d, "reads_findings", False)
-        )
+        else: for text the model has read already (the second reading, `deident.verify`). Made once
+        per engine: the second reading asks for it page by page."""
+        rules = self.__dict__.get("_without_models")
+        if rules is None:
+            rules = copy.copy(self)
+            rules._detectors = tuple(
+                (s, d) for s, d in self._detectors if not getattr(d, "reads_findings", False)
+            )
+            rules._without_models = rules
+            self._without_models = rules
         return rules
 
     # --- passes --------------------------------------------------------------------------

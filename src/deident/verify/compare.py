@@ -70,11 +70,6 @@ class Seen:
         return all(w in words or (len(w) >= 4 and w in hay) for w in line.split())
 
 
-def rules_only(engine: Engine) -> Engine:
-    """`engine` without its statistical models."""
-    return engine.without_models()
-
-
 def _analyze(text: str, engine: Engine) -> Iterable[Finding]:
     """Findings of `text`, read in overlapping slices of `_SLICE` characters."""
     start = 0
@@ -106,7 +101,7 @@ def _unseen_lines(text: str, seen: Seen, page: Any) -> Iterable[tuple[int, str]]
 def _page_findings(text: str, engine: Engine, seen: Seen, page: Any) -> list[Finding]:
     """A page's text: the rules on all of it; the model's names in the lines the first reading
     has not analysed (those lines read together, one call)."""
-    found = list(_analyze(text, rules_only(engine)))
+    found = list(_analyze(text, engine.without_models()))
     runs = list(_unseen_lines(text, seen, page))
     if not runs:
         return found
@@ -136,7 +131,7 @@ def findings_in(pieces: Iterable[Piece], engine: Engine, seen: Seen | None = Non
             continue
         loc = {"reading": "second", **piece.place}
         if piece.binary:  # names and addresses are not looked for in it: the model need not read it
-            found: Iterable[Finding] = _analyze(text, rules_only(engine))
+            found: Iterable[Finding] = _analyze(text, engine.without_models())
         elif seen is not None and "page" in piece.place:
             found = _page_findings(text, engine, seen, piece.place["page"])
         else:
