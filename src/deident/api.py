@@ -6,6 +6,7 @@ Engines and policies are immutable, so they are built once per configuration and
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from pathlib import Path
 
 from deident.config import ScanConfig
@@ -48,10 +49,16 @@ def scan_file(path: str | Path, config: ScanConfig | None = None) -> FileReport:
 
 
 def mask_file(
-    src: str | Path, dst: str | Path, policy: str | Path | Policy = "gov", config: ScanConfig | None = None
+    src: str | Path,
+    dst: str | Path,
+    policy: str | Path | Policy = "gov",
+    config: ScanConfig | None = None,
+    *,
+    keep: Collection[str] = (),
 ) -> MaskReport:
-    """Write a masked copy of `src` to `dst`. `dst` may equal `src` (in-place masking)."""
+    """Write a masked copy of `src` to `dst`. `dst` may equal `src` (in-place masking). `keep`:
+    values a reviewer decided are not personal data, left readable wherever they occur."""
     from deident.pipeline import mask_path
 
     cfg = config or ScanConfig()
-    return mask_path(Path(src), Path(dst), cfg, policy_for(policy), engine=engine_for(cfg))
+    return mask_path(Path(src), Path(dst), cfg, policy_for(policy), engine=engine_for(cfg), keep=keep)

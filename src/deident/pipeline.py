@@ -18,7 +18,7 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 from deident.config import ScanConfig
@@ -195,14 +195,20 @@ def _unmasked(message: str, left: list[Finding], first: set[str]) -> MaskError:
     return MaskError(message)
 
 
-def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str]) -> None:
-    """Both readings of the masked copy find nothing. What only the second reading saw in the
-    source is masked where it can be located literally (`deident.verify.scrub`), then read
-    again; a value the structured reader found and its writer left (`first`: their keys) is a
-    writer's fault and refuses the copy."""
+def _verify(
+    tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first: set[str], kept: frozenset[str]
+) -> None:
+    """Both readings of the masked copy find nothing but the values kept on a reviewer's
+    decision (`kept`: their keys). What only the second reading saw in the source is masked where
+    it can be located literally (`deident.verify.scrub`), then read again; a value the structured
+    reader found and its writer left (`first`: their keys) is a writer's fault and refuses the copy."""
     try:
         for attempt in range(2):
-            left = second_findings(tmp, config, engine, ocr=config.verify_ocr)
+            left = [
+                f
+                for f in second_findings(tmp, config, engine, ocr=config.verify_ocr)
+                if key(f.text) not in kept
+            ]
             if not left:
                 break
             forgotten = next((f for f in left if key(f.text) in first), None)
@@ -222,8 +228,10 @@ def _verify(tmp: Path, config: ScanConfig, engine: Engine, policy: Policy, first
         # the copy is checked by two text engines: pdfminer here, PDFium in the second reading.
         doc = _open(tmp, config)
         for seg, found in _scan_segments(doc, engine):
-            message = f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}"
-            raise _unmasked(message, found, first)
+            found = [f for f in found if key(f.text) not in kept]
+            if found:
+                message = f"the masked copy still contains {found[0].entity_type} at {dict(seg.location)}"
+                raise _unmasked(message, found, first)
     except BlockedError as exc:
         raise MaskError(f"the masked copy cannot be read back ({exc.reason})") from exc
 
@@ -256,17 +264,23 @@ def mask_path(
     *,
     engine: Engine | None = None,
     display_path: str | None = None,
+    keep: Collection[str] = (),
 ) -> MaskReport:
     """Write a masked copy of `src` to `dst` (which may be `src` itself for in-place masking).
     Nothing is written when the file is blocked or the masked copy fails verification. Reads
-    a private copy of `src`, so what is written is what was scanned."""
+    a private copy of `src`, so what is written is what was scanned.
+
+    `keep`: values a reviewer decided are not personal data (a public official's name). They
+    stay in the copy wherever they occur, neither reading counts them against it, and the
+    report still lists them; every other value is masked and verified as usual."""
     display = display_path or str(src)
     try:
         snap = Snapshot(src, config.limits.max_file_bytes)
     except Exception as exc:
         return MaskReport(display, None, _blocked(display, None, exc))
+    kept = frozenset(k for k in map(key, keep) if k)
     with snap:
-        return _mask_copy(snap.path, snap.sha256, src, dst, config, policy, engine, display)
+        return _mask_copy(snap.path, snap.sha256, src, dst, config, policy, engine, display, kept=kept)
 
 
 def _mask_copy(
@@ -279,29 +293,36 @@ def _mask_copy(
     engine: Engine | None,
     display: str,
     names: frozenset[str] = frozenset(),
+    kept: frozenset[str] = frozenset(),
 ) -> MaskReport:
     engine = engine or Engine.create(config)
     try:
         doc = _open(copy, config)
-        findings: list[Finding] = []
+        reported: list[Finding] = []
+        findings: list[Finding] = []  # what the copy masks: all but values kept (`keep`)
         replacements: dict[int, list[Replacement]] = {}
         read: list[tuple[Mapping, str]] = []
         for seg, found in _scan_segments(doc, engine, read, names):
+            reported += found
+            masked = [f for f in found if key(f.text) not in kept] if kept else found
+            if not masked:
+                continue
             if not seg.maskable:
                 raise BlockedError(
                     "cannot mask", f"personal data in a place that cannot be rewritten: {dict(seg.location)}"
                 )
-            findings.extend(found)
+            findings.extend(masked)
             replacements[seg.id] = [
-                Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in found
+                Replacement(f.start, f.end, policy.replacement(f), f.entity_type) for f in masked
             ]
         # The private copy, not `src`: what is masked is what was read (see `Snapshot`).
         second = second_findings(copy, config, engine, ocr=config.verify_ocr, seen=Seen(read))
-        extra = unexplained(second, findings)
+        extra = unexplained(second, reported)
     except Exception as exc:
         return MaskReport(display, None, _blocked(display, sha, exc, engine))
     notes = tuple(getattr(doc, "notes", ())) + ((SECOND_NOTE.format(n=len(extra)),) if extra else ())
-    everything = (*findings, *extra)
+    everything = (*reported, *extra)
+    extra = [f for f in extra if key(f.text) not in kept]
     report = FileReport(
         display, sha, Status.FINDINGS if everything else Status.CLEAN, None, everything, notes
     )
@@ -322,7 +343,7 @@ def _mask_copy(
         if extra and not config.verify_masked:
             raise MaskError("the second reading found values the structured reader cannot mask")
         if config.verify_masked and (findings or extra or rewrite):
-            _verify(tmp, config, engine, policy, {key(f.text) for f in findings})
+            _verify(tmp, config, engine, policy, {key(f.text) for f in findings}, kept)
         os.replace(tmp, final)
         if final != named and named == src:
             src.unlink()  # in place: the source is replaced by its copy under the masked name
@@ -332,7 +353,7 @@ def _mask_copy(
             # The names the copy's reading found are masked in the source wherever they occur, and
             # the copy is made and read again (a few rounds: each mask changes what the model reads).
             grown = names | exc.names
-            return _mask_copy(copy, sha, src, dst, config, policy, engine, display, grown)
+            return _mask_copy(copy, sha, src, dst, config, policy, engine, display, grown, kept)
         reason = (
             scrub_message(str(exc), engine)
             if isinstance(exc, MaskError)

@@ -194,10 +194,15 @@ def test_decide_and_approve_with_plain_posts(local, state: ConsoleState, repo: P
     published = repo / "publish" / "公示.txt"
     text = published.read_text(encoding="utf-8")
     assert all(v not in text for v in (leak.mobile, leak.resident_id))
+    # The value decided "not personal data" stays readable: the copy masks only what was confirmed.
+    assert doc["findings"][0]["entity_type"] == "PERSON" and leak.name in text
     ledger_text = state.ledger.path.read_text(encoding="utf-8")
     assert all(v not in ledger_text for v in leak.values)  # no plaintext personal data
     entries = [json.loads(x) for x in ledger_text.splitlines()]
-    assert [e["kind"] for e in entries].count("decision") == 3
+    decisions = [e for e in entries if e["kind"] == "decision"]
+    # Three on the upload, and the not-PII one carried to the published copy's bytes.
+    assert len(decisions) == 4 and decisions[-1]["file_sha256"] == entries[-1]["file_sha256"]
+    assert decisions[-1]["verdict"] == "not_pii" and decisions[-1]["value_hmac"] == decisions[0]["value_hmac"]
     assert entries[-1]["kind"] == "approval" and entries[-1]["path"] == "publish/公示.txt"
     assert state.ledger.verify().ok
     verdicts = gate_paths([repo / "publish"], ledger=state.ledger, root=repo)

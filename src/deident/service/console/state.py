@@ -7,7 +7,11 @@ the same library calls as `deident decide` and `deident approve`, into the same 
 
 What is published for a file:
 - nothing found, or every finding marked "not personal data": the original bytes;
-- any finding confirmed as personal data: the masked copy (every finding masked).
+- any finding confirmed as personal data: the masked copy. It masks every finding until a
+  reviewer decides some are not personal data; then it is made again leaving those values
+  readable (`mask_path(keep=…)`, verified by both readings like any copy), and their decisions
+  are carried to the copy on approval (`deident.review.carry`). A copy that cannot be made that
+  way falls back to masking everything (more masked, never less).
 Approval binds to the sha256 of exactly those bytes, which are then copied into the
 publish folder, so `deident gate PUBLISH` passes for them and for nothing else.
 """
@@ -58,6 +62,9 @@ class FileState:
     # for personal data (the mask's own check only refuses findings at the reporting score).
     residual: tuple[Finding, ...] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    full: MaskReport | None = None  # the copy with every finding masked (made on load)
+    kept: frozenset[str] = frozenset()  # values the current copy leaves (decided not personal data)
+    tried: frozenset[str] = frozenset()  # the values last asked to be left (the copy may have failed)
 
     @property
     def masked_path(self) -> Path | None:
@@ -214,6 +221,7 @@ class ConsoleState:
         if f.report.status is Status.BLOCKED or UNREVIEWED in states:
             kind, sha = "none", None
         elif CONFIRMED in states:
+            self._follow(f, rows)
             kind = "masked" if f.masked_path is not None else "none"
             sha = self._masked_sha(f) if kind == "masked" else None
         else:
@@ -221,6 +229,30 @@ class ConsoleState:
         approvals = index.reviewers(sha) if sha else ()
         required = index.required(sha, self.required) if sha else self.required
         return Decided(f, rows, sha, kind, approvals, required)
+
+    def _follow(self, f: FileState, rows: Sequence[ReviewedFinding]) -> None:
+        """Make the masked copy follow the decisions: values decided not personal data stay
+        readable; the copy is made again when that set changes (see the module docstring)."""
+        from deident.pipeline import mask_path
+        from deident.review.carry import kept_values
+
+        want = kept_values(rows)
+        with f.lock:
+            if want == f.tried:
+                return
+            full = f.full or f.masked
+            masked, kept = full, frozenset[str]()
+            if want:
+                dst = self.work_dir / f.id / "kept" / f.relative.name
+                shutil.rmtree(dst.parent, ignore_errors=True)
+                copy = mask_path(
+                    f.path, dst, self.config, self.policy, engine=self.engine, display_path=f.shown, keep=want
+                )
+                # The same bytes as the scan the decisions were made on, else keep masking all.
+                if copy.output is not None and copy.report.sha256 == f.report.sha256:
+                    masked, kept = copy, want
+            f.full, f.masked, f.kept, f.tried = full, masked, kept, want
+            f.masked_report = f.masked_places = f.residual = None
 
     def _masked_sha(self, f: FileState) -> str | None:
         p = f.masked_path
@@ -232,6 +264,7 @@ class ConsoleState:
         with f.lock:
             if f.places is None:
                 f.places = self._places(f.path) if f.report.status is not Status.BLOCKED else {}
+            if f.masked_places is None:  # made again when decisions change the copy
                 f.masked_places = self._places(f.masked_path)
             self._low(f)
             if f.residual is None:
@@ -331,6 +364,7 @@ class ConsoleState:
         bytes into the publish folder. Raises ApprovalRefused with the library's reason."""
         from deident.pipeline import scan_path
         from deident.review.approve import ApprovalRefused, approve_report
+        from deident.review.decisions import review_findings
 
         with self._lock:
             d = self.decided(f)
@@ -347,6 +381,13 @@ class ConsoleState:
                 if f.masked_report is None or f.masked_report.sha256 != d.publish_sha:
                     f.masked_report = scan_path(source, self.config, engine=self.engine)
                 report = f.masked_report
+            if d.publish_kind == "masked" and f.kept:
+                from deident.review.carry import carry_decisions
+
+                carry_decisions(self.ledger, d.findings, replace(report, path=self._shown(target)))
+                # Nothing goes to the publish folder that the approval below would refuse.
+                if any(not r.resolved for r in review_findings(report, self.index(), self.ledger.key)):
+                    raise ApprovalRefused(shown_target, "not_decided")
             # Copy first, then bind: the approval names the bytes now in the publish folder.
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".deident-{target.name}")

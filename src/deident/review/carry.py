@@ -1,0 +1,75 @@
+"""Decisions carried from a file to its masked copy.
+
+When a reviewer confirms some findings of a file as personal data and decides others are not
+(a public official's name beside a recipient's ID), the copy that is published masks the first
+and leaves the second readable (`mask_path(keep=…)`). The copy is new bytes, so the ledger has no
+decision on what it still shows; the not-PII decisions on the source are carried over to the
+copy's findings of the same values, naming the source's reviewer and reason. Nothing else is
+carried: a value the copy shows that the reviewer did not clear stays unreviewed, and approval of
+the copy is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from deident.model import FileReport
+from deident.naming import ledger_path
+from deident.review.decisions import CONFIRMED, NOT_PII, ReviewedFinding, finding_id, today
+from deident.review.ledger import Ledger
+from deident.verify.compare import key
+
+CARRIED = "decided on the source file"  # appended to the carried reason
+
+
+def kept_values(rows: Iterable[ReviewedFinding]) -> frozenset[str]:
+    """The values a masked copy may leave: every finding of the value decided not personal data.
+    A value confirmed (or undecided) at any place is masked at every place."""
+    rows = list(rows)
+    cleared = {key(r.finding.text) for r in rows if r.state == NOT_PII}
+    held = {key(r.finding.text) for r in rows if r.state != NOT_PII}
+    return frozenset(k for k in cleared - held if k)
+
+
+def mixed(rows: Iterable[ReviewedFinding]) -> bool:
+    """Some findings confirmed as personal data and some decided not to be."""
+    states = {r.state for r in rows}
+    return CONFIRMED in states and NOT_PII in states
+
+
+def carry_decisions(
+    ledger: Ledger, source: Iterable[ReviewedFinding], copy: FileReport, *, date: str | None = None
+) -> list[dict[str, Any]]:
+    """Record on `copy` a not-PII decision for each of its findings whose value a reviewer
+    cleared in `source` (at every place: `kept_values`). Returns the entries appended."""
+    if copy.sha256 is None:
+        return []
+    source = list(source)
+    kept = kept_values(source)
+    # By the value's text: the copy may read a cleared value as another kind (a number as a
+    # landline, then as a card) and it is still the value the reviewer cleared.
+    reasons = {key(r.finding.text): r for r in source if r.state == NOT_PII and key(r.finding.text) in kept}
+    path = ledger_path(copy)  # a file name holding personal data is starred out
+    records = []
+    for f in copy.findings:
+        vh = ledger.key.value_hmac(f.entity_type, f.text)
+        r = reasons.get(key(f.text))
+        if r is None:
+            continue
+        records.append(
+            {
+                "kind": "decision",
+                "verdict": NOT_PII,
+                "file_sha256": copy.sha256,
+                "path": path,
+                "finding": finding_id(ledger.key, f),
+                "entity_type": f.entity_type,
+                "value_hmac": vh,
+                "location": dict(f.location),
+                "reviewer": r.reviewer or "",
+                "reason": f"{r.reason or ''} ({CARRIED})".strip(),
+                "date": date or today(),
+            }
+        )
+    return ledger.append(records) if records else []
