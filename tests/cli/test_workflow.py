@@ -135,6 +135,31 @@ def test_decide_lists_findings_and_records_decisions(repo: Path) -> None:
     assert kinds == ["decision"] * 3 + ["approval"]
 
 
+def test_mask_keep_cleared_leaves_cleared_values_and_the_copy_can_be_approved(repo: Path) -> None:
+    leak = make_leak(43)
+    src = write_leaking(repo / "uploads" / "公示.txt", leak)
+    _, out = run("decide", str(src))
+    ids = re.findall(r"^([0-9a-f]{16})\s", out, re.M)
+    # The name (first finding) is cleared; the mobile and the ID are confirmed.
+    reason = ("--reason", "演练用的虚构姓名")
+    assert run("decide", str(src), "--finding", ids[0], "--not-pii", "--reviewer", "李强", *reason)[0] == 0
+    args = [a for i in ids[1:] for a in ("--finding", i)]
+    assert run("decide", str(src), *args, "--confirm", "--reviewer", "李强")[0] == 0
+
+    code, out = run("mask", "uploads", "--out", "plain")
+    assert code == 0 and leak.name not in (repo / "plain" / "公示.txt").read_text(encoding="utf-8")
+    code, out = run("mask", "uploads", "--out", "publish", "--keep-cleared")
+    assert code == 0, out
+    text = (repo / "publish" / "公示.txt").read_text(encoding="utf-8")
+    assert leak.name in text and leak.mobile not in text and leak.resident_id not in text
+    # The decision was carried to the copy's bytes: it is approved as it is, and passes the gate.
+    code, out = run("approve", "publish", "--reviewer", "王芳")
+    assert code == 0 and "approved:" in out, out
+    assert run("gate", "publish")[0] == 0
+    raw = (repo / ".deident" / "ledger.jsonl").read_text(encoding="utf-8")
+    assert all(v not in raw for v in leak.values)
+
+
 def test_tampered_ledger_fails_verify_and_gate(repo: Path) -> None:
     a = write_clean(repo / "a.txt")
     b = write_clean(repo / "b.txt", extra="二。")

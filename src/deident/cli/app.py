@@ -235,6 +235,17 @@ def mask(
     verify: VerifyOpt = None,
     jobs: JobsOpt = 1,
     progress: ProgressOpt = None,
+    keep_cleared: Annotated[
+        bool,
+        typer.Option(
+            "--keep-cleared",
+            help="Leave readable the values a reviewer decided are not personal data (`deident decide --not-pii`, read from the ledger) and carry those decisions to the copies.",
+        ),
+    ] = False,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file for --keep-cleared.")] = None,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="HMAC key file for --keep-cleared.")
+    ] = None,
 ) -> None:
     """Write masked copies. Sources are never touched unless --in-place. A file that cannot be
     masked safely is not written, is listed with its reason, and makes the exit code 1."""
@@ -246,7 +257,12 @@ def mask(
     if out is not None:  # personal data in folder names: the copies go to masked folders
         targets = masked_folders(targets, out, config, policy)
     work = [(str(i.path), str(dst), display(i.path), i.problem) for i, dst in targets]
-    results = list(_run(_mask_one, work, (config, policy), jobs, progress, "masking"))
+    if keep_cleared:
+        from deident.cli.cleared import mask_cleared
+
+        results = mask_cleared(work, config, policy, ledger, key_file)
+    else:
+        results = list(_run(_mask_one, work, (config, policy), jobs, progress, "masking"))
     fmt = fmt or (MaskFmt.table if sys.stdout.isatty() else MaskFmt.json)
     if fmt is MaskFmt.json:
         print(json.dumps(render.mask_json(results), ensure_ascii=False, indent=2))

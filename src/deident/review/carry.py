@@ -12,13 +12,28 @@ the copy is refused.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from deident.model import FileReport
+from deident.config import ScanConfig
+from deident.fileutil import sha256_file
+from deident.model import FileReport, MaskReport
 from deident.naming import ledger_path
-from deident.review.decisions import CONFIRMED, NOT_PII, ReviewedFinding, finding_id, today
+from deident.review.decisions import (
+    CONFIRMED,
+    NOT_PII,
+    LedgerIndex,
+    ReviewedFinding,
+    finding_id,
+    review_findings,
+    today,
+)
 from deident.review.ledger import Ledger
 from deident.verify.compare import key
+
+if TYPE_CHECKING:
+    from deident.detection.engine import Engine
+    from deident.masking.policy import Policy
 
 CARRIED = "decided on the source file"  # appended to the carried reason
 
@@ -73,3 +88,43 @@ def carry_decisions(
             }
         )
     return ledger.append(records) if records else []
+
+
+def cleared_on(index: LedgerIndex, sha256: str) -> bool:
+    """Whether a reviewer decided any finding of these bytes is not personal data."""
+    return any(s == sha256 and e.get("verdict") == NOT_PII for (s, _), e in index.decisions.items())
+
+
+def mask_decided(
+    src: Path,
+    dst: Path,
+    config: ScanConfig,
+    policy: Policy,
+    *,
+    ledger: Ledger,
+    engine: Engine,
+    display_path: str | None = None,
+) -> MaskReport:
+    """`mask_path` that honours the ledger: values decided not personal data at every place of
+    these bytes stay readable (`kept_values`), and those decisions are carried to the copy, so
+    `deident approve` accepts it. Without such decisions it is `mask_path` itself."""
+    from deident.pipeline import mask_path, scan_path
+
+    index = LedgerIndex.build(ledger.entries())
+    keep: frozenset[str] = frozenset()
+    rows: list[ReviewedFinding] = []
+    try:
+        sha = sha256_file(src)
+    except OSError:
+        sha = ""  # unreadable: mask_path blocks it with the reason
+    if sha and cleared_on(index, sha):
+        report = scan_path(src, config, engine=engine, display_path=display_path)
+        rows = review_findings(report, index, ledger.key)
+        keep = kept_values(rows)
+    masked = mask_path(src, dst, config, policy, engine=engine, display_path=display_path, keep=keep)
+    if keep and masked.output is not None:
+        if masked.report.sha256 != report.sha256:  # rewritten meanwhile: decided on other bytes
+            return mask_path(src, dst, config, policy, engine=engine, display_path=display_path)
+        out = Path(masked.output)
+        carry_decisions(ledger, rows, scan_path(out, config, engine=engine, display_path=str(out)))
+    return masked
