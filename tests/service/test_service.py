@@ -279,6 +279,33 @@ def test_decisions_then_approval_over_http(service: Service) -> None:
     service.fed.extend(leak.values)
 
 
+def test_mask_leaves_values_decided_not_personal_over_http(service: Service) -> None:
+    leak = make_leak(62)
+    data = leak_text(leak).encode()
+    found = service.upload("/v1/scan?filename=leak.txt", data).json()["findings"]
+    name = next(f["id"] for f in found if f["entity_type"] == "PERSON")
+    others = ",".join(f["id"] for f in found if f["id"] != name)
+    decide = "/v1/decisions?filename=leak.txt&verdict="
+    assert (
+        service.upload(
+            decide + "not_pii&reason=" + quote("演练姓名") + "&finding=" + name, data, token=TOKEN
+        ).status
+        == 201
+    )
+    assert service.upload(decide + "confirmed&finding=" + others, data, token=TOKEN).status == 201
+    r = service.upload("/v1/mask?filename=leak.txt", data)
+    assert r.status == 200, r.body[:300]
+    text = r.body.decode("utf-8")
+    assert leak.name in text and leak.mobile not in text and leak.resident_id not in text
+    # The cleared name's decision was carried to the returned bytes: they can be approved as they are.
+    assert service.upload("/v1/approvals?filename=leak.txt", r.body, token=TOKEN).status == 201
+    assert (
+        service.request("GET", f"/v1/gate/{hashlib.sha256(r.body).hexdigest()}").json()["verdict"]
+        == "approved"
+    )
+    service.fed.extend(leak.values)
+
+
 def test_ledger_edited_while_serving_blocks_the_gate(service: Service) -> None:
     clean = SEED_TEXT.encode()
     sha = hashlib.sha256(clean).hexdigest()

@@ -104,10 +104,12 @@ def mask_decided(
     ledger: Ledger,
     engine: Engine,
     display_path: str | None = None,
+    copy_display: str | None = None,
 ) -> MaskReport:
     """`mask_path` that honours the ledger: values decided not personal data at every place of
     these bytes stay readable (`kept_values`), and those decisions are carried to the copy, so
-    `deident approve` accepts it. Without such decisions it is `mask_path` itself."""
+    `deident approve` accepts it. Without such decisions it is `mask_path` itself. `copy_display`:
+    the copy's path as the ledger should name it (default: its path)."""
     from deident.pipeline import mask_path, scan_path
 
     index = LedgerIndex.build(ledger.entries())
@@ -126,5 +128,6 @@ def mask_decided(
         if masked.report.sha256 != report.sha256:  # rewritten meanwhile: decided on other bytes
             return mask_path(src, dst, config, policy, engine=engine, display_path=display_path)
         out = Path(masked.output)
-        carry_decisions(ledger, rows, scan_path(out, config, engine=engine, display_path=str(out)))
+        shown = copy_display or str(out)  # the copy's path as the ledger records it
+        carry_decisions(ledger, rows, scan_path(out, config, engine=engine, display_path=shown))
     return masked

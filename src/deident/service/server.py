@@ -367,14 +367,20 @@ class Handler(BaseHTTPRequestHandler):
             src = tmp / ("upload" + Path(up.filename or "upload.bin").suffix.lower())
             src.write_bytes(up.data)
             out_dir = tmp / "out"
-            res = mask_path(
-                src,
-                out_dir / src.name,
-                self.server.cfg.scan,
-                policy,
-                engine=self.server.engine,
-                display_path=up.filename,
-            )
+            args = (src, out_dir / src.name, self.server.cfg.scan, policy)
+            if self.server.cfg.ledger is not None:
+                # Values decided not personal data (POST /v1/decisions) stay readable in the copy.
+                from deident.review.carry import mask_decided
+
+                res = mask_decided(
+                    *args,
+                    ledger=self.server.cfg.ledger,
+                    engine=self.server.engine,
+                    display_path=up.filename,
+                    copy_display=up.filename,
+                )
+            else:
+                res = mask_path(*args, engine=self.server.engine, display_path=up.filename)
             if res.output is None:
                 doc = findings_document(res.report, redact=policy.replacement)
                 self._json(422, {"error": f"cannot mask: {res.report.reason}", **doc})
