@@ -73,7 +73,9 @@ def rows(lawbench: str, names_csv: str, seed: int = 20261206) -> list[dict[str, 
         pseudo = _pseudonyms(item["answer"])
         chosen = {p: _PSEUDONYM.match(p).group(1) + rng.choices(names, weights)[0] for p in pseudo}  # type: ignore[union-attr]
         # Longest first, so 张某甲 is replaced before a 张某 inside it could be.
-        pattern = re.compile("|".join(map(re.escape, sorted(chosen, key=len, reverse=True)))) if chosen else None
+        pattern = (
+            re.compile("|".join(map(re.escape, sorted(chosen, key=len, reverse=True)))) if chosen else None
+        )
         pieces, spans, at = [], [], 0
         for m in pattern.finditer(text) if pattern else ():
             pieces.append(text[at : m.start()])
