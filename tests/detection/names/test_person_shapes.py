@@ -49,6 +49,11 @@ RULE_NAMES = [
     ("<!-- 张晓峰 13812345678 -->", ["张晓峰"], "HTML comment left in a published page"),
     ("迪丽拜尔·阿卜杜拉", ["迪丽拜尔·阿卜杜拉"], "roster PDF: a wrapped row's name cell alone"),
     ("被告人南小强，男，1985年出生。", ["南小强"], "judgment: surname outside the old list (南)"),
+    (
+        "被告人刘明月在销赃时被当场抓获。",
+        ["刘明月"],
+        "judgment (CAIL2021 via LawBench 2-6): 月 in a given name",
+    ),
 ]
 
 
@@ -63,6 +68,11 @@ SCAN_NAMES = [
     ("被告人杜晓萱、严黎明纠集他人实施抢劫。", ["杜晓萱", "严黎明"], "prosecution: a 、 list after a cue"),
     ("村民陈国栋告诉记者，他家的房子漏雨。", ["陈国栋"], "news: name before a speech verb"),
     ("昨天和李晓梅一起去看了电影", ["李晓梅"], "social media: no cue at all"),
+    (
+        "被害人王月英报案后，公安机关立案侦查。",
+        ["王月英"],
+        "judgment (CAIL2021): 月 in a given name, no clear end",
+    ),
 ]
 
 
