@@ -130,8 +130,12 @@ def findings_in(pieces: Iterable[Piece], engine: Engine, seen: Seen | None = Non
         if not text.strip():
             continue
         loc = {"reading": "second", **piece.place}
-        if piece.binary:  # names and addresses are not looked for in it: the model need not read it
-            found: Iterable[Finding] = _analyze(text, engine.without_models())
+        if piece.hint is not None:
+            found: Iterable[Finding] = engine.analyze(
+                text, hint_entity=piece.hint, hint_reason=piece.hint_reason
+            )
+        elif piece.binary:  # names and addresses are not looked for in it: the model need not read it
+            found = _analyze(text, engine.without_models())
         elif seen is not None and "page" in piece.place:
             found = _page_findings(text, engine, seen, piece.place["page"])
         else:

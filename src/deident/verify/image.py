@@ -11,6 +11,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+from deident.verify.exif_gps import gps_piece
 from deident.verify.piece import Piece
 from deident.verify.strings import printable_runs, visible
 
@@ -44,6 +45,11 @@ def _png(data: bytes) -> Iterator[Piece]:
                     text = b""
             head = b"\n".join([key, *parts[:2]]).decode("utf-8", "replace")
             yield Piece({"png chunk": name}, visible(head + "\n" + text.decode("utf-8", "replace")))
+        elif ctype == b"eXIf":
+            yield Piece({"png chunk": name}, visible(printable_runs(body)), binary=True)
+            gps = gps_piece(body, {"png chunk": name})
+            if gps is not None:
+                yield gps
         elif ctype not in (b"IDAT", b"IHDR", b"PLTE", b"IEND", b"tRNS", b"gAMA", b"pHYs", b"sRGB", b"cHRM"):
             yield Piece({"png chunk": name}, visible(printable_runs(body)), binary=True)
         if ctype == b"IEND":
@@ -64,7 +70,12 @@ def _jpeg(data: bytes) -> Iterator[Piece]:
         if marker == 0xFE:
             yield Piece({"jpeg segment": "COM"}, visible(body.decode("utf-8", "replace")))
         elif 0xE0 <= marker <= 0xEF:
-            yield Piece({"jpeg segment": f"APP{marker - 0xE0}"}, visible(_exif_text(body)))
+            place = {"jpeg segment": f"APP{marker - 0xE0}"}
+            yield Piece(place, visible(_exif_text(body)))
+            if body.startswith(b"Exif\x00\x00"):
+                gps = gps_piece(body[6:], place)
+                if gps is not None:
+                    yield gps
         if marker == 0xDA:  # start of scan: entropy-coded data follows until EOI
             end = data.rfind(b"\xff\xd9")
             if end >= 0 and data[end + 2 :].strip(b"\x00"):
@@ -99,3 +110,6 @@ def read_image(data: bytes) -> Iterator[Piece]:
         # too costly to separate here; the runs of the whole file are read (pixels rarely
         # form text of four printable characters in a row that is also a valid ID).
         yield Piece({"image": "strings"}, visible(printable_runs(data)), binary=True)
+        gps = gps_piece(data, {"image": "tiff"})
+        if gps is not None:
+            yield gps

@@ -19,6 +19,10 @@ class Piece:
     # Printable runs of binary data: decoded noise reads as names and addresses, so only values
     # with a shape (IDs, phones, cards, e-mail …) are looked for in it.
     binary: bool = False
+    # The place says what the text is (a photo's GPS position is an address), as a table
+    # header does: read like a cell under that header.
+    hint: str | None = None
+    hint_reason: str | None = None
 
 
 # Read an embedded file (its bytes and a suffix hint) one level deeper.

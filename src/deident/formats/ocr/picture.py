@@ -1,5 +1,6 @@
 """A picture read as a document: every OCR line a segment, a photo of an ID card one more
-segment over the whole image, and the masked picture painted and encoded in its own format."""
+segment over the whole image, the GPS position in its EXIF one more (`gps`), and the masked
+picture painted and encoded in its own format (without EXIF)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from deident.formats.ocr.engine import (
     id_card_reason,
     run_ocr,
 )
+from deident.formats.ocr.gps import position
 from deident.formats.ocr.raster import Marks, _encode, _frames, _open
+from deident.geo import GPS_REASON, describe
 
 
 @dataclass(frozen=True, slots=True)
 class _Place:
     frame: int
     line: int | None  # None: the whole-image ID-card segment
+    gps: bool = False  # the EXIF position: nothing to paint (the masked picture has no EXIF)
 
 
 class ImageDocument:
@@ -61,6 +65,16 @@ class ImageDocument:
                     hint_reason=reason,
                 )
                 self._add(seg, _Place(k, None))
+        where = position(self._source)
+        if where is not None:
+            seg = Segment(
+                id=len(self._segments),
+                text=describe(*where),
+                location={"exif": "GPS"},
+                hint_entity="CN_ADDRESS",
+                hint_reason=GPS_REASON,
+            )
+            self._add(seg, _Place(0, None, gps=True))
         self.notes: tuple[str, ...] = tuple(notes)
 
     def _add(self, seg: Segment, place: _Place) -> None:
@@ -76,6 +90,8 @@ class ImageDocument:
             if not reps:
                 continue
             place = self._places[seg_id]
+            if place.gps:
+                continue
             frame = self._frames[place.frame]
             m = marks.setdefault(place.frame, Marks())
             if place.line is None:
