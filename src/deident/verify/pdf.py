@@ -23,6 +23,7 @@ from typing import Any
 
 from deident.config import Limits
 from deident.errors import BlockedError
+from deident.verify.image import read_image
 from deident.verify.piece import Piece, Recurse
 from deident.verify.strings import printable_runs, visible
 
@@ -170,6 +171,8 @@ def _stream_pieces(
     import pikepdf
 
     subtype, kind = obj.get("/Subtype"), obj.get("/Type")
+    if subtype == pikepdf.Name.Image:
+        yield from _photo_position(obj, where)
     if (
         subtype == pikepdf.Name.Image
         or "/FontFile" in str(obj.get("/Length1", ""))
@@ -214,6 +217,39 @@ def _stream_pieces(
             # map to) are left out; what else it holds (comments, long hex strings) is read.
             body = _CMAP_CODES.sub(b"", body)
         yield Piece({**where, "text": "stream text"}, visible(body.decode("utf-8", "replace")))
+
+
+def _photo_position(obj: Any, where: dict[str, Any]) -> Iterator[Piece]:
+    """A JPEG picture keeps the photo's EXIF: its GPS position, read by the image reading."""
+    import pikepdf
+
+    filters = obj.get("/Filter")
+    last = filters[-1] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+    if last != pikepdf.Name.DCTDecode:
+        return
+    jpeg = _undo_flate(obj, filters)
+    for p in read_image(jpeg or b""):
+        if p.hint is not None:
+            yield Piece({**where, **p.place}, p.text, hint=p.hint, hint_reason=p.hint_reason)
+
+
+def _undo_flate(obj: Any, filters: Any) -> bytes | None:
+    """The stream's bytes with the filters before its last one undone: only FlateDecode is
+    written there in practice ([/FlateDecode /DCTDecode]); anything else gives None."""
+    import zlib
+
+    import pikepdf
+
+    data = obj.read_raw_bytes()
+    before = list(filters)[:-1] if isinstance(filters, pikepdf.Array) else []
+    for f in reversed(before):
+        if f != pikepdf.Name.FlateDecode:
+            return None
+        try:
+            data = zlib.decompressobj().decompress(data, 64 * 1024 * 1024)
+        except zlib.error:
+            return None
+    return data
 
 
 def _printable(b: bytes) -> bool:

@@ -43,3 +43,36 @@ def position(image: Image.Image) -> tuple[float, float] | None:
     if str(gps.get(_LON_REF, "E")).strip().upper().startswith("W"):
         lon = -lon
     return lat, lon
+
+
+def jpeg_position(data: bytes) -> tuple[float, float] | None:
+    """The position in a JPEG's EXIF (a PDF's DCT picture stream), read from its header only."""
+    import io
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return position(im)
+    except Exception:  # not a JPEG Pillow can open: no position to report from it
+        return None
+
+
+def without_exif(jpeg: bytes) -> bytes:
+    """The JPEG with its EXIF (APP1 ``Exif``) segments left out, every other byte as it was:
+    the picture is not decoded again, so nothing of its look changes."""
+    if not jpeg.startswith(b"\xff\xd8"):
+        return jpeg
+    out, pos = [jpeg[:2]], 2
+    while pos + 4 <= len(jpeg) and jpeg[pos] == 0xFF:
+        marker = jpeg[pos + 1]
+        if marker == 0xDA:  # start of scan: the entropy-coded data follows to the end
+            break
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            out.append(jpeg[pos : pos + 2])
+            pos += 2
+            continue
+        end = pos + 2 + int.from_bytes(jpeg[pos + 2 : pos + 4], "big")
+        if not (marker == 0xE1 and jpeg[pos + 4 : pos + 10] == b"Exif\x00\x00"):
+            out.append(jpeg[pos:end])
+        pos = end
+    out.append(jpeg[pos:])
+    return b"".join(out)

@@ -40,10 +40,12 @@ from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.ocr.embedded import EmbeddedImages, too_small
 from deident.formats.ocr.engine import OCR_MISSING, Box
+from deident.formats.ocr.gps import jpeg_position, without_exif
 from deident.formats.ocr.raster import Marks
 from deident.formats.pdf.image_walk import Finder, Matrix, Picture
 from deident.formats.pdf.pixels import decode, png, repaint
 from deident.formats.pdf.redact import inherited
+from deident.geo import GPS_REASON, describe
 
 # A picture covering this much of a page under a text layer is a searchable scan.
 SCAN_AREA = 0.5
@@ -103,6 +105,7 @@ class PdfPictures:
         self._pictures: dict[str, Picture] = {}
         self._lines: dict[int, tuple[str, Mapping[str, Any]]] = {}  # segment id -> (key, location)
         self._same_as: dict[str, str] = {}  # key -> the key OCR'd for identical pixels
+        self._gps: dict[int, Picture] = {}  # segment id -> the photo whose EXIF holds a position
         self.segments: list[Segment] = []
         self.skipped = 0
         self._count = 0
@@ -124,6 +127,8 @@ class PdfPictures:
 
     def _read_one(self, pdf: pikepdf.Pdf, pic: Picture, first: dict[str, str]) -> None:
         obj = pdf.get_object(pic.ref) if pic.ref is not None else None
+        if obj is not None:
+            self._read_position(obj, pic)
         where = f"page {pic.page + 1}, picture {pic.key}"
         pic.size = _image_size(pic, obj, where)
         if too_small(pic.size):
@@ -153,6 +158,17 @@ class PdfPictures:
                 place = {**loc, "whole_image": True, "bbox": place.get("bbox")}
             self._lines[seg.id] = (pic.key, place)
             self.segments.append(replace(seg, location=place))
+
+    def _read_position(self, obj: Any, pic: Picture) -> None:
+        """A JPEG picture stream keeps the photo's EXIF (LibreOffice and WPS export it as it is):
+        its GPS position is an address of the picture (see `deident.formats.ocr.gps`)."""
+        where = photo_position(obj)
+        if where is None:
+            return
+        sid = self._next_id()
+        self._gps[sid] = pic
+        loc = {"page": pic.page + 1, "image": pic.key, "exif": "GPS"}
+        self.segments.append(Segment(sid, describe(*where), loc, "CN_ADDRESS", GPS_REASON))
 
     def _next_id(self) -> int:
         self._count += 1
@@ -233,6 +249,11 @@ class PdfPictures:
                 inline.setdefault((pic.holder, pic.page), {})[pic.index] = stream
         for (holder, page), streams in inline.items():
             _replace_inline(pdf, holder, page, streams)
+        for sid, pic in self._gps.items():
+            obj = pdf.get_object(pic.ref) if replacements.get(sid) and pic.ref is not None else None
+            jpeg = _jpeg(obj) if obj is not None else None
+            if jpeg:  # (a picture repainted above is a new stream without EXIF)
+                obj.write(without_exif(jpeg), filter=pikepdf.Name.DCTDecode)
         return len(keys)
 
     def _box(self, key: str, loc: Mapping[str, Any]) -> Box:
@@ -276,6 +297,40 @@ def _region(old: Image.Image, new: Image.Image, boxes: Sequence[Box]) -> Image.I
     if stray:
         draw.rectangle(stray, fill=255)
     return region
+
+
+def photo_position(obj: Any) -> tuple[float, float] | None:
+    """The GPS position in a JPEG picture stream's EXIF, or None."""
+    jpeg = _jpeg(obj)
+    return jpeg_position(jpeg) if jpeg else None
+
+
+def _jpeg(obj: Any) -> bytes | None:
+    """A picture stream's JPEG bytes (other filters before DCTDecode undone), or None."""
+    filters = obj.get("/Filter")
+    last = filters[-1] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+    if last != pikepdf.Name.DCTDecode:
+        return None
+    return _undo_flate(obj, filters)
+
+
+def _undo_flate(obj: Any, filters: Any) -> bytes | None:
+    """The stream's bytes with the filters before its last one undone: only FlateDecode is
+    written there in practice ([/FlateDecode /DCTDecode]); anything else gives None."""
+    import zlib
+
+    import pikepdf
+
+    data = obj.read_raw_bytes()
+    before = list(filters)[:-1] if isinstance(filters, pikepdf.Array) else []
+    for f in reversed(before):
+        if f != pikepdf.Name.FlateDecode:
+            return None
+        try:
+            data = zlib.decompressobj().decompress(data, 64 * 1024 * 1024)
+        except zlib.error:
+            return None
+    return data
 
 
 def _inline_image(pdf: pikepdf.Pdf, pic: Picture) -> Any:

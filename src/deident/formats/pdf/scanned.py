@@ -39,7 +39,8 @@ JPEG_QUALITY = 85
 @dataclass(frozen=True, slots=True)
 class _Place:
     page: int  # 0-based
-    line: int | None  # None: the whole-page ID-card segment
+    line: int | None  # None: the whole-page ID-card segment (or the position below)
+    gps: bool = False  # a photo's EXIF position: the copy, redrawn from pixels, has no EXIF
 
 
 def _load(path: Path, ctx: FormatContext) -> Any:
@@ -106,6 +107,7 @@ class ScannedPdfDocument:
                     self._add(seg, _Place(p, None))
         finally:
             pdf.close()
+        self._read_positions(path)
         engine = "rapidocr" if not self._lines else result.engine
         if confidences:
             mean = sum(confidences) / len(confidences)
@@ -120,6 +122,28 @@ class ScannedPdfDocument:
         )
         notes.append("the masked copy is an image-only PDF: every page is redrawn from its masked image")
         self.notes: tuple[str, ...] = tuple(notes)
+
+    def _read_positions(self, path: Path) -> None:
+        """Photos whose EXIF holds a GPS position (see `deident.formats.ocr.gps`)."""
+        import pikepdf
+
+        from deident.formats.pdf.images import photo_position
+        from deident.geo import GPS_REASON, describe
+
+        try:
+            pdf = pikepdf.open(path)
+        except pikepdf.PdfError as exc:
+            raise BlockedError("corrupt: PDF cannot be opened", type(exc).__name__) from exc
+        with pdf:
+            for p, page in enumerate(pdf.pages):
+                # get_images (pikepdf 9.8+) also finds pictures inside form XObjects
+                images = page.get_images() if hasattr(page, "get_images") else page.images
+                for name, obj in images.items():
+                    where = photo_position(obj)
+                    if where is not None:
+                        loc = {"page": p + 1, "image": str(name), "exif": "GPS"}
+                        seg = Segment(len(self._segments), describe(*where), loc, "CN_ADDRESS", GPS_REASON)
+                        self._add(seg, _Place(p, None, gps=True))
 
     def _render(self, page: Any) -> tuple[Any, float]:
         scale = _scale(page, self._ctx.limits.max_image_pixels)
@@ -147,6 +171,8 @@ class ScannedPdfDocument:
             if not reps:
                 continue
             place = self._places[seg_id]
+            if place.gps:
+                continue
             m = out.setdefault(place.page, Marks())
             if place.line is None:
                 m.black.append((0, 0, 1e9, 1e9))  # clipped to the page by paint()
