@@ -126,6 +126,8 @@ class NerDetector:
         # `rare_min_belief`.
         self.max_rival = float(opts.get("max_rival", 1.1))
         self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
+        self.sure_belief = float(opts.get("sure_belief", 1.1))
+        self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
         # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
@@ -153,10 +155,13 @@ class NerDetector:
             "gate": self.words,
             "mixed": frequent | {w for w in self.words if len(w) > 2},
         }[start_words] | office_words
-        # Characters of transliterated names: a run of `foreign_run` of them sends its clause.
+        # Characters of transliterated names: a run of `foreign_run` of them sends its clause;
+        # a run of `foreign_more_run` of them or of `foreign_more_chars` too.
         chars = "".join(option_words(opts, "foreign_chars"))
-        run = int(opts.get("foreign_run", 3))
-        self.foreign = re.compile(f"[{re.escape(chars)}]{{{run},}}") if chars else None
+        more = chars + "".join(option_words(opts, "foreign_more_chars"))
+        runs = ((chars, int(opts.get("foreign_run", 3))), (more, int(opts.get("foreign_more_run", 3))))
+        self.foreign_chars = frozenset(more)
+        self.foreign = [(re.compile(f"[{re.escape(c)}]{{{n},}}"), n) for c, n in runs if c]
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- which text goes to the model ----------------------------------------------------
@@ -181,6 +186,19 @@ class NerDetector:
             t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
         )
 
+    def _free_run(self, t: str, a: int, b: int, lo: int, need: int) -> bool:
+        """`need` characters in a row of t[a:b] that no frequent word starts or holds (克林顿,
+        not 特别 or 发布)."""
+        run = 0
+        for i in range(a, b):
+            wordy = (
+                t[i : i + 2] in self._starts or t[i : i + 3] in self._starts or self._inside_word(t, i, lo)
+            )
+            run = 0 if wordy else run + 1
+            if run >= need:
+                return True
+        return False
+
     def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
         """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
 
@@ -192,9 +210,9 @@ class NerDetector:
                 return True  # a minority name the rules have not read
         if _MENTION.search(folded, s, e) is not None:
             return True  # a user named on social media (//@李开复:), whatever the name's shape
-        if self.foreign is not None:
-            for f in self.foreign.finditer(folded, s, e):
-                if not (known and known[f.start()]) and f.group() not in self.words:
+        for pattern, need in self.foreign:
+            for f in pattern.finditer(folded, s, e):
+                if not (known and known[f.start()]) and self._free_run(folded, f.start(), f.end(), s, need):
                     return True  # a transliterated name (基里延科, 布莱希特) has no surname
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts
@@ -291,10 +309,11 @@ class NerDetector:
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int, bound: str | None = None) -> float | None:
+    def judge(self, t: str, s: int, e: int, bound: str | None = None, belief: float = 0.0) -> float | None:
         """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
         a two-character name or one without a known surname must stand apart (`_bounded`;
-        default: the ``bound`` option)."""
+        default: the ``bound`` option); a name with a surname the model reads with `belief` of
+        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球)."""
         bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
@@ -308,6 +327,8 @@ class NerDetector:
             e < len(t) and t[e] in "》" + NAME_DOTS
         ):
             return None  # a title, or a part of a minority name the rules read whole
+        if 0 < s and t[s - 1] == "[" and t.startswith("]", e):
+            return None  # a social site's emoticon code ([奥特曼], [酷库熊胜利])
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
         if t[s : e + 1] in self.words or t[s : e + 2] in self.words:
@@ -348,7 +369,10 @@ class NerDetector:
             if len(name) == 2 and (
                 name in self.person.common
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
-                or not self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                or not (
+                    belief >= self.sure_belief
+                    or self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                )
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
@@ -369,6 +393,10 @@ class NerDetector:
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
+
+    def _foreign(self, name: str) -> bool:
+        """Every character of the name is one of transliterations (阿凡达, 卡帕莱, 几内亚比)."""
+        return all(c in self.foreign_chars for c in name)
 
     def _official(self, t: str, s: int, e: int) -> bool:
         """An official acting in office: an appointment or leadership notice in the same sentence
@@ -419,9 +447,14 @@ class NerDetector:
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
                     continue  # a part of an address the rules read (苏家浜235, 陈家12号)
-                score = self.judge(folded, start, end)
+                score = self.judge(folded, start, end, belief=belief)
                 if score is not None and not (
-                    score == self.rare_score < self.score and belief < self.rare_min_belief
+                    (score == self.rare_score < self.score and belief < self.rare_min_belief)
+                    or (
+                        score == self.weak_score
+                        and belief < self.weak_min_belief
+                        and self._foreign(folded[start:end])
+                    )
                 ):
                     out.append(self._finding(text, start, end, score, "lac model"))
         return self._recurrences(text, folded, out, findings)
