@@ -127,6 +127,7 @@ class NerDetector:
         self.max_rival = float(opts.get("max_rival", 1.1))
         self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
         self.sure_belief = float(opts.get("sure_belief", 1.1))
+        self.sure_weak = float(opts.get("sure_weak_belief", 1.1))
         self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
@@ -388,8 +389,9 @@ class NerDetector:
             # every character is one the model has seen in text (not 畯挽汲挬 of a signature's
             # bytes read as text: 挬 is out of its vocabulary)
             and self.model.knows(name)
-            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after
-            and self._bounded(t, s, e, bound if len(name) > 2 else "strong")
+            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after;
+            # none when the model is sure of it (阿袁收到, 托蒂缺阵)
+            and (belief >= self.sure_weak or self._bounded(t, s, e, bound if len(name) > 2 else "strong"))
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
