@@ -328,7 +328,7 @@ class NerDetector:
             e < len(t) and t[e] in "》" + NAME_DOTS
         ):
             return None  # a title, or a part of a minority name the rules read whole
-        if 0 < s and t[s - 1] == "[" and t.startswith("]", e):
+        if s > 0 and t[s - 1] == "[" and t.startswith("]", e):
             return None  # a social site's emoticon code ([奥特曼], [酷库熊胜利])
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
