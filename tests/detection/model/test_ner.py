@@ -57,6 +57,9 @@ def names(det: NerDetector, text: str) -> list[str]:
         ("纪念德国伟大戏剧家布莱希特诞辰百年大会5月11日在京举行。", ["布莱希特"]),
         ("而美国历史学家塞尔比在谈到此次拍卖时说道", ["塞尔比"]),
         ("尽管伤势未愈的托雷斯年前很难复出，", ["托雷斯"]),
+        # ... and of two that stand apart (People's Daily dev, CLUENER2020 dev)
+        ("陪伴在她身边的是其男友亨特，亨特魁梧、强悍，看上去更像琼斯的保镖。", ["亨特", "亨特", "琼斯"]),
+        ("球员时代得到普遍认同的佐拉和亚当斯作为主教练依然欠缺经验", ["佐拉", "亚当斯"]),
     ],
 )
 def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, expected: list[str]) -> None:

@@ -54,7 +54,7 @@ class ModelGate:
     person: PersonDetector
     words: frozenset[str]
     _starts: frozenset[str]
-    foreign: list[tuple[Pattern[str], int]]
+    foreign: list[tuple[Pattern[str], int, bool]]
     clause_start_surnames: frozenset[str]
     prefilter: str
     prefilter_bound: str
@@ -64,6 +64,7 @@ class ModelGate:
     triggers: Pattern[str] | None
     window: int
     judge: Callable[..., float | None]
+    _bounded: Callable[[str, int, int, str], bool]
 
     def _sentences(self, folded: str) -> Iterable[tuple[int, str]]:
         for m in _SENTENCE.finditer(folded):
@@ -85,17 +86,20 @@ class ModelGate:
             t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
         )
 
-    def _free_run(self, t: str, a: int, b: int, lo: int, need: int) -> bool:
+    def _free_run(self, t: str, a: int, b: int, lo: int, need: int, apart: bool = False) -> bool:
         """`need` characters in a row of t[a:b] that no frequent word starts or holds (克林顿,
-        not 特别 or 发布)."""
-        run = 0
-        for i in range(a, b):
-            wordy = (
+        not 特别 or 发布); with `apart`, a run that stands apart on one side at least (男友亨特，,
+        像琼斯的)."""
+        start = a
+        for i in range(a, b + 1):
+            wordy = i == b or (
                 t[i : i + 2] in self._starts or t[i : i + 3] in self._starts or self._inside_word(t, i, lo)
             )
-            run = 0 if wordy else run + 1
-            if run >= need:
+            if not wordy:
+                continue
+            if i - start >= need and not (apart and not self._bounded(t, start, i, "either")):
                 return True
+            start = i + 1
         return False
 
     def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
@@ -109,9 +113,9 @@ class ModelGate:
                 return True  # a minority name the rules have not read
         if _MENTION.search(folded, s, e) is not None:
             return True  # a user named on social media (//@李开复:), whatever the name's shape
-        for pattern, need in self.foreign:
+        for pattern, need, apart in self.foreign:
             for f in pattern.finditer(folded, s, e):
-                if not (known and known[f.start()]) and self._free_run(folded, f.start(), f.end(), s, need):
+                if not (known and known[f.start()]) and self._free_run(folded, *f.span(), s, need, apart):
                     return True  # a transliterated name (基里延科, 布莱希特) has no surname
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts

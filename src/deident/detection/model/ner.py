@@ -136,9 +136,13 @@ class NerDetector(ModelGate):
         # a run of `foreign_more_run` of them or of `foreign_more_chars` too.
         chars = "".join(option_words(opts, "foreign_chars"))
         more = chars + "".join(option_words(opts, "foreign_more_chars"))
-        runs = ((chars, int(opts.get("foreign_run", 3))), (more, int(opts.get("foreign_more_run", 3))))
+        runs = (
+            (chars, int(opts.get("foreign_run", 3)), False),
+            (more, int(opts.get("foreign_more_run", 3)), False),
+            (more, int(opts.get("foreign_apart_run", 0)), True),
+        )
         self.foreign_chars = frozenset(more)
-        self.foreign = [(re.compile(f"[{re.escape(c)}]{{{n},}}"), n) for c, n in runs if c]
+        self.foreign = [(re.compile(f"[{re.escape(c)}]{{{n},}}"), n, a) for c, n, a in runs if c and n]
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- the rules' verdict ----------------------------------------------------------------
