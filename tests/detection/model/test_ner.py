@@ -60,6 +60,11 @@ def names(det: NerDetector, text: str) -> list[str]:
         # ... and of two that stand apart (People's Daily dev, CLUENER2020 dev)
         ("陪伴在她身边的是其男友亨特，亨特魁梧、强悍，看上去更像琼斯的保镖。", ["亨特", "亨特", "琼斯"]),
         ("球员时代得到普遍认同的佐拉和亚当斯作为主教练依然欠缺经验", ["佐拉", "亚当斯"]),
+        # news (People's Daily dev, CLUENER2020 dev): a name the model reads in two parts, joined
+        # by a dot or a dash, is one name (not 彼得· and 皮奥)
+        ("联合国艾滋病联合计划署执行干事彼得·皮奥在开幕式上讲话时指出", ["彼得·皮奥"]),
+        ("馆吊唁泰国前总理、泰中友协会长差猜·春哈旺。", ["差猜·春哈旺"]),
+        ("2008年3月11日，汤姆-克鲁斯在贝弗利山庄购买了一套3500", ["汤姆-克鲁斯"]),
     ],
 )
 def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, expected: list[str]) -> None:

