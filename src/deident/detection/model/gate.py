@@ -54,7 +54,9 @@ class ModelGate:
     person: PersonDetector
     words: frozenset[str]
     _starts: frozenset[str]
-    foreign: list[tuple[Pattern[str], int, bool]]
+    foreign: Pattern[str] | None
+    foreign_first: frozenset[str]
+    foreign_runs: tuple[int, int, int]
     clause_start_surnames: frozenset[str]
     prefilter: str
     prefilter_bound: str
@@ -86,18 +88,28 @@ class ModelGate:
             t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
         )
 
-    def _free_run(self, t: str, a: int, b: int, lo: int, need: int, apart: bool = False) -> bool:
-        """`need` characters in a row of t[a:b] that no frequent word starts or holds (克林顿,
-        not 特别 or 发布); with `apart`, a run that stands apart on one side at least (男友亨特，,
-        像琼斯的)."""
+    def _foreign_run(self, t: str, a: int, b: int, lo: int) -> bool:
+        """t[a:b], a run of transliteration characters, holds a stretch that no frequent word
+        starts or holds (克林顿, not 特别 or 发布) of `foreign_more_run` characters, or of
+        `foreign_run` of `foreign_chars`, or of `foreign_apart_run` that stands apart on one side
+        at least (男友亨特，, 像琼斯的)."""
+        more, old, apart = self.foreign_runs
+        # the cheap tests first: most runs in government prose are two characters of two words
+        short = b - a < more and not (b - a >= old and all(c in self.foreign_first for c in t[a:b]))
+        if short and not (apart and b - a >= apart and self._bounded(t, a, b, "either")):
+            return False
         start = a
         for i in range(a, b + 1):
-            wordy = i == b or (
+            if i < b and not (
                 t[i : i + 2] in self._starts or t[i : i + 3] in self._starts or self._inside_word(t, i, lo)
-            )
-            if not wordy:
+            ):
                 continue
-            if i - start >= need and not (apart and not self._bounded(t, start, i, "either")):
+            n = i - start
+            if (
+                n >= more
+                or (n >= old and all(c in self.foreign_first for c in t[start:i]))
+                or (apart and n >= apart and self._bounded(t, start, i, "either"))
+            ):
                 return True
             start = i + 1
         return False
@@ -113,9 +125,9 @@ class ModelGate:
                 return True  # a minority name the rules have not read
         if _MENTION.search(folded, s, e) is not None:
             return True  # a user named on social media (//@李开复:), whatever the name's shape
-        for pattern, need, apart in self.foreign:
-            for f in pattern.finditer(folded, s, e):
-                if not (known and known[f.start()]) and self._free_run(folded, *f.span(), s, need, apart):
+        if self.foreign is not None:
+            for f in self.foreign.finditer(folded, s, e):
+                if not (known and known[f.start()]) and self._foreign_run(folded, *f.span(), s):
                     return True  # a transliterated name (基里延科, 布莱希特) has no surname
         inner, weak = self.words, self.person.weak_surnames
         starts = self._starts

@@ -157,16 +157,20 @@ class NerDetector(ModelGate):
             "mixed": frequent | {w for w in self.words if len(w) > 2},
         }[start_words] | office_words
         # Characters of transliterated names: a run of `foreign_run` of them sends its clause;
-        # a run of `foreign_more_run` of them or of `foreign_more_chars` too.
+        # a run of `foreign_more_run` of them or of `foreign_more_chars` too, or of
+        # `foreign_apart_run` that stands apart (gate.py, `_foreign_run`).
         chars = "".join(option_words(opts, "foreign_chars"))
         more = chars + "".join(option_words(opts, "foreign_more_chars"))
-        runs = (
-            (chars, int(opts.get("foreign_run", 3)), False),
-            (more, int(opts.get("foreign_more_run", 3)), False),
-            (more, int(opts.get("foreign_apart_run", 0)), True),
-        )
+        self.foreign_first = frozenset(chars)
         self.foreign_chars = frozenset(more)
-        self.foreign = [(re.compile(f"[{re.escape(c)}]{{{n},}}"), n, a) for c, n, a in runs if c and n]
+        self.foreign_runs = (
+            int(opts.get("foreign_more_run", 3)) if more != chars else 99,
+            int(opts.get("foreign_run", 3)),
+            int(opts.get("foreign_apart_run", 0)),
+        )
+        self.foreign = (
+            re.compile(f"[{re.escape(more)}]{{{min(r for r in self.foreign_runs if r)},}}") if more else None
+        )
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- the rules' verdict ----------------------------------------------------------------
