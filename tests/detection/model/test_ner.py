@@ -93,6 +93,10 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
         "人鱼岛和环滩岛遥远路途的，并且东姑和蓝环岛又兼顾了美景与娱乐",
         # bytes of a signature read as text (ofdrw's sample invoice): 挬 is out of the vocabulary
         "畯挽汲挬挽",
+        # a typhoon in an emergency notice, a ship in news (CLUENER2020 train, government sentences)
+        "受台风“杜苏芮”影响，我市启动防汛四级应急响应。",
+        "台风杜苏芮将于明天登陆。",
+        "美国使馆指出，“斯托特”号导弹驱逐舰将于7日抵达。",
         # a social site's emoticon codes (Weibo NER train)
         "有点小不爽。[奥特曼][奥特曼]",
         # a transliteration the model doubts: an island (CLUENER2020 dev)

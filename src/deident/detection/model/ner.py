@@ -51,6 +51,7 @@ _CLUB_AFTER = re.compile(
 _CLUB_BEFORE = re.compile(
     r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
 )
+_STORM = re.compile(r"(?:台风|颱風|热带风暴|熱帶風暴|飓风|颶風|气旋|氣旋)[“\"「]?$")
 _GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
 
@@ -193,6 +194,8 @@ class NerDetector(ModelGate):
             e < len(t) and t[e] in "》" + NAME_DOTS
         ):
             return None  # a title, or a part of a minority name the rules read whole
+        if _STORM.search(t, max(0, s - 6), s) or t.startswith("”号", e):
+            return None  # a typhoon (台风“杜苏芮”, emergency notices), a ship (“斯托特”号)
         if s > 0 and t[s - 1] == "[" and t.startswith("]", e):
             return None  # a social site's emoticon code ([奥特曼], [酷库熊胜利])
         if _ISSUER.match(t, e):
