@@ -9,15 +9,15 @@ that it is a private person's name:
   or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
 - it is not an official acting in office (an appointment notice, a government office title
   before it), unless ``config.flag_officials``; not a club, a forecast's city, a doubled word;
-- a two-character name, or one without a surname, stands apart on one side at least (``bound``).
+- a two-character name, or one without a surname, stands apart on one side at least (``bound``),
+  unless the model itself is sure of it (``sure_belief``, ``sure_weak_belief``: 遭到喻晖拒绝);
+- not a typhoon (台风“杜苏芮”), a ship (“斯托特”号), an emoticon code ([奥特曼]).
 
 A name the model found with a surname is reported at every other mention in the text the judge
 accepts (`_recurrences`).
 
-The model is kept off text where no name can be: text is cut into sentences and clauses, and only
-the clauses where a name the judge would accept may start (a surname character not read as a
-word, a name dot, a run of transliteration characters) go to the model, in batches, cached by
-sentence (``prefilter: clause``).
+The model is kept off text where no name can be (`deident.detection.model.gate`): only the clauses
+where a name the judge would accept may start go to the model, in batches, cached by sentence.
 """
 
 from __future__ import annotations
