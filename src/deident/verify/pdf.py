@@ -216,9 +216,13 @@ def _stream_pieces(
         yield Piece({**where, "text": "stream text"}, visible(body.decode("utf-8", "replace")))
 
 
+# Every byte but the control characters (below 9, 14 to 31): deleting them leaves the controls.
+_NOT_CONTROL = bytes(x for x in range(256) if not (x < 9 or 13 < x < 32))
+
+
 def _printable(b: bytes) -> bool:
     sample = b[:4096]
-    return bool(sample) and sum(1 for x in sample if x < 9 or 13 < x < 32) / len(sample) < 0.02
+    return bool(sample) and len(sample.translate(None, _NOT_CONTROL)) / len(sample) < 0.02
 
 
 def _page_contents(pdf: Any) -> set[tuple[int, int]]:

@@ -307,10 +307,10 @@ def _check_text_layer(pages: Sequence[PageText]) -> None:
                 "no readable text layer",
                 f"page {p.number}: {p.undecodable} glyphs have no unicode mapping (font without ToUnicode)",
             )
+        if p.image_area <= 0.02:
+            continue  # no picture to speak of: what the glyphs say is read
         visible = sum(1 for g in p.glyphs if g.text.strip())
-        if (p.image_area > 0.02 and visible == 0) or (
-            p.image_area >= _SCAN_AREA and visible < _SCAN_MAX_GLYPHS
-        ):
+        if visible == 0 or (p.image_area >= _SCAN_AREA and visible < _SCAN_MAX_GLYPHS):
             raise BlockedError(
                 "no readable text layer", f"page {p.number} is an image without text (a scan?)"
             )
