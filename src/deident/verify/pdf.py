@@ -23,6 +23,7 @@ from typing import Any
 
 from deident.config import Limits
 from deident.errors import BlockedError
+from deident.verify import handoff
 from deident.verify.piece import Piece, Recurse
 from deident.verify.strings import printable_runs, visible
 
@@ -108,6 +109,12 @@ def operand_strings(content: bytes) -> str:
 def _pdfium_pages(data: bytes, place: dict[str, Any]) -> Iterator[Piece]:
     import pypdfium2 as pdfium
 
+    offered = handoff.take(data)
+    if offered is not None:  # PDFium's text of these pages, read by the first reading (`handoff`)
+        for i, text in enumerate(offered):
+            if text.strip():
+                yield Piece({**place, "page": i + 1}, visible(text))
+        return
     doc = pdfium.PdfDocument(data)
     try:
         for i in range(len(doc)):
@@ -289,7 +296,7 @@ _OBJ_WORD = re.compile(rb"obj\b")
 _OBJ_NUMBERS = re.compile(rb"(?<!\d)(\d{1,10})\s+(\d{1,5})\s+$")
 
 
-def _object_heads(data: bytes) -> Iterator[tuple[int, int]]:
+def object_heads(data: bytes) -> Iterator[tuple[int, int]]:
     """(number, generation) of every "N G obj" in the bytes: the literal word is found first
     (fast), the numbers read backwards from it."""
     for m in _OBJ_WORD.finditer(data):
@@ -305,7 +312,7 @@ def _hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
     import pikepdf
 
     seen: set[tuple[int, int]] = set()
-    for key in _object_heads(data):
+    for key in object_heads(data):
         if key in seen:
             return True
         seen.add(key)

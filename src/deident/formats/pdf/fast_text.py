@@ -37,8 +37,9 @@ def _getter(raw, form):  # PDFium handles
     return lambda k: raw.FPDFFormObj_GetObject(form, k)
 
 
-def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
-    """Yield every page's glyphs, rulings and picture area. Raises whatever PDFium raises."""
+def extract_pages_fast(data: bytes, *, max_pages: int, texts: list[str] | None = None) -> Iterator[PageText]:
+    """Yield every page's glyphs, rulings and picture area; with `texts`, PDFium's text of each
+    page is appended to it (what the second reading reads). Raises whatever PDFium raises."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -49,7 +50,7 @@ def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
         for i in range(len(doc)):
             page = doc[i]
             try:
-                yield _page(raw, page, i + 1)
+                yield _page(raw, page, i + 1, texts)
             finally:
                 page.close()
     finally:
@@ -157,7 +158,7 @@ def _codes(raw, handle, count: int) -> list[int] | None:  # PDFium handles
     return codes
 
 
-def _page(raw, page, number: int) -> PageText:
+def _page(raw, page, number: int, texts: list[str] | None = None) -> PageText:
     if page.get_rotation() % 360:
         # PDFium orders the characters of a turned page for its display, not in content-stream
         # order, which the rebuilding of lines and cells relies on.
@@ -167,6 +168,8 @@ def _page(raw, page, number: int) -> PageText:
     tp = page.get_textpage()
     try:
         _chars(raw, tp, out)
+        if texts is not None:
+            texts.append(tp.get_text_bounded())
     finally:
         tp.close()
     page_area = max(width * height, 1.0)
