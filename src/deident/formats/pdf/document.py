@@ -285,9 +285,9 @@ def _pages_as_filed(raw: bytes, pdf: Any) -> bool:
     """PDFium reads the same pages from the file `raw` as from qpdf's copy of it (`pdf`, saved):
     one revision (one ``startxref``, one ``%%EOF``, nothing after it), not encrypted, every
     object written once and listed in the cross-reference table (the caller knows whether qpdf
-    repaired anything: its warnings are handed out once). A file that
-    two parsers may read apart (repaired, updated, objects twice or unlisted) is read by PDFium
-    twice, the copy and the file itself."""
+    repaired anything: its warnings are handed out once). A file that two parsers may read
+    apart (repaired, updated, objects twice or unlisted) is read by PDFium twice, the copy and
+    the file itself."""
     import pikepdf
 
     if pdf.is_encrypted or raw.count(b"startxref") != 1:
