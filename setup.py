@@ -27,6 +27,8 @@ def extensions() -> list[Extension]:
         Extension(f"deident.detection.{name}", [f"src/deident/detection/{name}.pyx"])
         for name in ("_native", "_reading")
     ]
+    # The PDF fast reader's per-character loop (src/deident/formats/pdf/fast_text.py has its twin).
+    exts.append(Extension("deident.formats.pdf._glyphs", ["src/deident/formats/pdf/_glyphs.pyx"]))
     compiled = cythonize(exts, language_level=3, quiet=True)
     for ext in compiled:
         ext.optional = not REQUIRED  # set afterwards: cythonize's copies drop the flag

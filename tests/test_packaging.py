@@ -57,6 +57,7 @@ def test_wheel_has_the_compiled_engine_loops(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("deident/detection/_native.") and n.endswith((".so", ".pyd")) for n in names)
     assert "deident/detection/_native.pyx" in names  # the source, for reference
+    assert any(n.startswith("deident/formats/pdf/_glyphs.") and n.endswith((".so", ".pyd")) for n in names)
 
 
 def test_fresh_venv_loads_recognizers_from_the_wheel(wheel: Path, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from deident.detection.compiled import (
     plan_by_length,
 )
 from deident.detection.detectors import Detector, build_detector
-from deident.detection.hints import NameSpan, apply_cells, apply_hint
+from deident.detection.hints import NameSpan, apply_cells, apply_hint, clean_name_span, whole_name_cell
 from deident.detection.labelled.labels import LabelReader, merge
 from deident.detection.labelled.text_tables import Table, TableCells, tables
 from deident.detection.native import reading
@@ -161,14 +161,14 @@ class Engine:
         """Every finding before `min_score` and overlap resolution: what `analyze` chooses from.
         With `prune`, matches that cannot reach `min_score` even with context are left out."""
         folded = fold(text)
+        return self._read_by_models(text, folded, self._read_by_rules(text, folded, prune))
+
+    def _read_by_rules(self, text: str, folded: str, prune: bool) -> list[Finding]:
         found = self._numbers_in(text, folded, prune)
         found.extend(self._texts_in(text, folded, prune))
-        later = []
         for _, det in self._detectors:
-            if getattr(det, "reads_findings", False):
-                later.append(det)  # the model: the rules' findings say where it need not look
-                continue
-            found.extend(det.detect(text, folded))
+            if not getattr(det, "reads_findings", False):
+                found.extend(det.detect(text, folded))
         if self._numbers:
             found.extend(odd_numbers(text, self._read_plain))
             found.extend(emphasised_numbers(text, self._read_plain))
@@ -176,9 +176,22 @@ class Engine:
                 found.extend(starred_numbers(text, self._read_plain))
         if self._has_labels:
             found = merge(found, self._labels.read(text, folded, found))
-        for det in later:
-            found.extend(det.detect(text, folded, found))
         return found
+
+    def _read_by_models(self, text: str, folded: str, found: list[Finding]) -> list[Finding]:
+        """The model reads last: the rules' findings say where it need not look."""
+        for _, det in self._detectors:
+            if getattr(det, "reads_findings", False):
+                found.extend(det.detect(text, folded, found))
+        return found
+
+    def _name_cell(self, text: str, reason: str | None) -> list[Finding]:
+        """A name column's cell that is one clean name (`hints.whole_name_cell`) is masked whole
+        by the rules and its header; the model reads it only when the rules found more there."""
+        folded = fold(text)
+        found = self._read_by_rules(text, folded, False)
+        whole = whole_name_cell(text, found, reason)
+        return whole if whole is not None else self._read_by_models(text, folded, found)
 
     def _read_plain(self, text: str) -> list[Finding]:
         return self._numbers_in(text, fold(text), False)
@@ -193,7 +206,10 @@ class Engine:
         """
         # A table hint promotes weak matches in its cell, so then nothing is pruned.
         config = self.config
-        found = self.candidates(text, prune=hint_entity is None)
+        if hint_entity == "PERSON" and config.wants("PERSON") and clean_name_span(text) is not None:
+            found = self._name_cell(text, hint_reason)
+        else:
+            found = self.candidates(text, prune=hint_entity is None)
         spans = (getattr(det, "name_span", None) for _, det in self._detectors)
         name_spans = [span for span in spans if span is not None]
         if hint_entity is not None and (hint_entity == NOT_PERSONAL or config.wants(hint_entity)):

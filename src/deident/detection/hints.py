@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter, le, sub
 
+from deident.detection.names.surnames import COMPOUND
 from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.numbers.validators import id_problem
 from deident.detection.tables import NOT_PERSONAL, is_value_cell
@@ -92,6 +93,52 @@ def _whole_name(text: str, found: list[Finding], start: int, end: int) -> list[F
         return found  # not a name, a name running past the cell, or the whole name already
     grown = dataclasses.replace(f, start=s, end=end, text=text[s:end])
     return [grown if g is f else g for g in found]
+
+
+# A name column's cell that is one name and nothing else: two or three Han characters, four after
+# a compound surname (欧阳桂超), or Han parts joined by name dots (阿依古丽·吐尔逊).
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_PLAIN_NAME = re.compile(f"[{_HAN}]{{2,3}}")
+_FOUR_NAME = re.compile(f"[{_HAN}]{{4}}")
+_DOTTED_NAME = re.compile(f"[{_HAN}]{{1,10}}(?:[·•・‧⋅･∙．.][{_HAN}]{{1,10}}){{1,2}}")
+
+
+def clean_name_span(cell: str) -> tuple[int, int] | None:
+    """(start, end) of the name when `cell` (under a name header) is one clean name shape, after
+    a serial number printed in front of it; else None."""
+    if not is_value_cell(cell) or is_masked_value(cell):
+        return None
+    start, end = len(cell) - len(cell.lstrip()), len(cell.rstrip())
+    lead = _SERIAL.match(cell, start, end)
+    s = lead.end() if lead else start
+    if (
+        _PLAIN_NAME.fullmatch(cell, s, end)
+        or (_FOUR_NAME.fullmatch(cell, s, end) and cell[s : s + 2] in COMPOUND)
+        or _DOTTED_NAME.fullmatch(cell, s, end)
+    ):
+        return s, end
+    return None
+
+
+def whole_name_cell(cell: str, found: list[Finding], reason: str | None) -> list[Finding] | None:
+    """The findings of a name column's `cell` with the cell's name masked whole, when the cell is
+    one clean name (`clean_name_span`) and the rules found nothing in it but at most one name
+    inside that name: then the name model has nothing to add (whatever it reads there lies inside
+    the name taken whole). None when the model must read the cell: other content, another finding
+    (an address, a number), two names, or a name running past the cell's name."""
+    span = clean_name_span(cell)
+    if span is None:
+        return None
+    s, e = span
+    if len(found) > 1 or any(f.entity_type != "PERSON" or f.start < s or f.end > e for f in found):
+        return None
+    if found:
+        f = found[0]
+        if (f.start, f.end) == (s, e):
+            return found
+        return [dataclasses.replace(f, start=s, end=e, text=cell[s:e])]
+    explanation = _header_explanation(reason or "column header", "whole name")
+    return [new_finding("PERSON", s, e, cell[s:e], HINT_SCORE, "table_header", explanation)]
 
 
 def _recognizer(owners: Mapping[str, str] | None, entity: str) -> str:

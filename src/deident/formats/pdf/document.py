@@ -40,6 +40,8 @@ from deident.errors import BlockedError, MaskError
 from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.pdf.edits import apply_text, char_edits
 from deident.formats.pdf.text import Block, PageText, build_blocks, extract_pages
+from deident.verify import handoff
+from deident.verify.pdf import object_heads
 
 _MAX_REVISIONS = 8
 # A page is a scan when images cover this much of it and it has almost no text.
@@ -106,13 +108,20 @@ class PdfDocument:
                     "encrypted with an owner password only; read without one, masked copy not encrypted"
                 )
             _check_fonts(pdf)
-            if pdf.get_warnings():
+            repaired = bool(pdf.get_warnings())  # (qpdf hands its warnings out once)
+            if repaired:
                 notes.append("damaged PDF structure repaired while reading")
             buf = io.BytesIO()
             try:
                 pdf.save(buf)
             except pikepdf.PdfError as exc:
                 raise BlockedError("corrupt: PDF cannot be rewritten", type(exc).__name__) from exc
+            # Scanning, PDFium's page texts of the copy stand for the file's in the second reading
+            # when the two cannot differ in their pages (`verify.handoff`).
+            repaired = bool(pdf.get_warnings()) or repaired  # and those of the save
+            texts: list[str] | None = (
+                [] if ctx.read_only and not repaired and _pages_as_filed(raw, pdf) else None
+            )
             from deident.formats.pdf.sanitize import active_content, collect_places
 
             # Text and location only: the objects belong to this Pdf, which is closed below.
@@ -122,7 +131,7 @@ class PdfDocument:
             pdf.close()
         self._data = buf.getvalue()
         self._read_only = ctx.read_only
-        self._pages = _read_pages(self._data, limits.max_pdf_pages, fast=ctx.read_only)
+        self._pages = _read_pages(self._data, limits.max_pdf_pages, fast=ctx.read_only, texts=texts)
         _check_text_layer(self._pages)
         for p in self._pages:
             if p.image_area >= _SCAN_AREA:
@@ -146,6 +155,8 @@ class PdfDocument:
             self._pictures.read(pdf)
         notes.extend(self._pictures.notes)
         self.notes: tuple[str, ...] = tuple(notes)
+        if texts is not None and len(texts) == len(self._pages):  # read whole, by PDFium
+            handoff.offer(raw, texts)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -247,15 +258,20 @@ class PdfDocument:
         return out
 
 
-def _read_pages(data: bytes, max_pages: int, *, fast: bool = False) -> list[PageText]:
+def _read_pages(
+    data: bytes, max_pages: int, *, fast: bool = False, texts: list[str] | None = None
+) -> list[PageText]:
+    """The pages' glyphs: PDFium's when `fast` (then PDFium's text of each page goes to `texts`,
+    and `texts` is left empty when pdfminer reads the file after all), else pdfminer's."""
     try:
         if fast:
             from deident.formats.pdf.fast_text import NeedsGlyphWalk, extract_pages_fast
 
             try:
-                return list(extract_pages_fast(data, max_pages=max_pages))
+                return list(extract_pages_fast(data, max_pages=max_pages, texts=texts))
             except NeedsGlyphWalk:
-                pass
+                if texts is not None:
+                    texts.clear()
         return list(extract_pages(data, max_pages=max_pages))
     except OverflowError as exc:
         raise BlockedError("too large", f"more than {max_pages} pages") from exc
@@ -263,6 +279,34 @@ def _read_pages(data: bytes, max_pages: int, *, fast: bool = False) -> list[Page
         raise
     except Exception as exc:  # pdfminer raises many types; their messages may quote content
         raise BlockedError("corrupt: text layer cannot be read", type(exc).__name__) from exc
+
+
+def _pages_as_filed(raw: bytes, pdf: Any) -> bool:
+    """PDFium reads the same pages from the file `raw` as from qpdf's copy of it (`pdf`, saved):
+    one revision (one ``startxref``, one ``%%EOF``, nothing after it), not encrypted, every
+    object written once and listed in the cross-reference table (the caller knows whether qpdf
+    repaired anything: its warnings are handed out once). A file that two parsers may read
+    apart (repaired, updated, objects twice or unlisted) is read by PDFium twice, the copy and
+    the file itself."""
+    import pikepdf
+
+    if pdf.is_encrypted or raw.count(b"startxref") != 1:
+        return False
+    eofs = raw.count(b"%%EOF")
+    if eofs != 1 or raw[raw.rfind(b"%%EOF") + 5 :].strip():
+        return False
+    seen: set[tuple[int, int]] = set()
+    for key in object_heads(raw):
+        if key in seen:
+            return False
+        seen.add(key)
+        try:
+            obj = pdf.get_object(key)
+        except (pikepdf.PdfError, ValueError):
+            return False
+        if obj is None or (isinstance(obj, pikepdf.Object) and obj._type_code == pikepdf.ObjectType.null):
+            return False
+    return True
 
 
 def _check_fonts(pdf: Any) -> None:
@@ -307,10 +351,10 @@ def _check_text_layer(pages: Sequence[PageText]) -> None:
                 "no readable text layer",
                 f"page {p.number}: {p.undecodable} glyphs have no unicode mapping (font without ToUnicode)",
             )
+        if p.image_area <= 0.02:
+            continue  # no picture to speak of: what the glyphs say is read
         visible = sum(1 for g in p.glyphs if g.text.strip())
-        if (p.image_area > 0.02 and visible == 0) or (
-            p.image_area >= _SCAN_AREA and visible < _SCAN_MAX_GLYPHS
-        ):
+        if visible == 0 or (p.image_area >= _SCAN_AREA and visible < _SCAN_MAX_GLYPHS):
             raise BlockedError(
                 "no readable text layer", f"page {p.number} is an image without text (a scan?)"
             )

@@ -16,8 +16,11 @@ with it reaches the margin and wraps (公民身份号码为360102　20150306　/
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
+import os
 from collections.abc import Iterator
+from typing import Any
 
 from deident.formats.pdf.text import Glyph, PageText, add_rule
 
@@ -34,8 +37,9 @@ def _getter(raw, form):  # PDFium handles
     return lambda k: raw.FPDFFormObj_GetObject(form, k)
 
 
-def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
-    """Yield every page's glyphs, rulings and picture area. Raises whatever PDFium raises."""
+def extract_pages_fast(data: bytes, *, max_pages: int, texts: list[str] | None = None) -> Iterator[PageText]:
+    """Yield every page's glyphs, rulings and picture area; with `texts`, PDFium's text of each
+    page is appended to it (what the second reading reads). Raises whatever PDFium raises."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -46,14 +50,58 @@ def extract_pages_fast(data: bytes, *, max_pages: int) -> Iterator[PageText]:
         for i in range(len(doc)):
             page = doc[i]
             try:
-                yield _page(raw, page, i + 1)
+                yield _page(raw, page, i + 1, texts)
             finally:
                 page.close()
     finally:
         doc.close()
 
 
+def _compiled() -> Any:
+    """The compiled loop (`_glyphs.pyx`) when this installation has it, else None (the Python
+    twin runs: same glyphs, slower). ``DEIDENT_PURE_PYTHON=1`` rules it out, as for the engine."""
+    if os.environ.get("DEIDENT_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from deident.formats.pdf import _glyphs
+    except ImportError:
+        return None
+    return _glyphs
+
+
+_GLYPHS = _compiled()
+_NAMES = (
+    "FPDFText_IsGenerated",
+    "FPDFText_GetUnicode",
+    "FPDFText_HasUnicodeMapError",
+    "FPDFText_GetCharOrigin",
+    "FPDFText_GetLooseCharBox",
+    "FPDFText_GetFontSize",
+    "FPDFText_GetCharAngle",
+)
+
+
+@functools.cache
+def _addresses(raw) -> tuple[int, ...]:  # PDFium's bindings
+    """Where PDFium's per-character functions are (0: this PDFium lacks the function)."""
+    return tuple(
+        ctypes.cast(fn, ctypes.c_void_p).value or 0 if (fn := getattr(raw, name, None)) is not None else 0
+        for name in _NAMES
+    )
+
+
 def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
+    count = tp.count_chars()
+    codes = _codes(raw, tp.raw, count)
+    fns = _addresses(raw) if _GLYPHS is not None else ()
+    if fns and all(fns[:2]) and all(fns[3:]):
+        handle = ctypes.cast(tp.raw, ctypes.c_void_p).value or 0
+        out.undecodable += _GLYPHS.read_chars(handle, count, codes, fns, Glyph, out.glyphs)
+        return
+    _chars_python(raw, tp, out, count, codes)
+
+
+def _chars_python(raw, tp, out: PageText, count: int, codes: list[int] | None) -> None:  # PDFium handles
     handle = tp.raw
     x, y = ctypes.c_double(), ctypes.c_double()
     rect = raw.FS_RECTF()
@@ -62,8 +110,6 @@ def _chars(raw, tp, out: PageText) -> None:  # PDFium handles
     get_angle, get_size = raw.FPDFText_GetCharAngle, raw.FPDFText_GetFontSize
     has_error = getattr(raw, "FPDFText_HasUnicodeMapError", None)
     glyphs = out.glyphs
-    count = tp.count_chars()
-    codes = _codes(raw, handle, count)
     for k in range(count):
         code = codes[k] if codes is not None else get_unicode(handle, k)
         # PDFium's inferred spaces and line breaks: the rebuilding infers its own.
@@ -112,7 +158,7 @@ def _codes(raw, handle, count: int) -> list[int] | None:  # PDFium handles
     return codes
 
 
-def _page(raw, page, number: int) -> PageText:
+def _page(raw, page, number: int, texts: list[str] | None = None) -> PageText:
     if page.get_rotation() % 360:
         # PDFium orders the characters of a turned page for its display, not in content-stream
         # order, which the rebuilding of lines and cells relies on.
@@ -122,6 +168,8 @@ def _page(raw, page, number: int) -> PageText:
     tp = page.get_textpage()
     try:
         _chars(raw, tp, out)
+        if texts is not None:
+            texts.append(tp.get_text_bounded())
     finally:
         tp.close()
     page_area = max(width * height, 1.0)
