@@ -34,7 +34,6 @@ from typing import Any
 from pyspark import RDD, StorageLevel
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.window import Window
 
 from deident.errors import ConfigError
 from deident.fileutil import SKIP_DIRS
@@ -212,14 +211,6 @@ def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
 FILES_PER_TASK = 64
 
 
-def _keyed(row: Any) -> tuple[int, Any]:
-    return row["_slot"], row
-
-
-def _slot(key: int) -> int:
-    return key
-
-
 def _dealt(todo: DataFrame, files: int, parallelism: int) -> RDD[Any]:
     """file: input: the listed files dealt over the scanning tasks, largest first, round robin.
 
@@ -227,12 +218,18 @@ def _dealt(todo: DataFrame, files: int, parallelism: int) -> RDD[Any]:
     biggest files of an archive (here: every .docx of the benchmark, 40% of its work, in one of
     62 tasks): the job's tail. Dealt, every task gets the same mix of sizes and starts with its
     biggest file; there are ~FILES_PER_TASK files per task, and at least two tasks per core so
-    a slow file does not leave a core idle at the end."""
+    a slow file does not leave a core idle at the end. The listing (path, length and the done
+    marks: about 200 bytes a file) comes to the driver, which holds it anyway (Spark lists on
+    the driver), and goes out again with the tasks: no shuffle, no extra stage."""
     tasks = max(1, min(files, max(-(-files // FILES_PER_TASK), 2 * parallelism)))
-    # One ordered window over the listing (rows of path, length: small even for millions).
-    order = Window.orderBy(F.col("length").desc(), F.col("path"))
-    slotted = todo.withColumn("_slot", (F.row_number().over(order) - 1) % tasks)
-    return slotted.rdd.map(_keyed).partitionBy(tasks, _slot).values()
+    rows = sorted(todo.collect(), key=lambda r: (-r["length"], r["path"]))
+    return todo.sparkSession.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(
+        _each
+    )
+
+
+def _each(group: list[Any]) -> list[Any]:
+    return group
 
 
 def _write_parts(scan_tasks: int, parallelism: int) -> int:
