@@ -4,6 +4,7 @@ every file, and a blocked row (for that file only) for whatever misbehaves."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import namedtuple
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 import deident
 from deident.review.keys import Key
-from deident.spark.executor import masked_name, relative_path, scan_partition
+from deident.spark.executor import Span, masked_name, relative_path, scan_partition
 from deident.spark.options import JobOptions
 from tests.spark.hooks import Misbehave
 
@@ -109,3 +110,24 @@ def test_a_converted_legacy_file_is_named_as_deident_mask_names_it(tmp_path: Pat
     assert masked_name(uri, "名单.doc", "/tmp/x/名单.docx") == "名单.doc.docx"
     assert masked_name("hdfs://nn/a/名单.doc", "名单.doc", "/tmp/x/名单.docx") == "名单.doc.docx"
     assert masked_name(uri, "名单.txt", "/tmp/x/名单.txt") == "名单.txt"
+
+
+class _Accumulator:
+    def __init__(self) -> None:
+        self.param, self.value = Span(), Span.EMPTY
+
+    def add(self, term: tuple[float, float, float, int]) -> None:
+        self.value = self.param.addInPlace(self.value, term)
+
+
+def test_each_partition_adds_its_files_and_time_to_the_span(tmp_path: Path) -> None:
+    span = _Accumulator()
+    files = sorted(SAMPLES.iterdir())
+    listed = [Listed(f"file:{p}", p.stat().st_size, None) for p in files]
+    before = time.time()
+    list(scan_partition(listed[:2], _opts(tmp_path), span=span))
+    list(scan_partition(listed[2:], _opts(tmp_path), span=span))
+    first, last, busy, count = span.value
+    assert count == len(files)
+    assert before <= first < last <= time.time()
+    assert 0 < busy <= last - first

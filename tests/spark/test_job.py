@@ -70,6 +70,8 @@ def test_the_verdict_of_every_file_is_the_local_scans(
         )
         assert all(r["value"] is None for r in rows)  # no plaintext without --with-values
     assert summary.findings == sum(len(r.findings) for r in local.values())
+    assert 0 < summary.seconds["scan span"] < summary.seconds["scan and findings"]
+    assert summary.seconds["scan busy"] > 0
 
     # A rerun skips what is done: only a changed file and a new one (with a name Spark would
     # hide by default, which `deident scan` reads) are scanned again.

@@ -12,6 +12,7 @@ becomes a blocked row, never a failed task), and verdicts go to Parquet.
     sink.py      writing masked copies to a local or fsspec URI
     schema.py    the Parquet schemas (imports pyspark)
     job.py       the driver: list, skip what is done, scan, write, reconcile (imports pyspark)
+    clock.py     where the time of a run went (phases on the driver, the span of the scan)
     __main__.py  `python -m deident.spark` / the file given to spark-submit
 
 pyspark is imported by schema.py and job.py only, so `import deident.spark` works without it.

@@ -6,8 +6,10 @@ for its file, so no file's result is lost to another file's problem."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,12 +148,18 @@ def scan_one(
 
 
 def _one(row_in: Any, opts: JobOptions, dog: _LazyDog, sink: Sink | None, tmp: Path) -> dict[str, Any] | None:
-    work_dir = Path(tempfile.mkdtemp(dir=tmp))
-    try:
-        src = work_dir / row_in.path.rstrip("/").rsplit("/", 1)[-1]
-        got = stage(row_in, src, opts.config.limits.max_file_bytes)
+    name = row_in.path.rstrip("/").rsplit("/", 1)[-1]
+    if getattr(row_in, "content", None) is None and sink is None:
+        # A file: input scanned where it is, nothing written: no folder of its own to make.
+        got = stage(row_in, tmp / name, opts.config.limits.max_file_bytes)
         if got is None or isinstance(got, dict):
             return got  # done by an earlier run, or blocked before the scan
+        return scan_one(got, opts, dog.get(), sink, tmp)
+    work_dir = Path(tempfile.mkdtemp(dir=tmp))
+    try:
+        got = stage(row_in, work_dir / name, opts.config.limits.max_file_bytes)
+        if got is None or isinstance(got, dict):
+            return got
         return scan_one(got, opts, dog.get(), sink, work_dir)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -171,16 +179,40 @@ class _LazyDog:
         return self._dog
 
 
+class Span:
+    """An accumulator's type (pyspark.AccumulatorParam by its methods, so this module needs no
+    pyspark): (first start, last end, seconds inside partitions, files) of the scanning tasks,
+    wall-clock seconds since the epoch. The driver reads how long the scanning itself took."""
+
+    EMPTY = (math.inf, -math.inf, 0.0, 0)
+
+    def zero(self, value: tuple[float, float, float, int]) -> tuple[float, float, float, int]:
+        return self.EMPTY
+
+    def addInPlace(
+        self, a: tuple[float, float, float, int], b: tuple[float, float, float, int]
+    ) -> tuple[float, float, float, int]:
+        return (min(a[0], b[0]), max(a[1], b[1]), a[2] + b[2], a[3] + b[3])
+
+
 def scan_partition(
-    rows: Iterable[Any], opts: JobOptions, make_work: Callable[[JobOptions], child.Work] = FileWork
+    rows: Iterable[Any],
+    opts: JobOptions,
+    make_work: Callable[[JobOptions], child.Work] = FileWork,
+    span: Any = None,
 ) -> Iterator[dict[str, Any]]:
     """mapPartitions body: listed rows (path, length and either sha256 + content, or done) ->
-    result rows; files an earlier run did give none."""
+    result rows; files an earlier run did give none. `span`: an accumulator of `Span` (or None)."""
+    start, files = time.time(), 0
     sink = Sink(opts.mask_to) if opts.mask_to else None
     dog = _LazyDog(opts, make_work)
     with tempfile.TemporaryDirectory(prefix="deident-spark-") as tmp:
         for row_in in rows:
+            files += 1
             out = _one(row_in, opts, dog, sink, Path(tmp))
             if out is not None:
                 out["run_id"] = opts.run_id
                 yield out
+    if span is not None:
+        end = time.time()
+        span.add((start, end, end - start, files))

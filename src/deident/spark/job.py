@@ -9,7 +9,8 @@
 4. Files whose (path, sha256) is already in OUTPUT/files are skipped: the done keys are
    broadcast, and the JVM (Spark reads) or the executor after hashing (file: input) drops them,
    so they never reach the scanner.
-5. The rest go through `executor.scan_partition` (mapPartitions, one task per input split); the
+5. The rest go through `executor.scan_partition` (mapPartitions: one task per input split when
+   Spark reads the bytes; for a file: input the files dealt over tasks largest first); the
    result rows go to a few cached partitions, written as OUTPUT/findings (the job that scans),
    then OUTPUT/files: a file row is the mark of a finished file, so it is written last (findings
    of a run whose files write failed carry a run_id no file row has).
@@ -30,14 +31,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from pyspark import StorageLevel
+from pyspark import RDD, StorageLevel
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from deident.errors import ConfigError
 from deident.fileutil import SKIP_DIRS
 from deident.spark import schema
-from deident.spark.executor import FileWork, scan_partition
+from deident.spark.clock import Clock
+from deident.spark.executor import FileWork, Span, scan_partition
 from deident.spark.fetch import TOO_LARGE, TOO_LARGE_DETAIL, UNREAD_DETAIL
 from deident.spark.options import JobOptions
 from deident.spark.sink import Sink, is_local
@@ -55,6 +57,8 @@ class RunSummary:
     blocked: int
     findings: int
     notes: tuple[str, ...] = ()  # what this Spark could not do (e.g. list hidden names)
+    # Where the time went (wall-clock seconds; see Clock): for sizing and the benchmark.
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -202,9 +206,42 @@ def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
     return todo.join(F.broadcast(keys), "path", "left")
 
 
+# Files per scanning task of a file: input: a lost task costs little to redo, and the cost of
+# a task (scheduling, handing rows to a Python worker: tens of ms) stays small beside its files.
+FILES_PER_TASK = 64
+
+
+def _dealt(todo: DataFrame, files: int, parallelism: int) -> RDD[Any]:
+    """file: input: the listed files dealt over the scanning tasks, largest first, round robin.
+
+    binaryFile packs files into splits by size, largest first, so one task would hold all the
+    biggest files of an archive (here: every .docx of the benchmark, 40% of its work, in one of
+    62 tasks): the job's tail. Dealt, every task gets the same mix of sizes and starts with its
+    biggest file; there are ~FILES_PER_TASK files per task, and at least two tasks per core so
+    a slow file does not leave a core idle at the end. The listing (path, length and the done
+    marks: about 200 bytes a file) comes to the driver, which holds it anyway (Spark lists on
+    the driver), and goes out again with the tasks: no shuffle, no extra stage."""
+    tasks = max(1, min(files, max(-(-files // FILES_PER_TASK), 2 * parallelism)))
+    rows = sorted(todo.collect(), key=lambda r: (-r["length"], r["path"]))
+    return todo.sparkSession.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(
+        _each
+    )
+
+
+def _each(group: list[Any]) -> list[Any]:
+    return group
+
+
+def _write_parts(scan_tasks: int, parallelism: int) -> int:
+    """Partitions of the tables a run writes: a few bigger Parquet files per run (reruns read
+    the tables), but not one task writing every row while the other cores wait."""
+    return max(1, scan_tasks // 64, min(scan_tasks // 8, parallelism))
+
+
 def run(
     spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
 ) -> RunSummary:
+    clock = Clock()
     opts = prepare(spark, opts)
     # Task output lands when the task commits: a write job that fails halfway keeps the rows its
     # finished tasks wrote (each row complete; the rerun skips those files).
@@ -217,34 +254,41 @@ def run(
     done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
     if done is not None and opts.rescan_blocked:
         done = done.where(F.col("status") != "blocked")
+    listed = len(listing._jdf.inputFiles())
+    parallelism = spark.sparkContext.defaultParallelism
     if opts.spark_reads or not is_local(opts.input_root):
         todo, big = _read_by_spark(listing, done, opts)
+        rows = todo.rdd
     else:
-        todo, big = _read_by_executors(listing, done), None
+        rows, big = _dealt(_read_by_executors(listing, done), listed, parallelism), None
 
-    scan = partial(scan_partition, opts=opts, make_work=make_work)
-    scanned = spark.createDataFrame(todo.rdd.mapPartitions(scan), schema.RESULT, verifySchema=False)
-    # One task per input split scans; the rows then go to a few partitions (a few bigger Parquet
-    # files per run instead of one per split: reruns read the tables), which are cached: the
-    # findings write runs the scan, the files write and the counts read the cache.
-    parts = max(1, todo.rdd.getNumPartitions() // 64)
+    span = spark.sparkContext.accumulator(Span.EMPTY, Span())
+    scan = partial(scan_partition, opts=opts, make_work=make_work, span=span)
+    scanned = spark.createDataFrame(rows.mapPartitions(scan), schema.RESULT, verifySchema=False)
+    # The result rows go to a few partitions (a few bigger Parquet files per run instead of one
+    # per scanning task: reruns read the tables), which are cached: the findings write runs the
+    # scan, the files write and the counts read the cache.
     results = scanned if big is None else scanned.unionByName(_too_large(big, opts))
-    results = results.repartition(parts)
+    results = results.repartition(_write_parts(rows.getNumPartitions(), parallelism))
     merged = results.persist(StorageLevel.MEMORY_AND_DISK)
+    clock.lap("plan")
     try:
         found = merged.select("path", "sha256", F.explode("found").alias("f"), "run_id")
         found.select("path", "sha256", "f.*", "run_id").write.mode("append").parquet(opts.findings_uri())
+        clock.lap("scan and findings")
         # Every verdict of a first run is this run's: it is counted while the file rows are
         # written (observed metrics of that write's one result stage), not by another job.
         seen = Observation("verdicts")
         merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(files_uri)
+        clock.lap("files")
+        clock.scan(span.value)
         if not earlier:
             counts = _observed(seen.get)
-            if sum(c[0] for c in counts.values()) == len(listing._jdf.inputFiles()):
-                return _summary(spark, opts, counts)
+            if sum(c[0] for c in counts.values()) == listed:
+                return _summary(spark, opts, counts, clock)
     finally:
         merged.unpersist()
-    return summarize(spark, listing, opts)
+    return summarize(spark, listing, opts, clock)
 
 
 def latest(files: DataFrame) -> DataFrame:
@@ -294,7 +338,9 @@ def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int,
     return {r["status"]: (int(r["n"]), int(r["f"] or 0), int(r["now"] or 0)) for r in rows}
 
 
-def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunSummary:
+def summarize(
+    spark: SparkSession, listing: DataFrame, opts: JobOptions, clock: Clock | None = None
+) -> RunSummary:
     """The latest verdicts of the files in `listing` (path, length); a listed file with no row
     at all gets a blocked row `unreadable` first."""
     counts = _counts(spark, listing, opts)
@@ -303,13 +349,18 @@ def summarize(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> RunS
         missing = listing.select("path", "length").join(files, "path", "left_anti")
         _unread(missing, opts).write.mode("append").parquet(opts.files_uri())
         counts = _counts(spark, listing, opts)
-    return _summary(spark, opts, counts)
+    return _summary(spark, opts, counts, clock)
 
 
 def _summary(
-    spark: SparkSession, opts: JobOptions, counts: dict[str | None, tuple[int, int, int]]
+    spark: SparkSession,
+    opts: JobOptions,
+    counts: dict[str | None, tuple[int, int, int]],
+    clock: Clock | None = None,
 ) -> RunSummary:
     zero = (0, 0, 0)
+    if clock is not None:
+        clock.lap("summary")
     return RunSummary(
         run_id=opts.run_id,
         scanned=sum(c[2] for c in counts.values()),
@@ -319,4 +370,5 @@ def _summary(
         blocked=counts.get("blocked", zero)[0],
         findings=sum(c[1] for c in counts.values()),
         notes=_version_notes(spark),
+        seconds=clock.seconds if clock is not None else {},
     )
