@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from deident.detection.labelled import words
+from deident.detection.labelled import text_tables, words
 from deident.detection.native import native
 from deident.detection.numbers import normalise, renderings, runs, validators
 from tests.factories import pii
@@ -51,6 +51,16 @@ number_text = st.text(alphabet=_NUMBERISH, max_size=120)
 @example("\u00a0latin one")
 def test_fold_matches_python(text: str) -> None:
     assert native.fold(text) == normalise.fold_python(text)
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="\t|\n \r1a号，\u3000", max_size=60), st.integers(0, 61), st.sampled_from("\t|"))
+@example("a\tb\nc\td\ne\n", 0, "\t")
+@example(" | a |\n\t|b\n|", 0, "|")
+@example("x\n", 2, "\t")
+def test_block_end_matches_python(text: str, line: int, sep: str) -> None:
+    """The rows of a text table from a line on: where the block's regex match ends."""
+    assert native.block_end(text, line, sep) == text_tables.block_end_python(text, line, sep)
 
 
 def test_fold_returns_text_itself_when_nothing_folds() -> None:

@@ -50,30 +50,52 @@ cdef inline Py_UCS4 _fold_char(Py_UCS4 c) noexcept nogil:
     return c
 
 
-# The high bytes of the characters `_fold_char` changes: most CJK text is skipped on one table
-# look-up per character.
-cdef unsigned char _FOLD_HI[256]
-_FOLD_HI[:] = [0] * 256
-for _hi in (0x00, 0x20, 0x30, 0xFE, 0xFF):
-    _FOLD_HI[_hi] = 1
+# What `_fold_char` makes of each BMP character, 0 where it stays: one look-up per character
+# (Chinese punctuation such as ，：（ shares the high bytes of the characters that fold).
+cdef unsigned short _FOLD_TO[0x10000]
 
 
-cdef inline bint _folds(Py_UCS4 c) noexcept nogil:
-    return 0xA0 <= c <= 0xFFFF and _FOLD_HI[<unsigned int>c >> 8] and _fold_char(c) != c
+cdef void _fill_fold_table() noexcept:
+    cdef unsigned int c
+    for c in range(0x10000):
+        _FOLD_TO[c] = <unsigned short>_fold_char(c) if _fold_char(c) != c else 0
+
+
+_fill_fold_table()
+
+
+cdef inline Py_ssize_t _first_fold(int kind, void *data, Py_ssize_t n) noexcept nogil:
+    """The index of the first character that folds, or -1."""
+    cdef Py_ssize_t i
+    cdef const unsigned short *wide = <const unsigned short *>data
+    cdef const unsigned char *narrow = <const unsigned char *>data
+    cdef Py_UCS4 c
+    if kind == 2:  # most Chinese text
+        for i in range(n):
+            if _FOLD_TO[wide[i]]:
+                return i
+    elif kind == 1:
+        for i in range(n):
+            if _FOLD_TO[narrow[i]]:
+                return i
+    else:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 0x10000 and _FOLD_TO[c]:
+                return i
+    return -1
 
 
 def fold(str text not None):
     """`normalise.fold_python`: length-preserving; `text` itself when nothing folds. A folded
     character is never wider than the original, so the copy keeps the text's storage kind."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, first = -1
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, first
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef void *buf
     cdef Py_UCS4 c
-    for i in range(n):
-        if _folds(PyUnicode_READ(kind, data, i)):
-            first = i
-            break
+    cdef unsigned short to
+    first = _first_fold(kind, data, n)
     if first < 0:
         return text
     buf = malloc(n * kind)
@@ -83,8 +105,10 @@ def fold(str text not None):
         memcpy(buf, data, n * kind)
         for i in range(first, n):
             c = PyUnicode_READ(kind, buf, i)
-            if _folds(c):
-                PyUnicode_WRITE(kind, buf, i, _fold_char(c))
+            if c < 0x10000:
+                to = _FOLD_TO[c]
+                if to:
+                    PyUnicode_WRITE(kind, buf, i, to)
         return PyUnicode_FromKindAndData(kind, buf, n)
     finally:
         free(buf)
@@ -507,3 +531,42 @@ def odd_starts(str text not None):
             else:
                 i = j
     return out
+
+
+# --- tables inside plain text ------------------------------------------------------------------
+
+def block_end(str text not None, Py_ssize_t line, str sep not None):
+    """`text_tables.block_end_python`: where the block of rows that starts at `line` ends (the end
+    of its last line), or -1 when the line there is no row. A row of "\\t" is a line holding a tab;
+    a row of "|" is a line whose first character after spaces and tabs is a pipe."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = line if line > 0 else 0, end = -1
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef bint tab = sep == "\t", row
+    cdef Py_UCS4 c
+    if not tab and sep != "|":
+        raise ValueError("sep: a tab or a pipe")
+    while i <= n:
+        row = False
+        if tab:
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10:
+                    break
+                if c == 9:
+                    row = True
+                i += 1
+        else:
+            while i < n and (PyUnicode_READ(kind, data, i) == 32 or PyUnicode_READ(kind, data, i) == 9):
+                i += 1
+            if i < n and PyUnicode_READ(kind, data, i) == 124:
+                row = True
+                while i < n and PyUnicode_READ(kind, data, i) != 10:
+                    i += 1
+        if not row:
+            break
+        end = i  # at the line's "\n", or the end of the text
+        if i >= n:
+            break
+        i += 1
+    return end

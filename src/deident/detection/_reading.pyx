@@ -105,7 +105,7 @@ cdef class _Words:
     """A `ContextMatcher`, flattened."""
 
     cdef object search  # rx.search, or None when the recognizer has no words
-    cdef dict kinds
+    cdef dict kinds  # word -> (kind, the word): the words found are these objects, not slices
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
@@ -122,7 +122,7 @@ cdef class _Words:
                 break
             first[ord(word[0])] = 1
         self.first = bytes(first) if first is not None else None
-        self.kinds = dict(matcher.kinds)
+        self.kinds = {word: (kind, word) for word, kind in matcher.kinds.items()}
         # The words as a trie: a word at a position is found by walking it, not by a regex call
         # (which allocates its stack).
         self.trie = _Trie(self.kinds)
@@ -167,6 +167,7 @@ cdef class _Words:
         cdef object ctx = None, anti = None, word
         cdef Py_ssize_t ctx_from, anti_from, at, stop = 0, limit
         cdef int kind
+        cdef tuple entry
         if self.search is None:
             return (None, None)
         at = self._search(folded, start - self.before if start > self.before else 0, start, &stop)
@@ -174,8 +175,8 @@ cdef class _Words:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
             while at >= 0:
-                word = folded[at:stop]
-                kind = self.kinds[word]
+                entry = <tuple>self.kinds[folded[at:stop]]
+                kind, word = entry[0], entry[1]
                 if kind & _CONTEXT and at >= ctx_from:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
@@ -186,8 +187,8 @@ cdef class _Words:
             limit = min(PyUnicode_GET_LENGTH(folded), end + self.after)
             at = self._search(folded, end, limit, &stop)
             while at >= 0:
-                word = folded[at:stop]
-                kind = self.kinds[word]
+                entry = <tuple>self.kinds[folded[at:stop]]
+                kind, word = entry[0], entry[1]
                 if ctx is None and kind & _CONTEXT and stop <= end + self.ctx_after:
                     ctx = word
                 if anti is None and kind & _ANTI and stop <= end + self.anti_after:
@@ -212,6 +213,9 @@ cdef class _Rec:
         self.words = _Words(rec.words)
 
 
+DEF _EXPLAINED = 8
+
+
 cdef class _Pat:
     cdef str name
     cdef object fullmatch, validator, exclude
@@ -220,9 +224,19 @@ cdef class _Pat:
     cdef dict shapes  # compiled.shapes_by_length of the regex, or None
     cdef double score, unknown_score, invalid_score
     cdef bint has_unknown, has_invalid
+    # The explanations this pattern's findings got, by (recognizer, checksum verdict, context word,
+    # anti-context word) compared by identity: the verdicts are this module's constants and the
+    # words `_Words`' own objects, so a finding costs a few pointer compares, not a tuple hashed
+    # into the engine's cache. `held` owns what the pointers point to; entries are never replaced.
+    cdef int n_explained
+    cdef PyObject *ex_key[_EXPLAINED][4]
+    cdef PyObject *ex_value[_EXPLAINED]
+    cdef list held
 
     def __init__(self, pat):
         spec = pat.spec
+        self.n_explained = 0
+        self.held = []
         self.name = spec.name
         self.fullmatch = pat.rx.fullmatch
         self.lead = pat.lead
@@ -388,10 +402,29 @@ cdef class _Builder:
     cdef object _make(self, _Rec rec, _Pat pat, double base, object checksum, double score, object ctx,
                       object anti, Py_ssize_t start, Py_ssize_t end, str text):
         """`Explainer.make`."""
-        key = (rec.id, pat.name, checksum, ctx, anti)
-        explanation = self.explanations.get(key)
+        cdef int i
+        cdef object explanation = None
+        for i in range(pat.n_explained):
+            if (
+                pat.ex_key[i][0] == <PyObject *>rec
+                and pat.ex_key[i][1] == <PyObject *>checksum
+                and pat.ex_key[i][2] == <PyObject *>ctx
+                and pat.ex_key[i][3] == <PyObject *>anti
+            ):
+                explanation = <object>pat.ex_value[i]
+                break
         if explanation is None:
-            explanation = self.explain(rec.id, pat.name, base, checksum, ctx, anti)
+            key = (rec.id, pat.name, checksum, ctx, anti)
+            explanation = self.explanations.get(key)
+            if explanation is None:
+                explanation = self.explain(rec.id, pat.name, base, checksum, ctx, anti)
+            i = pat.n_explained
+            if i < _EXPLAINED:  # no Python runs from here on: another thread sees all or nothing
+                pat.held.extend((rec, checksum, ctx, anti, explanation))
+                pat.ex_key[i][0], pat.ex_key[i][1] = <PyObject *>rec, <PyObject *>checksum
+                pat.ex_key[i][2], pat.ex_key[i][3] = <PyObject *>ctx, <PyObject *>anti
+                pat.ex_value[i] = <PyObject *>explanation
+                pat.n_explained = i + 1
         f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
         self._set(f, 0, rec.entity)
         self._set(f, 1, start)
@@ -413,7 +446,7 @@ cdef class _Builder:
 cdef class NumberReader(_Builder):
     """`Engine._numbers_in_python` for one engine's number recognizers. Immutable once built."""
 
-    cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
+    cdef list plans  # [length] -> tuple of _Step, best bound first (the engine's `_by_len`); () for none
     cdef bytes lengths
     cdef Py_ssize_t max_len
 
@@ -427,7 +460,7 @@ cdef class NumberReader(_Builder):
         cdef _Step step
         self._setup(min_score, explanations, explain, finding_type, fields)
         recs, pats = {}, {}
-        self.plans = {}
+        self.plans = [()] * (max(by_len, default=0) + 1)
         for n, plan in by_len.items():
             steps = []
             for bound, _, neg_order, rec, pat in plan:
@@ -475,12 +508,12 @@ cdef class NumberReader(_Builder):
         cdef _Step best_step = None
         cdef object best_ctx = None, best_anti = None, best_checksum = None
         cdef double best_base = 0.0
-        cdef list values = [None] * ntries  # made when first needed
-        cdef str value
+        cdef Py_ssize_t value_k = -1, nplans = len(self.plans)
+        cdef str value = None  # the value of try value_k, made when first needed
         for k in range(ntries):
             length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
-            plan = self.plans.get(length, ())
-            count += len(plan)
+            if length < nplans:
+                count += len(<tuple>self.plans[length])
         if count == 0:
             return None
         if count > 16:
@@ -490,7 +523,9 @@ cdef class NumberReader(_Builder):
         try:
             for k in range(ntries):
                 length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
-                plan = self.plans.get(length, ())
+                if length >= nplans:
+                    continue
+                plan = <tuple>self.plans[length]
                 for step in plan:
                     entries[m].bound, entries[m].k, entries[m].neg_order = step.bound, k, step.neg_order
                     entries[m].step = <void *>step
@@ -510,9 +545,8 @@ cdef class NumberReader(_Builder):
                     break  # neither this reading nor any after it can win
                 step = <_Step>entries[a].step
                 k = entries[a].k
-                if values[k] is None:
-                    values[k] = runs.value(gi, k)
-                value = <str>values[k]
+                if k != value_k:
+                    value, value_k = <str>runs.value(gi, k), k
                 if not _may_match(step.pat, value):
                     continue
                 shaped = _shape_match(step.pat, value)

@@ -19,7 +19,7 @@ from typing import Any
 
 from deident.detection.hints import HINT_SCORE, apply_hint, explain_id
 from deident.detection.labelled.words import unread_runs
-from deident.detection.native import reading
+from deident.detection.native import native, reading
 from deident.detection.numbers.validators import id_problem
 from deident.detection.tables import NON_VALUES, NOT_PERSONAL, header_entity
 from deident.model import FINDING_FIELDS, Explanation, Finding
@@ -71,16 +71,26 @@ def tables(text: str) -> list[Table]:
     tab (or pipe) rows, when it has no digits. Found a block at a time (one `str.find` and one
     match per block), not a line at a time: a roster has hundreds of lines."""
     out: list[Table] = []
-    for sep, block in (("\t", _TAB_BLOCK), ("|", _PIPE_BLOCK)):
+    for sep in ("\t", "|"):
         pos = text.find(sep)
         while pos >= 0:
             line = text.rfind("\n", 0, pos) + 1
-            m = block.match(text, line)
-            end = m.end() if m is not None and m.end() > pos else text.find("\n", pos)
+            end = _block_end(text, line, sep)
+            end = end if end > pos else text.find("\n", pos)
             end = len(text) if end < 0 else end
             _table(text, line, end, sep, out)
             pos = text.find(sep, end)
     return out
+
+
+def block_end_python(text: str, line: int, sep: str) -> int:
+    """Where the block of `sep` rows (lines with a tab; lines starting with a pipe) that starts at
+    `line` ends, or -1 when the line there is no row: the reference for `_native.block_end`."""
+    m = (_TAB_BLOCK if sep == "\t" else _PIPE_BLOCK).match(text, line)
+    return -1 if m is None else m.end()
+
+
+_block_end = native.block_end if native is not None and hasattr(native, "block_end") else block_end_python
 
 
 def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:
