@@ -314,9 +314,37 @@ cdef class Keeper(_Builder):
         return out
 
 
+ctypedef struct _Span:
+    Py_ssize_t start, end
+    double score
+    Py_ssize_t at  # the finding's index in the list resolved (ties keep the order, as sorted() does)
+
+
+cdef int _by_span(const void *a, const void *b) noexcept nogil:
+    # key (start, end), then the list's order: a stable sort by resolve._SPAN
+    cdef const _Span *x = <const _Span *>a
+    cdef const _Span *y = <const _Span *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    return -1 if x.at < y.at else (1 if x.at > y.at else 0)
+
+
+cdef inline bint _ranks_before(const _Span *x, const _Span *y) noexcept nogil:
+    # resolve._rank(x) < resolve._rank(y): (-score, -length, start)
+    if x.score != y.score:
+        return x.score > y.score
+    if x.end - x.start != y.end - y.start:
+        return x.end - x.start > y.end - y.start
+    return x.start < y.start
+
+
 cdef class Resolver(_Builder):
-    """`resolve.resolve_overlaps_python`, answered in C for findings already in order and apart
-    (most texts: the number pass reports in order); any other list goes to `fallback`."""
+    """`resolve.resolve_overlaps_python` in C for lists of findings (int offsets, float scores):
+    lists already in order and apart (most texts: the number pass reports in order) are answered
+    on one look at each finding; others are sorted and their clusters of overlapping findings
+    picked from as the twin does. Anything else goes to `fallback`."""
 
     cdef object fallback
 
@@ -328,6 +356,7 @@ cdef class Resolver(_Builder):
         cdef list found
         cdef Py_ssize_t i, n, prev_start = 0, prev_end = 0, start, end
         cdef PyObject *v
+        cdef bint apart = True
         if type(findings) is not list:
             return self.fallback(findings)
         found = <list>findings
@@ -345,9 +374,84 @@ cdef class Resolver(_Builder):
                 return self.fallback(findings)
             end = <object>v
             if i and (start <= prev_start or start < prev_end):
-                return self.fallback(findings)
+                apart = False
             prev_start, prev_end = start, end
-        return list(found)
+        if apart:
+            return list(found)
+        return self._resolve(found, n)
+
+    cdef object _resolve(self, list found, Py_ssize_t n):
+        """The twin's sweep: sorted by span, clusters of transitively overlapping findings, the
+        best ranked of each cluster kept greedily, the kept sorted by span."""
+        cdef _Span *spans = <_Span *>malloc(n * sizeof(_Span))
+        cdef _Span *kept = <_Span *>malloc(n * sizeof(_Span))
+        cdef _Span tmp
+        cdef Py_ssize_t i, j, k, b, c0, nk = 0, reach
+        cdef PyObject *v
+        cdef double score
+        cdef bint free_of
+        if spans == NULL or kept == NULL:
+            free(spans)
+            free(kept)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                f = found[i]
+                v = (<PyObject **>((<char *><PyObject *>f) + self.offsets[4]))[0]
+                if v == NULL or type(<object>v) is not float:
+                    return self.fallback(found)
+                score = <object>v
+                if score != score:
+                    return self.fallback(found)  # NaN: tuples compare it by identity
+                spans[i].start = <object>(<PyObject **>((<char *><PyObject *>f) + self.offsets[1]))[0]
+                spans[i].end = <object>(<PyObject **>((<char *><PyObject *>f) + self.offsets[2]))[0]
+                spans[i].score, spans[i].at = score, i
+            qsort(spans, n, sizeof(_Span), _by_span)
+            for i in range(n - 1):
+                if spans[i].end > spans[i + 1].start:
+                    break
+            else:
+                return [found[spans[i].at] for i in range(n)]
+            c0, reach = 0, spans[0].end
+            for i in range(1, n + 1):
+                if i < n and spans[i].start < reach:
+                    if spans[i].end > reach:
+                        reach = spans[i].end
+                    continue
+                # spans[c0:i] is a cluster: by rank (stable), each kept unless it overlaps one kept
+                for j in range(c0 + 1, i):
+                    tmp = spans[j]
+                    b = j - 1
+                    while b >= c0 and _ranks_before(&tmp, &spans[b]):
+                        spans[b + 1] = spans[b]
+                        b -= 1
+                    spans[b + 1] = tmp
+                b = nk
+                for j in range(c0, i):
+                    free_of = True
+                    for k in range(b, nk):
+                        if not (spans[j].end <= kept[k].start or spans[j].start >= kept[k].end):
+                            free_of = False
+                            break
+                    if free_of:
+                        kept[nk] = spans[j]
+                        nk += 1
+                if i < n:
+                    c0, reach = i, spans[i].end
+            # kept.sort(key=_SPAN): stable, so ties keep the order they were kept in
+            for i in range(nk):
+                spans[i] = kept[i]
+            for i in range(1, nk):
+                tmp = spans[i]
+                b = i - 1
+                while b >= 0 and (spans[b].start > tmp.start or (spans[b].start == tmp.start and spans[b].end > tmp.end)):
+                    spans[b + 1] = spans[b]
+                    b -= 1
+                spans[b + 1] = tmp
+            return [found[spans[i].at] for i in range(nk)]
+        finally:
+            free(spans)
+            free(kept)
 
 
 cdef bint _id_at(int kind, void *data, Py_ssize_t p) noexcept:

@@ -84,5 +84,5 @@ def _resolver() -> Callable[[Sequence[Finding]], list[Finding]]:
     return resolve_overlaps_python
 
 
-# `resolve_overlaps_python`; a list already in order and apart is answered in C where compiled.
+# `resolve_overlaps_python`, in C where compiled (a list of findings with int offsets and float scores).
 resolve_overlaps = _resolver()
