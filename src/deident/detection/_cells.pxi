@@ -314,6 +314,82 @@ cdef class Keeper(_Builder):
         return out
 
 
+ctypedef struct _At:
+    Py_ssize_t start, end, at
+
+
+cdef int _by_start(const void *a, const void *b) noexcept nogil:
+    # key start, then the list's order: a stable sort by labels._START
+    cdef const _At *x = <const _At *>a
+    cdef const _At *y = <const _At *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    return -1 if x.at < y.at else (1 if x.at > y.at else 0)
+
+
+cdef class Spans(_Builder):
+    """`resolve.spans_python` and `resolve.by_start_python` for lists of findings with int
+    offsets (anything else goes to the twins)."""
+
+    cdef object spans_fallback, by_start_fallback
+
+    def __init__(self, spans_fallback, by_start_fallback, finding_type, tuple fields):
+        self._setup(0.0, {}, None, finding_type, fields)
+        self.spans_fallback, self.by_start_fallback = spans_fallback, by_start_fallback
+
+    cdef inline PyObject *_slot(self, object f, int field) noexcept:
+        return (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0]
+
+    def spans(self, found):
+        """([f.start for f in found], [f.end for f in found])."""
+        cdef list starts = [], ends = []
+        cdef PyObject *s
+        cdef PyObject *e
+        if type(found) is not list:
+            return self.spans_fallback(found)
+        for f in <list>found:
+            if type(f) is not self.finding:
+                return self.spans_fallback(found)
+            s, e = self._slot(f, 1), self._slot(f, 2)
+            if s == NULL or e == NULL:
+                return self.spans_fallback(found)
+            starts.append(<object>s)
+            ends.append(<object>e)
+        return starts, ends
+
+    def by_start(self, a, b):
+        """sorted([*a, *b], key=start): stable, so a tie keeps `a`'s finding first."""
+        cdef list both
+        cdef Py_ssize_t n, i
+        cdef _At *ats
+        cdef PyObject *v
+        cdef bint in_order = True
+        if type(a) is not list or type(b) is not list:
+            return self.by_start_fallback(a, b)
+        both = <list>a + <list>b
+        n = len(both)
+        ats = <_At *>malloc((n if n else 1) * sizeof(_At))
+        if ats == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                f = both[i]
+                if type(f) is not self.finding:
+                    return self.by_start_fallback(a, b)
+                v = self._slot(f, 1)
+                if v == NULL or type(<object>v) is not int:
+                    return self.by_start_fallback(a, b)
+                ats[i].start, ats[i].at = <object>v, i
+                if i and ats[i].start < ats[i - 1].start:
+                    in_order = False
+            if in_order:
+                return both
+            qsort(ats, n, sizeof(_At), _by_start)
+            return [both[ats[i].at] for i in range(n)]
+        finally:
+            free(ats)
+
+
 ctypedef struct _Span:
     Py_ssize_t start, end
     double score

@@ -222,19 +222,6 @@ cdef class LabelScan:
         return best
 
 
-ctypedef struct _At:
-    Py_ssize_t start, end, at
-
-
-cdef int _by_start(const void *a, const void *b) noexcept nogil:
-    # key start, then the list's order: a stable sort by labels._START
-    cdef const _At *x = <const _At *>a
-    cdef const _At *y = <const _At *>b
-    if x.start != y.start:
-        return -1 if x.start < y.start else 1
-    return -1 if x.at < y.at else (1 if x.at > y.at else 0)
-
-
 cdef class Merger(_Builder):
     """`labels.merge_python` for lists of findings with int offsets; anything else goes to
     `fallback`. `raised(f, lab)` is the twin's own: f with the label's score and notes."""
