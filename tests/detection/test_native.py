@@ -233,6 +233,15 @@ def test_odd_starts_match_python_in_every_width(text: str, wide: str) -> None:
         assert native.odd_starts(t) == renderings.odd_starts_python(t)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="*_号a1 ", max_size=40), st.integers(-2, 42), _WIDTHS)
+@example("a_b__c*", 0, "")
+@example("_", 0, "号")
+def test_emphasis_at_matches_python_in_every_width(text: str, pos: int, wide: str) -> None:
+    for t in (text + wide, wide + text):
+        assert native.emphasis_at(t, pos) == renderings.emphasis_at_python(t, max(pos, 0))
+
+
 @st.composite
 def _text_and_spans(draw: st.DrawFn) -> tuple[str, list[int], list[int], int, int, int]:
     text = draw(st.text(alphabet="0123456789AbZ号 -\t\n", max_size=80)) + draw(_WIDTHS)

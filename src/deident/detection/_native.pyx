@@ -22,6 +22,8 @@ include "_idcheck.pxi"
 
 cdef extern from "Python.h":
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
+    Py_ssize_t PyUnicode_FindChar(object text, Py_UCS4 c, Py_ssize_t start, Py_ssize_t end, int direction) except -2
+    Py_UCS4 PyUnicode_READ_CHAR(object text, Py_ssize_t index)
 
 
 # --- folding -----------------------------------------------------------------------------
@@ -570,3 +572,20 @@ def block_end(str text not None, Py_ssize_t line, str sep not None):
             break
         i += 1
     return end
+
+
+# --- Markdown emphasis ---------------------------------------------------------------------------
+
+def emphasis_at(str text not None, Py_ssize_t pos):
+    """`renderings.emphasis_at_python`: the first index from `pos` on that holds a "*" or starts
+    a "__", or -1 (found by str.find's own search, without its call)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), star, under
+    if pos < 0:
+        pos = 0
+    star = PyUnicode_FindChar(text, 42, pos, n, 1)
+    under = PyUnicode_FindChar(text, 95, pos, n if star < 0 else star, 1)
+    while under >= 0 and not (under + 1 < n and PyUnicode_READ_CHAR(text, under + 1) == 95):
+        under = PyUnicode_FindChar(text, 95, under + 1, n if star < 0 else star, 1)
+    if under >= 0:
+        return under
+    return star
