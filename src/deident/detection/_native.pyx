@@ -159,18 +159,6 @@ def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len
 
 # --- checksums ---------------------------------------------------------------------------
 
-cdef inline int _d(int kind, void *data, Py_ssize_t i) noexcept nogil:
-    return <int>PyUnicode_READ(kind, data, i) - 48
-
-
-cdef inline bint _ascii_digits(int kind, void *data, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(lo, hi):
-        if not _digit(PyUnicode_READ(kind, data, i)):
-            return False
-    return True
-
-
 def gb11643(str value not None):
     """`validators.gb11643_python` for ASCII values; anything else goes to that reference,
     which also knows other scripts' digits."""
@@ -178,23 +166,7 @@ def gb11643(str value not None):
         from deident.detection.numbers.validators import gb11643_python
 
         return gb11643_python(value)
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    cdef Py_ssize_t i
-    cdef int total = 0
-    if PyUnicode_GET_LENGTH(value) != 18 or not _ascii_digits(kind, data, 0, 17):
-        return False
-    if not _province(_d(kind, data, 0), _d(kind, data, 1)):
-        return False
-    if not _real_ymd(
-        _d(kind, data, 6) * 1000 + _d(kind, data, 7) * 100 + _d(kind, data, 8) * 10 + _d(kind, data, 9),
-        _d(kind, data, 10) * 10 + _d(kind, data, 11),
-        _d(kind, data, 12) * 10 + _d(kind, data, 13),
-    ):
-        return False
-    for i in range(17):  # ISO 7064 MOD 11-2: weights 2**(17-i) mod 11
-        total = (total * 2 + _d(kind, data, i) * 2) % 11
-    return <Py_UCS4>_ID_CHECK[total] == PyUnicode_READ(kind, data, 17)
+    return _gb11643_ascii(PyUnicode_KIND(value), PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
 
 
 def gb11643_15(str value not None):
@@ -203,35 +175,7 @@ def gb11643_15(str value not None):
         from deident.detection.numbers.validators import gb11643_15_python
 
         return gb11643_15_python(value)
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    if PyUnicode_GET_LENGTH(value) != 15 or not _ascii_digits(kind, data, 0, 15):
-        return False
-    if not _province(_d(kind, data, 0), _d(kind, data, 1)):
-        return False
-    return _real_ymd(
-        1900 + _d(kind, data, 6) * 10 + _d(kind, data, 7),
-        _d(kind, data, 8) * 10 + _d(kind, data, 9),
-        _d(kind, data, 10) * 10 + _d(kind, data, 11),
-    )
-
-
-cdef int _luhn(str value):
-    """1 / 0 for a value of ASCII digits, -1 for anything else."""
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i
-    cdef int total = 0, d
-    if n == 0 or not value.isascii() or not _ascii_digits(kind, data, 0, n):
-        return -1
-    for i in range(n):
-        d = _d(kind, data, n - 1 - i)
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    return _gb11643_15_ascii(PyUnicode_KIND(value), PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
 
 
 def bank_card(str value not None):
@@ -278,6 +222,7 @@ cdef class PrefixCheck:
     `prefixes`, else None), answering from a table."""
 
     cdef bint table[1000]
+    cdef readonly bytes flags  # table as bytes: what _reading answers the check from
 
     def __init__(self, prefixes):
         cdef int i
@@ -287,6 +232,7 @@ cdef class PrefixCheck:
             if len(p) != 3 or not p.isascii() or not p.isdigit():
                 raise ValueError(f"not a three-digit prefix: {p!r}")
             self.table[int(p)] = True
+        self.flags = bytes([1 if self.table[i] else 0 for i in range(1000)])
 
     def __call__(self, str value not None):
         cdef int kind = PyUnicode_KIND(value)

@@ -32,6 +32,11 @@ cdef extern from "Python.h":
     object PyFloat_FromDouble(double v)
 
 
+try:
+    from deident.detection import _native as _checks  # the validators NumberReader answers itself
+except ImportError:  # pragma: no cover - built without it
+    _checks = None
+
 cdef object _round = builtins.round  # Python's, so that scores round exactly as in the twin
 cdef object _member_descriptor = type(type("_Slots", (), {"__slots__": ("x",)}).__dict__["x"])
 cdef tuple _NO_ARGS = ()
@@ -215,6 +220,14 @@ cdef class _Rec:
 
 DEF _EXPLAINED = 8
 
+# What a pattern's validator is, when it is one of _native's that `_check` answers without a call.
+cdef enum:
+    _CALL = 0
+    _GB11643 = 1
+    _GB11643_15 = 2
+    _BANK_CARD = 3
+    _PREFIX = 4
+
 
 cdef class _Pat:
     cdef str name
@@ -228,6 +241,8 @@ cdef class _Pat:
     # anti-context word) compared by identity: the verdicts are this module's constants and the
     # words `_Words`' own objects, so a finding costs a few pointer compares, not a tuple hashed
     # into the engine's cache. `held` owns what the pointers point to; entries are never replaced.
+    cdef int check  # _CALL, or the validator answered by `_check`
+    cdef bytes prefixes  # a _PREFIX check's flags, one per three-digit prefix
     cdef int n_explained
     cdef PyObject *ex_key[_EXPLAINED][4]
     cdef PyObject *ex_value[_EXPLAINED]
@@ -243,6 +258,16 @@ cdef class _Pat:
         self.nlead = len(self.lead) // 128
         self.shapes = dict(pat.shapes) if pat.shapes is not None else None
         self.validator, self.exclude = pat.validator, pat.exclude
+        self.check = _CALL
+        if _checks is not None and self.validator is not None:
+            if self.validator is _checks.gb11643:
+                self.check = _GB11643
+            elif self.validator is _checks.gb11643_15:
+                self.check = _GB11643_15
+            elif self.validator is _checks.bank_card:
+                self.check = _BANK_CARD
+            elif type(self.validator) is _checks.PrefixCheck and len(self.validator.flags) == 1000:
+                self.check, self.prefixes = _PREFIX, self.validator.flags
         self.score = spec.score
         self.has_unknown = spec.unknown_score is not None
         self.unknown_score = spec.unknown_score if self.has_unknown else spec.score
@@ -296,6 +321,31 @@ cdef int _shape_match(_Pat pat, str value) except -2:
         else:
             return 1
     return 0
+
+
+cdef object _check(_Pat pat, str value):
+    """pat.validator(value) for the validators of _native this module knows (`_Pat.check`): the
+    same True / False / None, without the call. What they hand to their Python reference (a value
+    beyond ASCII) goes to the validator itself."""
+    cdef int kind = PyUnicode_KIND(value), ok
+    cdef void *data = PyUnicode_DATA(value)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value)
+    cdef const unsigned char *flags
+    if pat.check == _PREFIX:
+        if n < 3 or not _ascii_digits(kind, data, 0, 3):
+            return None
+        flags = pat.prefixes
+        return True if flags[_d(kind, data, 0) * 100 + _d(kind, data, 1) * 10 + _d(kind, data, 2)] else None
+    if not value.isascii():
+        return pat.validator(value)
+    if pat.check == _GB11643:
+        return _gb11643_ascii(kind, data, n)
+    if pat.check == _GB11643_15:
+        return _gb11643_15_ascii(kind, data, n)
+    ok = _luhn(value)  # _BANK_CARD
+    if ok < 0:
+        return pat.validator(value)
+    return True if ok else None
 
 
 cdef class _Step:
@@ -356,7 +406,7 @@ cdef class _Builder:
                 return None
             base[0] = pat.score
             return "n/a"
-        verdict = pat.validator(value)
+        verdict = _check(pat, value) if pat.check != _CALL else pat.validator(value)
         if verdict is True:
             base[0] = pat.score
             return "valid"
