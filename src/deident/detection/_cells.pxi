@@ -299,16 +299,23 @@ cdef class Keeper(_Builder):
 
     def keep(self, list found not None):
         cdef list out = []
-        cdef object entity
+        cdef object entity, last = self  # never an entity: the first finding is always asked
         cdef double score
+        cdef bint wanted = False, is_id = False
         for f in found:
             if type(f) is self.finding:
                 entity, score = self._get(f, 0), self._get(f, 4)
             else:
                 entity, score = f.entity_type, f.score
-            if score < self.min_score or not (self.wanted is None or entity in self.wanted):
+            if score < self.min_score:
                 continue
-            if entity == _RESIDENT_ID and f.explanation.checksum != self.valid:
+            if entity is not last:  # findings share their entity's string: asked once per run of one
+                wanted = self.wanted is None or entity in self.wanted
+                is_id = entity == _RESIDENT_ID
+                last = entity
+            if not wanted:
+                continue
+            if is_id and f.explanation.checksum != self.valid:
                 f = self.explain_id(f)
             out.append(f)
         return out
