@@ -55,18 +55,20 @@ cdef class _Trie:
     cdef int *child
     cdef int *sibling
     cdef char *end
+    cdef int *word  # at a word's last node: its index in sorted(words)
 
     def __cinit__(self, words):
         cdef list ws = sorted(words)
-        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1
+        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1, index
         self.char_ = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
         self.child = <int *>malloc(count * sizeof(int))
         self.sibling = <int *>malloc(count * sizeof(int))
         self.end = <char *>malloc(count)
-        if not (self.char_ and self.child and self.sibling and self.end):
+        self.word = <int *>malloc(count * sizeof(int))
+        if not (self.char_ and self.child and self.sibling and self.end and self.word):
             raise MemoryError()
-        self.char_[0], self.child[0], self.sibling[0], self.end[0] = 0, -1, -1, 0
-        for w in ws:
+        self.char_[0], self.child[0], self.sibling[0], self.end[0], self.word[0] = 0, -1, -1, 0, -1
+        for index, w in enumerate(ws):
             node = 0
             for ch in w:
                 c = self.child[node]
@@ -75,13 +77,15 @@ cdef class _Trie:
                 if c < 0:
                     c = k
                     k += 1
-                    self.char_[c], self.child[c], self.end[c] = ord(ch), -1, 0
+                    self.char_[c], self.child[c], self.end[c], self.word[c] = ord(ch), -1, 0, -1
                     self.sibling[c] = self.child[node]
                     self.child[node] = c
                 node = c
             self.end[node] = 1
+            self.word[node] = index
 
     def __dealloc__(self):
+        free(self.word)
         free(self.char_)
         free(self.child)
         free(self.sibling)
@@ -89,6 +93,11 @@ cdef class _Trie:
 
     cdef Py_ssize_t longest(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi) noexcept:
         """The end of the longest word at `i` that ends by `hi`, or -1."""
+        cdef int word
+        return self.longest_word(kind, data, i, hi, &word)
+
+    cdef Py_ssize_t longest_word(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi, int *word) noexcept:
+        """`longest`, with the word's index in sorted(words) in `word`."""
         cdef int node = 0, c
         cdef Py_ssize_t j = i, found = -1
         cdef Py_UCS4 ch
@@ -103,6 +112,7 @@ cdef class _Trie:
             j += 1
             if self.end[node]:
                 found = j
+                word[0] = self.word[node]
         return found
 
 
@@ -111,6 +121,7 @@ cdef class _Words:
 
     cdef object search  # rx.search, or None when the recognizer has no words
     cdef dict kinds  # word -> (kind, the word): the words found are these objects, not slices
+    cdef tuple entries  # (kind, word) of each word of the trie, by its index there
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
@@ -131,15 +142,17 @@ cdef class _Words:
         # The words as a trie: a word at a position is found by walking it, not by a regex call
         # (which allocates its stack).
         self.trie = _Trie(self.kinds)
+        self.entries = tuple(self.kinds[w] for w in sorted(self.kinds))
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
 
-    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end) except -2:
+    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end, int *word) except -2:
         """``rx.search(folded, lo, hi)``: where the leftmost match in folded[lo:hi] starts (-1 for
         none), its end in `end`. A word can only start at a character some word starts with, so
         the window is walked in C and the words are walked in the trie only there: the longest
-        word at a position is what the alternation (longest words first) matches."""
+        word at a position is what the alternation (longest words first) matches. `word`: its
+        index in `entries`, or -1 when `re` searched."""
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p, j, found
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
@@ -149,7 +162,7 @@ cdef class _Words:
             m = self.search(folded, lo, hi)
             if m is None:
                 return -1
-            end[0] = m.end()
+            end[0], word[0] = m.end(), -1
             return m.start()
         first = self.first
         if hi > n:
@@ -160,7 +173,7 @@ cdef class _Words:
         while p < hi:
             c = PyUnicode_READ(kind, data, p)
             if c < 0x10000 and first[c]:
-                found = self.trie.longest(kind, data, p, hi)
+                found = self.trie.longest_word(kind, data, p, hi, word)
                 if found >= 0:
                     end[0] = found
                     return p
@@ -171,34 +184,34 @@ cdef class _Words:
         """`ContextMatcher.find`."""
         cdef object ctx = None, anti = None, word
         cdef Py_ssize_t ctx_from, anti_from, at, stop = 0, limit
-        cdef int kind
+        cdef int kind, index = -1
         cdef tuple entry
         if self.search is None:
             return (None, None)
-        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop)
+        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop, &index)
         if at >= 0:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
             while at >= 0:
-                entry = <tuple>self.kinds[folded[at:stop]]
+                entry = <tuple>(self.entries[index] if index >= 0 else self.kinds[folded[at:stop]])
                 kind, word = entry[0], entry[1]
                 if kind & _CONTEXT and at >= ctx_from:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
                     anti = word
-                at = self._search(folded, stop, start, &stop)
+                at = self._search(folded, stop, start, &stop, &index)
         if self.after and (ctx is None or anti is None):
             # rx.finditer over the window after the match: leftmost words, one after another
             limit = min(PyUnicode_GET_LENGTH(folded), end + self.after)
-            at = self._search(folded, end, limit, &stop)
+            at = self._search(folded, end, limit, &stop, &index)
             while at >= 0:
-                entry = <tuple>self.kinds[folded[at:stop]]
+                entry = <tuple>(self.entries[index] if index >= 0 else self.kinds[folded[at:stop]])
                 kind, word = entry[0], entry[1]
                 if ctx is None and kind & _CONTEXT and stop <= end + self.ctx_after:
                     ctx = word
                 if anti is None and kind & _ANTI and stop <= end + self.anti_after:
                     anti = word
-                at = self._search(folded, stop, limit, &stop)
+                at = self._search(folded, stop, limit, &stop, &index)
         return (ctx, anti)
 
 
