@@ -97,6 +97,7 @@ def fold(str text not None):
     cdef void *buf
     cdef Py_UCS4 c
     cdef unsigned short to
+    cdef unsigned short *wide
     first = _first_fold(kind, data, n)
     if first < 0:
         return text
@@ -105,6 +106,13 @@ def fold(str text not None):
         raise MemoryError()
     try:
         memcpy(buf, data, n * kind)
+        if kind == 2:  # most Chinese text
+            wide = <unsigned short *>buf
+            for i in range(first, n):
+                to = _FOLD_TO[wide[i]]
+                if to:
+                    wide[i] = to
+            return PyUnicode_FromKindAndData(kind, buf, n)
         for i in range(first, n):
             c = PyUnicode_READ(kind, buf, i)
             if c < 0x10000:
