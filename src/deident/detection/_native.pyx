@@ -5,7 +5,8 @@ checksums every 15/16/18/19-digit run needs.
 Each function here has a pure-Python twin, which is the reference and the fallback where this
 module is not compiled (`deident.detection.native` picks one): `normalise.fold_python`,
 `runs.number_steps_python` and, in validators.py, `gb11643_python`, `gb11643_15_python`,
-`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`.
+`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`; `text_tables.block_end_python`
+and `renderings.emphasis_at_python`.
 `number_runs` is the run scanner alone, which the tests pin to `normalise.NUMBER_RUN`.
 tests/detection/test_native.py checks that both give the same answer for every input
 hypothesis generates. On a roster (a value every few dozen characters) these loops were most
