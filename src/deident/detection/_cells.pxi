@@ -573,21 +573,21 @@ cdef class EmbeddedIds(_Builder):
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, a, b
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef const unsigned short *wide = <const unsigned short *>data
         cdef bint covered
-        while i < n:
-            if kind == 2:
-                while i < n and (wide[i] >= 128 or not _alnum(wide[i])):
-                    i += 1
-                if i >= n:
-                    break
-            elif not _alnum(PyUnicode_READ(kind, data, i)):
-                i += 1
+        # Only runs of 19 characters or more count, and such a run holds text[i + 18] when it
+        # starts in text[i : i + 19]: where that character is no letter or digit the 19 are
+        # passed over at once. No run reaches back before `i` (text[i - 1] is none, or i is 0).
+        while i + 19 <= n:
+            if not _alnum(PyUnicode_READ(kind, data, i + 18)):
+                i += 19
                 continue
-            j = i + 1
+            a = i + 18
+            while a > i and _alnum(PyUnicode_READ(kind, data, a - 1)):
+                a -= 1
+            j = i + 19
             while j < n and _alnum(PyUnicode_READ(kind, data, j)):
                 j += 1
-            a, b, i = i, j, j
+            b, i = j, j
             if b - a < 19 or b - a > self.max_run:
                 continue
             if not (_id_at(kind, data, a) or _id_at(kind, data, b - 18)):
