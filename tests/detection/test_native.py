@@ -31,6 +31,8 @@ if native is None:  # pragma: no cover - a platform without a C compiler at buil
         pytrace=False,
     )
 
+_WIDTHS_EARLY = st.sampled_from(("", "é", "号", "\U0001f600"))  # every storage width of a str
+
 # Characters that matter to the loops, and enough others to surround them.
 _NUMBERISH = (
     "0123456789" * 3
@@ -53,14 +55,15 @@ def test_fold_matches_python(text: str) -> None:
     assert native.fold(text) == normalise.fold_python(text)
 
 
-@settings(max_examples=400)
-@given(st.text(alphabet="\t|\n \r1a号，\u3000", max_size=60), st.integers(0, 61), st.sampled_from("\t|"))
-@example("a\tb\nc\td\ne\n", 0, "\t")
-@example(" | a |\n\t|b\n|", 0, "|")
-@example("x\n", 2, "\t")
-def test_block_end_matches_python(text: str, line: int, sep: str) -> None:
-    """The rows of a text table from a line on: where the block's regex match ends."""
-    assert native.block_end(text, line, sep) == text_tables.block_end_python(text, line, sep)
+@settings(max_examples=500)
+@given(st.text(alphabet="\t|\n \r1a号，\u3000", max_size=60), _WIDTHS_EARLY)
+@example("a\tb\nc\td\ne\n", "")
+@example(" | a |\n\t|b\n|", "")
+@example("x|y\n|a|\n|-|\n\tz", "号")
+def test_table_blocks_match_python(text: str, wide: str) -> None:
+    """The blocks of tab rows and of pipe rows of a text: where the blocks' regexes end them."""
+    for t in (text + wide, wide + text):
+        assert native.table_blocks(t) == text_tables.table_blocks_python(t)
 
 
 def test_fold_returns_text_itself_when_nothing_folds() -> None:

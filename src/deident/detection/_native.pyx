@@ -5,7 +5,7 @@ checksums every 15/16/18/19-digit run needs.
 Each function here has a pure-Python twin, which is the reference and the fallback where this
 module is not compiled (`deident.detection.native` picks one): `normalise.fold_python`,
 `runs.number_steps_python` and, in validators.py, `gb11643_python`, `gb11643_15_python`,
-`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`; `text_tables.block_end_python`
+`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`; `text_tables.table_blocks_python`
 and `renderings.emphasis_at_python`.
 `number_runs` is the run scanner alone, which the tests pin to `normalise.NUMBER_RUN`.
 tests/detection/test_native.py checks that both give the same answer for every input
@@ -492,17 +492,15 @@ def odd_starts(str text not None):
 
 # --- tables inside plain text ------------------------------------------------------------------
 
-def block_end(str text not None, Py_ssize_t line, str sep not None):
+cdef Py_ssize_t _block_end(str text, Py_ssize_t line, bint tab) noexcept:
     """`text_tables.block_end_python`: where the block of rows that starts at `line` ends (the end
-    of its last line), or -1 when the line there is no row. A row of "\\t" is a line holding a tab;
-    a row of "|" is a line whose first character after spaces and tabs is a pipe."""
+    of its last line), or -1 when the line there is no row. A row of tabs is a line holding a tab;
+    a row of pipes is a line whose first character after spaces and tabs is a pipe."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = line if line > 0 else 0, end = -1
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef bint tab = sep == "\t", row
+    cdef bint row
     cdef Py_UCS4 c
-    if not tab and sep != "|":
-        raise ValueError("sep: a tab or a pipe")
     while i <= n:
         row = False
         if tab:
@@ -527,6 +525,27 @@ def block_end(str text not None, Py_ssize_t line, str sep not None):
             break
         i += 1
     return end
+
+
+def table_blocks(str text not None):
+    """`text_tables.table_blocks_python`: (first line, end, separator) of every block of tab rows,
+    then of every block of pipe rows, in one call (CPython's own search finds the separators)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos, line, end
+    cdef list out = []
+    cdef Py_UCS4 c
+    for sep in ("\t", "|"):
+        c = 9 if sep == "\t" else 124
+        pos = PyUnicode_FindChar(text, c, 0, n, 1)
+        while pos >= 0:
+            line = PyUnicode_FindChar(text, 10, 0, pos, -1) + 1
+            end = _block_end(text, line, c == 9)
+            if end <= pos:
+                end = PyUnicode_FindChar(text, 10, pos, n, 1)
+            if end < 0:
+                end = n
+            out.append((line, end, sep))
+            pos = PyUnicode_FindChar(text, c, end, n, 1) if end < n else -1
+    return out
 
 
 # --- Markdown emphasis ---------------------------------------------------------------------------

@@ -71,26 +71,38 @@ def tables(text: str) -> list[Table]:
     tab (or pipe) rows, when it has no digits. Found a block at a time (one `str.find` and one
     match per block), not a line at a time: a roster has hundreds of lines."""
     out: list[Table] = []
+    for line, end, sep in _table_blocks(text):
+        _table(text, line, end, sep, out)
+    return out
+
+
+def table_blocks_python(text: str) -> list[tuple[int, int, str]]:
+    """(first line, end, separator) of every block of tab rows, then of every block of pipe rows
+    (a line with a pipe that starts no row is a block of its own, which `_table` drops). The
+    reference for the compiled `_native.table_blocks`."""
+    out: list[tuple[int, int, str]] = []
     for sep in ("\t", "|"):
         pos = text.find(sep)
         while pos >= 0:
             line = text.rfind("\n", 0, pos) + 1
-            end = _block_end(text, line, sep)
+            end = block_end_python(text, line, sep)
             end = end if end > pos else text.find("\n", pos)
             end = len(text) if end < 0 else end
-            _table(text, line, end, sep, out)
+            out.append((line, end, sep))
             pos = text.find(sep, end)
     return out
 
 
 def block_end_python(text: str, line: int, sep: str) -> int:
     """Where the block of `sep` rows (lines with a tab; lines starting with a pipe) that starts at
-    `line` ends, or -1 when the line there is no row: the reference for `_native.block_end`."""
+    `line` ends, or -1 when the line there is no row (`_native._block_end` in C)."""
     m = (_TAB_BLOCK if sep == "\t" else _PIPE_BLOCK).match(text, line)
     return -1 if m is None else m.end()
 
 
-_block_end = native.block_end if native is not None and hasattr(native, "block_end") else block_end_python
+_table_blocks = (
+    native.table_blocks if native is not None and hasattr(native, "table_blocks") else table_blocks_python
+)
 
 
 def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:
