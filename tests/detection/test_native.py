@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from deident.detection.labelled import words
+from deident.detection.labelled import text_tables, words
 from deident.detection.native import native
 from deident.detection.numbers import normalise, renderings, runs, validators
 from tests.factories import pii
@@ -30,6 +30,8 @@ if native is None:  # pragma: no cover - a platform without a C compiler at buil
         "(DEIDENT_REQUIRE_NATIVE=1 makes a failed compile an error)",
         pytrace=False,
     )
+
+_WIDTHS_EARLY = st.sampled_from(("", "é", "号", "\U0001f600"))  # every storage width of a str
 
 # Characters that matter to the loops, and enough others to surround them.
 _NUMBERISH = (
@@ -51,6 +53,17 @@ number_text = st.text(alphabet=_NUMBERISH, max_size=120)
 @example("\u00a0latin one")
 def test_fold_matches_python(text: str) -> None:
     assert native.fold(text) == normalise.fold_python(text)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="\t|\n \r1a号，\u3000", max_size=60), _WIDTHS_EARLY)
+@example("a\tb\nc\td\ne\n", "")
+@example(" | a |\n\t|b\n|", "")
+@example("x|y\n|a|\n|-|\n\tz", "号")
+def test_table_blocks_match_python(text: str, wide: str) -> None:
+    """The blocks of tab rows and of pipe rows of a text: where the blocks' regexes end them."""
+    for t in (text + wide, wide + text):
+        assert native.table_blocks(t) == text_tables.table_blocks_python(t)
 
 
 def test_fold_returns_text_itself_when_nothing_folds() -> None:
@@ -221,6 +234,15 @@ def test_word_hits_match_python_in_every_width(text: str, wide: str) -> None:
 def test_odd_starts_match_python_in_every_width(text: str, wide: str) -> None:
     for t in (text + wide, wide + text):
         assert native.odd_starts(t) == renderings.odd_starts_python(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="*_号a1 ", max_size=40), st.integers(-2, 42), _WIDTHS)
+@example("a_b__c*", 0, "")
+@example("_", 0, "号")
+def test_emphasis_at_matches_python_in_every_width(text: str, pos: int, wide: str) -> None:
+    for t in (text + wide, wide + text):
+        assert native.emphasis_at(t, pos) == renderings.emphasis_at_python(t, max(pos, 0))
 
 
 @st.composite

@@ -299,24 +299,135 @@ cdef class Keeper(_Builder):
 
     def keep(self, list found not None):
         cdef list out = []
-        cdef object entity
+        cdef object entity, last = self  # never an entity: the first finding is always asked
         cdef double score
+        cdef bint wanted = False, is_id = False
         for f in found:
             if type(f) is self.finding:
                 entity, score = self._get(f, 0), self._get(f, 4)
             else:
                 entity, score = f.entity_type, f.score
-            if score < self.min_score or not (self.wanted is None or entity in self.wanted):
+            if score < self.min_score:
                 continue
-            if entity == _RESIDENT_ID and f.explanation.checksum != self.valid:
+            if entity is not last:  # findings share their entity's string: asked once per run of one
+                wanted = self.wanted is None or entity in self.wanted
+                is_id = entity == _RESIDENT_ID
+                last = entity
+            if not wanted:
+                continue
+            if is_id and f.explanation.checksum != self.valid:
                 f = self.explain_id(f)
             out.append(f)
         return out
 
 
+ctypedef struct _At:
+    Py_ssize_t start, end, at
+
+
+cdef int _by_start(const void *a, const void *b) noexcept nogil:
+    # key start, then the list's order: a stable sort by labels._START
+    cdef const _At *x = <const _At *>a
+    cdef const _At *y = <const _At *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    return -1 if x.at < y.at else (1 if x.at > y.at else 0)
+
+
+cdef class Spans(_Builder):
+    """`resolve.spans_python` and `resolve.by_start_python` for lists of findings with int
+    offsets (anything else goes to the twins)."""
+
+    cdef object spans_fallback, by_start_fallback
+
+    def __init__(self, spans_fallback, by_start_fallback, finding_type, tuple fields):
+        self._setup(0.0, {}, None, finding_type, fields)
+        self.spans_fallback, self.by_start_fallback = spans_fallback, by_start_fallback
+
+    cdef inline PyObject *_slot(self, object f, int field) noexcept:
+        return (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0]
+
+    def spans(self, found):
+        """([f.start for f in found], [f.end for f in found])."""
+        cdef list starts = [], ends = []
+        cdef PyObject *s
+        cdef PyObject *e
+        if type(found) is not list:
+            return self.spans_fallback(found)
+        for f in <list>found:
+            if type(f) is not self.finding:
+                return self.spans_fallback(found)
+            s, e = self._slot(f, 1), self._slot(f, 2)
+            if s == NULL or e == NULL:
+                return self.spans_fallback(found)
+            starts.append(<object>s)
+            ends.append(<object>e)
+        return starts, ends
+
+    def by_start(self, a, b):
+        """sorted([*a, *b], key=start): stable, so a tie keeps `a`'s finding first."""
+        cdef list both
+        cdef Py_ssize_t n, i
+        cdef _At *ats
+        cdef PyObject *v
+        cdef bint in_order = True
+        if type(a) is not list or type(b) is not list:
+            return self.by_start_fallback(a, b)
+        both = <list>a + <list>b
+        n = len(both)
+        ats = <_At *>malloc((n if n else 1) * sizeof(_At))
+        if ats == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                f = both[i]
+                if type(f) is not self.finding:
+                    return self.by_start_fallback(a, b)
+                v = self._slot(f, 1)
+                if v == NULL or type(<object>v) is not int:
+                    return self.by_start_fallback(a, b)
+                ats[i].start, ats[i].at = <object>v, i
+                if i and ats[i].start < ats[i - 1].start:
+                    in_order = False
+            if in_order:
+                return both
+            qsort(ats, n, sizeof(_At), _by_start)
+            return [both[ats[i].at] for i in range(n)]
+        finally:
+            free(ats)
+
+
+ctypedef struct _Span:
+    Py_ssize_t start, end
+    double score
+    Py_ssize_t at  # the finding's index in the list resolved (ties keep the order, as sorted() does)
+
+
+cdef int _by_span(const void *a, const void *b) noexcept nogil:
+    # key (start, end), then the list's order: a stable sort by resolve._SPAN
+    cdef const _Span *x = <const _Span *>a
+    cdef const _Span *y = <const _Span *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    return -1 if x.at < y.at else (1 if x.at > y.at else 0)
+
+
+cdef inline bint _ranks_before(const _Span *x, const _Span *y) noexcept nogil:
+    # resolve._rank(x) < resolve._rank(y): (-score, -length, start)
+    if x.score != y.score:
+        return x.score > y.score
+    if x.end - x.start != y.end - y.start:
+        return x.end - x.start > y.end - y.start
+    return x.start < y.start
+
+
 cdef class Resolver(_Builder):
-    """`resolve.resolve_overlaps_python`, answered in C for findings already in order and apart
-    (most texts: the number pass reports in order); any other list goes to `fallback`."""
+    """`resolve.resolve_overlaps_python` in C for lists of findings (int offsets, float scores):
+    lists already in order and apart (most texts: the number pass reports in order) are answered
+    on one look at each finding; others are sorted and their clusters of overlapping findings
+    picked from as the twin does. Anything else goes to `fallback`."""
 
     cdef object fallback
 
@@ -328,6 +439,7 @@ cdef class Resolver(_Builder):
         cdef list found
         cdef Py_ssize_t i, n, prev_start = 0, prev_end = 0, start, end
         cdef PyObject *v
+        cdef bint apart = True
         if type(findings) is not list:
             return self.fallback(findings)
         found = <list>findings
@@ -345,9 +457,84 @@ cdef class Resolver(_Builder):
                 return self.fallback(findings)
             end = <object>v
             if i and (start <= prev_start or start < prev_end):
-                return self.fallback(findings)
+                apart = False
             prev_start, prev_end = start, end
-        return list(found)
+        if apart:
+            return list(found)
+        return self._resolve(found, n)
+
+    cdef object _resolve(self, list found, Py_ssize_t n):
+        """The twin's sweep: sorted by span, clusters of transitively overlapping findings, the
+        best ranked of each cluster kept greedily, the kept sorted by span."""
+        cdef _Span *spans = <_Span *>malloc(n * sizeof(_Span))
+        cdef _Span *kept = <_Span *>malloc(n * sizeof(_Span))
+        cdef _Span tmp
+        cdef Py_ssize_t i, j, k, b, c0, nk = 0, reach
+        cdef PyObject *v
+        cdef double score
+        cdef bint free_of
+        if spans == NULL or kept == NULL:
+            free(spans)
+            free(kept)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                f = found[i]
+                v = (<PyObject **>((<char *><PyObject *>f) + self.offsets[4]))[0]
+                if v == NULL or type(<object>v) is not float:
+                    return self.fallback(found)
+                score = <object>v
+                if score != score:
+                    return self.fallback(found)  # NaN: tuples compare it by identity
+                spans[i].start = <object>(<PyObject **>((<char *><PyObject *>f) + self.offsets[1]))[0]
+                spans[i].end = <object>(<PyObject **>((<char *><PyObject *>f) + self.offsets[2]))[0]
+                spans[i].score, spans[i].at = score, i
+            qsort(spans, n, sizeof(_Span), _by_span)
+            for i in range(n - 1):
+                if spans[i].end > spans[i + 1].start:
+                    break
+            else:
+                return [found[spans[i].at] for i in range(n)]
+            c0, reach = 0, spans[0].end
+            for i in range(1, n + 1):
+                if i < n and spans[i].start < reach:
+                    if spans[i].end > reach:
+                        reach = spans[i].end
+                    continue
+                # spans[c0:i] is a cluster: by rank (stable), each kept unless it overlaps one kept
+                for j in range(c0 + 1, i):
+                    tmp = spans[j]
+                    b = j - 1
+                    while b >= c0 and _ranks_before(&tmp, &spans[b]):
+                        spans[b + 1] = spans[b]
+                        b -= 1
+                    spans[b + 1] = tmp
+                b = nk
+                for j in range(c0, i):
+                    free_of = True
+                    for k in range(b, nk):
+                        if not (spans[j].end <= kept[k].start or spans[j].start >= kept[k].end):
+                            free_of = False
+                            break
+                    if free_of:
+                        kept[nk] = spans[j]
+                        nk += 1
+                if i < n:
+                    c0, reach = i, spans[i].end
+            # kept.sort(key=_SPAN): stable, so ties keep the order they were kept in
+            for i in range(nk):
+                spans[i] = kept[i]
+            for i in range(1, nk):
+                tmp = spans[i]
+                b = i - 1
+                while b >= 0 and (spans[b].start > tmp.start or (spans[b].start == tmp.start and spans[b].end > tmp.end)):
+                    spans[b + 1] = spans[b]
+                    b -= 1
+                spans[b + 1] = tmp
+            return [found[spans[i].at] for i in range(nk)]
+        finally:
+            free(spans)
+            free(kept)
 
 
 cdef bint _id_at(int kind, void *data, Py_ssize_t p) noexcept:
@@ -386,21 +573,21 @@ cdef class EmbeddedIds(_Builder):
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, j, a, b
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef const unsigned short *wide = <const unsigned short *>data
         cdef bint covered
-        while i < n:
-            if kind == 2:
-                while i < n and (wide[i] >= 128 or not _alnum(wide[i])):
-                    i += 1
-                if i >= n:
-                    break
-            elif not _alnum(PyUnicode_READ(kind, data, i)):
-                i += 1
+        # Only runs of 19 characters or more count, and such a run holds text[i + 18] when it
+        # starts in text[i : i + 19]: where that character is no letter or digit the 19 are
+        # passed over at once. No run reaches back before `i` (text[i - 1] is none, or i is 0).
+        while i + 19 <= n:
+            if not _alnum(PyUnicode_READ(kind, data, i + 18)):
+                i += 19
                 continue
-            j = i + 1
+            a = i + 18
+            while a > i and _alnum(PyUnicode_READ(kind, data, a - 1)):
+                a -= 1
+            j = i + 19
             while j < n and _alnum(PyUnicode_READ(kind, data, j)):
                 j += 1
-            a, b, i = i, j, j
+            b, i = j, j
             if b - a < 19 or b - a > self.max_run:
                 continue
             if not (_id_at(kind, data, a) or _id_at(kind, data, b - 18)):

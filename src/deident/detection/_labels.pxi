@@ -220,3 +220,102 @@ cdef class LabelScan:
             if owner.lo <= count <= owner.hi and end > best:
                 best = end
         return best
+
+
+cdef class Merger(_Builder):
+    """`labels.merge_python` for lists of findings with int offsets; anything else goes to
+    `fallback`. `raised(f, lab)` is the twin's own: f with the label's score and notes."""
+
+    cdef object fallback, raised
+
+    def __init__(self, fallback, raised, finding_type, tuple fields):
+        self._setup(0.0, {}, None, finding_type, fields)
+        self.fallback, self.raised = fallback, raised
+
+    cdef inline PyObject *_slot(self, object f, int field) noexcept:
+        return (<PyObject **>((<char *><PyObject *>f) + self.offsets[field]))[0]
+
+    cdef bint _readable(self, list xs) noexcept:
+        cdef PyObject *v
+        for f in xs:
+            if type(f) is not self.finding:
+                return False
+            for field in (1, 2):
+                v = self._slot(f, field)
+                if v == NULL or type(<object>v) is not int:
+                    return False
+            if self._slot(f, 0) == NULL or self._slot(f, 4) == NULL:
+                return False
+        return True
+
+    def __call__(self, found, labelled):
+        cdef list fs, labs, out
+        cdef Py_ssize_t n, i, lo, hi, mid, prev, ls, le, longest = 0, x
+        cdef _At *ats
+        cdef char *taken
+        cdef bint in_order = True
+        if not labelled:
+            return found
+        if type(found) is not list or type(labelled) is not list:
+            return self.fallback(found, labelled)
+        fs, labs = <list>found, <list>labelled
+        if not (self._readable(fs) and self._readable(labs)):
+            return self.fallback(found, labelled)
+        n = len(fs)
+        ats = <_At *>malloc((n if n else 1) * sizeof(_At))
+        taken = <char *>malloc(n if n else 1)
+        if ats == NULL or taken == NULL:
+            free(ats)
+            free(taken)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                f = fs[i]
+                ats[i].start = <object>self._slot(f, 1)
+                ats[i].end = <object>self._slot(f, 2)
+                ats[i].at = i
+                taken[i] = 0
+                if i and ats[i].start < ats[i - 1].start:
+                    in_order = False
+            if not in_order:
+                qsort(ats, n, sizeof(_At), _by_start)
+            for i in range(n):
+                x = ats[i].end - ats[i].start
+                if i == 0 or x > longest:
+                    longest = x
+            out = []
+            for lab in labs:
+                ls, le = <object>self._slot(lab, 1), <object>self._slot(lab, 2)
+                lab_entity = <object>self._slot(lab, 0)
+                # bisect_left(starts, ls - longest), bisect_left(starts, le)
+                lo, hi = 0, n
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if ats[mid].start < ls - longest:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                i = lo
+                replaced = None
+                while i < n and ats[i].start < le:
+                    if not taken[i] and ats[i].end > ls:
+                        if ats[i].start <= ls and ats[i].end >= le and \
+                                <object>self._slot(fs[ats[i].at], 0) == lab_entity:
+                            replaced = fs[ats[i].at]  # the pattern reads the same value
+                            taken[i] = 1
+                        elif ats[i].start >= ls and ats[i].end <= le:
+                            taken[i] = 1  # inside the labelled value
+                    i += 1
+                if replaced is not None:
+                    if <object>self._slot(replaced, 4) < <object>self._slot(lab, 4):
+                        replaced = self.raised(replaced, lab)
+                    out.append(replaced)
+                else:
+                    out.append(lab)
+            for i in range(n):
+                if not taken[i]:
+                    out.append(fs[ats[i].at])
+            return out
+        finally:
+            free(ats)
+            free(taken)

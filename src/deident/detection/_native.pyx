@@ -5,7 +5,8 @@ checksums every 15/16/18/19-digit run needs.
 Each function here has a pure-Python twin, which is the reference and the fallback where this
 module is not compiled (`deident.detection.native` picks one): `normalise.fold_python`,
 `runs.number_steps_python` and, in validators.py, `gb11643_python`, `gb11643_15_python`,
-`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`.
+`luhn_python`, `bank_card_python`, `uscc_valid_python`, `PrefixCheckPython`; `text_tables.table_blocks_python`
+and `renderings.emphasis_at_python`.
 `number_runs` is the run scanner alone, which the tests pin to `normalise.NUMBER_RUN`.
 tests/detection/test_native.py checks that both give the same answer for every input
 hypothesis generates. On a roster (a value every few dozen characters) these loops were most
@@ -22,6 +23,8 @@ include "_idcheck.pxi"
 
 cdef extern from "Python.h":
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
+    Py_ssize_t PyUnicode_FindChar(object text, Py_UCS4 c, Py_ssize_t start, Py_ssize_t end, int direction) except -2
+    Py_UCS4 PyUnicode_READ_CHAR(object text, Py_ssize_t index)
 
 
 # --- folding -----------------------------------------------------------------------------
@@ -50,30 +53,53 @@ cdef inline Py_UCS4 _fold_char(Py_UCS4 c) noexcept nogil:
     return c
 
 
-# The high bytes of the characters `_fold_char` changes: most CJK text is skipped on one table
-# look-up per character.
-cdef unsigned char _FOLD_HI[256]
-_FOLD_HI[:] = [0] * 256
-for _hi in (0x00, 0x20, 0x30, 0xFE, 0xFF):
-    _FOLD_HI[_hi] = 1
+# What `_fold_char` makes of each BMP character, 0 where it stays: one look-up per character
+# (Chinese punctuation such as ，：（ shares the high bytes of the characters that fold).
+cdef unsigned short _FOLD_TO[0x10000]
 
 
-cdef inline bint _folds(Py_UCS4 c) noexcept nogil:
-    return 0xA0 <= c <= 0xFFFF and _FOLD_HI[<unsigned int>c >> 8] and _fold_char(c) != c
+cdef void _fill_fold_table() noexcept:
+    cdef unsigned int c
+    for c in range(0x10000):
+        _FOLD_TO[c] = <unsigned short>_fold_char(c) if _fold_char(c) != c else 0
+
+
+_fill_fold_table()
+
+
+cdef inline Py_ssize_t _first_fold(int kind, void *data, Py_ssize_t n) noexcept nogil:
+    """The index of the first character that folds, or -1."""
+    cdef Py_ssize_t i
+    cdef const unsigned short *wide = <const unsigned short *>data
+    cdef const unsigned char *narrow = <const unsigned char *>data
+    cdef Py_UCS4 c
+    if kind == 2:  # most Chinese text
+        for i in range(n):
+            if _FOLD_TO[wide[i]]:
+                return i
+    elif kind == 1:
+        for i in range(n):
+            if _FOLD_TO[narrow[i]]:
+                return i
+    else:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 0x10000 and _FOLD_TO[c]:
+                return i
+    return -1
 
 
 def fold(str text not None):
     """`normalise.fold_python`: length-preserving; `text` itself when nothing folds. A folded
     character is never wider than the original, so the copy keeps the text's storage kind."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, first = -1
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, first
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef void *buf
     cdef Py_UCS4 c
-    for i in range(n):
-        if _folds(PyUnicode_READ(kind, data, i)):
-            first = i
-            break
+    cdef unsigned short to
+    cdef unsigned short *wide
+    first = _first_fold(kind, data, n)
     if first < 0:
         return text
     buf = malloc(n * kind)
@@ -81,10 +107,19 @@ def fold(str text not None):
         raise MemoryError()
     try:
         memcpy(buf, data, n * kind)
+        if kind == 2:  # most Chinese text
+            wide = <unsigned short *>buf
+            for i in range(first, n):
+                to = _FOLD_TO[wide[i]]
+                if to:
+                    wide[i] = to
+            return PyUnicode_FromKindAndData(kind, buf, n)
         for i in range(first, n):
             c = PyUnicode_READ(kind, buf, i)
-            if _folds(c):
-                PyUnicode_WRITE(kind, buf, i, _fold_char(c))
+            if c < 0x10000:
+                to = _FOLD_TO[c]
+                if to:
+                    PyUnicode_WRITE(kind, buf, i, to)
         return PyUnicode_FromKindAndData(kind, buf, n)
     finally:
         free(buf)
@@ -133,18 +168,6 @@ def number_steps(str folded not None, bytes lengths not None, Py_ssize_t max_len
 
 # --- checksums ---------------------------------------------------------------------------
 
-cdef inline int _d(int kind, void *data, Py_ssize_t i) noexcept nogil:
-    return <int>PyUnicode_READ(kind, data, i) - 48
-
-
-cdef inline bint _ascii_digits(int kind, void *data, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(lo, hi):
-        if not _digit(PyUnicode_READ(kind, data, i)):
-            return False
-    return True
-
-
 def gb11643(str value not None):
     """`validators.gb11643_python` for ASCII values; anything else goes to that reference,
     which also knows other scripts' digits."""
@@ -152,23 +175,7 @@ def gb11643(str value not None):
         from deident.detection.numbers.validators import gb11643_python
 
         return gb11643_python(value)
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    cdef Py_ssize_t i
-    cdef int total = 0
-    if PyUnicode_GET_LENGTH(value) != 18 or not _ascii_digits(kind, data, 0, 17):
-        return False
-    if not _province(_d(kind, data, 0), _d(kind, data, 1)):
-        return False
-    if not _real_ymd(
-        _d(kind, data, 6) * 1000 + _d(kind, data, 7) * 100 + _d(kind, data, 8) * 10 + _d(kind, data, 9),
-        _d(kind, data, 10) * 10 + _d(kind, data, 11),
-        _d(kind, data, 12) * 10 + _d(kind, data, 13),
-    ):
-        return False
-    for i in range(17):  # ISO 7064 MOD 11-2: weights 2**(17-i) mod 11
-        total = (total * 2 + _d(kind, data, i) * 2) % 11
-    return <Py_UCS4>_ID_CHECK[total] == PyUnicode_READ(kind, data, 17)
+    return _gb11643_ascii(PyUnicode_KIND(value), PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
 
 
 def gb11643_15(str value not None):
@@ -177,35 +184,7 @@ def gb11643_15(str value not None):
         from deident.detection.numbers.validators import gb11643_15_python
 
         return gb11643_15_python(value)
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    if PyUnicode_GET_LENGTH(value) != 15 or not _ascii_digits(kind, data, 0, 15):
-        return False
-    if not _province(_d(kind, data, 0), _d(kind, data, 1)):
-        return False
-    return _real_ymd(
-        1900 + _d(kind, data, 6) * 10 + _d(kind, data, 7),
-        _d(kind, data, 8) * 10 + _d(kind, data, 9),
-        _d(kind, data, 10) * 10 + _d(kind, data, 11),
-    )
-
-
-cdef int _luhn(str value):
-    """1 / 0 for a value of ASCII digits, -1 for anything else."""
-    cdef int kind = PyUnicode_KIND(value)
-    cdef void *data = PyUnicode_DATA(value)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value), i
-    cdef int total = 0, d
-    if n == 0 or not value.isascii() or not _ascii_digits(kind, data, 0, n):
-        return -1
-    for i in range(n):
-        d = _d(kind, data, n - 1 - i)
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    return _gb11643_15_ascii(PyUnicode_KIND(value), PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value))
 
 
 def bank_card(str value not None):
@@ -252,6 +231,7 @@ cdef class PrefixCheck:
     `prefixes`, else None), answering from a table."""
 
     cdef bint table[1000]
+    cdef readonly bytes flags  # table as bytes: what _reading answers the check from
 
     def __init__(self, prefixes):
         cdef int i
@@ -261,6 +241,7 @@ cdef class PrefixCheck:
             if len(p) != 3 or not p.isascii() or not p.isdigit():
                 raise ValueError(f"not a three-digit prefix: {p!r}")
             self.table[int(p)] = True
+        self.flags = bytes([1 if self.table[i] else 0 for i in range(1000)])
 
     def __call__(self, str value not None):
         cdef int kind = PyUnicode_KIND(value)
@@ -507,3 +488,78 @@ def odd_starts(str text not None):
             else:
                 i = j
     return out
+
+
+# --- tables inside plain text ------------------------------------------------------------------
+
+cdef Py_ssize_t _block_end(str text, Py_ssize_t line, bint tab) noexcept:
+    """`text_tables.block_end_python`: where the block of rows that starts at `line` ends (the end
+    of its last line), or -1 when the line there is no row. A row of tabs is a line holding a tab;
+    a row of pipes is a line whose first character after spaces and tabs is a pipe."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = line if line > 0 else 0, end = -1
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef bint row
+    cdef Py_UCS4 c
+    while i <= n:
+        row = False
+        if tab:
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10:
+                    break
+                if c == 9:
+                    row = True
+                i += 1
+        else:
+            while i < n and (PyUnicode_READ(kind, data, i) == 32 or PyUnicode_READ(kind, data, i) == 9):
+                i += 1
+            if i < n and PyUnicode_READ(kind, data, i) == 124:
+                row = True
+                while i < n and PyUnicode_READ(kind, data, i) != 10:
+                    i += 1
+        if not row:
+            break
+        end = i  # at the line's "\n", or the end of the text
+        if i >= n:
+            break
+        i += 1
+    return end
+
+
+def table_blocks(str text not None):
+    """`text_tables.table_blocks_python`: (first line, end, separator) of every block of tab rows,
+    then of every block of pipe rows, in one call (CPython's own search finds the separators)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos, line, end
+    cdef list out = []
+    cdef Py_UCS4 c
+    for sep in ("\t", "|"):
+        c = 9 if sep == "\t" else 124
+        pos = PyUnicode_FindChar(text, c, 0, n, 1)
+        while pos >= 0:
+            line = PyUnicode_FindChar(text, 10, 0, pos, -1) + 1
+            end = _block_end(text, line, c == 9)
+            if end <= pos:
+                end = PyUnicode_FindChar(text, 10, pos, n, 1)
+            if end < 0:
+                end = n
+            out.append((line, end, sep))
+            pos = PyUnicode_FindChar(text, c, end, n, 1) if end < n else -1
+    return out
+
+
+# --- Markdown emphasis ---------------------------------------------------------------------------
+
+def emphasis_at(str text not None, Py_ssize_t pos):
+    """`renderings.emphasis_at_python`: the first index from `pos` on that holds a "*" or starts
+    a "__", or -1 (found by str.find's own search, without its call)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), star, under
+    if pos < 0:
+        pos = 0
+    star = PyUnicode_FindChar(text, 42, pos, n, 1)
+    under = PyUnicode_FindChar(text, 95, pos, n if star < 0 else star, 1)
+    while under >= 0 and not (under + 1 < n and PyUnicode_READ_CHAR(text, under + 1) == 95):
+        under = PyUnicode_FindChar(text, 95, under + 1, n if star < 0 else star, 1)
+    if under >= 0:
+        return under
+    return star

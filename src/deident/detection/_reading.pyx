@@ -17,7 +17,7 @@ import builtins
 from cpython.object cimport PyObject, PyTypeObject
 from cpython.ref cimport Py_INCREF
 from cpython.unicode cimport PyUnicode_GET_LENGTH
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport free, malloc, qsort, realloc
 
 include "_runs.pxi"
 include "_idcheck.pxi"
@@ -31,6 +31,11 @@ cdef extern from "Python.h":
     PyTypeObject PyBaseObject_Type
     object PyFloat_FromDouble(double v)
 
+
+try:
+    from deident.detection import _native as _checks  # the validators NumberReader answers itself
+except ImportError:  # pragma: no cover - built without it
+    _checks = None
 
 cdef object _round = builtins.round  # Python's, so that scores round exactly as in the twin
 cdef object _member_descriptor = type(type("_Slots", (), {"__slots__": ("x",)}).__dict__["x"])
@@ -50,18 +55,20 @@ cdef class _Trie:
     cdef int *child
     cdef int *sibling
     cdef char *end
+    cdef int *word  # at a word's last node: its index in sorted(words)
 
     def __cinit__(self, words):
         cdef list ws = sorted(words)
-        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1
+        cdef int count = 1 + sum(len(w) for w in ws), node, c, k = 1, index
         self.char_ = <Py_UCS4 *>malloc(count * sizeof(Py_UCS4))
         self.child = <int *>malloc(count * sizeof(int))
         self.sibling = <int *>malloc(count * sizeof(int))
         self.end = <char *>malloc(count)
-        if not (self.char_ and self.child and self.sibling and self.end):
+        self.word = <int *>malloc(count * sizeof(int))
+        if not (self.char_ and self.child and self.sibling and self.end and self.word):
             raise MemoryError()
-        self.char_[0], self.child[0], self.sibling[0], self.end[0] = 0, -1, -1, 0
-        for w in ws:
+        self.char_[0], self.child[0], self.sibling[0], self.end[0], self.word[0] = 0, -1, -1, 0, -1
+        for index, w in enumerate(ws):
             node = 0
             for ch in w:
                 c = self.child[node]
@@ -70,13 +77,15 @@ cdef class _Trie:
                 if c < 0:
                     c = k
                     k += 1
-                    self.char_[c], self.child[c], self.end[c] = ord(ch), -1, 0
+                    self.char_[c], self.child[c], self.end[c], self.word[c] = ord(ch), -1, 0, -1
                     self.sibling[c] = self.child[node]
                     self.child[node] = c
                 node = c
             self.end[node] = 1
+            self.word[node] = index
 
     def __dealloc__(self):
+        free(self.word)
         free(self.char_)
         free(self.child)
         free(self.sibling)
@@ -84,6 +93,11 @@ cdef class _Trie:
 
     cdef Py_ssize_t longest(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi) noexcept:
         """The end of the longest word at `i` that ends by `hi`, or -1."""
+        cdef int word
+        return self.longest_word(kind, data, i, hi, &word)
+
+    cdef Py_ssize_t longest_word(self, int kind, void *data, Py_ssize_t i, Py_ssize_t hi, int *word) noexcept:
+        """`longest`, with the word's index in sorted(words) in `word`."""
         cdef int node = 0, c
         cdef Py_ssize_t j = i, found = -1
         cdef Py_UCS4 ch
@@ -98,6 +112,7 @@ cdef class _Trie:
             j += 1
             if self.end[node]:
                 found = j
+                word[0] = self.word[node]
         return found
 
 
@@ -105,7 +120,8 @@ cdef class _Words:
     """A `ContextMatcher`, flattened."""
 
     cdef object search  # rx.search, or None when the recognizer has no words
-    cdef dict kinds
+    cdef dict kinds  # word -> (kind, the word): the words found are these objects, not slices
+    cdef tuple entries  # (kind, word) of each word of the trie, by its index there
     cdef Py_ssize_t before, after, ctx_window, anti_window, ctx_after, anti_after
     # A byte per BMP code point, 1 where a word starts with it; None when a word starts outside
     # the BMP (then `re` searches the window itself).
@@ -122,19 +138,21 @@ cdef class _Words:
                 break
             first[ord(word[0])] = 1
         self.first = bytes(first) if first is not None else None
-        self.kinds = dict(matcher.kinds)
+        self.kinds = {word: (kind, word) for word, kind in matcher.kinds.items()}
         # The words as a trie: a word at a position is found by walking it, not by a regex call
         # (which allocates its stack).
         self.trie = _Trie(self.kinds)
+        self.entries = tuple(self.kinds[w] for w in sorted(self.kinds))
         self.before, self.after = matcher.before, matcher.after
         self.ctx_window, self.anti_window = matcher.context.window, matcher.anti.window
         self.ctx_after, self.anti_after = matcher.context.after, matcher.anti.after
 
-    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end) except -2:
+    cdef Py_ssize_t _search(self, str folded, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t *end, int *word) except -2:
         """``rx.search(folded, lo, hi)``: where the leftmost match in folded[lo:hi] starts (-1 for
         none), its end in `end`. A word can only start at a character some word starts with, so
         the window is walked in C and the words are walked in the trie only there: the longest
-        word at a position is what the alternation (longest words first) matches."""
+        word at a position is what the alternation (longest words first) matches. `word`: its
+        index in `entries`, or -1 when `re` searched."""
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), p, j, found
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
@@ -144,7 +162,7 @@ cdef class _Words:
             m = self.search(folded, lo, hi)
             if m is None:
                 return -1
-            end[0] = m.end()
+            end[0], word[0] = m.end(), -1
             return m.start()
         first = self.first
         if hi > n:
@@ -155,7 +173,7 @@ cdef class _Words:
         while p < hi:
             c = PyUnicode_READ(kind, data, p)
             if c < 0x10000 and first[c]:
-                found = self.trie.longest(kind, data, p, hi)
+                found = self.trie.longest_word(kind, data, p, hi, word)
                 if found >= 0:
                     end[0] = found
                     return p
@@ -166,33 +184,34 @@ cdef class _Words:
         """`ContextMatcher.find`."""
         cdef object ctx = None, anti = None, word
         cdef Py_ssize_t ctx_from, anti_from, at, stop = 0, limit
-        cdef int kind
+        cdef int kind, index = -1
+        cdef tuple entry
         if self.search is None:
             return (None, None)
-        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop)
+        at = self._search(folded, start - self.before if start > self.before else 0, start, &stop, &index)
         if at >= 0:
             ctx_from = start - self.ctx_window
             anti_from = start - self.anti_window
             while at >= 0:
-                word = folded[at:stop]
-                kind = self.kinds[word]
+                entry = <tuple>(self.entries[index] if index >= 0 else self.kinds[folded[at:stop]])
+                kind, word = entry[0], entry[1]
                 if kind & _CONTEXT and at >= ctx_from:
                     ctx = word
                 if kind & _ANTI and at >= anti_from:
                     anti = word
-                at = self._search(folded, stop, start, &stop)
+                at = self._search(folded, stop, start, &stop, &index)
         if self.after and (ctx is None or anti is None):
             # rx.finditer over the window after the match: leftmost words, one after another
             limit = min(PyUnicode_GET_LENGTH(folded), end + self.after)
-            at = self._search(folded, end, limit, &stop)
+            at = self._search(folded, end, limit, &stop, &index)
             while at >= 0:
-                word = folded[at:stop]
-                kind = self.kinds[word]
+                entry = <tuple>(self.entries[index] if index >= 0 else self.kinds[folded[at:stop]])
+                kind, word = entry[0], entry[1]
                 if ctx is None and kind & _CONTEXT and stop <= end + self.ctx_after:
                     ctx = word
                 if anti is None and kind & _ANTI and stop <= end + self.anti_after:
                     anti = word
-                at = self._search(folded, stop, limit, &stop)
+                at = self._search(folded, stop, limit, &stop, &index)
         return (ctx, anti)
 
 
@@ -212,6 +231,17 @@ cdef class _Rec:
         self.words = _Words(rec.words)
 
 
+DEF _EXPLAINED = 8
+
+# What a pattern's validator is, when it is one of _native's that `_check` answers without a call.
+cdef enum:
+    _CALL = 0
+    _GB11643 = 1
+    _GB11643_15 = 2
+    _BANK_CARD = 3
+    _PREFIX = 4
+
+
 cdef class _Pat:
     cdef str name
     cdef object fullmatch, validator, exclude
@@ -220,15 +250,37 @@ cdef class _Pat:
     cdef dict shapes  # compiled.shapes_by_length of the regex, or None
     cdef double score, unknown_score, invalid_score
     cdef bint has_unknown, has_invalid
+    # The explanations this pattern's findings got, by (recognizer, checksum verdict, context word,
+    # anti-context word) compared by identity: the verdicts are this module's constants and the
+    # words `_Words`' own objects, so a finding costs a few pointer compares, not a tuple hashed
+    # into the engine's cache. `held` owns what the pointers point to; entries are never replaced.
+    cdef int check  # _CALL, or the validator answered by `_check`
+    cdef bytes prefixes  # a _PREFIX check's flags, one per three-digit prefix
+    cdef int n_explained
+    cdef PyObject *ex_key[_EXPLAINED][4]
+    cdef PyObject *ex_value[_EXPLAINED]
+    cdef list held
 
     def __init__(self, pat):
         spec = pat.spec
+        self.n_explained = 0
+        self.held = []
         self.name = spec.name
         self.fullmatch = pat.rx.fullmatch
         self.lead = pat.lead
         self.nlead = len(self.lead) // 128
         self.shapes = dict(pat.shapes) if pat.shapes is not None else None
         self.validator, self.exclude = pat.validator, pat.exclude
+        self.check = _CALL
+        if _checks is not None and self.validator is not None:
+            if self.validator is _checks.gb11643:
+                self.check = _GB11643
+            elif self.validator is _checks.gb11643_15:
+                self.check = _GB11643_15
+            elif self.validator is _checks.bank_card:
+                self.check = _BANK_CARD
+            elif type(self.validator) is _checks.PrefixCheck and len(self.validator.flags) == 1000:
+                self.check, self.prefixes = _PREFIX, self.validator.flags
         self.score = spec.score
         self.has_unknown = spec.unknown_score is not None
         self.unknown_score = spec.unknown_score if self.has_unknown else spec.score
@@ -282,6 +334,31 @@ cdef int _shape_match(_Pat pat, str value) except -2:
         else:
             return 1
     return 0
+
+
+cdef object _check(_Pat pat, str value):
+    """pat.validator(value) for the validators of _native this module knows (`_Pat.check`): the
+    same True / False / None, without the call. What they hand to their Python reference (a value
+    beyond ASCII) goes to the validator itself."""
+    cdef int kind = PyUnicode_KIND(value), ok
+    cdef void *data = PyUnicode_DATA(value)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(value)
+    cdef const unsigned char *flags
+    if pat.check == _PREFIX:
+        if n < 3 or not _ascii_digits(kind, data, 0, 3):
+            return None
+        flags = pat.prefixes
+        return True if flags[_d(kind, data, 0) * 100 + _d(kind, data, 1) * 10 + _d(kind, data, 2)] else None
+    if not value.isascii():
+        return pat.validator(value)
+    if pat.check == _GB11643:
+        return _gb11643_ascii(kind, data, n)
+    if pat.check == _GB11643_15:
+        return _gb11643_15_ascii(kind, data, n)
+    ok = _luhn(value)  # _BANK_CARD
+    if ok < 0:
+        return pat.validator(value)
+    return True if ok else None
 
 
 cdef class _Step:
@@ -342,7 +419,7 @@ cdef class _Builder:
                 return None
             base[0] = pat.score
             return "n/a"
-        verdict = pat.validator(value)
+        verdict = _check(pat, value) if pat.check != _CALL else pat.validator(value)
         if verdict is True:
             base[0] = pat.score
             return "valid"
@@ -388,10 +465,29 @@ cdef class _Builder:
     cdef object _make(self, _Rec rec, _Pat pat, double base, object checksum, double score, object ctx,
                       object anti, Py_ssize_t start, Py_ssize_t end, str text):
         """`Explainer.make`."""
-        key = (rec.id, pat.name, checksum, ctx, anti)
-        explanation = self.explanations.get(key)
+        cdef int i
+        cdef object explanation = None
+        for i in range(pat.n_explained):
+            if (
+                pat.ex_key[i][0] == <PyObject *>rec
+                and pat.ex_key[i][1] == <PyObject *>checksum
+                and pat.ex_key[i][2] == <PyObject *>ctx
+                and pat.ex_key[i][3] == <PyObject *>anti
+            ):
+                explanation = <object>pat.ex_value[i]
+                break
         if explanation is None:
-            explanation = self.explain(rec.id, pat.name, base, checksum, ctx, anti)
+            key = (rec.id, pat.name, checksum, ctx, anti)
+            explanation = self.explanations.get(key)
+            if explanation is None:
+                explanation = self.explain(rec.id, pat.name, base, checksum, ctx, anti)
+            i = pat.n_explained
+            if i < _EXPLAINED:  # no Python runs from here on: another thread sees all or nothing
+                pat.held.extend((rec, checksum, ctx, anti, explanation))
+                pat.ex_key[i][0], pat.ex_key[i][1] = <PyObject *>rec, <PyObject *>checksum
+                pat.ex_key[i][2], pat.ex_key[i][3] = <PyObject *>ctx, <PyObject *>anti
+                pat.ex_value[i] = <PyObject *>explanation
+                pat.n_explained = i + 1
         f = PyBaseObject_Type.tp_new(self.finding, <PyObject *>_NO_ARGS, NULL)
         self._set(f, 0, rec.entity)
         self._set(f, 1, start)
@@ -413,7 +509,7 @@ cdef class _Builder:
 cdef class NumberReader(_Builder):
     """`Engine._numbers_in_python` for one engine's number recognizers. Immutable once built."""
 
-    cdef dict plans  # length -> tuple of _Step, best bound first (the engine's `_by_len`)
+    cdef list plans  # [length] -> tuple of _Step, best bound first (the engine's `_by_len`); () for none
     cdef bytes lengths
     cdef Py_ssize_t max_len
 
@@ -427,7 +523,7 @@ cdef class NumberReader(_Builder):
         cdef _Step step
         self._setup(min_score, explanations, explain, finding_type, fields)
         recs, pats = {}, {}
-        self.plans = {}
+        self.plans = [()] * (max(by_len, default=0) + 1)
         for n, plan in by_len.items():
             steps = []
             for bound, _, neg_order, rec, pat in plan:
@@ -475,12 +571,12 @@ cdef class NumberReader(_Builder):
         cdef _Step best_step = None
         cdef object best_ctx = None, best_anti = None, best_checksum = None
         cdef double best_base = 0.0
-        cdef list values = [None] * ntries  # made when first needed
-        cdef str value
+        cdef Py_ssize_t value_k = -1, nplans = len(self.plans)
+        cdef str value = None  # the value of try value_k, made when first needed
         for k in range(ntries):
             length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
-            plan = self.plans.get(length, ())
-            count += len(plan)
+            if length < nplans:
+                count += len(<tuple>self.plans[length])
         if count == 0:
             return None
         if count > 16:
@@ -490,7 +586,9 @@ cdef class NumberReader(_Builder):
         try:
             for k in range(ntries):
                 length = runs.cum[runs.t_last[k]] - (runs.cum[gi - 1] if gi else 0) - runs.t_skip[k]
-                plan = self.plans.get(length, ())
+                if length >= nplans:
+                    continue
+                plan = <tuple>self.plans[length]
                 for step in plan:
                     entries[m].bound, entries[m].k, entries[m].neg_order = step.bound, k, step.neg_order
                     entries[m].step = <void *>step
@@ -510,9 +608,8 @@ cdef class NumberReader(_Builder):
                     break  # neither this reading nor any after it can win
                 step = <_Step>entries[a].step
                 k = entries[a].k
-                if values[k] is None:
-                    values[k] = runs.value(gi, k)
-                value = <str>values[k]
+                if k != value_k:
+                    value, value_k = <str>runs.value(gi, k), k
                 if not _may_match(step.pat, value):
                     continue
                 shaped = _shape_match(step.pat, value)

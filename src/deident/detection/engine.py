@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,11 @@ from deident.detection.numbers.embedded import embedded_ids
 from deident.detection.numbers.islands import islands
 from deident.detection.numbers.normalise import fold
 from deident.detection.numbers.renderings import emphasised_numbers, odd_numbers, starred_numbers
-from deident.detection.resolve import keeper, resolve_overlaps
+from deident.detection.resolve import by_start, keeper, resolve_overlaps, spans
 from deident.detection.scoring import Explainer
 from deident.detection.spec import RecognizerSpec
 from deident.detection.tables import NOT_PERSONAL
 from deident.model import FINDING_FIELDS, Finding
-
-_START = attrgetter("start")
 
 
 class Engine:
@@ -234,13 +231,12 @@ class Engine:
     ) -> list[Finding]:
         """Table hints for the tables inside a plain text: only the cells its findings (`kept`:
         resolved, in order) do not account for."""
-        starts = [f.start for f in kept]
-        ends = [f.end for f in kept]
+        starts, ends = spans(kept)
         # The cells no finding touches are made whole (compiled); the others go through apply_cells.
         made, todo = self._cells.read(text, in_tables, starts, ends)
         if not todo:
             # The cells made touch no finding and no other cell: nothing to resolve, only to order.
-            return sorted([*kept, *made], key=_START) if made else kept
+            return by_start(kept, made) if made else kept
         # A cell of a text table is reported by the recognizer of its entity (the Presidio pack
         # maps findings to recognizers by id); format readers' cells stay "table_header".
         rest, changed = apply_cells(

@@ -84,5 +84,29 @@ def _resolver() -> Callable[[Sequence[Finding]], list[Finding]]:
     return resolve_overlaps_python
 
 
-# `resolve_overlaps_python`; a list already in order and apart is answered in C where compiled.
+# `resolve_overlaps_python`, in C where compiled (a list of findings with int offsets and float scores).
 resolve_overlaps = _resolver()
+
+
+def spans_python(found: Sequence[Finding]) -> tuple[list[int], list[int]]:
+    """The starts and the ends of `found`, as two lists."""
+    return [f.start for f in found], [f.end for f in found]
+
+
+def by_start_python(a: Sequence[Finding], b: Sequence[Finding]) -> list[Finding]:
+    """`a` and `b` in one list sorted by start (stable: a tie keeps the finding of `a` first)."""
+    return sorted([*a, *b], key=_START)
+
+
+_spans: Any = (
+    reading.Spans(spans_python, by_start_python, Finding, FINDING_FIELDS)
+    if reading is not None and hasattr(reading, "Spans")
+    else None
+)
+# The twins above, in C where compiled (lists of findings with int offsets).
+spans: Callable[[Sequence[Finding]], tuple[list[int], list[int]]] = (
+    _spans.spans if _spans is not None else spans_python
+)
+by_start: Callable[[Sequence[Finding], Sequence[Finding]], list[Finding]] = (
+    _spans.by_start if _spans is not None else by_start_python
+)

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from deident.config import ScanConfig
 from deident.detection.engine import Engine
+from deident.detection.labelled.labels import merge, merge_python
 from deident.detection.native import reading
 from deident.detection.numbers.normalise import fold
+from deident.model import Explanation, Finding
 from tests.detection.labelled.test_labels import LABELLED
 from tests.factories import pii
 
@@ -96,3 +98,55 @@ def test_agree_on_the_issue_rows(text: str) -> None:
     for engine in ENGINES:
         for with_found in (True, False):
             _both(engine, text, with_found)
+
+
+def _merged_both(found: list[Finding], labelled: list[Finding]) -> None:
+    compiled, python = merge(list(found), labelled), merge_python(list(found), labelled)
+    assert [f.to_dict() for f in compiled] == [f.to_dict() for f in python]
+    # the findings passed on are the same objects (only a raised score makes a new one)
+    assert [id(f) for f in compiled if any(f is g for g in found + labelled)] == [
+        id(f) for f in python if any(f is g for g in found + labelled)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pii.rngs(), st.sampled_from(range(len(ENGINES))))
+def test_compiled_and_python_merges_agree_on_texts(rng: random.Random, which: int) -> None:
+    """`merge` (compiled `_reading.Merger`) joins the labelled values with the patterns' findings
+    as `merge_python` does."""
+    engine = ENGINES[which]
+    text = _text(rng)
+    folded = fold(text)
+    found = engine._numbers_in(text, folded, False) + engine._texts_in(text, folded, False)
+    if rng.random() < 0.3:
+        rng.shuffle(found)
+    _merged_both(found, engine._labels.read(text, folded, found))
+
+
+_LABEL = Explanation("lab", "label", 0.9, "n/a", context_word="号", notes=("label 号",))
+_PATTERN = Explanation("pat", "p", 0.5, "valid", notes=("x",))
+
+
+def _finding(start: int, length: int, score: float, entity: str, labelled: bool) -> Finding:
+    return Finding(entity, start, start + length, "x" * length, score, "r", _LABEL if labelled else _PATTERN)
+
+
+def _findings(labelled: bool) -> st.SearchStrategy[list[Finding]]:
+    return st.lists(
+        st.builds(
+            _finding,
+            st.integers(0, 30),
+            st.integers(0, 12),
+            st.sampled_from((0.3, 0.5, 0.9, 1.0)),
+            st.sampled_from(("A", "B")),
+            st.just(labelled),
+        ),
+        max_size=20,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_findings(False), _findings(True))
+def test_compiled_and_python_merges_agree_on_any_spans(found: list[Finding], labelled: list[Finding]) -> None:
+    """Unordered, overlapping, nested and equal spans, zero-length ones included."""
+    _merged_both(found, labelled)

@@ -43,3 +43,23 @@ def test_compiled_and_python_embedded_ids_agree(rng: random.Random) -> None:
     assert [f.to_dict() for f in embedded_ids(text, found)] == [
         f.to_dict() for f in embedded_ids_python(text, found)
     ]
+
+
+def _sparse_text(rng: random.Random) -> str:
+    """Identifiers at every offset among fillers of any length: the compiled scan passes over
+    19 characters at a time where the 19th is no letter or digit."""
+    parts = []
+    for _ in range(rng.randint(1, 5)):
+        parts.append(rng.choice(("中", "，", " ", "ab", "1", "x")) * rng.randint(0, 40))
+        value = rng.choice(("", "G", "12")) + pii.resident_id(rng) + rng.choice(("", "53", "a"))
+        parts.append(value[: rng.randint(15, len(value))] if rng.random() < 0.3 else value)
+    return "".join(parts) + rng.choice(("", "é", "\U0001f600"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pii.rngs())
+def test_compiled_and_python_embedded_ids_agree_among_fillers(rng: random.Random) -> None:
+    text = _sparse_text(rng)
+    assert [f.to_dict() for f in embedded_ids(text, [])] == [
+        f.to_dict() for f in embedded_ids_python(text, [])
+    ]

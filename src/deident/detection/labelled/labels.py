@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, le, sub
 from typing import Any
@@ -24,7 +24,7 @@ from deident.detection.context import spellings
 from deident.detection.labelled.words import build_trie, word_hits
 from deident.detection.native import reading
 from deident.detection.numbers.normalise import MASK_CHARS
-from deident.model import Explanation, Finding, changed, new_finding
+from deident.model import FINDING_FIELDS, Explanation, Finding, changed, new_finding
 
 # Between a label and its value: a 号码/号 the word list left out, a closing bracket or quote,
 # a colon, 为 or 是, an opening quote, Markdown bold (emphasis, not masking), spaces.
@@ -208,10 +208,11 @@ def _blocked(owner: _Owner, folded: str, start: int, at: int) -> bool:
     return False
 
 
-def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
+def merge_python(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
     """Labelled values joined with the pattern findings. A pattern finding of the same span keeps
     its explanation (raised to the label's score); one inside a labelled value gives way to the
-    whole value (a 25-digit account is masked whole, never as a 19-digit window)."""
+    whole value (a 25-digit account is masked whole, never as a 19-digit window). The reference
+    for the compiled `_reading.Merger` (`merge`)."""
     if not labelled:
         return found
     starts = list(map(_START, found))
@@ -236,8 +237,7 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
                 taken.add(i)  # inside the labelled value
         if replaced is not None:
             if replaced.score < lab.score:
-                notes = (*replaced.explanation.notes, *lab.explanation.notes)
-                replaced = _with(replaced, lab.score, notes)
+                replaced = _raised(replaced, lab)
             out.append(replaced)
         else:
             out.append(lab)
@@ -247,6 +247,18 @@ def merge(found: list[Finding], labelled: list[Finding]) -> list[Finding]:
         prev = i + 1
     out.extend(ordered[prev:])
     return out
+
+
+def _raised(f: Finding, lab: Finding) -> Finding:
+    """`f` with the score of the labelled value `lab` it reads, and the label's notes."""
+    return _with(f, lab.score, (*f.explanation.notes, *lab.explanation.notes))
+
+
+def _merger() -> Callable[[list[Finding], list[Finding]], list[Finding]]:
+    if reading is not None and hasattr(reading, "Merger"):
+        compiled: Any = reading.Merger(merge_python, _raised, Finding, FINDING_FIELDS)
+        return compiled  # type: ignore[no-any-return]
+    return merge_python
 
 
 # (id of an explanation, notes) -> (that explanation, the one with the notes): keyed by identity,
@@ -262,3 +274,7 @@ def _with(f: Finding, score: float, notes: tuple[str, ...]) -> Finding:
             _NOTED.clear()
         entry = _NOTED[key] = (f.explanation, dataclasses.replace(f.explanation, notes=notes))
     return changed(f, score=score, explanation=entry[1])
+
+
+# `merge_python`, in C where compiled (lists of findings with int offsets).
+merge = _merger()

@@ -19,7 +19,7 @@ from typing import Any
 
 from deident.detection.hints import HINT_SCORE, apply_hint, explain_id
 from deident.detection.labelled.words import unread_runs
-from deident.detection.native import reading
+from deident.detection.native import native, reading
 from deident.detection.numbers.validators import id_problem
 from deident.detection.tables import NON_VALUES, NOT_PERSONAL, header_entity
 from deident.model import FINDING_FIELDS, Explanation, Finding
@@ -71,16 +71,38 @@ def tables(text: str) -> list[Table]:
     tab (or pipe) rows, when it has no digits. Found a block at a time (one `str.find` and one
     match per block), not a line at a time: a roster has hundreds of lines."""
     out: list[Table] = []
-    for sep, block in (("\t", _TAB_BLOCK), ("|", _PIPE_BLOCK)):
+    for line, end, sep in _table_blocks(text):
+        _table(text, line, end, sep, out)
+    return out
+
+
+def table_blocks_python(text: str) -> list[tuple[int, int, str]]:
+    """(first line, end, separator) of every block of tab rows, then of every block of pipe rows
+    (a line with a pipe that starts no row is a block of its own, which `_table` drops). The
+    reference for the compiled `_native.table_blocks`."""
+    out: list[tuple[int, int, str]] = []
+    for sep in ("\t", "|"):
         pos = text.find(sep)
         while pos >= 0:
             line = text.rfind("\n", 0, pos) + 1
-            m = block.match(text, line)
-            end = m.end() if m is not None and m.end() > pos else text.find("\n", pos)
+            end = block_end_python(text, line, sep)
+            end = end if end > pos else text.find("\n", pos)
             end = len(text) if end < 0 else end
-            _table(text, line, end, sep, out)
+            out.append((line, end, sep))
             pos = text.find(sep, end)
     return out
+
+
+def block_end_python(text: str, line: int, sep: str) -> int:
+    """Where the block of `sep` rows (lines with a tab; lines starting with a pipe) that starts at
+    `line` ends, or -1 when the line there is no row (`_native._block_end` in C)."""
+    m = (_TAB_BLOCK if sep == "\t" else _PIPE_BLOCK).match(text, line)
+    return -1 if m is None else m.end()
+
+
+_table_blocks = (
+    native.table_blocks if native is not None and hasattr(native, "table_blocks") else table_blocks_python
+)
 
 
 def _table(text: str, start: int, end: int, sep: str, out: list[Table]) -> None:

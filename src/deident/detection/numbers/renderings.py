@@ -114,14 +114,30 @@ _EMPHASIS = re.compile(
 )
 
 
+def emphasis_at_python(text: str, pos: int) -> int:
+    """The first index from `pos` on that holds a "*" or starts a "__", or -1: where a match of
+    `_EMPHASIS` can start. The reference for the compiled `_native.emphasis_at`."""
+    star, under = text.find("*", pos), text.find("__", pos)
+    return min(star, under) if star >= 0 and under >= 0 else max(star, under)
+
+
+emphasis_at = (
+    native.emphasis_at if native is not None and hasattr(native, "emphasis_at") else emphasis_at_python
+)
+
+
 def emphasised_numbers(text: str, read: Reader) -> list[Finding]:
     """Findings for the numbers of `text` set in Markdown bold or italics."""
-    star, under = text.find("*"), (text.find("__") if "_" in text else -1)  # one character is found faster
-    if star < 0 and under < 0:
-        return []
     out: list[Finding] = []
-    # A match starts with its stars or underscores: `re` need not try the text before them.
-    for m in _EMPHASIS.finditer(text, min(star, under) if star >= 0 and under >= 0 else max(star, under)):
+    # A match starts with its stars or underscores: `re` is tried only where one is (what
+    # finditer does, without its scan of every other character).
+    at = emphasis_at(text, 0)
+    while at >= 0:
+        m = _EMPHASIS.match(text, at)
+        if m is None:
+            at = emphasis_at(text, at + 1)
+            continue
+        at = emphasis_at(text, m.end())
         if m.start() > 0 and text[m.start() - 1] in "*_":
             continue
         a, b = m.span(2)
