@@ -76,9 +76,7 @@ def _scan_segments(
             found = _grow_names(seg.text, found, names)
         if mentions is not None:
             # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
-            more = mentions.find(seg.text, found)
-            if more:
-                found = sorted([*found, *more], key=lambda f: f.start)
+            found = mentions.extend(seg.text, found)
             mentions.learn(found)
         if found:
             # `location` is the segment's place: start/end index its text (the contract of the

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import deident
@@ -152,6 +152,7 @@ names = st.builds(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=names)
+@example(name="易强磊")  # the model read 强磊 alone (易 starts no name there): 易强* was left
 def test_a_name_found_once_is_masked_at_every_recurrence(tmp_path: Path, name: str) -> None:
     src = tmp_path / "名单.csv"
     with src.open("w", encoding="utf-8", newline="") as fh:

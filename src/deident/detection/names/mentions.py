@@ -36,13 +36,33 @@ class Mentions:
             lengths = set(self._lengths) | {len(n) for n in new}
             self._lengths = sorted(lengths, reverse=True)  # 欧阳小明 before 欧阳小
 
+    def extend(self, text: str, found: list[Finding]) -> list[Finding]:
+        """`found` with the mentions of learned names added, in order. A mention takes the place
+        of shorter names read inside it (the model reads 强磊 of 易强磊 when 易 starts no name
+        there): masking the short reading would leave the rest of a known name readable."""
+        more = self.find(text, found)
+        if not more:
+            return found
+        inside = {
+            id(f)
+            for m in more
+            for f in found
+            if f.entity_type == "PERSON" and m.start <= f.start and f.end <= m.end
+        }
+        return sorted([*(f for f in found if id(f) not in inside), *more], key=lambda f: f.start)
+
     def find(self, text: str, existing: Sequence[Finding]) -> list[Finding]:
-        """Mentions of learned names in `text` that no existing finding covers."""
+        """Mentions of learned names in `text` that no existing finding covers, other than a
+        shorter name inside the mention (see `extend`)."""
         if not self._names:
             return []
         out = []
         for s, e in self._matches(text):
-            if any(f.start < e and s < f.end for f in existing):
+            over = [f for f in existing if f.start < e and s < f.end]
+            if any(
+                f.entity_type != "PERSON" or f.start < s or f.end > e or (f.start, f.end) == (s, e)
+                for f in over
+            ):
                 continue
             out.append(
                 Finding(
