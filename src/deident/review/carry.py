@@ -20,7 +20,6 @@ from deident.fileutil import sha256_file
 from deident.model import FileReport, MaskReport
 from deident.naming import ledger_path
 from deident.review.decisions import (
-    CONFIRMED,
     NOT_PII,
     LedgerIndex,
     ReviewedFinding,
@@ -47,12 +46,6 @@ def kept_values(rows: Iterable[ReviewedFinding]) -> frozenset[str]:
     return frozenset(k for k in cleared - held if k)
 
 
-def mixed(rows: Iterable[ReviewedFinding]) -> bool:
-    """Some findings confirmed as personal data and some decided not to be."""
-    states = {r.state for r in rows}
-    return CONFIRMED in states and NOT_PII in states
-
-
 def carry_decisions(
     ledger: Ledger, source: Iterable[ReviewedFinding], copy: FileReport, *, date: str | None = None
 ) -> list[dict[str, Any]]:
@@ -68,7 +61,6 @@ def carry_decisions(
     path = ledger_path(copy)  # a file name holding personal data is starred out
     records = []
     for f in copy.findings:
-        vh = ledger.key.value_hmac(f.entity_type, f.text)
         r = reasons.get(key(f.text))
         if r is None:
             continue
@@ -80,7 +72,7 @@ def carry_decisions(
                 "path": path,
                 "finding": finding_id(ledger.key, f),
                 "entity_type": f.entity_type,
-                "value_hmac": vh,
+                "value_hmac": ledger.key.value_hmac(f.entity_type, f.text),
                 "location": dict(f.location),
                 "reviewer": r.reviewer or "",
                 "reason": f"{r.reason or ''} ({CARRIED})".strip(),

@@ -8,6 +8,7 @@ masked picture is re-encoded without EXIF (`raster._encode`), so the position go
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,8 +48,6 @@ def position(image: Image.Image) -> tuple[float, float] | None:
 
 def jpeg_position(data: bytes) -> tuple[float, float] | None:
     """The position in a JPEG's EXIF (a PDF's DCT picture stream), read from its header only."""
-    import io
-
     try:
         with Image.open(io.BytesIO(data)) as im:
             return position(im)
