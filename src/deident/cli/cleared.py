@@ -24,8 +24,10 @@ def mask_cleared(
     from deident.api import engine_for, policy_for
     from deident.cli.workflow import _open_ledger
     from deident.review.carry import mask_decided
+    from deident.review.decisions import LedgerIndex
 
     led, _ = _open_ledger(ledger, key_file)
+    index = LedgerIndex.build(led.entries())  # read once, not once per file
     engine, pol = engine_for(config), policy_for(policy)
     out = []
     for src, dst, shown, problem in work:
@@ -33,6 +35,8 @@ def mask_cleared(
             out.append(blocked_mask(src, shown, problem))
             continue
         out.append(
-            mask_decided(Path(src), Path(dst), config, pol, ledger=led, engine=engine, display_path=shown)
+            mask_decided(
+                Path(src), Path(dst), config, pol, ledger=led, engine=engine, display_path=shown, index=index
+            )
         )
     return out

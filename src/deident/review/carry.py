@@ -97,14 +97,16 @@ def mask_decided(
     engine: Engine,
     display_path: str | None = None,
     copy_display: str | None = None,
+    index: LedgerIndex | None = None,
 ) -> MaskReport:
     """`mask_path` that honours the ledger: values decided not personal data at every place of
     these bytes stay readable (`kept_values`), and those decisions are carried to the copy, so
     `deident approve` accepts it. Without such decisions it is `mask_path` itself. `copy_display`:
-    the copy's path as the ledger should name it (default: its path)."""
+    the copy's path as the ledger should name it (default: its path). `index`: the ledger folded
+    once for many files (the decisions this call carries concern the copy's bytes, not theirs)."""
     from deident.pipeline import mask_path, scan_path
 
-    index = LedgerIndex.build(ledger.entries())
+    index = index or LedgerIndex.build(ledger.entries())
     keep: frozenset[str] = frozenset()
     rows: list[ReviewedFinding] = []
     try:
