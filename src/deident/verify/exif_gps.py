@@ -1,9 +1,11 @@
 """The second reading of a photo's GPS position: EXIF's TIFF structure walked from the bytes
 (IFD0 -> the GPS IFD -> latitude and longitude rationals), without Pillow, so a position the
-structured reader misses (or a copy it wrote with one left in) is still seen."""
+structured reader misses (or a copy it wrote with one left in) is still seen; and the XMP
+packet's ``GPSLatitude`` / ``GPSLongitude`` found in the raw text, without an XML parser."""
 
 from __future__ import annotations
 
+import re
 import struct
 
 from deident.geo import GPS_REASON, describe, usable
@@ -69,3 +71,34 @@ def gps_piece(tiff: bytes, place: dict[str, str]) -> Piece | None:
     lat = -lat if _ref(gps.get(1), order) == "S" else lat
     lon = -lon if _ref(gps.get(3), order) == "W" else lon
     return Piece({**place, "exif": "GPS"}, describe(lat, lon), hint="CN_ADDRESS", hint_reason=GPS_REASON)
+
+
+# exif:GPSLatitude="30,16.4526N" (an attribute) or <exif:GPSLatitude>30,16.4526N</…> (an element).
+_XMP_GPS = re.compile(rb"GPS(Latitude|Longitude)\s*(?:=\s*[\"']|>)\s*([0-9.,]+)\s*([NSEWnsew]?)")
+
+
+def _xmp_degrees(text: bytes) -> float | None:
+    parts = text.split(b",")
+    if not 1 <= len(parts) <= 3:
+        return None
+    try:
+        values = [float(p) for p in parts] + [0.0, 0.0]
+    except ValueError:
+        return None
+    return values[0] + values[1] / 60 + values[2] / 3600
+
+
+def xmp_gps_piece(raw: bytes, place: dict[str, str]) -> Piece | None:
+    """The GPS position written in an XMP packet anywhere in `raw`."""
+    if b"GPSL" not in raw:
+        return None
+    seen: dict[bytes, float] = {}
+    for m in _XMP_GPS.finditer(raw):
+        value = _xmp_degrees(m.group(2))
+        if value is None or m.group(1) in seen:
+            continue
+        seen[m.group(1)] = -value if m.group(3).upper() in (b"S", b"W") else value
+    lat, lon = seen.get(b"Latitude"), seen.get(b"Longitude")
+    if lat is None or lon is None or not usable(lat, lon):
+        return None
+    return Piece({**place, "xmp": "GPS"}, describe(lat, lon), hint="CN_ADDRESS", hint_reason=GPS_REASON)

@@ -11,7 +11,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from deident.verify.exif_gps import gps_piece
+from deident.verify.exif_gps import gps_piece, xmp_gps_piece
 from deident.verify.piece import Piece
 from deident.verify.strings import printable_runs, visible
 
@@ -45,6 +45,9 @@ def _png(data: bytes) -> Iterator[Piece]:
                     text = b""
             head = b"\n".join([key, *parts[:2]]).decode("utf-8", "replace")
             yield Piece({"png chunk": name}, visible(head + "\n" + text.decode("utf-8", "replace")))
+            xmp = xmp_gps_piece(text, {"png chunk": name})
+            if xmp is not None:
+                yield xmp
         elif ctype == b"eXIf":
             yield Piece({"png chunk": name}, visible(printable_runs(body)), binary=True)
             gps = gps_piece(body, {"png chunk": name})
@@ -72,10 +75,11 @@ def _jpeg(data: bytes) -> Iterator[Piece]:
         elif 0xE0 <= marker <= 0xEF:
             place = {"jpeg segment": f"APP{marker - 0xE0}"}
             yield Piece(place, visible(_exif_text(body)))
-            if body.startswith(b"Exif\x00\x00"):
-                gps = gps_piece(body[6:], place)
-                if gps is not None:
-                    yield gps
+            gps = (
+                gps_piece(body[6:], place) if body.startswith(b"Exif\x00\x00") else xmp_gps_piece(body, place)
+            )
+            if gps is not None:
+                yield gps
         if marker == 0xDA:  # start of scan: entropy-coded data follows until EOI
             end = data.rfind(b"\xff\xd9")
             if end >= 0 and data[end + 2 :].strip(b"\x00"):
@@ -110,6 +114,6 @@ def read_image(data: bytes) -> Iterator[Piece]:
         # too costly to separate here; the runs of the whole file are read (pixels rarely
         # form text of four printable characters in a row that is also a valid ID).
         yield Piece({"image": "strings"}, visible(printable_runs(data)), binary=True)
-        gps = gps_piece(data, {"image": "tiff"})
+        gps = gps_piece(data, {"image": "tiff"}) or xmp_gps_piece(data, {"image": "xmp"})
         if gps is not None:
             yield gps
