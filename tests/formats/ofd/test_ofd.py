@@ -306,3 +306,31 @@ def test_reading_twice_gives_the_same_segments(ofd_file: tuple[Path, list[str]])
     doc = open_document(ofd_file[0], FormatContext(CONFIG))
     first = [(s.id, s.text, dict(s.location)) for s in doc.segments()]
     assert first == [(s.id, s.text, dict(s.location)) for s in doc.segments()]
+
+
+@pytest.mark.parametrize("where", ["exif", "xmp"])
+def test_a_photo_in_the_resources_gives_its_position_and_the_copy_none(tmp_path: Path, where: str) -> None:
+    """A home visit's photo stored in an OFD's resources (Res/*.jpg) keeps the phone's EXIF or
+    the editor's XMP: the position is an address of that member, and the masked OFD's member
+    has none (Pillow and the second reading on the member's bytes)."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    from PIL import Image
+
+    from deident.formats.ocr.gps import position
+    from deident.verify.image import read_image
+    from tests.formats.image.test_gps import photo
+    from tests.formats.image.test_gps_xmp import xmp_photo
+
+    jpeg = photo() if where == "exif" else xmp_photo()
+    src = tmp_path / "走访.ofd"
+    src.write_bytes(_spec_ofd("", {"Doc_0/Res/photo_1.jpg": jpeg}))
+    report = scan_path(src, CONFIG)
+    (f,) = report.findings
+    assert f.entity_type == "CN_ADDRESS" and "北纬" in f.text
+    assert "Doc_0/Res/photo_1.jpg" in str(f.location)
+    result = mask_path(src, tmp_path / "out.ofd", CONFIG, POLICY)
+    assert result.ok, result.report.detail
+    with zipfile.ZipFile(tmp_path / "out.ofd") as z:
+        member = z.read("Doc_0/Res/photo_1.jpg")
+    assert position(Image.open(io.BytesIO(member))) is None
+    assert not [p for p in read_image(member) if p.hint == "CN_ADDRESS"]
