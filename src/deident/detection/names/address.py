@@ -44,7 +44,8 @@ _UNIT = (
     rf"|[A-Za-z][0-9]*(?:栋|座|幢|区|单元)|附{_NUM}号|之{_NUM}号?|[-－]{_NUM}(?:室|号|房)?)"
 )
 _ESTATE = (
-    "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍|名苑|雅苑|华庭|豪庭|苑|府|公馆|园|庭|城|湾|居)"
+    "(?:小区|花园|花苑|家园|嘉园|公寓|大厦|新村|山庄|宿舍楼|宿舍|住宅楼|居民楼|出租屋|出租房|名苑|雅苑|华庭|豪庭"
+    "|苑|府|公馆|园|庭|城|湾|居)"
 )
 # Road keywords that may be followed by an estate name (解放路阳光小区3栋), with a direction or
 # section after them (人民大道中, 解放路东段, 建设路二段). 道 (街道, 渠道) and 里 (这里) are so frequent
@@ -76,13 +77,25 @@ _MAX_KEYWORD = 6
 # Kinds of anchor that make an address a dwelling even without a cue.
 _DWELLING = re.compile(
     r"室|单元|户|房|[幢栋][0-9一二三四五六七八九十]+号|[幢栋][0-9]{3,5}|[0-9一二三四五六七八九十]+[组队社](?![区会])|[0-9]+[-－—][0-9]+[-－—][0-9]+|商铺|门面|档口"
+    # A numbered building of a residential estate (锦都嘉园210号楼, 五一小区1栋).
+    r"|(?:小区|花园|家园|嘉园|新村|山庄|公寓|宿舍)[0-9一二三四五六七八九十]+(?:号楼|号院|幢|栋)"
+)
+# A dwelling named right after the address, in a judgment's or a report's narrative: …59号民房楼下,
+# …262号27楼出租屋, …264号李某某家楼下, …973号即被害人潘某某家中, …347号体育路畅小区住宅楼下.
+_DWELLING_AFTER = re.compile(
+    r"(?:[即系为]?[\u4e00-\u9fff]{0,8}?家(?:中|里|楼下|门口|院)|[\u4e00-\u9fff]{0,8}?"
+    r"(?:民房|出租屋|出租房|租住房|住处|住所|住宅|居民楼|宿舍|寝室))"
 )
 # Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
+_NUMBERED = re.compile(r"[0-9一二三四五六七八九十]+(?:号|室|栋|幢|单元|组|队|房)")
 _HOME_AFTER = re.compile(r"的?(?:家中|家里|住处|住所|住宅|居所|租住房|出租屋|宿舍)")
 _CELL_REST = re.compile(rf"[{_HAN}0-9A-Za-z\-－—#]+")
 _HOME_NARRATIVE = re.compile(
-    r"(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
-    r"([^，,。；;、\n\t（(]{4,50}?)的?(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
+    r"(?:(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)|位于)"
+    r"([^，,。；;、\n\t（(]{3,50}?[0-9号室房栋幢楼组队元])(?:的[^，,。；;、\n\t]{0,8}?)?"
+    r"(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房|宿舍)"
+    r"|(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
+    r"([^，,。；;、\n\t（(]{4,50}?)(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
 )
 _HOME_BEFORE = re.compile(r"(?:其|他|她|我|被告人|被害人|嫌疑人|家)(?:家)?(?:位于|坐落于|在)$")
 _TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
@@ -200,6 +213,10 @@ class AddressDetector:
                     best = (m.end(), kind, m.group())
         if _HOME_AFTER.match(folded, end) and _HOME_BEFORE.search(folded, max(0, start - 6), start):
             return "private", "家中"
+        home = _DWELLING_AFTER.match(folded, end)
+        numbered = _NUMBERED.search(folded, start, end)  # 宿舍二楼 is a floor, not an address
+        if home is not None and numbered and (best is None or best[1] != "public" or best[0] < start - 2):
+            return "private", home.group()[-2:]
         after = self.letterhead is not None and self.letterhead.search(
             folded, end, min(len(folded), end + 12)
         )
@@ -363,8 +380,9 @@ class AddressDetector:
         """在其位于…的家中: the words between are the home's address, whole, however they are
         written (a judgment's incident scene, a penalty decision's place of storage)."""
         for m in _HOME_NARRATIVE.finditer(folded):
-            pos, end = m.span(1)
-            if not _FIELD_OK.search(m.group(1)) or is_masked_value(m.group(1)):
+            group = 1 if m.group(1) is not None else 2
+            pos, end = m.span(group)
+            if not _FIELD_OK.search(m.group(group)) or is_masked_value(m.group(group)):
                 continue
             inside = [f for f in found if pos <= f.start and f.end <= end]
             if any(
