@@ -50,6 +50,7 @@ PUBLIC = [
     ("市民服务中心位于人民路18号的办公楼内，设有12个窗口。", "an agency's building"),
     ("新馆位于解放路5号的市档案馆东侧，6月1日起开放。", "a public building after 位于"),
     ("项目位于南山区科技园路18号，总投资5亿元。", "a project's location"),
+    ("本项目位于人民路18号的职工宿舍楼改造工程，工期90天。", "a project at a staff dormitory"),
 ]
 
 

@@ -97,6 +97,9 @@ _HOME_NARRATIVE = re.compile(
     r"|(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
     r"([^，,。；;、\n\t（(]{4,50}?)(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
 )
+_PERSON_NEAR = re.compile(
+    r"被告人|被害人|失主|当事人|嫌疑人|申请人|户主|业主|租户|某某|某[甲乙丙丁]|[其他她我]家|家中|家里"
+)
 _HOME_BEFORE = re.compile(r"(?:其|他|她|我|被告人|被害人|嫌疑人|家)(?:家)?(?:位于|坐落于|在)$")
 _TOWNSHIP = re.compile(rf"[{_HAN}]{{1,6}}?(?:街道办事处|街道|镇|乡)")
 _VILLAGE_TAIL = re.compile(rf"{_NAME_CHAR}{{1,6}}?(?:村|社区|屯|寨)(?![民委])(?:{_UNIT})*")
@@ -384,6 +387,8 @@ class AddressDetector:
             pos, end = m.span(group)
             if not _FIELD_OK.search(m.group(group)) or is_masked_value(m.group(group)):
                 continue
+            if group == 1 and not _PERSON_NEAR.search(folded, max(0, m.start() - 12), m.end()):
+                continue  # 项目位于…的职工宿舍: a bare 位于 needs a person whose home it is
             inside = [f for f in found if pos <= f.start and f.end <= end]
             if any(
                 taken.overlaps(f.start, f.end)
