@@ -18,6 +18,7 @@ import deident
 from deident.formats.ocr.gps import position, without_exif
 from deident.geo import describe
 from deident.verify.image import read_image
+from tests.formats.pdf.test_gps import photo_page_pdf
 
 pytest.importorskip("rapidocr_onnxruntime")
 
@@ -112,16 +113,7 @@ def test_without_exif_drops_the_xmp_packet_and_keeps_the_picture() -> None:
 
 def test_a_pdf_photo_with_an_xmp_position(tmp_path: Path) -> None:
     """A page that is one photo (a scan tool's output): a DCTDecode stream holding the JPEG as it is."""
-    src = tmp_path / "走访.pdf"
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(400, 300))
-    img = pikepdf.Stream(pdf, xmp_photo())
-    img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    img.Width, img.Height, img.BitsPerComponent = 320, 200, 8
-    img.ColorSpace, img.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
-    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=img))
-    page.Contents = pdf.make_stream(b"q 320 0 0 200 40 50 cm /Im0 Do Q")
-    pdf.save(src)
+    src = photo_page_pdf(tmp_path / "走访.pdf", xmp_photo())
     report = deident.scan_file(src)
     assert [f.entity_type for f in report.findings] == ["CN_ADDRESS"], report.findings
     masked = deident.mask_file(src, tmp_path / "out.pdf")

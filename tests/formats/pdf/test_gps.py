@@ -32,11 +32,12 @@ def _extracted_positions(pdf: Path, tmp: Path) -> list[tuple[float, float] | Non
     return [position(Image.open(p)) for p in sorted(out.iterdir()) if p.suffix in (".jpg", ".jpeg")]
 
 
-def _photo_page_pdf(path: Path) -> Path:
-    """A page that is one photo (a scan tool's output): a DCTDecode XObject of the JPEG."""
+def photo_page_pdf(path: Path, jpeg: bytes | None = None) -> Path:
+    """A page that is one photo (a scan tool's output): a DCTDecode XObject of the JPEG
+    (a 320x200 photo with an EXIF position unless another is given)."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(400, 300))
-    img = pikepdf.Stream(pdf, photo())
+    img = pikepdf.Stream(pdf, photo() if jpeg is None else jpeg)
     img.Type, img.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     img.Width, img.Height, img.BitsPerComponent = 320, 200, 8
     img.ColorSpace, img.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
@@ -59,7 +60,7 @@ def test_without_exif_keeps_every_other_byte() -> None:
 
 @needs_poppler
 def test_a_scanned_pdf_of_a_photo(tmp_path: Path) -> None:
-    src = _photo_page_pdf(tmp_path / "走访照片.pdf")
+    src = photo_page_pdf(tmp_path / "走访照片.pdf")
     assert _extracted_positions(src, tmp_path / "a") != [None]
     report = deident.scan_file(src)
     assert [(f.entity_type, f.location.get("exif")) for f in report.findings] == [("CN_ADDRESS", "GPS")]
