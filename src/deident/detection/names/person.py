@@ -169,6 +169,8 @@ class PersonDetector:
             e = s + sl + n_given
             if e > len(t) or not self._given_ok(t[s + sl : e]):
                 continue
+            if n_given == 2 and t.startswith(self.long_followers, e - 1):
+                continue  # 罗博 | 醉酒后: a word that follows names starts there, not 罗博醉 | 酒后
             if self._ends_name(t, e) and self._plausible(t, s, e, strict):
                 return e
         return None

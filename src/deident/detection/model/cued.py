@@ -1,0 +1,106 @@
+"""Names right after a case cue (被告人, 被害人, 犯罪嫌疑人, 受害人 …) that neither the person rules
+nor the model's span read whole: a rare surname the model leaves out (寻丽丽 where it reads 丽丽,
+揭翠芳 where it reads 翠芳 with doubt), a name run into the next word (江岩多次, 文帅驾车,
+郁丽艳宅), a clause the pre-filter kept from the model (皮敏先后来到).
+
+After such a cue a person is named: a surname of the list, of the frequency list (占) or of
+``case_surnames`` (寻), and one or two given characters. Where the name ends is decided by
+evidence, never by taking the longer reading blindly, in this order:
+- the model's own span ends there (寻 + the model's 丽丽);
+- a word that follows names comes next (the person rules' followers: 江岩 | 多次, 文帅 | 驾车,
+  郁丽艳 | 宅), the longer reading first, as the person rules read a name after a cue;
+- the same name is written again in the text and ended there (文帅 … 文帅。).
+A frequent word where the name would start is a word (被害人家中, 被告人全部退赃, 被告人占有),
+unless the model reads a name starting there; a weak surname (将, 向, 于) needs the model too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from re import Pattern
+from typing import Protocol
+
+from deident.detection.names.person import PersonDetector
+from deident.detection.names.surnames import share, surname_length
+
+_MASKED = frozenset("某*＊×●○□Xx")
+
+
+class NerDetector(Protocol):
+    """What of `deident.detection.model.ner.NerDetector` the rule reads."""
+
+    person: PersonDetector
+    words: frozenset[str]
+    case_cues: Pattern[str] | None
+    case_surnames: frozenset[str]
+
+
+def _surname(det: NerDetector, t: str, p: int) -> int:
+    sl = surname_length(t, p)
+    if sl:
+        return sl
+    return 1 if p < len(t) and (t[p] in det.case_surnames or share(t[p]) is not None) else 0
+
+
+def _recurs(det: NerDetector, t: str, p: int, e: int) -> bool:
+    """t[p:e] is written again elsewhere in the text and ended there as a name."""
+    name = t[p:e]
+    i = t.find(name)
+    while i >= 0:
+        if i != p and det.person._ends_name(t, i + len(name)):
+            return True
+        i = t.find(name, i + 1)
+    return False
+
+
+def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
+    """The end of the name right after a case cue ending at `p`, or None."""
+    sl = _surname(det, t, p)
+    if not sl or t[p] in det.person.given_stop:
+        return None
+    at_start = any(a == p for a, _ in per)
+    if t[p] in det.person.weak_surnames and not at_start:
+        return None  # 被告人将…, 被告人于…: a word, unless the model reads a name from there
+    if not at_start and (t[p : p + 2] in det.words or t[p : p + 3] in det.words):
+        return None  # 被害人家中, 被告人全部退赃, 被告人占有
+    ends = [n for n in (2, 1) if p + sl + n <= len(t) and det.person._given_ok(t[p + sl : p + sl + n])]
+    ends = [p + sl + n for n in ends if t[p : p + sl + n] not in det.person.near_miss]
+    if not ends:
+        return None
+    ends = [e for e in ends if e >= len(t) or t[e] not in _MASKED]  # 被告人付肖某: masked already
+    model = {b for a, b in per if p <= a <= p + sl}
+    for e in ends:
+        if e in model:
+            return e  # the model's span ends there (寻 + 丽丽)
+    for e in ends:
+        if len(t[p:e]) == 2 and not at_start and t[p:e] in det.person.common:
+            continue  # a frequent word (高明, 苏军) needs the model
+        if e - p - sl == 2 and t.startswith(det.person.long_followers, e - 1):
+            continue  # 罗博 | 醉酒后, not 罗博醉 | 酒后
+        if det.person._ends_name(t, e):
+            return e  # a word that follows names (江岩 | 多次)
+    for e in ends:
+        if _recurs(det, t, p, e):
+            return e  # written again and ended there
+    return None
+
+
+def cued_names(
+    det: NerDetector, t: str, per: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(start, end) of each name right after a case cue (and of the names listed after it with
+    、) that no finding in `taken` touches."""
+    out: list[tuple[int, int]] = []
+    if det.case_cues is None:
+        return out
+    for m in det.case_cues.finditer(t):
+        p: int | None = m.end()
+        while p is not None:
+            e = next((b for a, b in taken if a == p), None)  # read already: on to the next item
+            if e is None:
+                e = cued_end(det, t, p, per)
+                if e is None or any(a < e and p < b for a, b in taken):
+                    break
+                out.append((p, e))
+            p = e + 1 if t.startswith("、", e) else None
+    return out
