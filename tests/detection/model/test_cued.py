@@ -40,6 +40,16 @@ def persons(engine: Engine, text: str) -> list[str]:
         ("某组某号被害人郁丽艳宅，窃得贵州茅台酒2瓶", ["郁丽艳"]),
         # a clause the pre-filter keeps from the model (人皮 is a word)
         ("2018年8月，被告人皮敏先后来到石门县某小区", ["皮敏"]),
+        # the model reads a frequent word (王国), a word that follows names (证言) ends the name
+        ("11、证人王国庆证言证实，2013年1月份", ["王国庆"]),
+        ("撬门入室，窃取被害人尚军房间衣柜抽屉内黄金戒指一枚", ["尚军"]),
+        # given names that hold a stop character (和, 向): 史和平, 邓和平 (judgments_facts)
+        ("被害人邓和平发现其失窃的三轮摩托车", ["邓和平"]),
+        # … and the end decided by the same name ended elsewhere in the text (史和平的头)
+        (
+            "罪犯史和平坐在同组罪犯邹晓燕床上。邹晓燕过来用手拍了史和平的头。",
+            ["史和平", "邹晓燕", "邹晓燕", "史和平"],
+        ),
         # a name the rules read after a cue, named again bare (judgments_facts)
         (
             "被告人罗博醉酒后驾驶小型汽车。经鉴定：罗博静脉血液中乙醇含量为92.26mg／100ml。",
@@ -67,6 +77,7 @@ def test_names_after_case_cues(engine: Engine, text: str, expected: list[str]) -
         "公诉机关认为，被告人付肖某的行为已触犯刑法。",  # 付肖某: masked already (judgments_facts)
         "经鉴定，被害人金碎某致多处软组织挫伤。",
         "原审判决基于原审公诉机关的指控。",  # 原审 (上诉人路菲与原审被告人 … in judgments_facts)
+        "为了世界和平与发展，面向阳光。",  # 和平, 向阳 as words, not given names
     ],
 )
 def test_words_after_case_cues_are_not_names(engine: Engine, text: str) -> None:

@@ -6,7 +6,8 @@ nor the model's span read whole: a rare surname the model leaves out (寻丽丽 
 After such a cue a person is named: a surname of the list, of the frequency list (占) or of
 ``case_surnames`` (寻), and one or two given characters. Where the name ends is decided by
 evidence, never by taking the longer reading blindly, in this order:
-- the model's own span ends there (寻 + the model's 丽丽);
+- the model's own span ends there (寻 + the model's 丽丽), unless it reads a frequent word
+  (王国 of 证人王国庆证言) and a word that follows names says otherwise;
 - a word that follows names comes next (the person rules' followers: 江岩 | 多次, 文帅 | 驾车,
   郁丽艳 | 宅), the longer reading first, as the person rules read a name after a cue;
 - the same name is written again in the text and ended there (文帅 … 文帅。).
@@ -70,7 +71,7 @@ def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -
     ends = [e for e in ends if e >= len(t) or t[e] not in _MASKED]  # 被告人付肖某: masked already
     model = {b for a, b in per if p <= a <= p + sl}
     for e in ends:
-        if e in model:
+        if e in model and t[p:e] not in det.words:
             return e  # the model's span ends there (寻 + 丽丽)
     for e in ends:
         if len(t[p:e]) == 2 and not at_start and t[p:e] in det.person.common:
@@ -79,6 +80,9 @@ def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -
             continue  # 罗博 | 醉酒后, not 罗博醉 | 酒后
         if det.person._ends_name(t, e):
             return e  # a word that follows names (江岩 | 多次)
+    for e in ends:
+        if e in model:
+            return e  # the model reads a word there as a name, and nothing says otherwise
     for e in ends:
         if _recurs(det, t, p, e):
             return e  # written again and ended there

@@ -89,6 +89,8 @@ class PersonDetector:
         self.long_followers = tuple(w for w in self.followers if len(w) >= 2)
         self.before = frozenset("".join(_words(opts, "before_chars")))
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
+        # Given names of two characters that hold a stop character (史和平, 张向阳, 邓和平).
+        self.given_words = frozenset(_words(opts, "given_words"))
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.intro = frozenset(_words(opts, "intro_cues"))
         self.weak_surnames = frozenset("".join(_words(opts, "weak_surnames")))
@@ -119,7 +121,7 @@ class PersonDetector:
         return t.startswith(self.followers, e)
 
     def _given_ok(self, given: str) -> bool:
-        return all(_is_han(c) and c not in self.given_stop for c in given)
+        return given in self.given_words or all(_is_han(c) and c not in self.given_stop for c in given)
 
     def _plausible(self, t: str, s: int, e: int, strict: int) -> bool:
         """strict 0: after a strong cue and a colon; 1: after a strong cue; 2: weak evidence."""
