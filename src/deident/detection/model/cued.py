@@ -9,7 +9,8 @@ evidence, never by taking the longer reading blindly, in this order:
 - the model's own span ends there (寻 + the model's 丽丽), unless it reads a frequent word
   (王国 of 证人王国庆证言) and a word that follows names says otherwise;
 - a word that follows names comes next (the person rules' followers: 江岩 | 多次, 文帅 | 驾车,
-  郁丽艳 | 宅), the longer reading first, as the person rules read a name after a cue;
+  郁丽艳 | 宅; and ``case_followers``: 马婷 | 提交), the longer reading first, as the person rules
+  read a name after a cue, unless such a word starts at its last character (罗博 | 醉酒);
 - the same name is written again in the text and ended there (文帅 … 文帅。).
 A frequent word where the name would start is a word (被害人家中, 被告人全部退赃, 被告人占有),
 unless the model reads a name starting there; a weak surname (将, 向, 于) needs the model too.
@@ -34,6 +35,7 @@ class NerDetector(Protocol):
     words: frozenset[str]
     case_cues: Pattern[str] | None
     case_surnames: frozenset[str]
+    case_followers: tuple[str, ...]
 
 
 def _surname(det: NerDetector, t: str, p: int) -> int:
@@ -76,9 +78,11 @@ def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -
     for e in ends:
         if len(t[p:e]) == 2 and not at_start and t[p:e] in det.person.common:
             continue  # a frequent word (高明, 苏军) needs the model
-        if e - p - sl == 2 and t.startswith(det.person.long_followers, e - 1):
+        if e - p - sl == 2 and (
+            t.startswith(det.person.long_followers, e - 1) or t.startswith(det.case_followers, e - 1)
+        ):
             continue  # 罗博 | 醉酒后, not 罗博醉 | 酒后
-        if det.person._ends_name(t, e):
+        if det.person._ends_name(t, e) or t.startswith(det.case_followers, e):
             return e  # a word that follows names (江岩 | 多次)
     for e in ends:
         if e in model:

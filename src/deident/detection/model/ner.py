@@ -177,6 +177,7 @@ class NerDetector(ModelGate):
         # After a case cue (被告人, 被害人 …) a person is named (`detection/model/cued.py`).
         self.case_cues = alternation(option_words(opts, "case_cues"))
         self.case_surnames = frozenset("".join(option_words(opts, "case_surnames")))
+        self.case_followers = tuple(sorted(option_words(opts, "case_followers"), key=len, reverse=True))
 
     # --- the rules' verdict ----------------------------------------------------------------
 
