@@ -46,6 +46,9 @@ def persons(engine: Engine, text: str) -> list[str]:
         # a word of `case_followers` (words after names in judgments) ends the name
         ("被告人吴国平得知被害人寻婷招嫖及住宿等信息后", ["吴国平", "寻婷"]),
         ("有被害人的陈述，证人证言，证人马婷提交的收据。", ["马婷"]),
+        # in a judgment (a case cue in the text) those words end a name the model reads anywhere
+        ("被告人王勇以收取好处费的名义，骗取叶刚人民币5万元。", ["王勇", "叶刚"]),
+        ("被告人徐威以月息1.5%从谷辉处骗得人民币19万元。", ["徐威", "谷辉"]),
         # given names that hold a stop character (和, 向): 史和平, 邓和平 (judgments_facts)
         ("被害人邓和平发现其失窃的三轮摩托车", ["邓和平"]),
         # … and the end decided by the same name ended elsewhere in the text (史和平的头)
@@ -82,6 +85,7 @@ def test_names_after_case_cues(engine: Engine, text: str, expected: list[str]) -
         "原审判决基于原审公诉机关的指控。",  # 原审 (上诉人路菲与原审被告人 … in judgments_facts)
         "为了世界和平与发展，面向阳光。",  # 和平, 向阳 as words, not given names
         "要求判决四被告人连带赔偿附带民事诉讼原告人的损失。",  # 连带 (judgments_facts)
+        "以收取好处费的名义，骗取叶刚人民币5万元。",  # no case cue: 人民币 does not end a name
     ],
 )
 def test_words_after_case_cues_are_not_names(engine: Engine, text: str) -> None:

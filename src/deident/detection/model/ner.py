@@ -181,11 +181,20 @@ class NerDetector(ModelGate):
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int, bound: str | None = None, belief: float = 0.0) -> float | None:
+    def judge(
+        self,
+        t: str,
+        s: int,
+        e: int,
+        bound: str | None = None,
+        belief: float = 0.0,
+        followers: tuple[str, ...] = (),
+    ) -> float | None:
         """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
         a two-character name or one without a known surname must stand apart (`_bounded`;
         default: the ``bound`` option); a name with a surname the model reads with `belief` of
-        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球)."""
+        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球). `followers`: more
+        words that end a name (``case_followers`` in a judgment: 骗取叶刚人民币, 代亮提供)."""
         bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
@@ -245,7 +254,7 @@ class NerDetector(ModelGate):
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
                 or not (
                     belief >= self.sure_belief
-                    or self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                    or self._bounded(t, s, e, "both" if name in self.frequent else bound, followers)
                 )
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
@@ -264,7 +273,10 @@ class NerDetector(ModelGate):
             and self.model.knows(name)
             # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after;
             # none when the model is sure of it (阿袁收到, 托蒂缺阵)
-            and (belief >= self.sure_weak or self._bounded(t, s, e, bound if len(name) > 2 else "strong"))
+            and (
+                belief >= self.sure_weak
+                or self._bounded(t, s, e, bound if len(name) > 2 else "strong", followers)
+            )
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
@@ -289,7 +301,7 @@ class NerDetector(ModelGate):
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
 
-    def _bounded(self, t: str, s: int, e: int, bound: str) -> bool:
+    def _bounded(self, t: str, s: int, e: int, bound: str, followers: tuple[str, ...] = ()) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
         ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
         (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
@@ -297,17 +309,21 @@ class NerDetector(ModelGate):
         left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        right = self.person._ends_name(t, e) or (bool(followers) and t.startswith(followers, e))
         if bound == "either":
-            return left or self.person._ends_name(t, e)
+            return left or right
         if bound == "strong" and t.startswith(self.speech, e):
             return True
-        return left and self.person._ends_name(t, e)
+        return left and right
 
     # --- detection -------------------------------------------------------------------------
 
     def detect(self, text: str, folded: str, findings: Sequence[Finding] = ()) -> Iterable[Finding]:
-        pieces = self._pieces(folded, self._known(folded, findings))
-        if not pieces and (self.case_cues is None or self.case_cues.search(folded) is None):
+        # In a judgment (a case cue in the text) the words after names there end a name too.
+        case = self.case_cues is not None and self.case_cues.search(folded) is not None
+        extra = self.case_followers if case else ()
+        pieces = self._pieces(folded, self._known(folded, findings), extra)
+        if not pieces and not case:
             return []
         out: list[Finding] = []
         per: list[tuple[int, int]] = []  # every name the model reads, judged or not
@@ -326,7 +342,7 @@ class NerDetector(ModelGate):
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
                     continue  # a part of an address the rules read (苏家浜235, 陈家12号)
-                score = self.judge(folded, start, end, belief=belief)
+                score = self.judge(folded, start, end, belief=belief, followers=extra)
                 if score is not None and not (
                     (score == self.rare_score < self.score and belief < self.rare_min_belief)
                     or (
@@ -336,7 +352,7 @@ class NerDetector(ModelGate):
                     )
                 ):
                     out.append(self._finding(text, start, end, score, "lac model"))
-        out = self._recurrences(text, folded, self._cued(text, folded, out, per, findings), findings)
+        out = self._recurrences(text, folded, self._cued(text, folded, out, per, findings), findings, extra)
         # A name the rules read longer takes the place of the model's shorter reading inside it
         # (被柯洪涛驾车: the rules' 柯洪涛 before 驾车, not the model's 柯洪).
         longer = [
@@ -369,7 +385,12 @@ class NerDetector(ModelGate):
         return out
 
     def _recurrences(
-        self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
+        self,
+        text: str,
+        folded: str,
+        named: list[Finding],
+        findings: Sequence[Finding],
+        followers: tuple[str, ...] = (),
     ) -> list[Finding]:
         """The model's findings and every other mention of a name it found with a known surname
         (a clause the pre-filter kept from the model, or one the model read otherwise), where the
@@ -396,7 +417,7 @@ class NerDetector(ModelGate):
             while i >= 0:
                 e = i + len(name)
                 apart = (
-                    self.judge(folded, i, e) is not None
+                    self.judge(folded, i, e, followers=followers) is not None
                     or folded.startswith(name, e)  # 魏晨魏晨魏晨
                     or folded[max(0, i - len(name)) : i] == name
                 )
