@@ -86,6 +86,8 @@ def test_names_after_case_cues(engine: Engine, text: str, expected: list[str]) -
         "为了世界和平与发展，面向阳光。",  # 和平, 向阳 as words, not given names
         "要求判决四被告人连带赔偿附带民事诉讼原告人的损失。",  # 连带 (judgments_facts)
         "以收取好处费的名义，骗取叶刚人民币5万元。",  # no case cue: 人民币 does not end a name
+        "被告人归案后如实供述了犯罪事实。",  # 归案: a legal word the frequency list misses
+        "被告人寻衅滋事，被告人寻机盗窃。",  # 寻 (case_surnames) starts these words
     ],
 )
 def test_words_after_case_cues_are_not_names(engine: Engine, text: str) -> None:

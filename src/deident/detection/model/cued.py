@@ -13,7 +13,9 @@ evidence, never by taking the longer reading blindly, in this order:
   read a name after a cue, unless such a word starts at its last character (罗博 | 醉酒);
 - the same name is written again in the text and ended there (文帅 … 文帅。).
 A frequent word where the name would start is a word (被害人家中, 被告人全部退赃, 被告人占有),
-unless the model reads a name starting there; a weak surname (将, 向, 于) needs the model too.
+unless the model reads a name starting there (``case_words``: legal words the frequency list
+misses, 归案, 容留, and the words of a surname outside the lists: 寻衅, 寻机); a weak surname
+(将, 向, 于) needs the model.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class NerDetector(Protocol):
     case_cues: Pattern[str] | None
     case_surnames: frozenset[str]
     case_followers: tuple[str, ...]
+    case_words: frozenset[str]
 
 
 def _surname(det: NerDetector, t: str, p: int) -> int:
@@ -64,8 +67,10 @@ def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -
     at_start = any(a == p for a, _ in per)
     if t[p] in det.person.weak_surnames and not at_start:
         return None  # 被告人将…, 被告人于…: a word, unless the model reads a name from there
-    if not at_start and (t[p : p + 2] in det.words or t[p : p + 3] in det.words):
-        return None  # 被害人家中, 被告人全部退赃, 被告人占有
+    if not at_start and (
+        t[p : p + 2] in det.words or t[p : p + 3] in det.words or t[p : p + 2] in det.case_words
+    ):
+        return None  # 被害人家中, 被告人全部退赃, 被告人占有, 被告人归案后, 被告人寻衅滋事
     ends = [n for n in (2, 1) if p + sl + n <= len(t) and det.person._given_ok(t[p + sl : p + sl + n])]
     ends = [p + sl + n for n in ends if t[p : p + sl + n] not in det.person.near_miss]
     if not ends:

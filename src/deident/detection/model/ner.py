@@ -178,6 +178,7 @@ class NerDetector(ModelGate):
         self.case_cues = alternation(option_words(opts, "case_cues"))
         self.case_surnames = frozenset("".join(option_words(opts, "case_surnames")))
         self.case_followers = tuple(sorted(option_words(opts, "case_followers"), key=len, reverse=True))
+        self.case_words = frozenset(option_words(opts, "case_words"))
 
     # --- the rules' verdict ----------------------------------------------------------------
 
