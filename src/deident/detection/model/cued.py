@@ -6,11 +6,14 @@ nor the model's span read whole: a rare surname the model leaves out (寻丽丽 
 After such a cue a person is named: a surname of the list, of the frequency list (占) or of
 ``case_surnames`` (寻), and one or two given characters. Where the name ends is decided by
 evidence, never by taking the longer reading blindly, in this order:
-- the model's own span ends there (寻 + the model's 丽丽), unless it reads a frequent word
-  (王国 of 证人王国庆证言) and a word that follows names says otherwise;
-- a word that follows names comes next (the person rules' followers: 江岩 | 多次, 文帅 | 驾车,
-  郁丽艳 | 宅; and ``case_followers``: 马婷 | 提交), the longer reading first, as the person rules
-  read a name after a cue, unless such a word starts at its last character (罗博 | 醉酒);
+- a word that follows names comes next where the model's span ends (寻 + the model's 丽丽 |
+  发现);
+- else a word that follows names comes next, whatever the model reads (武伟刚 | 多次 where it
+  reads 武伟, 王国庆 | 证言 where it reads the frequent word 王国): the person rules' followers
+  (江岩 | 多次, 文帅 | 驾车, 郁丽艳 | 宅) and ``case_followers`` (马婷 | 提交), the longer reading
+  first as the person rules read a name after a cue, unless such a word starts at its last
+  character (罗博 | 醉酒后, not 罗博醉 | 酒后);
+- else the model's own span ends there (揭 + the model's 翠芳);
 - the same name is written again in the text and ended there (文帅 … 文帅。).
 A frequent word where the name would start is a word (被害人家中, 被告人全部退赃, 被告人占有),
 unless the model reads a name starting there (``case_words``: legal words the frequency list
@@ -59,6 +62,17 @@ def _recurs(det: NerDetector, t: str, p: int, e: int) -> bool:
     return False
 
 
+def _bounded(det: NerDetector, t: str, p: int, sl: int, e: int, at_start: bool) -> bool:
+    """A word that follows names comes after t[p:e], and none starts at its last character."""
+    if e - p == 2 and not at_start and t[p:e] in det.person.common:
+        return False  # a frequent word (高明, 苏军) needs the model
+    if e - p - sl == 2 and (
+        t.startswith(det.person.long_followers, e - 1) or t.startswith(det.case_followers, e - 1)
+    ):
+        return False  # 罗博 | 醉酒后, not 罗博醉 | 酒后
+    return det.person._ends_name(t, e) or t.startswith(det.case_followers, e)
+
+
 def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
     """The end of the name right after a case cue ending at `p`, or None."""
     sl = _surname(det, t, p)
@@ -77,18 +91,15 @@ def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -
         return None
     ends = [e for e in ends if e >= len(t) or t[e] not in _MASKED]  # 被告人付肖某: masked already
     model = {b for a, b in per if p <= a <= p + sl}
+    bounded = [e for e in ends if _bounded(det, t, p, sl, e, at_start)]
+    for e in ends:
+        if e in model and e in bounded:
+            return e  # the model's span ends there, before a word that follows names (寻丽丽 | 发现)
+    if bounded:
+        return bounded[0]  # a word that follows names (江岩 | 多次), whatever the model reads
     for e in ends:
         if e in model and t[p:e] not in det.words:
-            return e  # the model's span ends there (寻 + 丽丽)
-    for e in ends:
-        if len(t[p:e]) == 2 and not at_start and t[p:e] in det.person.common:
-            continue  # a frequent word (高明, 苏军) needs the model
-        if e - p - sl == 2 and (
-            t.startswith(det.person.long_followers, e - 1) or t.startswith(det.case_followers, e - 1)
-        ):
-            continue  # 罗博 | 醉酒后, not 罗博醉 | 酒后
-        if det.person._ends_name(t, e) or t.startswith(det.case_followers, e):
-            return e  # a word that follows names (江岩 | 多次)
+            return e  # the model's span ends there (揭 + 翠芳)
     for e in ends:
         if e in model:
             return e  # the model reads a word there as a name, and nothing says otherwise

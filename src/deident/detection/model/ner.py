@@ -376,11 +376,14 @@ class NerDetector(ModelGate):
         findings: Sequence[Finding],
     ) -> list[Finding]:
         """The model's findings and the names right after a case cue (`cued.py`); such a name
-        takes the place of a shorter reading of the model inside it (丽丽 of 被害人寻丽丽)."""
+        takes the place of a shorter reading of the model inside it (丽丽 of 被害人寻丽丽) and of
+        the model's reading from the same start (李兰窃 of 受害人李兰窃得)."""
         taken = [(f.start, f.end) for f in findings if f.score >= self.config.min_score]
         for s, e in cued_names(self, folded, per, taken):
             inner = [f for f in out if f.start < e and s < f.end]
-            if all(s <= f.start and f.end <= e for f in inner):
+            # a shorter reading inside it, or the model's other end for the same start (李兰窃 of
+            # 受害人李兰窃得: the rule weighed that end and found a word that follows names)
+            if all(s <= f.start and (f.end <= e or f.start == s) for f in inner):
                 out = [f for f in out if f not in inner]
                 out.append(self._finding(text, s, e, self.score, "after a case cue"))
         return out
