@@ -51,6 +51,10 @@ def persons(engine: Engine, text: str) -> list[str]:
         # in a judgment (a case cue in the text) those words end a name the model reads anywhere
         ("被告人王勇以收取好处费的名义，骗取叶刚人民币5万元。", ["王勇", "叶刚"]),
         ("被告人徐威以月息1.5%从谷辉处骗得人民币19万元。", ["徐威", "谷辉"]),
+        # a weak surname with a share of the population (向, 和) where the model reads the given
+        # name of two characters right after it (judgments_facts)
+        ("被告人向桂华与周建辉、李秀荣发生争执。", ["向桂华", "周建辉", "李秀荣"]),
+        ("被告人和丽华利用职务之便，伙同他人私分资金。", ["和丽华"]),
         # given names that hold a stop character (和, 向): 史和平, 邓和平 (judgments_facts)
         ("被害人邓和平发现其失窃的三轮摩托车", ["邓和平"]),
         # … and the end decided by the same name ended elsewhere in the text (史和平的头)
@@ -138,3 +142,17 @@ def test_a_name_after_a_case_cue_is_read_whole(
     assume(name not in words and name[:2] not in words)
     text = f"2018年5月，{cue}{name}{after}某地。"
     assert name in persons(engine, text)
+
+
+# A weak surname before a name the model reads is a preposition there: not part of the name.
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("被告人向王丽借款5万元。", "向王丽"),  # 王 a frequent surname: the model read the whole name
+        ("被告人向小明借款5万元。", "向小明"),  # a nickname (小, 阿 …)
+        ("被告人向阿强借款5万元。", "向阿强"),
+        ("被告人将李华打伤。", "将李华"),  # 将 is no surname of the frequency list
+    ],
+)
+def test_a_weak_surname_before_a_name_is_a_preposition(engine: Engine, text: str, wrong: str) -> None:
+    assert wrong not in persons(engine, text)

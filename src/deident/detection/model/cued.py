@@ -62,6 +62,18 @@ def _recurs(det: NerDetector, t: str, p: int, e: int) -> bool:
     return False
 
 
+def _given_read(t: str, p: int, per: Sequence[tuple[int, int]]) -> bool:
+    """A weak surname with a share of the population (向, 于, 和, 管) at `p` whose given name
+    of two characters the model reads right after it (被告人向桂华与, 被告人和丽华利用), the
+    first of them no frequent surname (被告人向王丽借款: 向 is a preposition there)."""
+    if share(t[p]) is None:
+        return False  # 将, 把, 以: words, not surnames
+    given = t[p + 1 : p + 3]
+    if len(given) < 2 or given[0] == given[1] or given[0] in "小阿老大":
+        return False  # 被告人向小明借款, 向阿强: a preposition before a nickname
+    return any(a == p + 1 and b == p + 3 and (share(t[a]) or 0) < 0.001 for a, b in per)
+
+
 def _bounded(det: NerDetector, t: str, p: int, sl: int, e: int, at_start: bool) -> bool:
     """A word that follows names comes after t[p:e], and none starts at its last character."""
     if e - p == 2 and not at_start and t[p:e] in det.person.common:
@@ -76,11 +88,14 @@ def _bounded(det: NerDetector, t: str, p: int, sl: int, e: int, at_start: bool) 
 def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
     """The end of the name right after a case cue ending at `p`, or None."""
     sl = _surname(det, t, p)
-    if not sl or t[p] in det.person.given_stop:
+    if not sl:
         return None
     at_start = any(a == p for a, _ in per)
-    if t[p] in det.person.weak_surnames and not at_start:
-        return None  # 被告人将…, 被告人于…: a word, unless the model reads a name from there
+    if t[p] in det.person.weak_surnames:
+        if not (at_start or _given_read(t, p, per)):
+            return None  # 被告人将…, 被告人于…: a word, unless the model reads a name from there
+    elif t[p] in det.person.given_stop:
+        return None
     if not at_start and (
         t[p : p + 2] in det.words or t[p : p + 3] in det.words or t[p : p + 2] in det.case_words
     ):
