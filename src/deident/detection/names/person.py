@@ -89,6 +89,8 @@ class PersonDetector:
         self.long_followers = tuple(w for w in self.followers if len(w) >= 2)
         self.before = frozenset("".join(_words(opts, "before_chars")))
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
+        # Given names of two characters that hold a stop character (史和平, 张向阳, 邓和平).
+        self.given_words = frozenset(_words(opts, "given_words"))
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.intro = frozenset(_words(opts, "intro_cues"))
         self.weak_surnames = frozenset("".join(_words(opts, "weak_surnames")))
@@ -119,7 +121,7 @@ class PersonDetector:
         return t.startswith(self.followers, e)
 
     def _given_ok(self, given: str) -> bool:
-        return all(_is_han(c) and c not in self.given_stop for c in given)
+        return given in self.given_words or all(_is_han(c) and c not in self.given_stop for c in given)
 
     def _plausible(self, t: str, s: int, e: int, strict: int) -> bool:
         """strict 0: after a strong cue and a colon; 1: after a strong cue; 2: weak evidence."""
@@ -169,6 +171,8 @@ class PersonDetector:
             e = s + sl + n_given
             if e > len(t) or not self._given_ok(t[s + sl : e]):
                 continue
+            if n_given == 2 and t.startswith(self.long_followers, e - 1):
+                continue  # 罗博 | 醉酒后: a word that follows names starts there, not 罗博醉 | 酒后
             if self._ends_name(t, e) and self._plausible(t, s, e, strict):
                 return e
         return None

@@ -1,0 +1,145 @@
+"""Names right after a case cue (被告人, 被害人, 犯罪嫌疑人, 受害人 …) that neither the person rules
+nor the model's span read whole: a rare surname the model leaves out (寻丽丽 where it reads 丽丽,
+揭翠芳 where it reads 翠芳 with doubt), a name run into the next word (江岩多次, 文帅驾车,
+郁丽艳宅), a clause the pre-filter kept from the model (皮敏先后来到).
+
+After such a cue a person is named: a surname of the list, of the frequency list (占) or of
+``case_surnames`` (寻), and one or two given characters. Where the name ends is decided by
+evidence, never by taking the longer reading blindly, in this order:
+- a word that follows names comes next where the model's span ends (寻 + the model's 丽丽 |
+  发现);
+- else a word that follows names comes next, whatever the model reads (武伟刚 | 多次 where it
+  reads 武伟, 王国庆 | 证言 where it reads the frequent word 王国): the person rules' followers
+  (江岩 | 多次, 文帅 | 驾车, 郁丽艳 | 宅) and ``case_followers`` (马婷 | 提交), the longer reading
+  first as the person rules read a name after a cue, unless such a word starts at its last
+  character (罗博 | 醉酒后, not 罗博醉 | 酒后);
+- else the model's own span ends there (揭 + the model's 翠芳);
+- the same name is written again in the text and ended there (文帅 … 文帅。).
+A frequent word where the name would start is a word (被害人家中, 被告人全部退赃, 被告人占有),
+unless the model reads a name starting there (``case_words``: legal words the frequency list
+misses, 归案, 容留, and the words of a surname outside the lists: 寻衅, 寻机); a weak surname
+(将, 向, 于) needs the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from re import Pattern
+from typing import Protocol
+
+from deident.detection.names.person import PersonDetector
+from deident.detection.names.surnames import share, surname_length
+
+_MASKED = frozenset("某*＊×●○□Xx")
+
+
+class NerDetector(Protocol):
+    """What of `deident.detection.model.ner.NerDetector` the rule reads."""
+
+    person: PersonDetector
+    words: frozenset[str]
+    case_cues: Pattern[str] | None
+    case_surnames: frozenset[str]
+    case_followers: tuple[str, ...]
+    case_words: frozenset[str]
+
+
+def _surname(det: NerDetector, t: str, p: int) -> int:
+    sl = surname_length(t, p)
+    if sl:
+        return sl
+    return 1 if p < len(t) and (t[p] in det.case_surnames or share(t[p]) is not None) else 0
+
+
+def _recurs(det: NerDetector, t: str, p: int, e: int) -> bool:
+    """t[p:e] is written again elsewhere in the text and ended there as a name."""
+    name = t[p:e]
+    i = t.find(name)
+    while i >= 0:
+        if i != p and det.person._ends_name(t, i + len(name)):
+            return True
+        i = t.find(name, i + 1)
+    return False
+
+
+def _given_read(t: str, p: int, per: Sequence[tuple[int, int]]) -> bool:
+    """A weak surname with a share of the population (向, 于, 和, 管) at `p` whose given name
+    of two characters the model reads right after it (被告人向桂华与, 被告人和丽华利用), the
+    first of them no frequent surname (被告人向王丽借款: 向 is a preposition there)."""
+    if share(t[p]) is None:
+        return False  # 将, 把, 以: words, not surnames
+    given = t[p + 1 : p + 3]
+    if len(given) < 2 or given[0] == given[1] or given[0] in "小阿老大":
+        return False  # 被告人向小明借款, 向阿强: a preposition before a nickname
+    return any(a == p + 1 and b == p + 3 and (share(t[a]) or 0) < 0.001 for a, b in per)
+
+
+def _bounded(det: NerDetector, t: str, p: int, sl: int, e: int, at_start: bool) -> bool:
+    """A word that follows names comes after t[p:e], and none starts at its last character."""
+    if e - p == 2 and not at_start and t[p:e] in det.person.common:
+        return False  # a frequent word (高明, 苏军) needs the model
+    if e - p - sl == 2 and (
+        t.startswith(det.person.long_followers, e - 1) or t.startswith(det.case_followers, e - 1)
+    ):
+        return False  # 罗博 | 醉酒后, not 罗博醉 | 酒后
+    return det.person._ends_name(t, e) or t.startswith(det.case_followers, e)
+
+
+def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
+    """The end of the name right after a case cue ending at `p`, or None."""
+    sl = _surname(det, t, p)
+    if not sl:
+        return None
+    at_start = any(a == p for a, _ in per)
+    if t[p] in det.person.weak_surnames:
+        if not (at_start or _given_read(t, p, per)):
+            return None  # 被告人将…, 被告人于…: a word, unless the model reads a name from there
+    elif t[p] in det.person.given_stop:
+        return None
+    if not at_start and (
+        t[p : p + 2] in det.words or t[p : p + 3] in det.words or t[p : p + 2] in det.case_words
+    ):
+        return None  # 被害人家中, 被告人全部退赃, 被告人占有, 被告人归案后, 被告人寻衅滋事
+    ends = [n for n in (2, 1) if p + sl + n <= len(t) and det.person._given_ok(t[p + sl : p + sl + n])]
+    ends = [p + sl + n for n in ends if t[p : p + sl + n] not in det.person.near_miss]
+    if not ends:
+        return None
+    ends = [e for e in ends if e >= len(t) or t[e] not in _MASKED]  # 被告人付肖某: masked already
+    model = {b for a, b in per if p <= a <= p + sl}
+    bounded = [e for e in ends if _bounded(det, t, p, sl, e, at_start)]
+    for e in ends:
+        if e in model and e in bounded:
+            return e  # the model's span ends there, before a word that follows names (寻丽丽 | 发现)
+    if bounded:
+        return bounded[0]  # a word that follows names (江岩 | 多次), whatever the model reads
+    for e in ends:
+        if e in model and t[p:e] not in det.words:
+            return e  # the model's span ends there (揭 + 翠芳)
+    for e in ends:
+        if e in model:
+            return e  # the model reads a word there as a name, and nothing says otherwise
+    for e in ends:
+        if _recurs(det, t, p, e):
+            return e  # written again and ended there
+    return None
+
+
+def cued_names(
+    det: NerDetector, t: str, per: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """(start, end) of each name right after a case cue (and of the names listed after it with
+    、) that no finding in `taken` touches."""
+    out: list[tuple[int, int]] = []
+    if det.case_cues is None:
+        return out
+    for m in det.case_cues.finditer(t):
+        p: int | None = m.end()
+        while p is not None:
+            e = next((b for a, b in taken if a == p), None)  # read already: on to the next item
+            if e is None:
+                e = cued_end(det, t, p, per)
+                if e is None or any(a < e and p < b for a, b in taken):
+                    break
+                out.append((p, e))
+            p = e + 1 if t.startswith("、", e) else None
+    return out
