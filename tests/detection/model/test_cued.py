@@ -72,6 +72,15 @@ def persons(engine: Engine, text: str) -> list[str]:
             "被告人黄秀英骑自行车跟在被害人柯洪涛后面，假装被柯洪涛驾车撞伤头部。",
             ["黄秀英", "柯洪涛", "柯洪涛"],
         ),
+        # a name without a surname of the lists introduced with its sex: whatever runs from the
+        # cue to ，男， is the name (Yi and Tibetan names written without a dot; the judgments
+        # sample's 被告人阿吉那色, issue #19's own example), and its later mentions
+        (
+            "被告人阿吉那色，男，彝族，1990年出生。次日凌晨，被告人阿吉那色至被害人家中窃得现金。",
+            ["阿吉那色", "阿吉那色"],
+        ),
+        ("被告人扎西多吉，男，藏族，农民。", ["扎西多吉"]),
+        ("被告人吉克石体，男，1985年出生，彝族，初中文化。", ["吉克石体"]),
     ],
 )
 def test_names_after_case_cues(engine: Engine, text: str, expected: list[str]) -> None:
@@ -94,6 +103,8 @@ def test_names_after_case_cues(engine: Engine, text: str, expected: list[str]) -
         "以收取好处费的名义，骗取叶刚人民币5万元。",  # no case cue: 人民币 does not end a name
         "被告人归案后如实供述了犯罪事实。",  # 归案: a legal word the frequency list misses
         "被告人寻衅滋事，被告人寻机盗窃。",  # 寻 (case_surnames) starts these words
+        "被告人系本村村民，男，务农。",  # an apposition after a description, not a name
+        "被告人王某某，男，汉族。",  # masked already
     ],
 )
 def test_words_after_case_cues_are_not_names(engine: Engine, text: str) -> None:

@@ -23,6 +23,7 @@ misses, 归案, 容留, and the words of a surname outside the lists: 寻衅, �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from re import Pattern
 from typing import Protocol
@@ -31,6 +32,9 @@ from deident.detection.names.person import PersonDetector
 from deident.detection.names.surnames import share, surname_length
 
 _MASKED = frozenset("某*＊×●○□Xx")
+# A name of two to six characters introduced with its sex: 阿吉那色，男，彝族 / 扎西多吉，男。
+_NOT_IN_NAME = frozenset("系是在为的了因经被将把及等曾已均其该")
+_APPOSITION = re.compile(r"[\u4e00-\u9fff]{2,6}(?=[，,][男女](?:[，,。；;（(、 ]|$))")
 
 
 class NerDetector(Protocol):
@@ -85,9 +89,25 @@ def _bounded(det: NerDetector, t: str, p: int, sl: int, e: int, at_start: bool) 
     return det.person._ends_name(t, e) or t.startswith(det.case_followers, e)
 
 
+def _apposition_end(det: NerDetector, t: str, p: int) -> int | None:
+    """被告人阿吉那色，男，彝族: the judgment's own introduction of a person, where whatever runs
+    from the cue to ``，男，`` / ``，女，`` is the name, a surname of the lists or not (Yi, Tibetan and
+    other names written without a dot: 阿吉那色, 吉克石体, 扎西多吉)."""
+    m = _APPOSITION.match(t, p)
+    if m is None or any(c in _MASKED or c in _NOT_IN_NAME for c in m.group()):
+        return None
+    if t[p : p + 2] in det.words or t[p : p + 2] in det.case_words:
+        return None  # 被告人系…，男: a word, not a name
+    return m.end()
+
+
 def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
     """The end of the name right after a case cue ending at `p`, or None."""
     sl = _surname(det, t, p)
+    if not sl or (t[p] not in det.person.weak_surnames and len(t) > p + 4):
+        end = _apposition_end(det, t, p)
+        if end is not None and (not sl or end - p > 3):
+            return end
     if not sl:
         return None
     at_start = any(a == p for a, _ in per)
