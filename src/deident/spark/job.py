@@ -41,6 +41,7 @@ from deident.spark import schema
 from deident.spark.clock import Clock
 from deident.spark.executor import FileWork, Span, scan_partition
 from deident.spark.fetch import TOO_LARGE, TOO_LARGE_DETAIL, UNREAD_DETAIL
+from deident.spark.listing import Listed, local_listing
 from deident.spark.options import JobOptions
 from deident.spark.sink import Sink, is_local
 
@@ -189,21 +190,29 @@ def _read_by_spark(
     return todo, big
 
 
-def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
-    """file: input: Spark lists (path, length) without opening a file; the executor copies and
-    hashes each file itself (fetch.py) and skips those whose sha256 an earlier run did."""
-    todo = listing.select("path", "length")
+def _done_marks(done: DataFrame | None) -> dict[str, list[str]]:
+    """file: input: path -> what earlier runs did with it (the sha256s they scanned, `too large:
+    <size>` marks), for the executor to skip a file whose bytes or size it finds there (fetch.py).
+    One scan of OUTPUT/files, no join: the listing is on the driver."""
     if done is None:
-        return todo.withColumn("done", F.lit(None).cast("array<string>"))
+        return {}
     too_large = F.when(
         F.col("sha256").isNull() & (F.col("reason") == "too large"),
         F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
     )
-    marks = done.select("path", F.coalesce("sha256", too_large).alias("mark")).where(
-        F.col("mark").isNotNull()
-    )
-    keys = marks.groupBy("path").agg(F.collect_set("mark").alias("done"))
-    return todo.join(F.broadcast(keys), "path", "left")
+    marks: dict[str, set[str]] = {}
+    for path, mark in done.select("path", F.coalesce("sha256", too_large)).collect():
+        if mark is not None:
+            marks.setdefault(path, set()).add(mark)
+    return {path: sorted(m) for path, m in marks.items()}
+
+
+def _listed_here(spark: SparkSession, opts: JobOptions) -> list[tuple[str, int]] | None:
+    """file: input, Spark >= 4.3: (path, length) listed by the driver in Python (listing.py),
+    without a Spark job; None where Spark must list."""
+    if opts.spark_reads or not is_local(opts.input_root):
+        return None
+    return local_listing(spark, opts.input_uri, opts.input_root, opts.glob, SKIP_NAMES)
 
 
 # Files per scanning task of a file: input: a lost task costs little to redo, and the cost of
@@ -211,21 +220,21 @@ def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
 FILES_PER_TASK = 64
 
 
-def _dealt(todo: DataFrame, files: int, parallelism: int) -> RDD[Any]:
-    """file: input: the listed files dealt over the scanning tasks, largest first, round robin.
+def _dealt(spark: SparkSession, listed: list[Any], parallelism: int) -> RDD[Any]:
+    """file: input: the listed files (path, length, done marks) dealt over the scanning tasks,
+    largest first, round robin.
 
     binaryFile packs files into splits by size, largest first, so one task would hold all the
     biggest files of an archive (here: every .docx of the benchmark, 40% of its work, in one of
     62 tasks): the job's tail. Dealt, every task gets the same mix of sizes and starts with its
     biggest file; there are ~FILES_PER_TASK files per task, and at least two tasks per core so
-    a slow file does not leave a core idle at the end. The listing (path, length and the done
-    marks: about 200 bytes a file) comes to the driver, which holds it anyway (Spark lists on
-    the driver), and goes out again with the tasks: no shuffle, no extra stage."""
+    a slow file does not leave a core idle at the end. The listing (about 200 bytes a file) is on
+    the driver (listed there, or collected: Spark lists on the driver too) and goes out with the
+    tasks: no shuffle, no extra stage."""
+    files = len(listed)
     tasks = max(1, min(files, max(-(-files // FILES_PER_TASK), 2 * parallelism)))
-    rows = sorted(todo.collect(), key=lambda r: (-r["length"], r["path"]))
-    return todo.sparkSession.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(
-        _each
-    )
+    rows = sorted(listed, key=lambda r: (-r.length, r.path))
+    return spark.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(_each)
 
 
 def _each(group: list[Any]) -> list[Any]:
@@ -248,19 +257,29 @@ def run(
     spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
         "mapreduce.fileoutputcommitter.algorithm.version", "2"
     )
-    listing = _listing(spark, opts)
     files_uri = opts.files_uri()
     earlier = _exists(spark, files_uri)
     done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
     if done is not None and opts.rescan_blocked:
         done = done.where(F.col("status") != "blocked")
-    listed = len(listing._jdf.inputFiles())
     parallelism = spark.sparkContext.defaultParallelism
+    here = _listed_here(spark, opts)
+    if here is None:
+        spark_listing = _listing(spark, opts)
+        listed = len(spark_listing._jdf.inputFiles())
+        listing: Callable[[], DataFrame] = lambda: spark_listing  # noqa: E731
+    else:
+        listed = len(here)
+        listing = partial(spark.createDataFrame, here, "path string, length long")
     if opts.spark_reads or not is_local(opts.input_root):
-        todo, big = _read_by_spark(listing, done, opts)
+        todo, big = _read_by_spark(listing(), done, opts)
         rows = todo.rdd
     else:
-        rows, big = _dealt(_read_by_executors(listing, done), listed, parallelism), None
+        if here is None:  # Spark lists: one job brings (path, length) to the driver
+            here = [(r.path, r.length) for r in listing().select("path", "length").collect()]
+        marks = _done_marks(done)
+        rows = _dealt(spark, [Listed(p, n, marks.get(p)) for p, n in here], parallelism)
+        big = None
 
     span = spark.sparkContext.accumulator(Span.EMPTY, Span())
     scan = partial(scan_partition, opts=opts, make_work=make_work, span=span)
@@ -288,7 +307,7 @@ def run(
                 return _summary(spark, opts, counts, clock)
     finally:
         merged.unpersist()
-    return summarize(spark, listing, opts, clock)
+    return summarize(spark, listing(), opts, clock)
 
 
 def latest(files: DataFrame) -> DataFrame:
