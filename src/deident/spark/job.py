@@ -1,9 +1,11 @@
 """The driver of a spark-scan run: list, skip what is done, scan, write, reconcile.
 
-1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem).
-2. Who reads the bytes: for a file: input (a local disk, a mount every executor has) Spark only
-   lists (path, length) and the executors read each file themselves (fetch.py); for any other
-   filesystem binaryFile reads them (`content`), hashed in the JVM.
+1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem); a local
+   folder is listed by the driver in Python with the same rules and paths (listing.py), which
+   spares a Spark job per run.
+2. Who reads the bytes: for a file: input (a local disk, a mount every executor has) only
+   (path, length) are listed and the executors read each file themselves (fetch.py); for any
+   other filesystem binaryFile reads them (`content`), hashed in the JVM.
 3. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
    evaluates the length filter before it opens a file; the executor checks the listed length).
 4. Files whose (path, sha256) is already in OUTPUT/files are skipped: the done keys are
@@ -40,9 +42,10 @@ from deident.fileutil import SKIP_DIRS
 from deident.spark import schema
 from deident.spark.clock import Clock
 from deident.spark.executor import FileWork, Span, scan_partition
-from deident.spark.fetch import TOO_LARGE, TOO_LARGE_DETAIL, UNREAD_DETAIL
-from deident.spark.listing import Listed, local_listing
+from deident.spark.fetch import TOO_LARGE_DETAIL, UNREAD_DETAIL
+from deident.spark.listing import Listed, done_marks, local_listing
 from deident.spark.options import JobOptions
+from deident.spark.session import plain_execution
 from deident.spark.sink import Sink, is_local
 
 SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
@@ -190,23 +193,6 @@ def _read_by_spark(
     return todo, big
 
 
-def _done_marks(done: DataFrame | None) -> dict[str, list[str]]:
-    """file: input: path -> what earlier runs did with it (the sha256s they scanned, `too large:
-    <size>` marks), for the executor to skip a file whose bytes or size it finds there (fetch.py).
-    One scan of OUTPUT/files, no join: the listing is on the driver."""
-    if done is None:
-        return {}
-    too_large = F.when(
-        F.col("sha256").isNull() & (F.col("reason") == "too large"),
-        F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
-    )
-    marks: dict[str, set[str]] = {}
-    for path, mark in done.select("path", F.coalesce("sha256", too_large)).collect():
-        if mark is not None:
-            marks.setdefault(path, set()).add(mark)
-    return {path: sorted(m) for path, m in marks.items()}
-
-
 def _listed_here(spark: SparkSession, opts: JobOptions) -> list[tuple[str, int]] | None:
     """file: input, Spark >= 4.3: (path, length) listed by the driver in Python (listing.py),
     without a Spark job; None where Spark must list."""
@@ -247,40 +233,17 @@ def _write_parts(scan_tasks: int, parallelism: int) -> int:
     return max(1, scan_tasks // 64, min(scan_tasks // 8, parallelism))
 
 
-def run(
-    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
-) -> RunSummary:
-    clock = Clock()
-    opts = prepare(spark, opts)
-    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
-    # finished tasks wrote (each row complete; the rerun skips those files).
-    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
-        "mapreduce.fileoutputcommitter.algorithm.version", "2"
-    )
-    files_uri = opts.files_uri()
-    earlier = _exists(spark, files_uri)
-    done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
-    if done is not None and opts.rescan_blocked:
-        done = done.where(F.col("status") != "blocked")
-    parallelism = spark.sparkContext.defaultParallelism
-    here = _listed_here(spark, opts)
-    if here is None:
-        spark_listing = _listing(spark, opts)
-        listed = len(spark_listing._jdf.inputFiles())
-        listing: Callable[[], DataFrame] = lambda: spark_listing  # noqa: E731
-    else:
-        listed = len(here)
-        listing = partial(spark.createDataFrame, here, "path string, length long")
-    if opts.spark_reads or not is_local(opts.input_root):
-        todo, big = _read_by_spark(listing(), done, opts)
-        rows = todo.rdd
-    else:
-        if here is None:  # Spark lists: one job brings (path, length) to the driver
-            here = [(r.path, r.length) for r in listing().select("path", "length").collect()]
-        marks = _done_marks(done)
-        rows = _dealt(spark, [Listed(p, n, marks.get(p)) for p, n in here], parallelism)
-        big = None
-
+def _scan_and_write(
+    spark: SparkSession,
+    opts: JobOptions,
+    rows: RDD[Any],
+    big: DataFrame | None,
+    parallelism: int,
+    make_work: Callable[[JobOptions], Any],
+    clock: Clock,
+) -> dict[str | None, tuple[int, int, int]]:
+    """Scan `rows` (and the too large files `big`), write OUTPUT/findings then OUTPUT/files;
+    the verdicts written, counted while the file rows are written."""
     span = spark.sparkContext.accumulator(Span.EMPTY, Span())
     scan = partial(scan_partition, opts=opts, make_work=make_work, span=span)
     scanned = spark.createDataFrame(rows.mapPartitions(scan), schema.RESULT, verifySchema=False)
@@ -298,15 +261,51 @@ def run(
         # Every verdict of a first run is this run's: it is counted while the file rows are
         # written (observed metrics of that write's one result stage), not by another job.
         seen = Observation("verdicts")
-        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(files_uri)
+        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(opts.files_uri())
         clock.lap("files")
         clock.scan(span.value)
-        if not earlier:
-            counts = _observed(seen.get)
-            if sum(c[0] for c in counts.values()) == listed:
-                return _summary(spark, opts, counts, clock)
+        return _observed(seen.get)
     finally:
         merged.unpersist()
+
+
+def run(
+    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
+) -> RunSummary:
+    clock = Clock()
+    opts = prepare(spark, opts)
+    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
+    # finished tasks wrote (each row complete; the rerun skips those files).
+    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
+        "mapreduce.fileoutputcommitter.algorithm.version", "2"
+    )
+    files_uri = opts.files_uri()
+    earlier = _exists(spark, files_uri)
+    done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
+    if done is not None and opts.rescan_blocked:
+        done = done.where(F.col("status") != "blocked")
+    parallelism = spark.sparkContext.defaultParallelism
+    here = _listed_here(spark, opts)
+    by_spark = _listing(spark, opts) if here is None else None
+    listed = len(here) if by_spark is None else len(by_spark._jdf.inputFiles())
+
+    def listing() -> DataFrame:  # (path, length) of the listed files, for a rerun's summary
+        return by_spark if by_spark is not None else spark.createDataFrame(here, "path string, length long")
+
+    if opts.spark_reads or not is_local(opts.input_root):
+        todo, big = _read_by_spark(listing(), done, opts)
+        rows = todo.rdd
+    else:
+        if here is None:  # Spark lists: one job brings (path, length) to the driver
+            here = [(r.path, r.length) for r in listing().select("path", "length").collect()]
+        marks = done_marks(done)
+        rows = _dealt(spark, [Listed(p, n, marks.get(p)) for p, n in here], parallelism)
+        big = None
+
+    with plain_execution(spark):
+        counts = _scan_and_write(spark, opts, rows, big, parallelism, make_work, clock)
+    if not earlier and sum(c[0] for c in counts.values()) == listed:
+        return _summary(spark, opts, counts, clock)
     return summarize(spark, listing(), opts, clock)
 
 

@@ -26,7 +26,10 @@ import stat
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from deident.spark.fetch import local_file
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from deident.spark.fetch import TOO_LARGE, local_file
 from deident.spark.sink import is_local
 
 _METADATA = ("_metadata", "_common_metadata")  # Parquet's summaries: folders listed, files not
@@ -92,3 +95,20 @@ def local_listing(
         return list(_walk(str(folder), root + "/", re.compile(ignored), pattern))
     except (OSError, UnicodeEncodeError):
         return None  # a folder it may not read, a name not UTF-8: Spark lists (and says why)
+
+
+def done_marks(done: DataFrame | None) -> dict[str, list[str]]:
+    """file: input: path -> what earlier runs did with it (the sha256s they scanned, `too large:
+    <size>` marks), for the executor to skip a file whose bytes or size it finds there (fetch.py).
+    One scan of OUTPUT/files, no join: the listing is on the driver."""
+    if done is None:
+        return {}
+    too_large = F.when(
+        F.col("sha256").isNull() & (F.col("reason") == "too large"),
+        F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
+    )
+    marks: dict[str, set[str]] = {}
+    for path, mark in done.select("path", F.coalesce("sha256", too_large)).collect():
+        if mark is not None:
+            marks.setdefault(path, set()).add(mark)
+    return {path: sorted(m) for path, m in marks.items()}
