@@ -43,10 +43,11 @@ from deident.spark import schema
 from deident.spark.clock import Clock
 from deident.spark.executor import FileWork, Span, scan_partition
 from deident.spark.fetch import TOO_LARGE_DETAIL, UNREAD_DETAIL
-from deident.spark.listing import Listed, done_marks, local_listing
+from deident.spark.listing import Earlier, Listed, done_marks, earlier_rows, local_listing
 from deident.spark.options import JobOptions
 from deident.spark.session import plain_execution
 from deident.spark.sink import Sink, is_local
+from deident.spark.verdicts import Counts, latest_counts
 
 SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
 
@@ -241,9 +242,11 @@ def _scan_and_write(
     parallelism: int,
     make_work: Callable[[JobOptions], Any],
     clock: Clock,
-) -> dict[str | None, tuple[int, int, int]]:
+    rows_back: bool = False,
+) -> tuple[Counts, list[tuple[str, str, int]]]:
     """Scan `rows` (and the too large files `big`), write OUTPUT/findings then OUTPUT/files;
-    the verdicts written, counted while the file rows are written."""
+    the verdicts written, counted while the file rows are written, and with `rows_back` the
+    (path, status, findings) of every file row."""
     span = spark.sparkContext.accumulator(Span.EMPTY, Span())
     scan = partial(scan_partition, opts=opts, make_work=make_work, span=span)
     scanned = spark.createDataFrame(rows.mapPartitions(scan), schema.RESULT, verifySchema=False)
@@ -261,10 +264,14 @@ def _scan_and_write(
         # Every verdict of a first run is this run's: it is counted while the file rows are
         # written (observed metrics of that write's one result stage), not by another job.
         seen = Observation("verdicts")
-        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(opts.files_uri())
+        tally = _tally_exprs()
+        if rows_back:
+            tally.append(F.collect_list(F.struct("path", "status", "findings")).alias("rows"))
+        merged.drop("found").observe(seen, *tally).write.mode("append").parquet(opts.files_uri())
         clock.lap("files")
         clock.scan(span.value)
-        return _observed(seen.get)
+        metrics = seen.get
+        return _observed(metrics), [tuple(r) for r in metrics.get("rows") or ()]
     finally:
         merged.unpersist()
 
@@ -282,8 +289,6 @@ def run(
     files_uri = opts.files_uri()
     earlier = _exists(spark, files_uri)
     done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
-    if done is not None and opts.rescan_blocked:
-        done = done.where(F.col("status") != "blocked")
     parallelism = spark.sparkContext.defaultParallelism
     here = _listed_here(spark, opts)
     by_spark = _listing(spark, opts) if here is None else None
@@ -292,20 +297,29 @@ def run(
     def listing() -> DataFrame:  # (path, length) of the listed files, for a rerun's summary
         return by_spark if by_spark is not None else spark.createDataFrame(here, "path string, length long")
 
+    before: list[Earlier] | None = None  # OUTPUT/files on the driver (a local folder's rerun)
     if opts.spark_reads or not is_local(opts.input_root):
+        if done is not None and opts.rescan_blocked:
+            done = done.where(F.col("status") != "blocked")
         todo, big = _read_by_spark(listing(), done, opts)
         rows = todo.rdd
     else:
         if here is None:  # Spark lists: one job brings (path, length) to the driver
             here = [(r.path, r.length) for r in listing().select("path", "length").collect()]
-        marks = done_marks(done)
+        before = earlier_rows(done) if done is not None else None
+        marks = done_marks(before or [], opts.rescan_blocked)
         rows = _dealt(spark, [Listed(p, n, marks.get(p)) for p, n in here], parallelism)
         big = None
 
+    counted_here = before is not None and by_spark is None
     with plain_execution(spark):
-        counts = _scan_and_write(spark, opts, rows, big, parallelism, make_work, clock)
+        counts, now = _scan_and_write(spark, opts, rows, big, parallelism, make_work, clock, counted_here)
     if not earlier and sum(c[0] for c in counts.values()) == listed:
         return _summary(spark, opts, counts, clock)
+    if counted_here and here is not None and before is not None:
+        latest_here = latest_counts((p for p, _ in here), before, now, opts.run_id)
+        if latest_here is not None:
+            return _summary(spark, opts, latest_here, clock)
     return summarize(spark, listing(), opts, clock)
 
 
@@ -315,9 +329,7 @@ def latest(files: DataFrame) -> DataFrame:
     return files.join(newest, ["path", "run_id"])
 
 
-def _counts(
-    spark: SparkSession, listing: DataFrame, opts: JobOptions
-) -> dict[str | None, tuple[int, int, int]]:
+def _counts(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> Counts:
     """status -> (files, findings, files given a row by this run), over the listed files; the
     status None counts listed files that have no row at all."""
     files = latest(spark.read.schema(schema.FILES).parquet(opts.files_uri()))
@@ -337,13 +349,13 @@ def _tally_exprs() -> list[Any]:
     ]
 
 
-def _observed(metrics: dict[str, Any]) -> dict[str | None, tuple[int, int, int]]:
+def _observed(metrics: dict[str, Any]) -> Counts:
     """status -> (files, findings, files of this run), all of them this run's."""
     counts = {s: (int(metrics.get(f"n_{s}") or 0), int(metrics.get(f"f_{s}") or 0)) for s in STATUSES}
     return {s: (n, f, n) for s, (n, f) in counts.items() if n}
 
 
-def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int, int, int]]:
+def _tally(verdicts: DataFrame, opts: JobOptions) -> Counts:
     rows = (
         verdicts.groupBy("status")
         .agg(
@@ -373,7 +385,7 @@ def summarize(
 def _summary(
     spark: SparkSession,
     opts: JobOptions,
-    counts: dict[str | None, tuple[int, int, int]],
+    counts: Counts,
     clock: Clock | None = None,
 ) -> RunSummary:
     zero = (0, 0, 0)

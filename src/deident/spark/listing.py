@@ -97,18 +97,32 @@ def local_listing(
         return None  # a folder it may not read, a name not UTF-8: Spark lists (and says why)
 
 
-def done_marks(done: DataFrame | None) -> dict[str, list[str]]:
-    """file: input: path -> what earlier runs did with it (the sha256s they scanned, `too large:
-    <size>` marks), for the executor to skip a file whose bytes or size it finds there (fetch.py).
-    One scan of OUTPUT/files, no join: the listing is on the driver."""
-    if done is None:
-        return {}
+class Earlier(NamedTuple):
+    """A row of OUTPUT/files, as the driver keeps it: the mark a rerun skips by, the verdict."""
+
+    path: str
+    mark: str | None  # the sha256 scanned, `too large:<size>`, or None (never read: unreadable)
+    status: str
+    findings: int
+    run_id: str
+
+
+def earlier_rows(files: DataFrame) -> list[Earlier]:
+    """Every row of OUTPUT/files (one scan, no join: the listing is on the driver)."""
     too_large = F.when(
         F.col("sha256").isNull() & (F.col("reason") == "too large"),
         F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
     )
+    cols = [F.coalesce("sha256", too_large), "status", "findings", "run_id"]
+    return [Earlier(*r) for r in files.select("path", *cols).collect()]
+
+
+def done_marks(rows: list[Earlier], rescan_blocked: bool) -> dict[str, list[str]]:
+    """path -> what earlier runs did with it (the sha256s they scanned, `too large:<size>`
+    marks), for the executor to skip a file whose bytes or size it finds there (fetch.py); with
+    `rescan_blocked`, what they blocked is not done."""
     marks: dict[str, set[str]] = {}
-    for path, mark in done.select("path", F.coalesce("sha256", too_large)).collect():
-        if mark is not None:
-            marks.setdefault(path, set()).add(mark)
+    for r in rows:
+        if r.mark is not None and not (rescan_blocked and r.status == "blocked"):
+            marks.setdefault(r.path, set()).add(r.mark)
     return {path: sorted(m) for path, m in marks.items()}
