@@ -9,17 +9,22 @@ from collections.abc import Iterator, Mapping
 
 from pyspark.sql import SparkSession
 
+# A local run (one command, one machine) starts no web UI unless asked (--conf
+# spark.ui.enabled=true): it takes a port and a second of the start for a page nobody opens.
+LOCAL_DEFAULTS = {"spark.ui.enabled": "false"}
+
 
 def get_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
     """`master` None: whatever spark-submit (or an existing session) says, else local[*]."""
     builder = SparkSession.builder.appName("deident spark-scan")
     if master:
         builder = builder.master(master)
-    if (master or "").startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+    local = (master or "").startswith("local")
+    if local and not os.environ.get("PYSPARK_PYTHON"):
         # Local workers run this interpreter, which has deident (Spark would start `python3`,
         # which may not). On a cluster the executors' Python is spark.pyspark.python's.
         os.environ["PYSPARK_PYTHON"] = sys.executable
-    for key, value in (conf or {}).items():
+    for key, value in {**(LOCAL_DEFAULTS if local else {}), **(conf or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
