@@ -131,3 +131,27 @@ def test_each_partition_adds_its_files_and_time_to_the_span(tmp_path: Path) -> N
     assert count == len(files)
     assert before <= first < last <= time.time()
     assert 0 < busy <= last - first
+
+
+def test_the_worker_s_engine_is_out_of_the_collector_s_sight(tmp_path: Path) -> None:
+    # PySpark's daemon collects garbage after every task of a reused worker: the engine, built
+    # once per worker, must not be walked each time (nor by the child forked from it).
+    import gc
+
+    from deident.spark import executor
+
+    built: list[object] = []
+
+    def make_work(opts: JobOptions) -> object:
+        work = {"engine": [[i] for i in range(1000)]}  # stands for the engine's object graph
+        built.append(work)
+        return work
+
+    dog = executor._watchdog(_opts(tmp_path), make_work)
+    try:
+        assert built and gc.get_freeze_count() > 0
+        assert not any(o is built[0] for o in gc.get_objects())
+    finally:
+        dog.close()
+        executor._DOGS.clear()
+        gc.unfreeze()

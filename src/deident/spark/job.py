@@ -1,9 +1,11 @@
 """The driver of a spark-scan run: list, skip what is done, scan, write, reconcile.
 
-1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem).
-2. Who reads the bytes: for a file: input (a local disk, a mount every executor has) Spark only
-   lists (path, length) and the executors read each file themselves (fetch.py); for any other
-   filesystem binaryFile reads them (`content`), hashed in the JVM.
+1. binaryFile lists INPUT (recursive, --glob as pathGlobFilter, any Hadoop filesystem); a local
+   folder is listed by the driver in Python with the same rules and paths (listing.py), which
+   spares a Spark job per run.
+2. Who reads the bytes: for a file: input (a local disk, a mount every executor has) only
+   (path, length) are listed and the executors read each file themselves (fetch.py); for any
+   other filesystem binaryFile reads them (`content`), hashed in the JVM.
 3. A file larger than the limit is a blocked row without its bytes ever being read (binaryFile
    evaluates the length filter before it opens a file; the executor checks the listed length).
 4. Files whose (path, sha256) is already in OUTPUT/files are skipped: the done keys are
@@ -40,9 +42,12 @@ from deident.fileutil import SKIP_DIRS
 from deident.spark import schema
 from deident.spark.clock import Clock
 from deident.spark.executor import FileWork, Span, scan_partition
-from deident.spark.fetch import TOO_LARGE, TOO_LARGE_DETAIL, UNREAD_DETAIL
+from deident.spark.fetch import TOO_LARGE_DETAIL, UNREAD_DETAIL
+from deident.spark.listing import Earlier, Listed, done_marks, earlier_rows, local_listing
 from deident.spark.options import JobOptions
+from deident.spark.session import plain_execution
 from deident.spark.sink import Sink, is_local
+from deident.spark.verdicts import Counts, latest_counts
 
 SKIP_NAMES = "^(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + ")$"
 
@@ -189,21 +194,12 @@ def _read_by_spark(
     return todo, big
 
 
-def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
-    """file: input: Spark lists (path, length) without opening a file; the executor copies and
-    hashes each file itself (fetch.py) and skips those whose sha256 an earlier run did."""
-    todo = listing.select("path", "length")
-    if done is None:
-        return todo.withColumn("done", F.lit(None).cast("array<string>"))
-    too_large = F.when(
-        F.col("sha256").isNull() & (F.col("reason") == "too large"),
-        F.concat(F.lit(TOO_LARGE), F.col("size").cast("string")),
-    )
-    marks = done.select("path", F.coalesce("sha256", too_large).alias("mark")).where(
-        F.col("mark").isNotNull()
-    )
-    keys = marks.groupBy("path").agg(F.collect_set("mark").alias("done"))
-    return todo.join(F.broadcast(keys), "path", "left")
+def _listed_here(spark: SparkSession, opts: JobOptions) -> list[tuple[str, int]] | None:
+    """file: input, Spark >= 4.3: (path, length) listed by the driver in Python (listing.py),
+    without a Spark job; None where Spark must list."""
+    if opts.spark_reads or not is_local(opts.input_root):
+        return None
+    return local_listing(spark, opts.input_uri, opts.input_root, opts.glob, SKIP_NAMES)
 
 
 # Files per scanning task of a file: input: a lost task costs little to redo, and the cost of
@@ -211,21 +207,21 @@ def _read_by_executors(listing: DataFrame, done: DataFrame | None) -> DataFrame:
 FILES_PER_TASK = 64
 
 
-def _dealt(todo: DataFrame, files: int, parallelism: int) -> RDD[Any]:
-    """file: input: the listed files dealt over the scanning tasks, largest first, round robin.
+def _dealt(spark: SparkSession, listed: list[Any], parallelism: int) -> RDD[Any]:
+    """file: input: the listed files (path, length, done marks) dealt over the scanning tasks,
+    largest first, round robin.
 
     binaryFile packs files into splits by size, largest first, so one task would hold all the
     biggest files of an archive (here: every .docx of the benchmark, 40% of its work, in one of
     62 tasks): the job's tail. Dealt, every task gets the same mix of sizes and starts with its
     biggest file; there are ~FILES_PER_TASK files per task, and at least two tasks per core so
-    a slow file does not leave a core idle at the end. The listing (path, length and the done
-    marks: about 200 bytes a file) comes to the driver, which holds it anyway (Spark lists on
-    the driver), and goes out again with the tasks: no shuffle, no extra stage."""
+    a slow file does not leave a core idle at the end. The listing (about 200 bytes a file) is on
+    the driver (listed there, or collected: Spark lists on the driver too) and goes out with the
+    tasks: no shuffle, no extra stage."""
+    files = len(listed)
     tasks = max(1, min(files, max(-(-files // FILES_PER_TASK), 2 * parallelism)))
-    rows = sorted(todo.collect(), key=lambda r: (-r["length"], r["path"]))
-    return todo.sparkSession.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(
-        _each
-    )
+    rows = sorted(listed, key=lambda r: (-r.length, r.path))
+    return spark.sparkContext.parallelize([rows[k::tasks] for k in range(tasks)], tasks).flatMap(_each)
 
 
 def _each(group: list[Any]) -> list[Any]:
@@ -238,30 +234,19 @@ def _write_parts(scan_tasks: int, parallelism: int) -> int:
     return max(1, scan_tasks // 64, min(scan_tasks // 8, parallelism))
 
 
-def run(
-    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
-) -> RunSummary:
-    clock = Clock()
-    opts = prepare(spark, opts)
-    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
-    # finished tasks wrote (each row complete; the rerun skips those files).
-    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
-        "mapreduce.fileoutputcommitter.algorithm.version", "2"
-    )
-    listing = _listing(spark, opts)
-    files_uri = opts.files_uri()
-    earlier = _exists(spark, files_uri)
-    done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
-    if done is not None and opts.rescan_blocked:
-        done = done.where(F.col("status") != "blocked")
-    listed = len(listing._jdf.inputFiles())
-    parallelism = spark.sparkContext.defaultParallelism
-    if opts.spark_reads or not is_local(opts.input_root):
-        todo, big = _read_by_spark(listing, done, opts)
-        rows = todo.rdd
-    else:
-        rows, big = _dealt(_read_by_executors(listing, done), listed, parallelism), None
-
+def _scan_and_write(
+    spark: SparkSession,
+    opts: JobOptions,
+    rows: RDD[Any],
+    big: DataFrame | None,
+    parallelism: int,
+    make_work: Callable[[JobOptions], Any],
+    clock: Clock,
+    rows_back: bool = False,
+) -> tuple[Counts, list[tuple[str, str, int]]]:
+    """Scan `rows` (and the too large files `big`), write OUTPUT/findings then OUTPUT/files;
+    the verdicts written, counted while the file rows are written, and with `rows_back` the
+    (path, status, findings) of every file row."""
     span = spark.sparkContext.accumulator(Span.EMPTY, Span())
     scan = partial(scan_partition, opts=opts, make_work=make_work, span=span)
     scanned = spark.createDataFrame(rows.mapPartitions(scan), schema.RESULT, verifySchema=False)
@@ -279,16 +264,63 @@ def run(
         # Every verdict of a first run is this run's: it is counted while the file rows are
         # written (observed metrics of that write's one result stage), not by another job.
         seen = Observation("verdicts")
-        merged.drop("found").observe(seen, *_tally_exprs()).write.mode("append").parquet(files_uri)
+        tally = _tally_exprs()
+        if rows_back:
+            tally.append(F.collect_list(F.struct("path", "status", "findings")).alias("rows"))
+        merged.drop("found").observe(seen, *tally).write.mode("append").parquet(opts.files_uri())
         clock.lap("files")
         clock.scan(span.value)
-        if not earlier:
-            counts = _observed(seen.get)
-            if sum(c[0] for c in counts.values()) == listed:
-                return _summary(spark, opts, counts, clock)
+        metrics = seen.get
+        return _observed(metrics), [tuple(r) for r in metrics.get("rows") or ()]
     finally:
         merged.unpersist()
-    return summarize(spark, listing, opts, clock)
+
+
+def run(
+    spark: SparkSession, opts: JobOptions, *, make_work: Callable[[JobOptions], Any] = FileWork
+) -> RunSummary:
+    clock = Clock()
+    opts = prepare(spark, opts)
+    # Task output lands when the task commits: a write job that fails halfway keeps the rows its
+    # finished tasks wrote (each row complete; the rerun skips those files).
+    spark.sparkContext._jsc.hadoopConfiguration().set(  # type: ignore[attr-defined]
+        "mapreduce.fileoutputcommitter.algorithm.version", "2"
+    )
+    files_uri = opts.files_uri()
+    earlier = _exists(spark, files_uri)
+    done = spark.read.schema(schema.FILES).parquet(files_uri) if earlier else None
+    parallelism = spark.sparkContext.defaultParallelism
+    here = _listed_here(spark, opts)
+    by_spark = _listing(spark, opts) if here is None else None
+    listed = len(here) if by_spark is None else len(by_spark._jdf.inputFiles())
+
+    def listing() -> DataFrame:  # (path, length) of the listed files, for a rerun's summary
+        return by_spark if by_spark is not None else spark.createDataFrame(here, "path string, length long")
+
+    before: list[Earlier] | None = None  # OUTPUT/files on the driver (a local folder's rerun)
+    if opts.spark_reads or not is_local(opts.input_root):
+        if done is not None and opts.rescan_blocked:
+            done = done.where(F.col("status") != "blocked")
+        todo, big = _read_by_spark(listing(), done, opts)
+        rows = todo.rdd
+    else:
+        if here is None:  # Spark lists: one job brings (path, length) to the driver
+            here = [(r.path, r.length) for r in listing().select("path", "length").collect()]
+        before = earlier_rows(done) if done is not None else None
+        marks = done_marks(before or [], opts.rescan_blocked)
+        rows = _dealt(spark, [Listed(p, n, marks.get(p)) for p, n in here], parallelism)
+        big = None
+
+    counted_here = before is not None and by_spark is None
+    with plain_execution(spark):
+        counts, now = _scan_and_write(spark, opts, rows, big, parallelism, make_work, clock, counted_here)
+    if not earlier and sum(c[0] for c in counts.values()) == listed:
+        return _summary(spark, opts, counts, clock)
+    if counted_here and here is not None and before is not None:
+        latest_here = latest_counts((p for p, _ in here), before, now, opts.run_id)
+        if latest_here is not None:
+            return _summary(spark, opts, latest_here, clock)
+    return summarize(spark, listing(), opts, clock)
 
 
 def latest(files: DataFrame) -> DataFrame:
@@ -297,9 +329,7 @@ def latest(files: DataFrame) -> DataFrame:
     return files.join(newest, ["path", "run_id"])
 
 
-def _counts(
-    spark: SparkSession, listing: DataFrame, opts: JobOptions
-) -> dict[str | None, tuple[int, int, int]]:
+def _counts(spark: SparkSession, listing: DataFrame, opts: JobOptions) -> Counts:
     """status -> (files, findings, files given a row by this run), over the listed files; the
     status None counts listed files that have no row at all."""
     files = latest(spark.read.schema(schema.FILES).parquet(opts.files_uri()))
@@ -319,13 +349,13 @@ def _tally_exprs() -> list[Any]:
     ]
 
 
-def _observed(metrics: dict[str, Any]) -> dict[str | None, tuple[int, int, int]]:
+def _observed(metrics: dict[str, Any]) -> Counts:
     """status -> (files, findings, files of this run), all of them this run's."""
     counts = {s: (int(metrics.get(f"n_{s}") or 0), int(metrics.get(f"f_{s}") or 0)) for s in STATUSES}
     return {s: (n, f, n) for s, (n, f) in counts.items() if n}
 
 
-def _tally(verdicts: DataFrame, opts: JobOptions) -> dict[str | None, tuple[int, int, int]]:
+def _tally(verdicts: DataFrame, opts: JobOptions) -> Counts:
     rows = (
         verdicts.groupBy("status")
         .agg(
@@ -355,7 +385,7 @@ def summarize(
 def _summary(
     spark: SparkSession,
     opts: JobOptions,
-    counts: dict[str | None, tuple[int, int, int]],
+    counts: Counts,
     clock: Clock | None = None,
 ) -> RunSummary:
     zero = (0, 0, 0)
