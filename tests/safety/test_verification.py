@@ -72,3 +72,55 @@ def test_in_place_masking_keeps_the_source_when_the_copy_fails(
     report = deident.mask_file(leaky, leaky)
     assert report.report.status is Status.BLOCKED
     assert leaky.read_bytes() == before
+
+
+def _blind_to_copies(open_document):
+    """`pipeline._open` whose documents show no segment when they are a masked copy being verified
+    (written as `.deident-*` beside the destination): the structured re-read sees nothing."""
+
+    def blind(path: Path, config, *, read_only: bool = False):
+        doc = open_document(path, config, read_only=read_only)
+        if path.name.startswith(".deident-"):
+            doc.segments = lambda: iter(())
+        return doc
+
+    return blind
+
+
+@pytest.mark.parametrize("entity", ["CN_RESIDENT_ID", "CN_MOBILE"])
+def test_the_second_reading_alone_refuses_a_forgotten_value(
+    entity: str, leaky: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reading of the copy is a check of its own: with the structured re-read blind, the
+    second reading still finds the value the writer forgot and refuses the write."""
+    from deident import pipeline
+
+    monkeypatch.setattr(text_document.TextDocument, "write_masked", _forgetful_writer(entity))
+    monkeypatch.setattr(pipeline, "_open", _blind_to_copies(pipeline._open))
+    out = tmp_path / "out" / leaky.name
+    report = deident.mask_file(leaky, out)
+    assert report.output is None and not out.exists()
+    assert report.report.status is Status.BLOCKED
+    assert report.report.reason.startswith("cannot mask: the masked copy still contains")
+
+
+@pytest.mark.parametrize("entity", ["CN_RESIDENT_ID", "CN_MOBILE"])
+def test_the_structured_reread_alone_refuses_a_forgotten_value(
+    entity: str, leaky: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """And the other way round: with the second reading blind to the copy, the structured re-read
+    of the copy refuses it."""
+    from deident import pipeline
+
+    real = pipeline.second_findings
+
+    def second(path: Path, *args, **kwargs):
+        return [] if path.name.startswith(".deident-") else real(path, *args, **kwargs)
+
+    monkeypatch.setattr(text_document.TextDocument, "write_masked", _forgetful_writer(entity))
+    monkeypatch.setattr(pipeline, "second_findings", second)
+    out = tmp_path / "out" / leaky.name
+    report = deident.mask_file(leaky, out)
+    assert report.output is None and not out.exists()
+    assert report.report.status is Status.BLOCKED
+    assert report.report.reason.startswith("cannot mask: the masked copy still contains")

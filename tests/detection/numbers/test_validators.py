@@ -80,3 +80,74 @@ def test_birth_date_check_rejects_what_is_no_date(ymd: str) -> None:
     except ValueError:
         day = None
     assert v._real_ymd(ymd) is (day is not None and dt.date(1900, 1, 1) <= day <= dt.date.today())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_luhn_with_separators_judges_the_digits(seed: int) -> None:
+    rng = random.Random(seed)
+    for card, ok in ((pii.bank_card(rng, luhn=True), True), (pii.bank_card(rng, luhn=False), False)):
+        spaced = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+        assert v.luhn(spaced) is ok and v.luhn_python(spaced) is ok
+        assert v.luhn_python("-".join(card[i : i + 4] for i in range(0, len(card), 4))) is ok
+
+
+def test_bank_card_python_raises_a_luhn_pass_and_never_rejects() -> None:
+    rng = random.Random(7)
+    assert v.bank_card_python(pii.bank_card(rng, luhn=True)) is True
+    assert v.bank_card_python(pii.bank_card(rng, luhn=False)) is None
+
+
+def _id(body17: str) -> str:
+    return body17 + pii.id_check_char(body17)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (_id("44088119900101123"), None),
+        (
+            _id("44088119900101123")[:17] + ("0" if _id("44088119900101123")[17] != "0" else "1"),
+            "check digit",
+        ),
+        ("4408811990010112", "length 16"),
+        ("44088119900101123A", "format"),
+        ("4408811990010112X3", "format"),
+        (_id("99088119900101123"), "region code"),
+        (_id("44088119901301123"), "birth date"),
+        (_id("44088118991231123"), "birth date"),
+        ("440881900101123", None),
+        ("44088190010112A", "format"),
+        ("990881900101123", "region code"),
+        ("440881901301123", "birth date"),
+        # what a page shows: separators, full width, a lower-case x
+        (" ".join(("440881", "19900101", _id("44088119900101123")[14:])), None),
+        (_id("44088119900101123").translate(str.maketrans("0123456789", "０１２３４５６７８９")), None),
+    ],
+)
+def test_id_problem_names_the_check_that_fails(value: str, problem: str | None) -> None:
+    assert v.id_problem(value) == problem
+
+
+def test_id_problem_reads_a_lower_case_check_x() -> None:
+    body = next(b for b in (f"440881199001011{n:02d}" for n in range(100)) if pii.id_check_char(b) == "X")
+    assert v.id_problem(body + "x") is None and v.id_problem(body + "X") is None
+    assert v.id_problem(body + "0") == "check digit"
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("zhang.san@example.com", True),
+        ("Zhang.San@Example.COM", True),
+        ("zhang@localhost", False),
+        ("zhang@.example.com", False),
+        ("zhang..san@example.com", False),
+        ("xinxi@beijing.gov.cn", None),
+        ("xinxi@BEIJING.GOV.CN", None),
+        ("xinxi@agency.gov", None),
+    ],
+)
+def test_email_rejects_malformed_and_leaves_government_mailboxes_undecided(
+    value: str, verdict: bool | None
+) -> None:
+    assert v.email(value) is verdict
