@@ -69,3 +69,42 @@ def test_name_column_cell_is_trimmed_to_the_name() -> None:
         ("PERSON", "龚洋")
     ]
     assert [f.text for f in engine.analyze("3. 令狐欣平", hint_entity="PERSON")] == ["令狐欣平"]
+
+
+ID = "440106199001011238"
+LETTER = f"办公电话：13800001111。\n申请人：张三，身份证号码：{ID}，联系电话：13812345678。\n"
+
+
+def test_kept_values_stay_readable_and_everything_else_is_masked(tmp_path: Path) -> None:
+    """`keep` (a reviewer's not-PII decision) spares those values only, on every line after them too."""
+    src = tmp_path / "答复.txt"
+    src.write_text(LETTER, encoding="utf-8")
+    out = deident.mask_file(src, tmp_path / "out.txt", keep=["138 0000 1111"])
+    text = Path(out.output).read_text(encoding="utf-8")
+    assert "13800001111" in text
+    assert ID not in text and "13812345678" not in text and "张三" not in text
+    reported = {f.text for f in out.report.findings}
+    assert {"13800001111", ID, "13812345678", "张三"} <= reported  # kept values are still listed
+    assert out.masked == len(reported) - 1
+
+
+def test_in_place_masking_replaces_the_file_with_its_masked_copy(tmp_path: Path) -> None:
+    src = tmp_path / "答复.txt"
+    src.write_text(LETTER, encoding="utf-8")
+    out = deident.mask_file(src, src)
+    assert out.output == str(src) and [p.name for p in tmp_path.iterdir()] == ["答复.txt"]
+    text = src.read_text(encoding="utf-8")
+    assert ID not in text and "13812345678" not in text and text.startswith("办公电话：")
+    assert out.notes == ()
+
+
+def test_in_place_masking_of_a_named_file_leaves_only_the_masked_name(tmp_path: Path) -> None:
+    """A value in the file name: the copy goes under a masked name and the source is removed,
+    so neither the name nor the content stays readable in the folder."""
+    src = tmp_path / "联系13812345678.txt"
+    src.write_text(LETTER, encoding="utf-8")
+    out = deident.mask_file(src, src)
+    (left,) = tmp_path.iterdir()
+    assert "13812345678" not in left.name and left.suffix == ".txt" and out.output == str(left)
+    assert ID not in left.read_text(encoding="utf-8")
+    assert out.notes == ("the file name held personal data: written under a masked name",)
