@@ -1,0 +1,97 @@
+"""The operators' documented parameters (README, "Policies") and the edges where a value would
+otherwise come out with nothing masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from deident.errors import PolicyError
+from deident.masking.operators import op_address, op_bank_card, op_email, op_name, op_replace, op_surname_mou
+from deident.model import Explanation, Finding
+
+LEVELS = {"province": 3, "city": 6, "county": 9, "township": 13}
+
+
+def _f(entity: str, text: str, **attrs) -> Finding:
+    return Finding(entity, 0, len(text), text, 0.9, "t", Explanation("t", "p", 0.9), attributes=attrs)
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "masked"),
+    [
+        ("张三明", {"fixed": 2}, "张**"),
+        ("欧阳明", {"fixed": 2}, "欧阳**"),
+        ("张三明", {"keep_last": False}, "张**"),
+        ("张三明", {"char": "×"}, "张×明"),
+        ("阿依古丽•买买提", {}, "阿***•***"),
+        ("阿依古丽·买买提", {"char": "○"}, "阿○○○·○○○"),
+    ],
+)
+def test_name_parameters(text: str, params: dict, masked: str) -> None:
+    assert op_name(_f("PERSON", text), params) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "masked"),
+    [
+        ("zhaoyun@qq.com", {}, "z******@qq.com"),
+        ("zhaoyun@qq.com", {"fixed": 3}, "z***@qq.com"),
+        ("zhaoyun@qq.com", {"keep_first": 2, "char": "#"}, "zh#####@qq.com"),
+        ("a@qq.com", {}, "a*@qq.com"),  # a one-letter mailbox still gets a mask character
+        ('"a@b"@qq.com', {}, '"****@qq.com'),  # the domain follows the last @
+        ("zhaoyun", {}, "z******"),  # no @ (a truncated address): masked like any value
+        ("zhaoyun", {"char": "#"}, "z######"),
+    ],
+)
+def test_email_parameters(text: str, params: dict, masked: str) -> None:
+    assert op_email(_f("EMAIL_ADDRESS", text), params) == masked
+
+
+def test_surname_mou_and_replace_texts() -> None:
+    assert op_surname_mou(_f("PERSON", "张三"), {"text": "某某"}) == "张某某"
+    assert op_surname_mou(_f("PERSON", "欧阳明"), {}) == "欧阳某"
+    assert op_replace(_f("CN_BANK_CARD", "6222021234567890128"), {}) == "***"
+
+
+ADDRESS = "广东省深圳市南山区粤海街道科技路1号"
+
+
+@pytest.mark.parametrize(
+    ("params", "masked"),
+    [
+        ({}, "广东省深圳市南山区粤海街道*****"),  # township is the default level
+        ({"keep_level": "county"}, "广东省深圳市南山区*********"),
+        ({"keep_level": "province", "char": "×"}, "广东省" + "×" * 15),
+    ],
+)
+def test_address_keep_level(params: dict, masked: str) -> None:
+    assert op_address(_f("CN_ADDRESS", ADDRESS, levels=LEVELS), params) == masked
+
+
+def test_address_kept_whole_still_masks_its_last_character() -> None:
+    text = "广东省深圳市南山区粤海街道"
+    assert op_address(_f("CN_ADDRESS", text, levels=LEVELS), {}) == "广东省深圳市南山区粤海街*"
+
+
+def test_address_without_levels_is_masked_whole_but_its_punctuation() -> None:
+    assert op_address(_f("CN_ADDRESS", "科技路1号（东门）"), {}) == "*****（**）"
+
+
+def test_address_unknown_level_names_the_levels() -> None:
+    with pytest.raises(PolicyError, match="province, city, county, township, not 'street'"):
+        op_address(_f("CN_ADDRESS", ADDRESS, levels=LEVELS), {"keep_level": "street"})
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "masked"),
+    [
+        ("6222021234567890128", {}, "6222 **** **** **** 128"),
+        ("6222021234567890128", {"keep_first": 6}, "622202 **** **** ** 128"),
+        ("6222021234567890128", {"group": 3, "char": "#"}, "6222 ### ### ### ### ## 8"),
+        ("622202", {}, "6222 * 2"),
+        ("62220", {}, "6****"),  # too short for the grouped form: only the first digit shows
+        ("6222", {}, "6***"),
+    ],
+)
+def test_bank_card_parameters_and_short_values(text: str, params: dict, masked: str) -> None:
+    assert op_bank_card(_f("CN_BANK_CARD", text), params) == masked
