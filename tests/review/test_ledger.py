@@ -196,3 +196,34 @@ def test_any_single_edit_deletion_or_swap_is_detected(tmp_path: Path, n: int, da
         lines[i], lines[j] = lines[j], lines[i]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert not led.verify().ok
+
+
+def test_names_are_written_readable_so_the_ledger_diffs_cleanly(ledger: Ledger) -> None:
+    ledger.append([approval(1, "王芳")])
+    assert '"reviewer":"王芳"' in ledger.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[:40] + b"\xff\xfe" + data[40:], id="bytes that are not UTF-8"),
+        pytest.param(lambda data: data.replace(b"}\n", b"} \n", 1), id="a trailing space"),
+        pytest.param(lambda data: data + b"[1, 2]\n", id="JSON that is not an object"),
+    ],
+)
+def test_a_ledger_damaged_below_the_json_does_not_verify(three: Ledger, damage) -> None:
+    three.path.write_bytes(damage(three.path.read_bytes()))
+    fresh = Ledger(three.path, three.key)
+    v = fresh.verify()
+    assert v.ok is False and v.problems
+    with pytest.raises(LedgerInvalid):
+        fresh.entries()
+
+
+def test_an_edit_after_a_read_is_caught_by_the_same_ledger_object(three: Ledger) -> None:
+    """A long-lived process (the HTTP service) reads the ledger many times: an edit made between
+    two reads is verified again, never answered from what was read before."""
+    assert len(three.entries()) == 3
+    _mutate_field(three, 1, "verdict", "confirmed")
+    with pytest.raises(LedgerInvalid):
+        three.entries()
