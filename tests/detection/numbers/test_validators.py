@@ -151,3 +151,31 @@ def test_email_rejects_malformed_and_leaves_government_mailboxes_undecided(
     value: str, verdict: bool | None
 ) -> None:
     assert v.email(value) is verdict
+
+
+VIN = "1M8GDM9AXKP042788"  # ISO 3779 example (Wikipedia, "Vehicle identification number"): check X
+
+
+def test_vin_accepts_the_standard_example_and_rejects_every_other_check_character() -> None:
+    assert v.vin(VIN) is True and v.vin(VIN.lower()) is True
+    assert v.vin("11111111111111111") is True  # weights sum to 1 (mod 11)
+    for c in "0123456789X":
+        if c != VIN[8]:
+            assert v.vin(VIN[:8] + c + VIN[9:]) is False, c
+
+
+@pytest.mark.parametrize("value", [VIN[:16], VIN + "1", VIN[:3] + "I" + VIN[4:], VIN[:3] + "O" + VIN[4:]])
+def test_vin_rejects_wrong_length_and_letters_iso_3779_excludes(value: str) -> None:
+    assert v.vin(value) is False
+
+
+def test_vin_check_agrees_with_the_textbook_transliteration() -> None:
+    """Each letter's value from the standard's table (I, O, Q excluded), one at a time."""
+    table = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | dict(zip("JKLMN", range(1, 6), strict=True))
+    table |= {"P": 7, "R": 9} | dict(zip("STUVWXYZ", range(2, 10), strict=True))
+    weights = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+    for letter in table:
+        body = "1M8GDM9A0KP04" + letter + "788"
+        total = sum((table[c] if c.isalpha() else int(c)) * w for c, w in zip(body, weights, strict=True))
+        check = "X" if total % 11 == 10 else str(total % 11)
+        assert v.vin(body[:8] + check + body[9:]) is True, letter
