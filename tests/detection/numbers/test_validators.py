@@ -179,3 +179,32 @@ def test_vin_check_agrees_with_the_textbook_transliteration() -> None:
         total = sum((table[c] if c.isalpha() else int(c)) * w for c, w in zip(body, weights, strict=True))
         check = "X" if total % 11 == 10 else str(total % 11)
         assert v.vin(body[:8] + check + body[9:]) is True, letter
+
+
+@pytest.mark.parametrize(
+    ("ymd", "real"),
+    [
+        ("19000229", False),  # 1900: divisible by 100, not by 400
+        ("19040229", True),
+        ("19960229", True),
+        ("19970229", False),
+        ("20000229", True),  # divisible by 400
+        ("20230229", False),
+        ("20240229", True),
+        ("19000101", True),
+        ("18991231", False),
+    ],
+)
+def test_birth_date_check_follows_the_leap_rule(ymd: str, real: bool) -> None:
+    assert v._real_ymd(ymd) is real
+
+
+def test_a_birth_date_of_today_is_real() -> None:
+    assert v._real_ymd(dt.date.today().strftime("%Y%m%d")) is True
+
+
+@pytest.mark.parametrize(
+    "value", ["44088119900101123", "4408811990010112345", "44088119900101123A", "X" * 18]
+)
+def test_gb11643_rejects_wrong_length_and_letters(value: str) -> None:
+    assert v.gb11643_python(value) is False and v.gb11643(value) is False
