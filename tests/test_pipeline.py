@@ -108,3 +108,27 @@ def test_in_place_masking_of_a_named_file_leaves_only_the_masked_name(tmp_path: 
     assert "13812345678" not in left.name and left.suffix == ".txt" and out.output == str(left)
     assert ID not in left.read_text(encoding="utf-8")
     assert out.notes == ("the file name held personal data: written under a masked name",)
+
+
+def test_a_file_with_findings_is_not_reported_clean(tmp_path: Path) -> None:
+    """The status is what `deident scan` exits on and what CI gates read."""
+    leak = tmp_path / "答复.txt"
+    leak.write_text(LETTER, encoding="utf-8")
+    report = deident.scan_file(leak)
+    assert report.findings and report.status is deident.Status.FINDINGS
+    clean = tmp_path / "通知.txt"
+    clean.write_text("关于开展年度核查工作的通知。\n", encoding="utf-8")
+    report = deident.scan_file(clean)
+    assert report.findings == () and report.status is deident.Status.CLEAN
+
+
+def test_a_name_the_model_misses_alone_is_found_where_it_recurs(tmp_path: Path) -> None:
+    """易强磊 alone at the start of a line is not read as a name; introduced by 当事人 above, it is."""
+    src = tmp_path / "决定书.txt"
+    src.write_text("当事人：易强磊，男，1980年生。\n易强磊于2024年3月在本市经营。\n", encoding="utf-8")
+    names = [
+        (f.text, f.location["line"]) for f in deident.scan_file(src).findings if f.entity_type == "PERSON"
+    ]
+    assert ("易强磊", 2) in names
+    masked = deident.mask_file(src, tmp_path / "out.txt")
+    assert "易强磊" not in Path(masked.output).read_text(encoding="utf-8")
