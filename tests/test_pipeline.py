@@ -132,3 +132,17 @@ def test_a_name_the_model_misses_alone_is_found_where_it_recurs(tmp_path: Path) 
     assert ("易强磊", 2) in names
     masked = deident.mask_file(src, tmp_path / "out.txt")
     assert "易强磊" not in Path(masked.output).read_text(encoding="utf-8")
+
+
+def test_a_path_that_cannot_be_copied_is_blocked_by_scan_and_mask(tmp_path: Path) -> None:
+    """A FIFO is never opened (reading it would wait forever): both commands block it, mask writes nothing."""
+    import os
+
+    fifo = tmp_path / "名单.txt"
+    os.mkfifo(fifo)
+    scanned = deident.scan_file(fifo)
+    assert (scanned.path, scanned.sha256, scanned.status) == (str(fifo), None, deident.Status.BLOCKED)
+    assert scanned.reason == "unreadable" and "FIFO" in scanned.detail
+    masked = deident.mask_file(fifo, tmp_path / "out.txt")
+    assert (masked.source, masked.output, masked.report) == (str(fifo), None, scanned)
+    assert not (tmp_path / "out.txt").exists()
