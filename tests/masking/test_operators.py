@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from deident.errors import PolicyError
-from deident.masking.operators import op_address, op_bank_card, op_email, op_name, op_replace, op_surname_mou
+from deident.masking.operators import (
+    op_address,
+    op_bank_card,
+    op_email,
+    op_mask,
+    op_name,
+    op_replace,
+    op_surname_mou,
+)
 from deident.model import Explanation, Finding
 
 LEVELS = {"province": 3, "city": 6, "county": 9, "township": 13}
@@ -95,3 +103,17 @@ def test_address_unknown_level_names_the_levels() -> None:
 )
 def test_bank_card_parameters_and_short_values(text: str, params: dict, masked: str) -> None:
     assert op_bank_card(_f("CN_BANK_CARD", text), params) == masked
+
+
+def test_a_compound_surname_alone_is_still_masked() -> None:
+    """欧阳 read alone as a name (欧阳说…) keeps its first character only: never the whole name."""
+    assert op_name(_f("PERSON", "欧阳"), {}) == "欧*"
+    assert op_name(_f("PERSON", "欧阳明"), {}) == "欧阳*"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [("010-12345678", "010-******78"), ("02087654321", "020******21"), ("0755-12345678", "0755-******78")],
+)
+def test_landline_keeps_exactly_its_area_code(text: str, masked: str) -> None:
+    assert op_mask(_f("CN_LANDLINE", text), {"keep_first": "area_code", "keep_last": 2}) == masked
