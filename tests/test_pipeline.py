@@ -146,3 +146,20 @@ def test_a_path_that_cannot_be_copied_is_blocked_by_scan_and_mask(tmp_path: Path
     masked = deident.mask_file(fifo, tmp_path / "out.txt")
     assert (masked.source, masked.output, masked.report) == (str(fifo), None, scanned)
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_a_reader_s_block_detail_shows_no_value(tmp_path: Path, monkeypatch) -> None:
+    """A detail names places in the document (a member, a sheet) and an attacker can name a part
+    after a person: the values in it are starred out of the report, in scan and mask alike."""
+    from deident import pipeline
+    from deident.errors import BlockedError
+
+    def damaged(path: Path, config, *, read_only: bool = False):
+        raise BlockedError("corrupt", "member 联系13812345678.xml cannot be read")
+
+    monkeypatch.setattr(pipeline, "_open", damaged)
+    src = tmp_path / "附件.txt"
+    src.write_text("关于开展年度核查工作的通知。\n", encoding="utf-8")
+    for report in (deident.scan_file(src), deident.mask_file(src, tmp_path / "out.txt").report):
+        assert report.status is deident.Status.BLOCKED and report.reason == "corrupt"
+        assert report.detail.startswith("member 联系") and "13812345678" not in report.detail
