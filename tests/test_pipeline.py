@@ -163,3 +163,27 @@ def test_a_reader_s_block_detail_shows_no_value(tmp_path: Path, monkeypatch) -> 
     for report in (deident.scan_file(src), deident.mask_file(src, tmp_path / "out.txt").report):
         assert report.status is deident.Status.BLOCKED and report.reason == "corrupt"
         assert report.detail.startswith("member 联系") and "13812345678" not in report.detail
+
+
+def test_a_pdf_without_findings_is_still_rewritten(tmp_path: Path) -> None:
+    """Writing a PDF also drops what is not text (JavaScript, old revisions, metadata): a copy of a
+    PDF with nothing to mask is rewritten and verified too, never copied byte for byte."""
+    import pikepdf
+
+    from tests.factories.pdf import helvetica_pdf
+
+    src = tmp_path / "report.pdf"
+    src.write_bytes(helvetica_pdf([["Annual report 2024", "Budget execution summary"]]))
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        js = pdf.make_stream(b"app.alert('hi');")
+        action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=js)
+        pdf.Root["/Names"] = pikepdf.Dictionary(
+            JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("a"), action]))
+        )
+        pdf.save(src)
+    out = deident.mask_file(src, tmp_path / "out.pdf")
+    assert out.report.status is deident.Status.CLEAN and out.output == str(tmp_path / "out.pdf")
+    with pikepdf.open(src) as source:
+        assert "/JavaScript" in source.Root["/Names"]
+    with pikepdf.open(out.output) as copy:
+        assert "/JavaScript" not in copy.Root.get("/Names", {})
