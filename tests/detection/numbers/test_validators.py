@@ -188,6 +188,8 @@ def test_vin_check_agrees_with_the_textbook_transliteration() -> None:
         ("19040229", True),
         ("19960229", True),
         ("19970229", False),
+        ("19980229", False),  # even, not divisible by 4
+        ("20220229", False),
         ("20000229", True),  # divisible by 400
         ("20230229", False),
         ("20240229", True),
