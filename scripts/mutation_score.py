@@ -75,7 +75,9 @@ def _module(mutant: str) -> str:
 
 
 def _score(c: Counter[str]) -> float | None:
-    tested = c["killed"] + c["timeout"] + c["survived"]
+    """(killed + timeout) / (killed + timeout + survived + no tests): mutmut's score, with mutants that
+    no test runs counted as survivors; mutants not checked (a run cut short) are left out."""
+    tested = c["killed"] + c["timeout"] + c["survived"] + c["no tests"]
     return round((c["killed"] + c["timeout"]) / tested, 3) if tested else None
 
 
@@ -85,15 +87,16 @@ def report(work: Path = WORK) -> dict[str, object]:
     for mutant, verdict in status.items():
         by_module[_module(mutant)][verdict] += 1
     total = Counter(status.values())
-    tested = total["killed"] + total["survived"] + total["timeout"]
-    score = (total["killed"] + total["timeout"]) / tested if tested else None
-    survivors = sorted(m for m, v in status.items() if v == "survived")
+    score = _score(total)
+    tested = total["killed"] + total["timeout"] + total["survived"] + total["no tests"]
+    # A mutant no test of the selection runs survives too: it needs a test or a reason like any other.
+    survivors = sorted(m for m, v in status.items() if v in ("survived", "no tests"))
     reasons = {name: group for name, group, _ in explanations()}
     unexplained = [m for m in survivors if m not in reasons]
     summary = {
         "mutants": len(status),
         "outcomes": dict(total),
-        "score": round(score, 3) if score is not None else None,
+        "score": score,
         "by_module": {m: {**dict(c), "score": _score(c)} for m, c in sorted(by_module.items())},
         "survivors": survivors,
         "explained": len(survivors) - len(unexplained),
@@ -111,6 +114,8 @@ def report(work: Path = WORK) -> dict[str, object]:
             f" {_score(c) if _score(c) is not None else '-':>6}"
         )
     print(f"\nmutation score (killed + timeout) / tested: {summary['score']} of {tested} tested mutants")
+    if total["not checked"]:
+        print(f"not checked (the run was cut short): {total['not checked']}")
     print(f"survivors explained in {EXPLAINED.relative_to(ROOT)}: {summary['explained']} of {len(survivors)}")
     for reason, n in summary["explained_by_reason"].items():
         print(f"  {n:4d}  {reason}")
