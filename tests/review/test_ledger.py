@@ -227,3 +227,19 @@ def test_an_edit_after_a_read_is_caught_by_the_same_ledger_object(three: Ledger)
     _mutate_field(three, 1, "verdict", "confirmed")
     with pytest.raises(LedgerInvalid):
         three.entries()
+
+
+def test_a_signed_entry_lacking_a_field_does_not_verify(ledger: Ledger) -> None:
+    """The fields each kind needs are checked on reading too, not only by `append`: an entry written
+    with the key by another tool (or an older deident) that lacks one is a problem."""
+    import hashlib
+
+    ledger.append([approval(1)])
+    body = {k: v for k, v in approval(2).items() if k != "policy"}
+    head = ledger.verify().head
+    body |= {"seq": 2, "prev": head, "key_id": ledger.key.key_id}
+    h = hashlib.sha256(canonical(body).encode()).hexdigest()
+    with ledger.path.open("a", encoding="utf-8") as fh:
+        fh.write(canonical({**body, "hash": h, "mac": ledger.key.mac(h.encode())}) + "\n")
+    v = Ledger(ledger.path, ledger.key).verify()
+    assert v.ok is False and v.problems == ("line 2: approval lacks policy",)
