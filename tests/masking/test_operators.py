@@ -4,9 +4,12 @@ otherwise come out with nothing masked."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deident.errors import PolicyError
 from deident.masking.operators import (
+    mask_keep,
     op_address,
     op_bank_card,
     op_email,
@@ -117,3 +120,36 @@ def test_a_compound_surname_alone_is_still_masked() -> None:
 )
 def test_landline_keeps_exactly_its_area_code(text: str, masked: str) -> None:
     assert op_mask(_f("CN_LANDLINE", text), {"keep_first": "area_code", "keep_last": 2}) == masked
+
+
+@given(
+    st.text(alphabet="张三明0123456789ABC-· ", min_size=1, max_size=12),
+    st.integers(0, 14),
+    st.integers(0, 14),
+)
+def test_mask_keep_always_masks_a_significant_character_and_keeps_no_more_than_asked(
+    value: str, keep_first: int, keep_last: int
+) -> None:
+    out = mask_keep(value, keep_first, keep_last)
+    sig = [i for i, c in enumerate(value) if c.isalnum()]
+    assert len(out) == len(value)
+    assert all(out[i] == value[i] for i in range(len(value)) if i not in sig)  # separators stay
+    if sig:
+        shown = [i for i in sig if out[i] == value[i]]
+        masked = [i for i in sig if out[i] == "*"]
+        assert masked and len(shown) + len(masked) == len(sig)
+        assert len(shown) <= keep_first + keep_last
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=12), st.integers(0, 14))
+def test_mask_last_masks_exactly_the_last_n(value: str, n: int) -> None:
+    m = min(n, len(value))
+    assert mask_keep(value, mask_last=n) == value[: len(value) - m] + "*" * m
+
+
+def test_a_value_too_short_for_its_kept_ends_loses_the_longer_end_first() -> None:
+    assert mask_keep("ABC", 3, 1) == "A*C"
+    assert mask_keep("ABCD", 2, 2) == "AB*D"
+    assert mask_keep("A") == "*" and mask_keep("A", 1, 0) == "*"
+    assert mask_keep("ABC", 3, 0) == "AB*"
+    assert mask_keep("ABC") == "***"  # nothing kept unless asked
