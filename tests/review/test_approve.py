@@ -138,3 +138,65 @@ def test_ledger_holds_no_plaintext_personal_data(tmp_path: Path, ledger: Ledger)
     for value in leak.values:
         assert value not in raw
     assert leak.mobile[3:7] + leak.mobile[7:] not in raw
+
+
+def test_a_reviewer_name_holding_personal_data_is_refused(tmp_path: Path, ledger: Ledger) -> None:
+    """The ledger holds no plaintext personal data: not even in the reviewer field."""
+    p = write_clean(tmp_path / "notice.txt")
+    with pytest.raises(ApprovalRefused) as refused:
+        _approve(p, ledger, reviewer="王芳 13812345678")
+    assert refused.value.path == "notice.txt" and "13812345678" not in refused.value.reason
+    assert ledger.entries() == []
+
+
+def test_refusals_name_the_file_and_say_why(tmp_path: Path, ledger: Ledger) -> None:
+    """The service answers 409 with `reason`; the CLI prints `path: reason`."""
+    p = write_clean(tmp_path / "notice.txt")
+    cases = [
+        ({"reviewer": " "}, "an approval needs --reviewer"),
+        ({"require_approvals": 0}, "--require-approvals must be at least 1"),
+    ]
+    for kw, reason in cases:
+        with pytest.raises(ApprovalRefused) as refused:
+            _approve(p, ledger, **{"reviewer": "王芳", **kw})
+        assert (refused.value.path, refused.value.reason) == ("notice.txt", reason)
+        assert str(refused.value) == f"notice.txt: {reason}"
+    bad = write_corrupt_docx(tmp_path / "附件.docx")
+    with pytest.raises(ApprovalRefused) as refused:
+        _approve(bad, ledger)
+    assert refused.value.path == "附件.docx" and refused.value.reason.startswith("blocked: corrupt")
+    assert refused.value.reason.endswith(")")  # the reader's detail, in brackets
+    leak = write_leaking(tmp_path / "leak.txt", make_leak())
+    with pytest.raises(ApprovalRefused) as refused:
+        _approve(leak, ledger)
+    assert refused.value.path == "leak.txt"
+    assert refused.value.reason == (
+        "3 unresolved finding(s); mask them or mark them with `deident decide --not-pii`"
+    )
+    _approve(p, ledger)
+    with pytest.raises(ApprovalRefused) as refused:
+        _approve(p, ledger)
+    assert refused.value.path == "notice.txt" and refused.value.reason.startswith("already approved by 王芳")
+
+
+def test_the_approval_records_policy_and_date_as_given(tmp_path: Path, ledger: Ledger) -> None:
+    p = write_clean(tmp_path / "notice.txt")
+    o = _approve(p, ledger, policy="court", date="2024-01-02")
+    q = write_clean(tmp_path / "other.txt", extra="另一份。")
+    _approve(q, ledger)
+    first, second = ledger.entries()
+    assert (first["policy"], first["date"]) == ("court", "2024-01-02")
+    assert second["policy"] == "gov" and second["date"] and second["date"] != "2024-01-02"
+    assert o.path == "notice.txt" and o.entry == first and o.required == 1
+
+
+def test_the_approval_scans_with_the_configured_entities(tmp_path: Path, ledger: Ledger) -> None:
+    """`deident approve --entities PERSON` approves a notice whose only number is an office phone."""
+    p = tmp_path / "notice.txt"
+    p.write_text("关于开展年度核查工作的通知。咨询电话：13812345678。\n", encoding="utf-8")
+    with pytest.raises(ApprovalRefused):
+        _approve(p, ledger)
+    o = approve_file(
+        p, ledger=ledger, config=ScanConfig(entities=frozenset({"PERSON"})), reviewer="王芳", root=tmp_path
+    )
+    assert o.complete and ledger.entries()[0]["findings"] == 0

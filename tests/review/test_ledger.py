@@ -196,3 +196,50 @@ def test_any_single_edit_deletion_or_swap_is_detected(tmp_path: Path, n: int, da
         lines[i], lines[j] = lines[j], lines[i]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert not led.verify().ok
+
+
+def test_names_are_written_readable_so_the_ledger_diffs_cleanly(ledger: Ledger) -> None:
+    ledger.append([approval(1, "王芳")])
+    assert '"reviewer":"王芳"' in ledger.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[:40] + b"\xff\xfe" + data[40:], id="bytes that are not UTF-8"),
+        pytest.param(lambda data: data.replace(b"}\n", b"} \n", 1), id="a trailing space"),
+        pytest.param(lambda data: data + b"[1, 2]\n", id="JSON that is not an object"),
+    ],
+)
+def test_a_ledger_damaged_below_the_json_does_not_verify(three: Ledger, damage) -> None:
+    three.path.write_bytes(damage(three.path.read_bytes()))
+    fresh = Ledger(three.path, three.key)
+    v = fresh.verify()
+    assert v.ok is False and v.problems
+    with pytest.raises(LedgerInvalid):
+        fresh.entries()
+
+
+def test_an_edit_after_a_read_is_caught_by_the_same_ledger_object(three: Ledger) -> None:
+    """A long-lived process (the HTTP service) reads the ledger many times: an edit made between
+    two reads is verified again, never answered from what was read before."""
+    assert len(three.entries()) == 3
+    _mutate_field(three, 1, "verdict", "confirmed")
+    with pytest.raises(LedgerInvalid):
+        three.entries()
+
+
+def test_a_signed_entry_lacking_a_field_does_not_verify(ledger: Ledger) -> None:
+    """The fields each kind needs are checked on reading too, not only by `append`: an entry written
+    with the key by another tool (or an older deident) that lacks one is a problem."""
+    import hashlib
+
+    ledger.append([approval(1)])
+    body = {k: v for k, v in approval(2).items() if k != "policy"}
+    head = ledger.verify().head
+    body |= {"seq": 2, "prev": head, "key_id": ledger.key.key_id}
+    h = hashlib.sha256(canonical(body).encode()).hexdigest()
+    with ledger.path.open("a", encoding="utf-8") as fh:
+        fh.write(canonical({**body, "hash": h, "mac": ledger.key.mac(h.encode())}) + "\n")
+    v = Ledger(ledger.path, ledger.key).verify()
+    assert v.ok is False and v.problems == ("line 2: approval lacks policy",)
