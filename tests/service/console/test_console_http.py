@@ -349,3 +349,20 @@ def test_a_tampered_ledger_stops_the_console(local, state: ConsoleState) -> None
     for path in ("/review/", page):
         status, _, body = b.get(path)
         assert status == 409 and "ledger verify" in body
+
+
+def test_a_reviewer_name_holding_personal_data_approves_nothing_and_copies_nothing(
+    state: ConsoleState, repo: Path
+) -> None:
+    """The console refuses as `deident approve` does, before anything reaches the publish folder."""
+    from deident.review.approve import ApprovalRefused
+
+    clean = next(f for f in state.refresh() if f.shown.endswith("通知.txt"))
+    with pytest.raises(ApprovalRefused) as refused:
+        state.approve(clean, "王芳 13812345678")
+    assert "13812345678" not in str(refused.value) and "reviewer name" in str(refused.value)
+    assert not (repo / "publish" / "通知.txt").exists()
+    assert not [e for e in state.ledger.entries() if e.get("kind") == "approval"]
+    state.approve(clean, "王芳")  # her own name is no refusal
+    assert (repo / "publish" / "通知.txt").read_bytes() == (repo / "uploads" / "通知.txt").read_bytes()
+    assert [e["reviewer"] for e in state.ledger.entries() if e.get("kind") == "approval"] == ["王芳"]

@@ -365,7 +365,13 @@ class ConsoleState:
         from deident.pipeline import scan_path
         from deident.review.approve import ApprovalRefused, approve_report
         from deident.review.decisions import review_findings
+        from deident.review.freetext import refuse_personal_data
 
+        # Before anything is copied: a reviewer name the approval would refuse (a phone number
+        # typed into the account name) must not leave a file in the publish folder unapproved.
+        refusal = refuse_personal_data(reviewer, "reviewer name", self.engine, own_name=True)
+        if refusal:
+            raise ApprovalRefused(f.shown, refusal)
         with self._lock:
             d = self.decided(f)
             if d.publish_kind == "none":
@@ -405,5 +411,6 @@ class ConsoleState:
                 reviewer=reviewer,
                 policy=self.policy_name,
                 require_approvals=self.required,
+                engine=self.engine,
             )
             return self.decided(f)
