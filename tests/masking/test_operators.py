@@ -84,6 +84,13 @@ def test_address_kept_whole_still_masks_its_last_character() -> None:
     assert op_address(_f("CN_ADDRESS", text, levels=LEVELS), {}) == "广东省深圳市南山区粤海街*"
 
 
+@pytest.mark.parametrize("tail", ["，", "。", " ", "（）"])
+def test_address_kept_whole_with_a_separator_after_still_masks_a_character(tail: str) -> None:
+    text = "广东省深圳市南山区粤海街道" + tail
+    masked = op_address(_f("CN_ADDRESS", text, levels=LEVELS), {})
+    assert masked == "广东省深圳市南山区粤海街*" + tail
+
+
 def test_address_without_levels_is_masked_whole_but_its_punctuation() -> None:
     assert op_address(_f("CN_ADDRESS", "科技路1号（东门）"), {}) == "*****（**）"
 

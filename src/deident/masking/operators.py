@@ -110,8 +110,11 @@ def op_address(finding: Finding, params: Mapping[str, Any]) -> str:
             keep = max(keep, int(levels[name]))
     char = str(params.get("char", "*"))
     text = finding.text
-    if keep >= len(text):  # nothing below the kept level: mask the last character at least
-        keep = max(0, len(text) - 1)
+    if not any(_significant(c) for c in text[keep:]):
+        # Nothing below the kept level (or only a separator, 广东省深圳市，): mask the last
+        # significant character at least, so a finding is never published as it was.
+        last = [i for i, c in enumerate(text) if _significant(c)]
+        keep = last[-1] if last else len(text)
     return text[:keep] + "".join(char if _significant(c) else c for c in text[keep:])
 
 
