@@ -305,7 +305,7 @@ def _objects(data: bytes, limits: Limits, recurse: Recurse, live: set[tuple[int,
                 yield Piece({**where, "text": "strings"}, visible("\n".join(out)))
             if isinstance(obj, pikepdf.Stream):
                 yield from _stream_pieces(obj, where, recurse, shown)
-        if _hidden_objects(data, live, pdf):
+        if hidden_objects(data, live, pdf):
             live.add((-1, -1))
 
 
@@ -343,8 +343,9 @@ def object_heads(data: bytes) -> Iterator[tuple[int, int]]:
                 yield int(n.group(1)), int(n.group(2))
 
 
-def _hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
-    """True when the bytes hold an object twice or one the cross-reference table does not list."""
+def hidden_objects(data: bytes, live: set[tuple[int, int]], pdf: Any) -> bool:
+    """True when the bytes hold an object twice or one the cross-reference table does not list
+    (`live`: objects known to be listed, not looked up again)."""
     import pikepdf
 
     seen: set[tuple[int, int]] = set()

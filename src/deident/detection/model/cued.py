@@ -104,10 +104,9 @@ def _apposition_end(det: NerDetector, t: str, p: int) -> int | None:
 def cued_end(det: NerDetector, t: str, p: int, per: Sequence[tuple[int, int]]) -> int | None:
     """The end of the name right after a case cue ending at `p`, or None."""
     sl = _surname(det, t, p)
-    if not sl or (t[p] not in det.person.weak_surnames and len(t) > p + 4):
-        end = _apposition_end(det, t, p)
-        if end is not None and (not sl or end - p > 3):
-            return end
+    end = _apposition_end(det, t, p)
+    if end is not None and (not sl or (end - p > 3 and t[p] not in det.person.weak_surnames)):
+        return end  # 阿吉那色，男 / 欧阳娜娜，女: the introduction names the whole run
     if not sl:
         return None
     at_start = any(a == p for a, _ in per)

@@ -86,16 +86,16 @@ _DWELLING_AFTER = re.compile(
     r"(?:[即系为]?[\u4e00-\u9fff]{0,8}?家(?:中|里|楼下|门口|院)|[\u4e00-\u9fff]{0,8}?"
     r"(?:民房|出租屋|出租房|租住房|住处|住所|住宅|居民楼|宿舍|寝室))"
 )
-# Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
 _NUMBERED = re.compile(r"[0-9一二三四五六七八九十]+(?:号|室|栋|幢|单元|组|队|房)")
-_HOME_AFTER = re.compile(r"的?(?:家中|家里|住处|住所|住宅|居所|租住房|出租屋|宿舍)")
+# Narrative that places a home: 在其位于…的家中, 其位于…的住处 (位于 alone is an agency's cue).
+_HOMES = "家中|家里|住处|住所|住宅|居所|出租屋|租住房"
+_HOME_AFTER = re.compile(rf"的?(?:{_HOMES}|宿舍)")
 _CELL_REST = re.compile(rf"[{_HAN}0-9A-Za-z\-－—#]+")
+_WHOSE = r"(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
 _HOME_NARRATIVE = re.compile(
-    r"(?:(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)|位于)"
-    r"([^，,。；;、\n\t（(]{3,50}?[0-9号室房栋幢楼组队元])(?:的[^，,。；;、\n\t]{0,8}?)?"
-    r"(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房|宿舍)"
-    r"|(?:其|他|她|我|被告人|被害人|嫌疑人|本人)(?:家|本人)?(?:位于|坐落于|座落于|住在|在)"
-    r"([^，,。；;、\n\t（(]{4,50}?)(?:家中|家里|住处|住所|住宅|居所|出租屋|租住房)"
+    rf"(?:{_WHOSE}|位于)([^，,。；;、\n\t（(]{{3,50}}?[0-9号室房栋幢楼组队元])(?:的[^，,。；;、\n\t]{{0,8}}?)?"
+    rf"(?:{_HOMES}|宿舍)"
+    rf"|{_WHOSE}([^，,。；;、\n\t（(]{{4,50}}?)(?:{_HOMES})"
 )
 _PERSON_NEAR = re.compile(
     r"被告人|被害人|失主|当事人|嫌疑人|申请人|户主|业主|租户|某某|某[甲乙丙丁]|[其他她我]家|家中|家里"
@@ -217,8 +217,11 @@ class AddressDetector:
         if _HOME_AFTER.match(folded, end) and _HOME_BEFORE.search(folded, max(0, start - 6), start):
             return "private", "家中"
         home = _DWELLING_AFTER.match(folded, end)
-        numbered = _NUMBERED.search(folded, start, end)  # 宿舍二楼 is a floor, not an address
-        if home is not None and numbered and (best is None or best[1] != "public" or best[0] < start - 2):
+        if (
+            home is not None
+            and (best is None or best[1] != "public" or best[0] < start - 2)
+            and _NUMBERED.search(folded, start, end)  # 宿舍二楼 is a floor, not an address
+        ):
             return "private", home.group()[-2:]
         after = self.letterhead is not None and self.letterhead.search(
             folded, end, min(len(folded), end + 12)

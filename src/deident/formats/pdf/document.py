@@ -41,7 +41,7 @@ from deident.formats.base import FormatContext, Replacement, Segment
 from deident.formats.pdf.edits import apply_text, char_edits
 from deident.formats.pdf.text import Block, PageText, build_blocks, extract_pages
 from deident.verify import handoff
-from deident.verify.pdf import object_heads
+from deident.verify.pdf import hidden_objects
 
 _MAX_REVISIONS = 8
 # A page is a scan when images cover this much of it and it has almost no text.
@@ -288,25 +288,12 @@ def _pages_as_filed(raw: bytes, pdf: Any) -> bool:
     repaired anything: its warnings are handed out once). A file that two parsers may read
     apart (repaired, updated, objects twice or unlisted) is read by PDFium twice, the copy and
     the file itself."""
-    import pikepdf
-
     if pdf.is_encrypted or raw.count(b"startxref") != 1:
         return False
     eofs = raw.count(b"%%EOF")
     if eofs != 1 or raw[raw.rfind(b"%%EOF") + 5 :].strip():
         return False
-    seen: set[tuple[int, int]] = set()
-    for key in object_heads(raw):
-        if key in seen:
-            return False
-        seen.add(key)
-        try:
-            obj = pdf.get_object(key)
-        except (pikepdf.PdfError, ValueError):
-            return False
-        if obj is None or (isinstance(obj, pikepdf.Object) and obj._type_code == pikepdf.ObjectType.null):
-            return False
-    return True
+    return not hidden_objects(raw, set(), pdf)
 
 
 def _check_fonts(pdf: Any) -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -316,11 +317,9 @@ def _jpeg(obj: Any) -> bytes | None:
 
 def _undo_flate(obj: Any, filters: Any) -> bytes | None:
     """The stream's bytes with the filters before its last one undone: only FlateDecode is
-    written there in practice ([/FlateDecode /DCTDecode]); anything else gives None."""
-    import zlib
-
-    import pikepdf
-
+    written there in practice ([/FlateDecode /DCTDecode]); anything else gives None. (The second
+    reading, verify/pdf.py, undoes them with its own copy of this: it shares no decoder with
+    formats/.)"""
     data = obj.read_raw_bytes()
     before = list(filters)[:-1] if isinstance(filters, pikepdf.Array) else []
     for f in reversed(before):
