@@ -204,7 +204,7 @@ def _listed_here(spark: SparkSession, opts: JobOptions) -> list[tuple[str, int]]
 
 # Files per scanning task of a file: input: a lost task costs little to redo, and the cost of
 # a task (scheduling, handing rows to a Python worker: tens of ms) stays small beside its files.
-FILES_PER_TASK = 64
+FILES_PER_TASK = 128
 
 
 def _dealt(spark: SparkSession, listed: list[Any], parallelism: int) -> RDD[Any]:
