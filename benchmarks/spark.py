@@ -94,19 +94,14 @@ def _tree_cpu(root: int) -> float:
 
 def measure(master: str, src: Path, work: Path) -> dict[str, Any]:
     """In a process of its own: one SparkSession with `master`."""
-    from pyspark.sql import SparkSession
-
     from deident.review.keys import Key
     from deident.spark.job import run
     from deident.spark.options import JobOptions
+    from deident.spark.session import get_session
 
     t0 = time.perf_counter()
-    spark = (
-        SparkSession.builder.master(master)
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
+    # The session `deident spark-scan --master local[N]` starts, with its local defaults.
+    spark = get_session(master, {"spark.ui.showConsoleProgress": "false"})
     spark.sparkContext.setLogLevel("ERROR")
     jvm = spark.sparkContext._gateway.proc.pid  # type: ignore[attr-defined]
     session_s = time.perf_counter() - t0
