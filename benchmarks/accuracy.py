@@ -227,6 +227,20 @@ def _fmt(x: float | None) -> str:
     return "   -  " if x is None else f"{x:6.3f}"
 
 
+def external(split: str, model: bool) -> None:
+    """Recall and precision per public annotated corpus (text others wrote and labelled), as
+    benchmarks/names.py measures them; its samples are built locally (`--build MIRRORS`)."""
+    from benchmarks import names
+
+    print(f"\npublic annotated corpora (corpora/external, split {split}; benchmarks/names.py):")
+    if not any(rows for _, rows in names.samples()):
+        print(
+            "  no samples here: python benchmarks/names.py --build MIRRORS (see corpora/external/SOURCES.md)"
+        )
+        return
+    names.main(["--split", split, *(["--model"] if model else [])])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "dev")
@@ -252,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--files", action="store_true", help="scan each document with deident.scan_file (the file pipeline)"
+    )
+    ap.add_argument(
+        "--external",
+        nargs="?",
+        const="test",
+        choices=("dev", "test", "train"),
+        metavar="SPLIT",
+        help="also PERSON / CN_ADDRESS per public annotated corpus (benchmarks/names.py; default split: test)",
     )
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.json")
@@ -389,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwrote {args.out}")
+    if args.external:
+        external(args.external, args.model)
     return 1 if args.check and not (ok_r and ok_p and ok_neg and not target_leaks) else 0
 
 
