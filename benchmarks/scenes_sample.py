@@ -19,13 +19,20 @@ administrative division (省/市/区/县/镇/乡/街道) to the end of the house
     python benchmarks/scenes_sample.py /work/.mirror      # clones as <dir>/<owner>+<name>/repo
     python benchmarks/names.py --only judgment_scenes     # measures it
 
-Splits: scenes from the first 250 sentences `dev`, from the last 250 `test`. Local-only and
-git-ignored like the other samples (CAIL2021's terms; the address corpus states no licence).
+Splits: scenes from LawBench's first 250 sentences `dev`, from its last 250 `test` (both read
+while the rules were written: neither is held out). A fresh sample comes from the full CAIL2021
+stage-2 set (`xxcq_mid.json`, 5,247 sentences, as isLouisHsu/CAIL2021-information-extraction keeps
+it), the sentences LawBench took left out: each sentence's split is fixed by a hash of its id
+before any rule was written, one in three to `dev` (development grows), the rest to `test2`, the
+held-out split nobody reads while writing rules (`--show` prints no `test2` scene). The 地点 spans
+are the annotators' own offsets; the same dwelling filter, filling and gold rule apply. Local-only
+and git-ignored like the other samples (CAIL2021's terms; the address corpus states no licence).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -37,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "corpora" / "external" / "judgment_scenes" / "sample.jsonl"
 LAWBENCH = ("open-compass/LawBench", "data/zero_shot/2-6.json")
 ADDRESSES = ("leodotnet/neural-chinese-address-parsing", "data/train.txt")
+CAIL = ("isLouisHsu/CAIL2021-information-extraction", "data/信息抽取_第二阶段/xxcq_mid.json")
+HELD_OUT = "test2"
 
 # A dwelling: in the scene or in the words right after it (…的家中, …出租屋).
 _HOME = re.compile(
@@ -139,6 +148,64 @@ def _scenes(answer: str) -> list[str]:
     ]
 
 
+def _home_scene(
+    filled: str, at: int, scene: str, stems: dict[str, list[str]], rng: random.Random
+) -> tuple[str, tuple[int, int]] | None:
+    """(filled scene, gold span within it) when the scene at `at` is a dwelling, else None."""
+    context = scene + filled[at + len(scene) : at + len(scene) + 8]
+    if not _HOME.search(context) or _NOT_HOME.search(scene):
+        return None
+    new = _fill(scene, stems, rng)
+    gold = _gold(new)
+    return None if gold is None else (new, gold)
+
+
+def _split(sentence_id: str) -> str:
+    """Fixed before any rule was written: one sentence in three to dev, the rest held out."""
+    return "dev" if int(hashlib.sha256(sentence_id.encode()).hexdigest(), 16) % 3 == 0 else HELD_OUT
+
+
+def cail_rows(cail: str, lawbench: str, addresses: str, seed: int = 20261208) -> list[dict[str, Any]]:
+    """Home scenes of the full CAIL2021 set, LawBench's sentences left out."""
+    taken = {re.sub(r"\s", "", x["question"].removeprefix("句子:")) for x in json.loads(lawbench)}
+    stems = _stems(_names(addresses))
+    rng = random.Random(seed)
+    out, seen = [], set()
+    for line in cail.splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        text = item["context"]
+        key = re.sub(r"\s", "", text)
+        if key in taken or key in seen:
+            continue
+        seen.add(key)
+        places = sorted(
+            {
+                (int(a), int(b))
+                for e in item["entities"]
+                if e["label"] == "NS"
+                for a, b in (x.split(";") for x in e["span"])
+            }
+        )
+        spans, filled, shift, last = [], text, 0, -1
+        for a, b in places:
+            if a < last:
+                continue  # overlapping annotations: the first one stands
+            last = b
+            at = a + shift
+            hit = _home_scene(filled, at, text[a:b], stems, rng)
+            if hit is None:
+                continue
+            new, (gs, ge) = hit
+            filled = filled[:at] + new + filled[at + b - a :]
+            shift += len(new) - (b - a)
+            spans.append([at + gs, at + ge, "CN_ADDRESS"])
+        if spans:
+            out.append({"text": filled, "spans": spans, "split": _split(item["id"])})
+    return out
+
+
 def rows(lawbench: str, addresses: str, seed: int = 20261207) -> list[dict[str, Any]]:
     items = json.loads(lawbench)
     stems = _stems(_names(addresses))
@@ -151,13 +218,10 @@ def rows(lawbench: str, addresses: str, seed: int = 20261207) -> list[dict[str, 
             at = filled.find(scene)
             if at < 0:
                 continue
-            context = scene + filled[at + len(scene) : at + len(scene) + 8]
-            if not _HOME.search(context) or _NOT_HOME.search(scene):
+            hit = _home_scene(filled, at, scene, stems, rng)
+            if hit is None:
                 continue
-            new = _fill(scene, stems, rng)
-            gold = _gold(new)
-            if gold is None:
-                continue
+            new, gold = hit
             filled = filled[:at] + new + filled[at + len(scene) :]
             spans.append([at + gold[0], at + gold[1], "CN_ADDRESS"])
         if spans:
@@ -171,17 +235,22 @@ def main() -> None:
     ap.add_argument("mirrors", type=Path, help="directory holding owner+name/repo clones")
     ap.add_argument("--show", action="store_true", help="print every scene with its gold part")
     args = ap.parse_args()
-    built = rows(_show(args.mirrors, *LAWBENCH), _show(args.mirrors, *ADDRESSES))
+    lawbench, addresses = _show(args.mirrors, *LAWBENCH), _show(args.mirrors, *ADDRESSES)
+    built = rows(lawbench, addresses) + cail_rows(_show(args.mirrors, *CAIL), lawbench, addresses)
     if args.show:
         for r in built:
+            if r["split"] == HELD_OUT:
+                continue
             for s, e, _ in r["spans"]:
                 print(
                     r["split"], r["text"][max(0, s - 12) : s], "[", r["text"][s:e], "]", r["text"][e : e + 8]
                 )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in built), encoding="utf-8")
-    spans = sum(len(r["spans"]) for r in built)
-    print(f"judgment_scenes: {len(built)} sentences, {spans} home scenes -> {OUT.relative_to(ROOT)}")
+    counts: dict[str, int] = {}
+    for r in built:
+        counts[r["split"]] = counts.get(r["split"], 0) + len(r["spans"])
+    print(f"judgment_scenes: {len(built)} sentences, home scenes {counts} -> {OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
