@@ -53,10 +53,20 @@ _HOME = re.compile(
 )
 _NOT_HOME = re.compile(
     r"酒店|宾馆|旅馆|旅社|超市|店|市场|工地|学校|小学|中学|医院|网吧|餐馆|饭店|广场|茶楼|局|办公|项目部|馆|"
-    r"公司(?!宿舍)|厂(?!宿舍)|车站|停车|银行|加油站|寺|庙|病房|病床|住院部|地块|上述"
+    r"公司(?!宿舍)|厂(?!宿舍)|车站|停车|银行|加油站|寺|庙|病房|病床|住院部|地块|上述|^[该此]|"
+    r"写字楼|中心|会所|水疗|养生|诊所|卫生|医|办事处"
+)
+# A business or a workplace named right after the scene (…7-103室烟酒行门口, …一楼4号诊室).
+_NOT_HOME_AFTER = re.compile(
+    r"[^，,。；;、]{0,4}?(?:店|商行|烟酒行|超市|公司|诊室|值班室|办公室|门市|车间|仓库|工地)"
+)
+# Real names that would turn a filled home into an institution (幼儿园, 产业园, 科技园 …).
+_INSTITUTION = re.compile(
+    r"幼儿|产业|工业|科技|物流|创业|创意|商务|商贸|医|校|厂|公司|中心|广场|商城|市场|基地|农业|生态|园区"
 )
 _NUM = r"[0-9０-９A-Za-z一二三四五六七八九十百零\-]+"
-_UNITS = r"号楼|号院|号|栋|幢|座|单元|层|楼|室|房|组|队|社|排|附"
+# 门 and 梯 number a building's entrances and stairwells (736号楼2门280室, 19栋3梯115室).
+_UNITS = r"号楼|号院|号|栋|幢|座|单元|门|梯|层|楼|室|房|组|队|社|排|附"
 _CHAIN = re.compile(rf"(?:{_NUM}(?:{_UNITS}))+")
 _FLOORS = re.compile(rf"(?:{_NUM}(?<!号)(?:楼|层))+")
 # Divisions that stay readable; 小区/社区/园区… are street level.
@@ -104,7 +114,12 @@ def _stems(names: dict[str, list[str]]) -> dict[str, list[str]]:
         for name in names.get(label, ()):
             for suffix in suffixes:
                 stem = name[: -len(suffix)]
-                if name.endswith(suffix) and 2 <= len(stem) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+                if (
+                    name.endswith(suffix)
+                    and 2 <= len(stem) <= 4
+                    and re.fullmatch(r"[\u4e00-\u9fff]+", stem)
+                    and not _INSTITUTION.search(stem)
+                ):
                     stems.setdefault(suffix, []).append(stem)
                     break
     return {k: sorted(set(v)) for k, v in stems.items()}
@@ -114,7 +129,7 @@ def _fill(scene: str, stems: dict[str, list[str]], rng: random.Random) -> str:
     def one(m: re.Match[str]) -> str:
         after = scene[m.end() :]
         if re.match(_UNITS, after):
-            return str(rng.randint(1, 30) if after[:1] in "组队社栋幢座单层楼" else rng.randint(1, 1200))
+            return str(rng.randint(1, 30) if after[:1] in "组队社栋幢座单门梯层楼" else rng.randint(1, 1200))
         for suffix in sorted(stems, key=len, reverse=True):
             if after.startswith(suffix):
                 return rng.choice(stems[suffix])
@@ -154,6 +169,8 @@ def _home_scene(
     """(filled scene, gold span within it) when the scene at `at` is a dwelling, else None."""
     context = scene + filled[at + len(scene) : at + len(scene) + 8]
     if not _HOME.search(context) or _NOT_HOME.search(scene):
+        return None
+    if _NOT_HOME_AFTER.match(filled, at + len(scene)):
         return None
     new = _fill(scene, stems, rng)
     gold = _gold(new)
