@@ -47,13 +47,14 @@ ADDRESSES = ("leodotnet/neural-chinese-address-parsing", "data/train.txt")
 CAIL = ("isLouisHsu/CAIL2021-information-extraction", "data/信息抽取_第二阶段/xxcq_mid.json")
 HELD_OUT = "test2"
 
-# A dwelling: in the scene or in the words right after it (…的家中, …出租屋).
+# A dwelling: in the scene or in the words right after it (…的家中, …出租屋, …227号被害人胡某某宅).
 _HOME = re.compile(
-    r"家中|家里|的家|家楼|家门|住处|住所|住宅|出租屋|出租房|租房|民房|宿舍|寝室|居民楼|室|单元|号楼"
+    r"家中|家里|的家|家楼|家门|住处|住所|住宅|出租屋|出租房|租房|民房|宿舍|寝室|居民楼|室|单元|号楼|"
+    r"某[甲乙丙丁0-9]?的?[家宅]|家属楼|家属院"
 )
 _NOT_HOME = re.compile(
-    r"酒店|宾馆|旅馆|旅社|超市|店|市场|工地|学校|小学|中学|医院|网吧|餐馆|饭店|广场|茶楼|局|办公|项目部|馆|"
-    r"公司(?!宿舍)|厂(?!宿舍)|车站|停车|银行|加油站|寺|庙|病房|病床|住院部|地块|上述|^[该此]|"
+    r"酒店|宾馆|旅馆|旅社|超市|店|市场|工地(?![^，,]{0,6}宿舍)|学校|小学|中学|医院|网吧|餐馆|饭店|广场|茶楼|局|办公|项目部|馆|"
+    r"公司(?!宿舍)|厂(?!宿舍|家属)|车站|停车|银行|加油站|寺|庙|病房|病床|住院部|地块|上述|^[该此]|"
     r"写字楼|中心|会所|水疗|养生|诊所|卫生|医|办事处|商行|烟酒行"
 )
 # A business or a workplace named right after the scene (…7-103室烟酒行门口, …一楼4号诊室).
