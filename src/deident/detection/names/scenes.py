@@ -33,13 +33,13 @@ _ENTERED = re.compile(rf"[，,]{_CLAUSE}{{0,14}}?(?:入室|入户|撬门|撬锁|
 # …18组584号桃源小超市, …10幢附近的一家小店, …4幢地下车库, …2楼大厅.
 _PLACE_AFTER = re.compile(
     rf"{_CLAUSE}{{0,12}}?(?:基站|市场|餐馆|饭店|酒店|宾馆|超市|店|商铺|门市|公路|高速|桥下|工地|厂|大厅|停车|车位|车库|"
-    "车棚|学校|小学|公司|仓库|鱼塘|水塘|田|山上)"
+    "车棚|学校|小学|公司|仓库|鱼塘|水塘|田|地里|山上|场地|种)"
 )
 # Verbs that end a name read back from an estate (…开锁进入蔚蓝天成国际公馆B座1200房).
 _VERBS = re.compile("进入|来到|前往|去到|走到|窜至|走至|潜入|撬开|手段|方式|开锁|经过")
 # Below or at the door of a numbered building (…园617号楼下, …7栋门口), in a theft's narrative.
 _BELOW = re.compile("(?:楼)?(?:下|门口|楼道|楼梯|附近|单元门)")
-_BUILDING_END = re.compile(r"(?:号楼|栋|幢)$")
+_BUILDING_END = re.compile(r"(?:号楼|栋|幢|单元)$")
 _NUMBERED = re.compile(r"[0-9一二三四五六七八九十]+(?:号|室|栋|幢|单元|组|队|社|房)")
 _THEFT = re.compile("被告人|被害人|犯罪嫌疑人|嫌疑人|失主|盗|窃|撬")
 
@@ -49,12 +49,15 @@ _BLOCK = rf"{_NUM}(?:号楼|栋|幢|座|号宿舍楼)"
 _ENTRANCE = rf"{_NUM}(?:单元|门|梯)"
 _FLOOR = rf"(?:{_NUM}(?:楼|层))?"
 _ROOM = rf"(?:{_NUM}(?:室|户|房|号)|[0-9]{{3,5}})(?![0-9])"
+# A building with a floor, a unit or a building alone only with a home after it (…南校区8号楼27楼五金
+# 宿舍, 天利和二单元门口, …村16幢楼下).
 _UNKEYED = re.compile(
-    rf"(?<=[{_HAN}])(?:{_BLOCK}(?:{_ENTRANCE})?{_FLOOR}{_ROOM}|{_BLOCK}{_ENTRANCE}|{_ENTRANCE}{_FLOOR}{_ROOM})"
+    rf"(?<=[{_HAN}])(?:(?P<parts>{_BLOCK}(?:{_ENTRANCE})?{_FLOOR}{_ROOM}|{_BLOCK}{_ENTRANCE}|{_ENTRANCE}{_FLOOR}{_ROOM})"
+    rf"|{_BLOCK}{_NUM}(?:楼|层)|{_ENTRANCE}|{_BLOCK})"
 )
 # Names that are an agency's, a school's or a business's, not an estate's.
 _PUBLIC_NAME = re.compile(
-    "公司|集团|局|政府|委员会|法院|检察院|派出所|中心|学校|学院|大学|中学|小学|医院|卫生|大厦|写字楼|宾馆|酒店|"
+    "公司|集团|局|政府|行政|政务|服务|机关|委员会|法院|检察院|派出所|中心|学校|学院|大学|中学|小学|医院|卫生|大厦|写字楼|宾馆|酒店|"
     "办公|银行|广场|商场|商城|市场|工业|产业|科技|物流|基地|厂|店|馆|站|厅|部|所|院|场"
 )
 _NAME = re.compile(rf"[{_HAN}]{{2,8}}$")
@@ -131,17 +134,17 @@ def unkeyed_anchors(folded: str) -> Iterator[tuple[int, int]]:
             continue
         word = name.group()
         for i in range(len(word) - 1, -1, -1):
-            if word[i] in _NAME_STOP:
+            if word[i] in _NAME_STOP and not in_name(folded, name.start() + i):
                 word = word[i + 1 :]
                 break
         word = word[name_floor(word, 0, len(word)) :]
         if len(word) < 2:
             continue
-        if _PUBLIC_NAME.search(word):
-            # A campus building is a home when a dormitory follows (…学院南校区8号楼27楼…宿舍).
-            hit = home_after(folded, k, m.end())
-            if hit is None or not hit[1]:
-                continue
+        hit = None if m.group("parts") and not _PUBLIC_NAME.search(word) else home_after(folded, k, m.end())
+        if m.group("parts") is None and hit is None:
+            continue
+        if _PUBLIC_NAME.search(word) and (hit is None or not hit[1]):
+            continue  # a campus building is a home when a dormitory follows, not otherwise
         yield k, m.end()
     for m in _HAMLET.finditer(folded):
         if not any(c in _NAME_STOP for c in m.group()):
@@ -149,7 +152,17 @@ def unkeyed_anchors(folded: str) -> Iterator[tuple[int, int]]:
 
 
 def in_name(text: str, i: int) -> bool:
-    """text[i] ends a name in running text (a stop character) yet here is part of a place name: 住 in 住房/住宅 (住房公积金宿舍,
-    花园住宅小区) and 和 in a road's name (东太和路)."""
-    nxt = text[i + 1 : i + 2]
-    return (text[i] == "住" and nxt in ("房", "宅")) or (text[i] == "和" and nxt in ("路", "街", "巷"))
+    """text[i] ends a name in running text (a stop character) yet here is part of a place name:
+    住 in 住房/住宅 (住房公积金宿舍, 花园住宅小区), 和 in an estate's or a road's name."""
+    nxt, prev = text[i + 1 : i + 2], text[i - 1 : i] if i else ""
+    if text[i] == "住":
+        return nxt in ("房", "宅")
+    # 和 before a road keyword, or between a name and its numbered unit (天利和二单元; not 1单元和2单元).
+    return text[i] == "和" and (
+        nxt in ("路", "街", "巷")
+        or (
+            nxt in "一二三四五六七八九十0123456789"
+            and "\u4e00" <= prev <= "\u9fff"
+            and prev not in "元栋幢号室楼层组队"
+        )
+    )
