@@ -52,9 +52,11 @@ _ROOM = rf"(?:{_NUM}(?:室|户|房|号)|[0-9]{{3,5}})(?![0-9])"
 # A building with a floor, a unit or a building alone only with a home after it (…南校区8号楼27楼五金
 # 宿舍, 天利和二单元门口, …村16幢楼下).
 _UNKEYED = re.compile(
-    rf"(?<=[{_HAN}])(?:(?P<parts>{_BLOCK}(?:{_ENTRANCE})?{_FLOOR}{_ROOM}|{_BLOCK}{_ENTRANCE}|{_ENTRANCE}{_FLOOR}{_ROOM})"
+    rf"(?:(?P<parts>{_BLOCK}(?:{_ENTRANCE})?{_FLOOR}{_ROOM}|{_BLOCK}{_ENTRANCE}|{_ENTRANCE}{_FLOOR}{_ROOM})"
     rf"|{_BLOCK}{_NUM}(?:楼|层)|{_ENTRANCE}|{_BLOCK})"
 )
+# Where one can start: a number and a building or unit word (one character class to scan for).
+_CANDIDATE = re.compile(rf"{_NUM}(?:号楼|号宿舍楼|栋|幢|座|单元|门|梯)")
 # Names that are an agency's, a school's or a business's, not an estate's.
 _PUBLIC_NAME = re.compile(
     "公司|集团|局|政府|行政|政务|服务|机关|委员会|法院|检察院|派出所|中心|学校|学院|大学|中学|小学|医院|卫生|大厦|写字楼|宾馆|酒店|"
@@ -65,7 +67,7 @@ _NAME_STOP = "的在于为是到至和与及从由向将把被对等了着过即
 # A natural village's group after its village or community (丝绸社区董家一组).
 # …三合村解放庄953号: a house number in a hamlet.
 _HAMLET = re.compile(
-    rf"(?:(?<=村)|(?<=社区))(?:(?![乡镇路街道巷弄区县市])[{_HAN}]){{1,4}}?(?:[一二三四五六七八九十0-9]+[组队](?![长员])|[0-9]+号(?!楼))"
+    rf"(?:村|社区)(?P<h>(?:(?![乡镇路街道巷弄区县市])[{_HAN}]){{1,4}}?(?:[一二三四五六七八九十0-9]+[组队](?![长员])|[0-9]+号(?!楼)))"
 )
 
 
@@ -127,8 +129,15 @@ def with_unkeyed(folded: str, anchors: list[tuple[str, int, int]]) -> list[tuple
 def unkeyed_anchors(folded: str) -> Iterator[tuple[int, int]]:
     """(start of the numbered parts, their end) of estates written without a keyword, when the
     name before them is no agency's or business's."""
-    for m in _UNKEYED.finditer(folded):
-        k = m.start()
+    last = 0
+    for c in _CANDIDATE.finditer(folded):
+        k = c.start()
+        if k < last or not k or not "\u4e00" <= folded[k - 1] <= "\u9fff":
+            continue  # inside the last one, or no name before the parts
+        m = _UNKEYED.match(folded, k)
+        if m is None:
+            continue
+        last = m.end()
         name = _NAME.search(folded, max(0, k - 8), k)
         if name is None:
             continue
@@ -147,8 +156,8 @@ def unkeyed_anchors(folded: str) -> Iterator[tuple[int, int]]:
             continue  # a campus building is a home when a dormitory follows, not otherwise
         yield k, m.end()
     for m in _HAMLET.finditer(folded):
-        if not any(c in _NAME_STOP for c in m.group()):
-            yield m.start(), m.end()
+        if not any(c in _NAME_STOP for c in m.group("h")):
+            yield m.start("h"), m.end()
 
 
 def in_name(text: str, i: int) -> bool:
