@@ -25,8 +25,12 @@ stage-2 set (`xxcq_mid.json`, 5,247 sentences, as isLouisHsu/CAIL2021-informatio
 it), the sentences LawBench took left out: each sentence's split is fixed by a hash of its id
 before any rule was written, one in three to `dev` (development grows), the rest to `test2`, the
 held-out split nobody reads while writing rules (`--show` prints no `test2` scene). The 地点 spans
-are the annotators' own offsets; the same dwelling filter, filling and gold rule apply. Local-only
-and git-ignored like the other samples (CAIL2021's terms; the address corpus states no licence).
+are the annotators' own offsets; the same dwelling filter, filling and gold rule apply.
+
+Every sentence whose 地点 spans are no homes comes along with no gold span (its blanks filled
+alike, by a second random stream so the home rows stay as they were): what the scan reports there
+counts against precision. Local-only and git-ignored like the other samples (CAIL2021's terms; the
+address corpus states no licence).
 """
 
 from __future__ import annotations
