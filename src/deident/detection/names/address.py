@@ -26,6 +26,7 @@ from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 from deident.detection.names.cells import address_cells
 from deident.detection.names.gazetteer import Gazetteer, load_gazetteer
+from deident.detection.names.scenes import in_name, name_floor, scene_context, with_unkeyed
 from deident.detection.numbers.normalise import is_masked_value
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
@@ -35,8 +36,8 @@ _HAN = "\u4e00-\u9fff"
 _NUM = "[0-9一二三四五六七八九十百千零〇两]+"
 # One numbered part of an address: 18号, 3栋, 2单元, 501室, 3组, 3-2-501, A座, 附1号 …
 _UNIT = (
-    rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号商铺|号铺面|号门面|号档口|号铺|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社|期|排|弄"
-    rf"|商铺|铺面|门面|档口|档)"
+    rf"(?:{_NUM}(?:[-－—]{_NUM})*(?:号楼|号院|号房|号商铺|号铺面|号门面|号档口|号铺|号|栋|幢|座|单元|室|房|户|层|楼|组|队|社(?!区)|期|排|弄"
+    rf"|商铺|铺面|门面|档口|档|[门梯](?=[0-9]))"
     # Building-unit-room written with dashes and no words (西溪华东园7-6-1046, 春江景园91-1846).
     rf"|{_NUM}(?:[-－—]{_NUM}){{1,3}}(?![0-9])"
     # A room number written bare after the unit or the building (8栋2单元604, 3幢1203).
@@ -79,6 +80,8 @@ _DWELLING = re.compile(
     r"室|单元|户|房|[幢栋][0-9一二三四五六七八九十]+号|[幢栋][0-9]{3,5}|[0-9一二三四五六七八九十]+[组队社](?![区会])|[0-9]+[-－—][0-9]+[-－—][0-9]+|商铺|门面|档口"
     # A numbered building of a residential estate (锦都嘉园210号楼, 五一小区1栋).
     r"|(?:小区|花园|家园|嘉园|新村|山庄|公寓|宿舍)[0-9一二三四五六七八九十]+(?:号楼|号院|幢|栋)"
+    # A room numbered in a building (红旗片区649号楼831号).
+    r"|号楼[0-9]+号"
 )
 # A dwelling named right after the address, in a judgment's or a report's narrative: …59号民房楼下,
 # …262号27楼出租屋, …264号李某某家楼下, …973号即被害人潘某某家中, …347号体育路畅小区住宅楼下.
@@ -173,9 +176,10 @@ class AddressDetector:
         # No division: the name runs back to the last stop character, at most _MAX_NAME long.
         start = max(seg, k - _MAX_NAME)
         for i in range(k - 1, start - 1, -1):
-            if text[i] in _STOP:
+            if text[i] in _STOP and not in_name(text, i):
                 start = i + 1
                 break
+        start = max(start, name_floor(text, start, k))  # …开锁进入蔚蓝天成国际公馆B座
         end, levels = self._township(text, start, k, {})
         return start, levels
 
@@ -223,6 +227,9 @@ class AddressDetector:
             and _NUMBERED.search(folded, start, end)  # 宿舍二楼 is a floor, not an address
         ):
             return "private", home.group()[-2:]
+        scene = scene_context(folded, start, end, None if best is None else best[:2])
+        if scene is not None:
+            return scene
         after = self.letterhead is not None and self.letterhead.search(
             folded, end, min(len(folded), end + 12)
         )
@@ -426,7 +433,7 @@ class AddressDetector:
     def detect(self, text: str, folded: str) -> Iterable[Finding]:
         found: list[Finding] = []
         spans: list[tuple[int, int, dict[str, int]]] = []
-        for kw, k, tail in self._anchors(folded):
+        for kw, k, tail in with_unkeyed(folded, list(self._anchors(folded))):
             start, levels = self._head(folded, k)
             if spans and start <= spans[-1][1]:
                 # The name of this part runs back into the previous address: one address
