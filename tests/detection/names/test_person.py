@@ -40,6 +40,12 @@ POSITIVE = [
     ("联系人：黄金凤，电话13812345678", ["黄金凤"], "name beginning with a word (黄金)"),
     ("市民买买提·艾力来电咨询。", ["买买提·艾力"], "minority name, cut before 来电"),
     ("申请人阿依古丽·买买提，女，", ["阿依古丽·买买提"], "minority name after a cue"),
+    (
+        "被告人艾力·吐尔孙、努尔艾力·麦麦提二人以行窃为目的来到",
+        ["艾力·吐尔孙", "努尔艾力·麦麦提"],
+        "CAIL2021 theft facts: a head count (二人) ends a minority name, not the clause",
+    ),
+    ("被告人买买提·艾力等人盗窃", ["买买提·艾力"], "等人 ends a minority name"),
     ("感谢张伟明先生的来信", ["张伟明"], "honorific"),
     ("兹证明陈晓梅同学在我校就读。", ["陈晓梅"], "同学 after a name"),
     ("现将欧阳娜等3人的低保申请公示如下。", ["欧阳娜"], "等3人 after a name"),
