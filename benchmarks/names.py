@@ -120,7 +120,9 @@ def _read(fmt: str, raw: str) -> Iterator[tuple[str, list[list[Any]]]]:
         chars = [c for c, _ in sent]
         tags = [t for _, t in sent]
         if fmt == "weibo":
-            chars = [c[:-1] if len(c) > 1 and c[-1].isdigit() else c for c in chars]
+            # each token is a character and its position in its word (跪0, 谢1; the 11th digit
+            # of a phone number is "310"): the character alone, or later offsets shift
+            chars = [c[0] for c in chars]
         if fmt == "address":
             text = "".join(chars)
             labels = [t.partition("-")[2] for t in tags]

@@ -114,6 +114,13 @@ class ModelGate:
             start = i + 1
         return False
 
+    def _after_role(self, t: str, i: int) -> bool:
+        """A role or speech word of two characters or more ends right before t[i] (记者, 总监,
+        创始人): what follows is a person's name even where it starts a frequent word (马力, 张大伟)."""
+        return self.triggers is not None and any(
+            m.end() == i and m.end() - m.start() >= 2 for m in self.triggers.finditer(t, max(0, i - 6), i)
+        )
+
     def _may_name(
         self, folded: str, s: int, e: int, known: bytes = b"", followers: tuple[str, ...] = ()
     ) -> bool:
@@ -139,8 +146,10 @@ class ModelGate:
                 continue  # the rules read this character already (a name after a cue, an address)
             if folded[i] in weak and not (i == s and folded[i] in self.clause_start_surnames):
                 continue
-            if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
+            if folded[i : i + 3] in starts or folded[i : i + 4] in starts:
                 continue
+            if folded[i : i + 2] in starts and not self._after_role(folded, i):
+                continue  # 高度, 周末; but 记者马力, 总监张大伟, 创始人李岩: a role names a person
             if inner and self._inside_word(folded, i, s):
                 continue
             sl = surname_length(folded, i) or 1

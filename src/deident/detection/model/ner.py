@@ -42,7 +42,8 @@ from deident.model import Explanation, Finding
 _DOTS = frozenset(NAME_DOTS)
 _MASKED = frozenset("某*＊×●○□Xx")
 # What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
-_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
+# A year follows the bracket: a social site's emoticon code after a name is no issuer (欧阳红燕[嘻嘻]).
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}[〔［\[【(（]\s*[0-9０-９]{4}")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
 _FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
 _FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
@@ -81,8 +82,28 @@ def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
         out.append(sp)
     # a name the model ends with a dot and nothing after it (彼得·) ends before the dot
     return [
-        (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest) for a, b, *rest in out
+        _handle(piece, (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest))
+        for a, b, *rest in out
     ]
+
+
+_HANDLE_EDGE = frozenset("@_＠")
+
+
+def _handle(piece: str, span: Span) -> Span:
+    """A name the model reads with a user handle's Latin letters, digits or @ around it
+    (陈冠希Uncle, 子琳Windy, @白举纲): its Han part, when that is two characters or more."""
+    a, b, label, belief, rival = span
+    if label != "PER" or all(_is_han(c) for c in piece[a:b]):
+        return span
+    s, e = a, b
+    while s < e and (piece[s].isascii() and piece[s].isalnum() or piece[s] in _HANDLE_EDGE):
+        s += 1
+    while e > s and (piece[e - 1].isascii() and piece[e - 1].isalnum() or piece[e - 1] in _HANDLE_EDGE):
+        e -= 1
+    if e - s >= 2 and (s, e) != (a, b) and all(_is_han(c) for c in piece[s:e]):
+        return (s, e, label, belief, rival)
+    return span
 
 
 # Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
@@ -117,6 +138,8 @@ class NerDetector(ModelGate):
         self.window = int(opts.get("window", 0))
         self.notice = alternation(option_words(opts, "notice_words"))
         self.office = alternation(option_words(opts, "office_titles"))
+        self.private_bodies = alternation(option_words(opts, "private_bodies"))
+        self.public_bodies = alternation(option_words(opts, "public_bodies"))
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
@@ -130,6 +153,7 @@ class NerDetector(ModelGate):
         self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
         self.sure_belief = float(opts.get("sure_belief", 1.1))
         self.sure_weak = float(opts.get("sure_weak_belief", 1.1))
+        self.sure_stop = float(opts.get("sure_stop_belief", 1.1))
         self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
@@ -248,8 +272,10 @@ class NerDetector(ModelGate):
             # given names after a cue (张胜男, 龚育之, 张向东 read whole by the model).
             if len(given) == 2 and given[1] in self.given_last:
                 given = given[0]
-            if not self.person._given_ok(given):
-                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
+            if not self.person._given_ok(given) and not (
+                len(name) - sl == 2 and belief >= self.sure_stop and share(name[0]) is not None
+            ):
+                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于; the model sure of 郭日良, 韩佳人
             if len(name) == 2 and (
                 name in self.person.common
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
@@ -292,7 +318,10 @@ class NerDetector(ModelGate):
         现任 or 中共党员 says nothing: the person is named for themselves."""
         if self.config.flag_officials:
             return False
-        if self.office is not None and any(m.end() == s for m in self.office.finditer(t, max(0, s - 8), s)):
+        if self.office is not None and any(
+            m.end() == s and not self._private_body(t, m.start())
+            for m in self.office.finditer(t, max(0, s - 8), s)
+        ):
             return True
         if self.notice is None:
             return False
@@ -301,6 +330,19 @@ class NerDetector(ModelGate):
         lo = brk + 1 if brk >= 0 else lo
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
+
+    def _private_body(self, t: str, i: int) -> bool:
+        """The office title at t[i] is held in a company, a club, an association or a research
+        institute named right before it in the same clause (链家地产市场研究部主任, 俱乐部副主席,
+        经济研究所所长): a person quoted for themselves, not an official in office. Not when a
+        government body comes first (建设部政策研究中心主任, 最高人民法院应用法学研究所所长)."""
+        if self.private_bodies is None:
+            return False
+        lo = i
+        while lo > max(0, i - 20) and _is_han(t[lo - 1]):
+            lo -= 1
+        m = self.private_bodies.search(t, lo, i)
+        return m is not None and (self.public_bodies is None or self.public_bodies.search(t, lo, m.start()) is None)
 
     def _bounded(self, t: str, s: int, e: int, bound: str, followers: tuple[str, ...] = ()) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
