@@ -90,6 +90,10 @@ def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
 _HANDLE_EDGE = frozenset("@_＠")
 
 
+def _handle_char(c: str) -> bool:
+    return (c.isascii() and c.isalnum()) or c in _HANDLE_EDGE
+
+
 def _handle(piece: str, span: Span) -> Span:
     """A name the model reads with a user handle's Latin letters, digits or @ around it
     (陈冠希Uncle, 子琳Windy, @白举纲): its Han part, when that is two characters or more."""
@@ -97,9 +101,9 @@ def _handle(piece: str, span: Span) -> Span:
     if label != "PER" or all(_is_han(c) for c in piece[a:b]):
         return span
     s, e = a, b
-    while s < e and (piece[s].isascii() and piece[s].isalnum() or piece[s] in _HANDLE_EDGE):
+    while s < e and _handle_char(piece[s]):
         s += 1
-    while e > s and (piece[e - 1].isascii() and piece[e - 1].isalnum() or piece[e - 1] in _HANDLE_EDGE):
+    while e > s and _handle_char(piece[e - 1]):
         e -= 1
     if e - s >= 2 and (s, e) != (a, b) and all(_is_han(c) for c in piece[s:e]):
         return (s, e, label, belief, rival)
@@ -154,6 +158,7 @@ class NerDetector(ModelGate):
         self.sure_belief = float(opts.get("sure_belief", 1.1))
         self.sure_weak = float(opts.get("sure_weak_belief", 1.1))
         self.sure_stop = float(opts.get("sure_stop_belief", 1.1))
+        self.extend_short = bool(opts.get("extend_short", False))
         self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
@@ -308,6 +313,29 @@ class NerDetector(ModelGate):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
 
+    def _longer(self, t: str, s: int, e: int, stop: int) -> int:
+        """The end of a name the model cut one character short (金石 of 金石开：, 季红 of 季红真指出,
+        的吴冠 of 的吴冠中2.2亿元): a surname and one given character with no boundary after them,
+        where one more given character stands apart on both sides (punctuation, 的, a cue before;
+        a word that follows names after). Not 王芳 of 王芳说： (a word that follows names comes
+        right after the name), nor 熊孩子 of 柜台熊孩子说 (no boundary before), nor where the two
+        characters are written elsewhere without the third."""
+        if not self.extend_short or e - s != 2 or e + 1 > stop or surname_length(t, s) != 1:
+            return e
+        c = t[e]
+        if not _is_han(c) or c in self.person.given_stop or self.person._ends_name(t, e):
+            return e
+        if t[s : e + 1] in self.words or t[e : e + 2] in self.words:
+            return e
+        # the two characters written elsewhere without the third: the name is those two (被害人田兵带到
+        # … 趁田兵不备)
+        i = t.find(t[s:e])
+        while i >= 0:
+            if not t.startswith(c, i + 2):
+                return e
+            i = t.find(t[s:e], i + 2)
+        return e + 1 if self._bounded(t, s, e + 1, "both") else e
+
     def _foreign(self, name: str) -> bool:
         """Every character of the name is one of transliterations (阿凡达, 卡帕莱, 几内亚比)."""
         return all(c in self.foreign_chars for c in name)
@@ -342,7 +370,9 @@ class NerDetector(ModelGate):
         while lo > max(0, i - 20) and _is_han(t[lo - 1]):
             lo -= 1
         m = self.private_bodies.search(t, lo, i)
-        return m is not None and (self.public_bodies is None or self.public_bodies.search(t, lo, m.start()) is None)
+        return m is not None and (
+            self.public_bodies is None or self.public_bodies.search(t, lo, m.start()) is None
+        )
 
     def _bounded(self, t: str, s: int, e: int, bound: str, followers: tuple[str, ...] = ()) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
@@ -379,6 +409,7 @@ class NerDetector(ModelGate):
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
+                end = self._longer(folded, start, end, stop)
                 if (a == 0 and start > 0 and _is_han(folded[start - 1])) or (
                     b == len(piece) and end < stop and _is_han(folded[end])
                 ):
