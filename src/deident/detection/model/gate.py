@@ -65,6 +65,7 @@ class ModelGate:
     skip_known: bool
     gate_all: bool
     triggers: Pattern[str] | None
+    roles: Pattern[str] | None
     window: int
     judge: Callable[..., float | None]
     _bounded: Callable[..., bool]
@@ -116,11 +117,9 @@ class ModelGate:
         return False
 
     def _after_role(self, t: str, i: int) -> bool:
-        """A role or speech word of two characters or more ends right before t[i] (记者, 总监,
-        创始人): what follows is a person's name even where it starts a frequent word (马力, 张大伟)."""
-        return self.triggers is not None and any(
-            m.end() == i and m.end() - m.start() >= 2 for m in self.triggers.finditer(t, max(0, i - 6), i)
-        )
+        """A role word (`role_words`: 记者, 总监, 分析师) ends right before t[i]: what follows is a
+        person's name even where it starts a frequent word (记者马力, 总监张大伟)."""
+        return self.roles is not None and any(m.end() == i for m in self.roles.finditer(t, max(0, i - 6), i))
 
     def _may_name(
         self, folded: str, s: int, e: int, known: bytes = b"", followers: tuple[str, ...] = ()
