@@ -86,3 +86,22 @@ def test_a_name_is_not_lengthened_where_it_is_written_without_the_third_characte
     assert lengthened(detector, text, s, s + 2, len(text)) == s + 2
     # … and lengthened where it is not (CLUENER2020 train: 金石开：)
     assert lengthened(detector, "金石开：建议关注一下", 0, 2, 10) == 3
+
+
+def test_a_role_word_sends_a_name_that_starts_a_frequent_word(detector: NerDetector) -> None:
+    # CLUENER2020 dev: 美联物业市场研究部总监张大伟介绍 (张大 is a frequent word)
+    assert [p for *_, p in detector._pieces("中原地产首席分析师张大伟认为，成交量将回升。")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # corpora/dev penalty decisions: the person rules' cues before a frequent word (当事人应当,
+        # 当事人经营, 本人银行) send nothing: only role words do
+        "当事人应当自收到本决定书之日起十五日内缴纳罚款。",
+        "本局执法人员对当事人经营场所进行现场检查。",
+        "当事人申请通过本人银行账户退还多缴款项。",
+    ],
+)
+def test_a_cue_before_a_frequent_word_sends_nothing(detector: NerDetector, text: str) -> None:
+    assert [p for *_, p in detector._pieces(text)] == []
