@@ -58,12 +58,14 @@ class ModelGate:
     foreign_first: frozenset[str]
     foreign_runs: tuple[int, int, int]
     clause_start_surnames: frozenset[str]
+    extend_short: bool
     prefilter: str
     prefilter_bound: str
     clause_context: int
     skip_known: bool
     gate_all: bool
     triggers: Pattern[str] | None
+    roles: Pattern[str] | None
     window: int
     judge: Callable[..., float | None]
     _bounded: Callable[..., bool]
@@ -114,6 +116,11 @@ class ModelGate:
             start = i + 1
         return False
 
+    def _after_role(self, t: str, i: int) -> bool:
+        """A role word (`role_words`: 记者, 总监, 分析师) ends right before t[i]: what follows is a
+        person's name even where it starts a frequent word (记者马力, 总监张大伟)."""
+        return self.roles is not None and any(m.end() == i for m in self.roles.finditer(t, max(0, i - 6), i))
+
     def _may_name(
         self, folded: str, s: int, e: int, known: bytes = b"", followers: tuple[str, ...] = ()
     ) -> bool:
@@ -139,8 +146,10 @@ class ModelGate:
                 continue  # the rules read this character already (a name after a cue, an address)
             if folded[i] in weak and not (i == s and folded[i] in self.clause_start_surnames):
                 continue
-            if folded[i : i + 2] in starts or folded[i : i + 3] in starts or folded[i : i + 4] in starts:
+            if folded[i : i + 3] in starts or folded[i : i + 4] in starts:
                 continue
+            if folded[i : i + 2] in starts and not self._after_role(folded, i):
+                continue  # 高度, 周末; but 记者马力, 总监张大伟, 创始人李岩: a role names a person
             if inner and self._inside_word(folded, i, s):
                 continue
             sl = surname_length(folded, i) or 1

