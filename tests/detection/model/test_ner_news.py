@@ -71,6 +71,9 @@ def test_names_on_news_and_social_text(detector: NerDetector, text: str, expecte
         "埃及首都开罗晴，气温25度。",
         # a third character without a boundary before the name (Weibo NER dev: 柜台熊孩子说)
         "柜台熊孩子说：关注啦。",
+        # brands in the stolen goods of theft facts (CAIL2021 information extraction, written anew)
+        "将停放在楼下的一辆黑色安琪儿牌电动车盗走。",
+        "盗走香烟五条、阿萨姆奶茶二瓶。",
     ],
 )
 def test_news_shapes_that_are_not_names(detector: NerDetector, text: str) -> None:
