@@ -91,6 +91,8 @@ class PersonDetector:
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
         # Given names of two characters that hold a stop character (史和平, 张向阳, 邓和平).
         self.given_words = frozenset(_words(opts, "given_words"))
+        # Words of one character that follow names and rarely end one (车卫 | 以…为名, 张芳 | 家).
+        self.last_stop = frozenset("".join(_words(opts, "given_last_stop")))
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.intro = frozenset(_words(opts, "intro_cues"))
         self.weak_surnames = frozenset("".join(_words(opts, "weak_surnames")))
@@ -171,8 +173,11 @@ class PersonDetector:
             e = s + sl + n_given
             if e > len(t) or not self._given_ok(t[s + sl : e]):
                 continue
-            if n_given == 2 and t.startswith(self.long_followers, e - 1):
-                continue  # 罗博 | 醉酒后: a word that follows names starts there, not 罗博醉 | 酒后
+            if n_given == 2 and (
+                t.startswith(self.long_followers, e - 1)
+                or (t[e - 1] in self.last_stop and self._ends_name(t, e - 1))
+            ):
+                continue  # 罗博 | 醉酒后, 车卫 | 以到: a word that follows names starts there, not 罗博醉 | 酒后
             if self._ends_name(t, e) and self._plausible(t, s, e, strict):
                 return e
         return None
