@@ -24,13 +24,13 @@ misses, 归案, 容留, and the words of a surname outside the lists: 寻衅, �
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from re import Pattern
 from typing import TYPE_CHECKING, Protocol
 
 from deident.detection.model.acts import act_cues, listed_before
 from deident.detection.model.words import frequent_words
-from deident.detection.names.person import PersonDetector
+from deident.detection.names.person import MINORITY, NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import share, surname_length
 from deident.detection.spec import RecognizerSpec
 
@@ -59,6 +59,9 @@ class NerDetector(Protocol):
     case_followers: tuple[str, ...]
     case_words: frozenset[str]
     foreign_chars: frozenset[str]
+    judge: Callable[..., float | None]
+    office: Pattern[str] | None
+    triggers: Pattern[str] | None
     model: LacModel
     spec: RecognizerSpec
 
@@ -310,4 +313,42 @@ def cued_names(
         for m in acts.finditer(t):
             out.extend(_items(det, t, m.end(), per, [*taken, *out], True))
     out.extend(listed_before(det, t, [*taken, *out]))
+    out.extend(_dotted(det, t, per, [*taken, *out]))
+    return out
+
+
+def _dotted(
+    det: NerDetector, t: str, per: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Minority names written with a dot that no cue introduces, where the model reads a name on
+    both sides of the dot but not the whole (买买提·艾力来电: it reads 买提·艾力; 阿依古丽·买买提反映:
+    阿依古丽 and 提): the whole name, from the start the person rules give it to its follower."""
+    out: list[tuple[int, int]] = []
+    if not per:
+        return out
+    for m in MINORITY.finditer(t):
+        dot = next(i for i in range(m.start(), m.end()) if t[i] in NAME_DOTS)
+        if not (
+            any(a < dot <= b for a, b in per) and any(a <= dot + 1 < b or dot < a < m.end() for a, b in per)
+        ):
+            continue  # 中国·杭州: the model reads no name on one side
+        e = det.person._minority_end(t, dot, m.end())
+        # the model's end, where it ends the name sooner (克里斯蒂安·安徒生 | 博物馆)
+        e = min([b for a, b in per if a <= dot + 1 < b or dot < a < e] + [e])
+        s = det.person.name_before(t, e)
+        if s is None:
+            continue
+        # a title or a cue the run swallowed before the model's start (司法部长卡洛斯·阿马特)
+        first = min(a for a, b in per if a < dot <= b)
+        for words in (det.office, det.triggers, det.person.cues):
+            for w in words.finditer(t, s, first) if words is not None else ():
+                s = max(s, w.end())
+        while s < first and t[s] in _NOT_IN_NAME:
+            s += 1  # 在阿里·萨米扬: a word of the sentence
+        if any(c in _MASKED for c in t[s:e]) or any(a < e and s < b for a, b in taken):
+            continue
+        if det.judge(t, max(s, first), e) is None:
+            continue  # an official in office (司法部长卡洛斯·阿马特), 安徒生博物馆
+        if any(s <= a and b <= e and (a, b) != (s, e) for a, b in per):
+            out.append((s, e))
     return out

@@ -31,9 +31,11 @@ from deident.model import Explanation, Finding
 # The separators written between the parts of a minority name (· U+00B7 is standard; the
 # others come from other input methods and fonts).
 NAME_DOTS = "·•・‧⋅･∙．."
-_MINORITY = re.compile(
+MINORITY = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
 )
+# Characters that end a minority name after its dot: words of the sentence, not transliterations.
+MINORITY_STOP = re.compile("[的在于因向被将把从到等和与及是系至了已经]")
 _SEPARATORS = "：: \u3000"
 _TAB_ROW = re.compile(r"[^\n]*\t[^\n]*")
 _LONG_NUMBER = re.compile(r"[0-9]{7,}|[0-9]{4,}[ -][0-9]{3,}")
@@ -158,11 +160,13 @@ class PersonDetector:
                 i = t.find(w, dot + 3, best)
                 if i != -1:
                     best = i
-        return best
+        # … or a character no transliteration holds (买买提·艾力至被害人家中: 至)
+        stop = MINORITY_STOP.search(t, dot + 2, best)
+        return stop.start() if stop is not None else best
 
     def name_at(self, t: str, s: int, *, strict: int = 0) -> int | None:
         """The end of a name starting at `s`, or None."""
-        m = _MINORITY.match(t, s)
+        m = MINORITY.match(t, s)
         if m is not None:
             dot = t.rfind(next(c for c in NAME_DOTS if c in m.group()), s, m.end())
             return self._minority_end(t, dot, m.end())
@@ -185,7 +189,7 @@ class PersonDetector:
     def name_before(self, t: str, e: int, *, strict: int = 2) -> int | None:
         """The start of a name ending at `e` (before an honorific or an apposition), or None."""
         m = None
-        for hit in _MINORITY.finditer(t, max(0, e - 20), e):
+        for hit in MINORITY.finditer(t, max(0, e - 20), e):
             m = hit
         if m is not None and m.end() == e:
             s = m.start()
@@ -352,7 +356,7 @@ class PersonDetector:
                 add(s, e, "before identifier", None, self.scores["apposition"], True)
         # A minority name alone in its text (a table cell whose row lost its header in a wrapped
         # PDF row: 迪丽拜尔·阿卜杜拉): the dot names a person, nothing else stands there.
-        lone = _MINORITY.fullmatch(t.strip())
+        lone = MINORITY.fullmatch(t.strip())
         if lone is not None and len(t.strip()) <= 24:
             s = len(t) - len(t.lstrip())
             add(s, s + len(t.strip()), "alone", None, self.scores["salutation"], True)
