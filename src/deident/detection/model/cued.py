@@ -317,6 +317,16 @@ def cued_names(
     return out
 
 
+def _worded(det: NerDetector, t: str, i: int) -> bool:
+    """A frequent word of two or three characters holds t[i]."""
+    words = frequent_words()
+    return any(
+        t[a : a + n] in words or t[a : a + n] in det.words
+        for n in (2, 3)
+        for a in range(max(0, i - n + 1), i + 1)
+    )
+
+
 def _dotted(
     det: NerDetector, t: str, per: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -338,13 +348,15 @@ def _dotted(
         s = det.person.name_before(t, e)
         if s is None:
             continue
-        # a title or a cue the run swallowed before the model's start (司法部长卡洛斯·阿马特)
+        # the model's start, moved back over at most two characters that no word holds (买|买提·艾力;
+        # not 干事|彼得·皮奥, 部长|卡洛斯·阿马特, 在|阿里·萨米扬)
         first = min(a for a, b in per if a < dot <= b)
-        for words in (det.office, det.triggers, det.person.cues):
-            for w in words.finditer(t, s, first) if words is not None else ():
-                s = max(s, w.end())
-        while s < first and t[s] in _NOT_IN_NAME:
-            s += 1  # 在阿里·萨米扬: a word of the sentence
+        start = first
+        while (
+            start > max(s, first - 2) and t[start - 1] not in _NOT_IN_NAME and not _worded(det, t, start - 1)
+        ):
+            start -= 1
+        s = start
         if any(c in _MASKED for c in t[s:e]) or any(a < e and s < b for a, b in taken):
             continue
         if det.judge(t, max(s, first), e) is None:
