@@ -23,7 +23,9 @@ names = st.builds(
 )
 # Bare mentions, as a reply letter or a roster's remarks write them (no cue before the name).
 _BARE = ["经核实，{}家庭收入低于标准。", "{}已于3月领取补助。", "{}签字确认，材料齐全。", "附：{}的书面说明"]
-_SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _masked(text: str, name: str) -> int:

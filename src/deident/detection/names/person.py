@@ -52,8 +52,10 @@ _PRIORITY = {
 _SALUTATION = re.compile(
     r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·•・‧⋅･∙．.]{2,20}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$"
 )
-# A resident ID or a mobile number, not inside a longer run of digits.
-_PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+# A resident ID, a mobile number or a bank account (16 to 19 digits), not inside a longer run of digits.
+_PERSONAL_NUMBER = re.compile(
+    r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9}|[3-6][0-9]{15,18})(?![0-9])"
+)
 _INTRO_END = "，,。；;！!、 （(\n"
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[。；;！!？?\n\r]")
@@ -346,7 +348,8 @@ class PersonDetector:
                 s = self.name_before(t, e, strict=2)
                 if s is not None and self.at_boundary(t, s):
                     add(s, e, "before identifier", m.group(), self.scores["apposition"], True)
-        # A name right before an ID or mobile number (待删除：欧阳鸣玉 440106…, 张三13912345678).
+        # A name right before an ID, a mobile or an account number (待删除：欧阳鸣玉 440106…,
+        # 张三13912345678, 王小明 6222021234567890123).
         for m in _PERSONAL_NUMBER.finditer(t):
             e = m.start()
             while e > 0 and t[e - 1] in " \u3000\t：:，,":
