@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
+import weakref
 from collections.abc import Sequence
 from re import Pattern
 from typing import Protocol
@@ -33,14 +33,16 @@ class NerDetector(Protocol):
     person: PersonDetector
 
 
-@functools.cache
-def _acts(words: tuple[str, ...]) -> Pattern[str] | None:
-    return alternation(words)
+_ACTS: weakref.WeakKeyDictionary[object, Pattern[str] | None] = weakref.WeakKeyDictionary()
 
 
 def act_cues(det: NerDetector) -> Pattern[str] | None:
-    """The act and role words after which a judgment names a person (``act_cues``)."""
-    return _acts(tuple(option_words(det.spec.options, "act_cues")))
+    """The act and role words after which a judgment names a person (``act_cues``), per detector."""
+    try:
+        return _ACTS[det]
+    except KeyError:
+        pattern = _ACTS[det] = alternation(option_words(det.spec.options, "act_cues"))
+        return pattern
 
 
 def listed_before(det: NerDetector, t: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

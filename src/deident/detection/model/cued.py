@@ -44,6 +44,7 @@ _NOT_IN_NAME = frozenset("系是在为的了因经被将把及等曾已均其该
 # given name rarely ends with one.
 _OWNER = frozenset("家户宅处")
 _MASKED_AFTER = re.compile(r"[0-9０-９甲乙丙丁]*[某*＊×●○□Xx]")
+_HAN_DOT = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s。；;！!？?]")
 _CONTEXT = 6  # characters read after the clause (as the pre-filter sends them: `clause_context`)
 _APPOSITION = re.compile(r"[\u4e00-\u9fff]{2,6}(?=[，,][男女](?:[，,。；;（(、 ]|$))")
@@ -334,7 +335,7 @@ def _dotted(
     both sides of the dot but not the whole (买买提·艾力来电: it reads 买提·艾力; 阿依古丽·买买提反映:
     阿依古丽 and 提): the whole name, from the start the person rules give it to its follower."""
     out: list[tuple[int, int]] = []
-    if not per:
+    if not per or _HAN_DOT.search(t) is None:
         return out
     for m in MINORITY.finditer(t):
         dot = next(i for i in range(m.start(), m.end()) if t[i] in NAME_DOTS)
