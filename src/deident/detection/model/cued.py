@@ -43,6 +43,7 @@ _NOT_IN_NAME = frozenset("系是在为的了因经被将把及等曾已均其该
 # Words of one character after a name that say whose place it is (失主张芳家, 王松林户, 郁丽艳宅): a
 # given name rarely ends with one.
 _OWNER = frozenset("家户宅处")
+_PREPOSITIONS = frozenset("向于和从与对给")
 _MASKED_AFTER = re.compile(r"[0-9０-９甲乙丙丁]*[某*＊×●○□Xx]")
 _HAN_DOT = re.compile(f"[\u4e00-\u9fff][{re.escape(NAME_DOTS)}][\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，,、：:（）()“”\"《》〈〉〔〕\[\]【】\s。；;！!？?]")
@@ -91,14 +92,16 @@ def _recurs(det: NerDetector, t: str, p: int, e: int) -> bool:
 
 def _given_read(t: str, p: int, per: Sequence[tuple[int, int]]) -> bool:
     """A weak surname with a share of the population (向, 于, 和, 管) at `p` whose given name
-    of two characters the model reads right after it (被告人向桂华与, 被告人和丽华利用), the
-    first of them no frequent surname (被告人向王丽借款: 向 is a preposition there)."""
+    of two characters the model reads right after it (被告人向桂华与, 被告人和丽华利用, 受害人管金兰),
+    after a preposition the first of them no frequent surname (被告人向王丽借款: 向 + 王丽)."""
     if share(t[p]) is None:
         return False  # 将, 把, 以: words, not surnames
     given = t[p + 1 : p + 3]
     if len(given) < 2 or given[0] == given[1] or given[0] in "小阿老大":
         return False  # 被告人向小明借款, 向阿强: a preposition before a nickname
-    return any(a == p + 1 and b == p + 3 and (share(t[a]) or 0) < 0.001 for a, b in per)
+    # a preposition (向, 于, 和, 从) takes a person: 向王丽借款 is 向 + 王丽; 管金兰 is a name
+    frequent = (share(t[p + 1]) or 0) >= 0.001 and t[p] in _PREPOSITIONS
+    return not frequent and any(a == p + 1 and b == p + 3 for a, b in per)
 
 
 def _read(det: NerDetector, t: str, p: int) -> list[tuple[int, int]]:
