@@ -260,14 +260,15 @@ def cued_end(
             return e  # the model's span ends there, before a word that follows names (寻丽丽 | 发现)
     if bounded:
         return bounded[0]  # a word that follows names (江岩 | 多次), whatever the model reads
+    # where a word starts right after it and none runs across its end (戴坚 | 仓库内)
+    cut = [] if strict else [e for e in ends if _word_after(det, t, p, e)]
     for e in ends:
-        if e in model and t[p:e] not in det.words:
-            return e  # the model's span ends there (揭 + 翠芳)
+        if e in model and t[p:e] not in det.words and (not cut or e in cut):
+            return e  # the model's span ends there (揭 + 翠芳), not before a stray character (王军 | 园头部)
     if strict:
         return None
-    for e in ends:
-        if _word_after(det, t, p, e):
-            return e  # a word starts right after it and none runs across its end (戴坚 | 仓库内)
+    if cut:
+        return cut[0]
     for e in ends:
         if e in model:
             return e  # the model reads a word there as a name, and nothing says otherwise
