@@ -166,3 +166,22 @@ def test_a_name_before_a_word_the_lists_do_not_hold_is_read_whole(
     assume(not any((name + noun)[a : a + n] in words for a in range(1, len(name)) for n in (2, 3)))
     found = persons(engine, f"2018年5月，{cue}{name}{noun}被盗。")
     assert name in found, found
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    surname=st.sampled_from(_SURNAMES),
+    given_name=st.text(alphabet=_GIVEN, min_size=1, max_size=2),
+    act=st.sampled_from(["失主", "事主", "村民组", "盗窃了", "窃取了", "伙同"]),
+    after=st.sampled_from(["家", "户", "停放的", "家中", "放在"]),
+)
+def test_a_name_after_an_act_is_read_whole(
+    engine: Engine, surname: str, given_name: str, act: str, after: str
+) -> None:
+    """In a judgment, after an act or a role, a name and a word that follows names: the name whole,
+    not run into 家 or 户 (张芳家), unless the name or its start is a word."""
+    name = surname + given_name
+    words = frequent_words() | gate_words()[0]
+    assume(not any(name[a:b] in words for a in range(len(name)) for b in range(a + 2, len(name) + 1)))
+    found = persons(engine, f"被告人吴某某进入{act}{name}{after}电动车内盗窃。")
+    assert name in found, found
