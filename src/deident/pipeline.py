@@ -68,6 +68,7 @@ def _scan_segments(
     """The segments with findings; `read` collects the place and text of every segment analysed;
     `names` are names to report wherever they occur (see `Residual`)."""
     mentions = Mentions() if engine.config.wants("PERSON") else None
+    done: list[tuple[Segment, list[Finding], int]] = []  # with the number of names known then
     for seg in doc.segments():
         if read is not None:
             read.append((seg.location, seg.text))
@@ -78,6 +79,11 @@ def _scan_segments(
             # A name introduced earlier (当事人：张三) is personal data where it recurs alone.
             found = mentions.extend(seg.text, found)
             mentions.learn(found)
+        done.append((seg, found, len(mentions) if mentions is not None else 0))
+    for seg, found, known in done:
+        if mentions is not None and len(mentions) > known:
+            # … and where it was named before its introduction (经核实，张三… ⏎ 申请人：张三)
+            found = mentions.extend(seg.text, found)
         if found:
             # `location` is the segment's place: start/end index its text (the contract of the
             # JSON, the review report and the ledger's finding ids).

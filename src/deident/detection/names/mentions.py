@@ -22,6 +22,10 @@ class Mentions:
         self._names: set[str] = set()
         self._lengths: list[int] = []  # lengths of the learned names, longest first
 
+    def __len__(self) -> int:
+        """How many names are known."""
+        return len(self._names)
+
     def learn(self, findings: Iterable[Finding]) -> None:
         new = {
             f.text

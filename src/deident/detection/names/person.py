@@ -31,11 +31,13 @@ from deident.model import Explanation, Finding
 # The separators written between the parts of a minority name (· U+00B7 is standard; the
 # others come from other input methods and fonts).
 NAME_DOTS = "·•・‧⋅･∙．."
-_MINORITY = re.compile(
+MINORITY = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
 )
-# A head count after a list of names (…二人, …等人): no transliterated name holds one.
-_COUNT_AFTER = re.compile(r"[二两三四五六七八九十几数]人|等人|等")
+# A head count after a list of names (…二人, …三人): no transliterated name holds one.
+_COUNT_AFTER = re.compile(r"[二两三四五六七八九十几数]人")
+# Characters that end a minority name after its dot: words of the sentence, not transliterations.
+MINORITY_STOP = re.compile("[的在于因向被将把从到等和与及是系至了已经]")
 _SEPARATORS = "：: \u3000"
 _TAB_ROW = re.compile(r"[^\n]*\t[^\n]*")
 _LONG_NUMBER = re.compile(r"[0-9]{7,}|[0-9]{4,}[ -][0-9]{3,}")
@@ -52,8 +54,10 @@ _PRIORITY = {
 _SALUTATION = re.compile(
     r"(?m)^[ \t\u3000]*([\u4e00-\u9fff·•・‧⋅･∙．.]{2,20}?)(?:先生|女士|同志)?[：:][ \t\u3000]*$"
 )
-# A resident ID or a mobile number, not inside a longer run of digits.
-_PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])")
+# A resident ID, a mobile number or a bank account (16 to 19 digits), not inside a longer run of digits.
+_PERSONAL_NUMBER = re.compile(
+    r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|1[3-9][0-9]{9}|[3-6][0-9]{15,18})(?![0-9])"
+)
 _INTRO_END = "，,。；;！!、 （(\n"
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SENTENCE = re.compile(r"[。；;！!？?\n\r]")
@@ -93,6 +97,8 @@ class PersonDetector:
         self.given_stop = frozenset("".join(_words(opts, "given_stop_chars")))
         # Given names of two characters that hold a stop character (史和平, 张向阳, 邓和平).
         self.given_words = frozenset(_words(opts, "given_words"))
+        # Words of one character that follow names and rarely end one (车卫 | 以…为名, 张芳 | 家).
+        self.last_stop = frozenset("".join(_words(opts, "given_last_stop")))
         self.near_miss = frozenset(_words(opts, "near_miss"))
         self.intro = frozenset(_words(opts, "intro_cues"))
         self.weak_surnames = frozenset("".join(_words(opts, "weak_surnames")))
@@ -161,11 +167,13 @@ class PersonDetector:
                 i = t.find(w, dot + 3, best)
                 if i != -1:
                     best = i
-        return best
+        # … or a character no transliteration holds (买买提·艾力至被害人家中: 至)
+        stop = MINORITY_STOP.search(t, dot + 2, best)
+        return stop.start() if stop is not None else best
 
     def name_at(self, t: str, s: int, *, strict: int = 0) -> int | None:
         """The end of a name starting at `s`, or None."""
-        m = _MINORITY.match(t, s)
+        m = MINORITY.match(t, s)
         if m is not None:
             dot = t.rfind(next(c for c in NAME_DOTS if c in m.group()), s, m.end())
             return self._minority_end(t, dot, m.end())
@@ -176,8 +184,11 @@ class PersonDetector:
             e = s + sl + n_given
             if e > len(t) or not self._given_ok(t[s + sl : e]):
                 continue
-            if n_given == 2 and t.startswith(self.long_followers, e - 1):
-                continue  # 罗博 | 醉酒后: a word that follows names starts there, not 罗博醉 | 酒后
+            if n_given == 2 and (
+                t.startswith(self.long_followers, e - 1)
+                or (t[e - 1] in self.last_stop and self._ends_name(t, e - 1))
+            ):
+                continue  # 罗博 | 醉酒后, 车卫 | 以到: a word that follows names starts there, not 罗博醉 | 酒后
             if self._ends_name(t, e) and self._plausible(t, s, e, strict):
                 return e
         return None
@@ -185,7 +196,7 @@ class PersonDetector:
     def name_before(self, t: str, e: int, *, strict: int = 2) -> int | None:
         """The start of a name ending at `e` (before an honorific or an apposition), or None."""
         m = None
-        for hit in _MINORITY.finditer(t, max(0, e - 20), e):
+        for hit in MINORITY.finditer(t, max(0, e - 20), e):
             m = hit
         if m is not None and m.end() == e:
             s = m.start()
@@ -342,7 +353,8 @@ class PersonDetector:
                 s = self.name_before(t, e, strict=2)
                 if s is not None and self.at_boundary(t, s):
                     add(s, e, "before identifier", m.group(), self.scores["apposition"], True)
-        # A name right before an ID or mobile number (待删除：欧阳鸣玉 440106…, 张三13912345678).
+        # A name right before an ID, a mobile or an account number (待删除：欧阳鸣玉 440106…,
+        # 张三13912345678, 王小明 6222021234567890123).
         for m in _PERSONAL_NUMBER.finditer(t):
             e = m.start()
             while e > 0 and t[e - 1] in " \u3000\t：:，,":
@@ -352,7 +364,7 @@ class PersonDetector:
                 add(s, e, "before identifier", None, self.scores["apposition"], True)
         # A minority name alone in its text (a table cell whose row lost its header in a wrapped
         # PDF row: 迪丽拜尔·阿卜杜拉): the dot names a person, nothing else stands there.
-        lone = _MINORITY.fullmatch(t.strip())
+        lone = MINORITY.fullmatch(t.strip())
         if lone is not None and len(t.strip()) <= 24:
             s = len(t) - len(t.lstrip())
             add(s, s + len(t.strip()), "alone", None, self.scores["salutation"], True)
