@@ -46,6 +46,7 @@ POSITIVE = [
         "CAIL2021 theft facts: a head count (二人) ends a minority name, not the clause",
     ),
     ("被告人买买提·艾力等人盗窃", ["买买提·艾力"], "等人 ends a minority name"),
+    ("民警将被害人田兵带到派出所。", ["田兵"], "judgments: 带到 follows a name (not 田兵带)"),
     ("感谢张伟明先生的来信", ["张伟明"], "honorific"),
     ("兹证明陈晓梅同学在我校就读。", ["陈晓梅"], "同学 after a name"),
     ("现将欧阳娜等3人的低保申请公示如下。", ["欧阳娜"], "等3人 after a name"),
