@@ -71,6 +71,24 @@ def header_entity(header: str) -> str | None:
     return None
 
 
+# Column titles that name no entity: in a header row they are labels, never a value to hint.
+COLUMN_TITLES = frozenset(
+    {
+        "备注", "备注栏", "说明", "情况说明", "金额", "补贴金额", "发放金额", "补助金额", "救助金额", "标准",
+        "补助标准", "日期", "时间", "签字", "签名", "签章", "盖章", "类别", "类型", "人数", "数量", "面积",
+        "单位", "所属单位", "村组", "所属村", "乡镇", "事由", "原因", "状态", "结果", "处理结果", "意见",
+    }
+)  # fmt: skip
+
+
+def is_label(text: str) -> bool:
+    """`text` is a column title or a form label (姓名, 序号, 备注 …), not a value."""
+    h = _SPACES.sub("", text)
+    if not h or len(h) > 12:
+        return False
+    return h in COLUMN_TITLES or any(rx.search(h) for rx, _entity in _COMPILED)
+
+
 # A cell carries a value worth forcing only if it has a digit, a Latin letter or a Han character.
 _HAS_VALUE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 # Cells that are clearly not a value: 无, 略, 合计, 空, 不详 …

@@ -218,3 +218,30 @@ def test_any_split_of_a_value_is_found_and_masked(data: st.DataObject) -> None:
     masked = mask(source, [rid])
     assert office.leaks(masked, [rid]) == []
     assert "身份证号：" + "*" * 18 in office.part_texts(masked)["word/document.xml"][1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "names"),
+    [
+        # a roster whose header row ends in a column title (序号 | 姓名 | 备注): not a form whose
+        # 姓名 label has the value 备注 (seen checking #19's name shapes in a .docx)
+        ([["序号", "姓名", "备注"], ["1", "张三丰", "无"], ["2", "欧阳娜", ""]], ["张三丰", "欧阳娜"]),
+        ([["姓名", "补贴金额", "签名"], ["韦伟凤", "300", ""]], ["韦伟凤"]),
+        # a form: label and value alternate
+        ([["姓名", "谭辉佳", "性别", "男"], ["身份证号", "440106199001011234", "备注", "无"]], ["谭辉佳"]),
+    ],
+)
+def test_a_header_row_of_titles_is_a_roster_not_a_form(
+    tmp_path: Path, rows: list[list[str]], names: list[str]
+) -> None:
+    import deident
+
+    d = docx.Document()
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "名单.docx"
+    d.save(str(path))
+    found = [f.text for f in deident.scan_file(path).findings if f.entity_type == "PERSON"]
+    assert found == names

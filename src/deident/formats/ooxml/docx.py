@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from deident.detection.tables import header_entity, is_value_cell
+from deident.detection.tables import header_entity, is_label, is_value_cell
 from deident.formats.base import FormatContext
 from deident.formats.ooxml.document import NS_W, OoxmlDocument, Opener
 from deident.formats.ooxml.package import Package
@@ -167,7 +167,7 @@ def _table_hints(grid: list[list[tuple[int, str]]]) -> dict[tuple[int, int], tup
 
 
 def _is_value(text: str) -> bool:
-    return is_value_cell(text) and header_entity(text) is None
+    return is_value_cell(text) and not is_label(text)
 
 
 def _value_right_of(row: list[tuple[int, str]], i: int) -> bool:
