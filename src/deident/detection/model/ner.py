@@ -86,7 +86,7 @@ class NerDetector(ModelGate):
                 *option_words(popts, "identifier_cues"),
             ]
         )
-        self.roles = alternation([*option_words(opts, "role_words"), *option_words(opts, "case_cues")])
+        self.roles = tuple([*option_words(opts, "role_words"), *option_words(opts, "case_cues")])
         self.not_after = alternation(option_words(opts, "not_after"))
         self.authors = alternation(option_words(opts, "author_words"))
         self.window = int(opts.get("window", 0))
