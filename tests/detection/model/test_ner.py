@@ -17,16 +17,7 @@ from deident.detection.engine import Engine
 from deident.detection.model.lac import LacModel, load
 from deident.detection.model.ner import NerDetector
 from deident.detection.spec import load_specs
-
-
-@pytest.fixture(scope="module")
-def detector() -> NerDetector:
-    spec = next(s for s in load_specs() if s.id == "ner_model")
-    return NerDetector(spec, ScanConfig())
-
-
-def names(det: NerDetector, text: str) -> list[str]:
-    return [f.text for f in det.detect(text, text)]
+from tests.detection.model.reading import names
 
 
 # (text, the names the model must report) — each row names where the shape comes from.

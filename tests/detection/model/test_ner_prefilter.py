@@ -14,12 +14,6 @@ from deident.detection.model.ner import NerDetector
 from deident.detection.spec import load_specs
 
 
-@pytest.fixture(scope="module")
-def detector() -> NerDetector:
-    spec = next(s for s in load_specs() if s.id == "ner_model")
-    return NerDetector(spec, ScanConfig())
-
-
 def sent(det: NerDetector, text: str) -> list[str]:
     return [p for *_, p in det._pieces(text)]
 
