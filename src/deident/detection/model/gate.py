@@ -8,14 +8,13 @@ about 1% of corpora/dev goes to the model."""
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 from collections.abc import Iterable, Sequence
 from re import Pattern
 from typing import TYPE_CHECKING
 
 from deident.config import ScanConfig
-from deident.detection.names.gazetteer import DATA_DIR
+from deident.detection.names.gazetteer import word_list
 from deident.detection.names.person import NAME_DOTS, PersonDetector
 from deident.detection.names.surnames import COMPOUND, SINGLE, surname_length
 from deident.model import Finding
@@ -43,7 +42,7 @@ _PLACE_CHARS = frozenset("省市区县镇乡村路街道巷号楼室")
 def gate_words() -> tuple[frozenset[str], frozenset[str]]:
     """Words holding a surname character (国家, 已经, 公開; scripts/build_gate_words.py): all of
     them, and the most frequent ones."""
-    raw = gzip.decompress((DATA_DIR / "gate_words.txt.gz").read_bytes()).decode("utf-8").split()
+    raw = word_list("gate_words.txt.gz")
     return frozenset(w.rstrip("*") for w in raw), frozenset(w[:-1] for w in raw if w.endswith("*"))
 
 

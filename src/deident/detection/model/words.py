@@ -5,12 +5,10 @@ Built by scripts/build_frequent_words.py from JioNLP's idf.txt (Apache-2.0)."""
 from __future__ import annotations
 
 import functools
-import gzip
 
-from deident.detection.names.gazetteer import DATA_DIR
+from deident.detection.names.gazetteer import word_list
 
 
 @functools.cache
 def frequent_words() -> frozenset[str]:
-    raw = gzip.decompress((DATA_DIR / "frequent_words.txt.gz").read_bytes())
-    return frozenset(raw.decode("utf-8").split())
+    return frozenset(word_list("frequent_words.txt.gz"))

@@ -14,6 +14,13 @@ from pathlib import Path
 
 # Package data, read from the installed package itself (no importlib lookup of `deident`).
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def word_list(name: str) -> list[str]:
+    """The entries of a gzipped word list in the package's data folder, one per line."""
+    return gzip.decompress((DATA_DIR / name).read_bytes()).decode("utf-8").split()
+
+
 LEVELS = ("province", "city", "county", "township")
 # Longer names (…开发区管理委员会) do not occur inside a home address.
 MAX_NAME = 16

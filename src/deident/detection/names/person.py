@@ -16,13 +16,12 @@ follows names (反映, 因, 等, 性别 …). Officials named in appointment and
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 from collections.abc import Iterable
 
 from deident.config import ScanConfig
 from deident.detection.context import alternation, option_words
-from deident.detection.names.gazetteer import DATA_DIR
+from deident.detection.names.gazetteer import word_list
 from deident.detection.names.surnames import surname_length
 from deident.detection.spanset import SpanSet
 from deident.detection.spec import RecognizerSpec
@@ -70,8 +69,7 @@ def _is_han(c: str) -> bool:
 @functools.cache
 def common_words() -> frozenset[str]:
     """Frequent words that begin with a surname character (see scripts/build_common_words.py)."""
-    raw = (DATA_DIR / "surname_words.txt.gz").read_bytes()
-    return frozenset(gzip.decompress(raw).decode("utf-8").split())
+    return frozenset(word_list("surname_words.txt.gz"))
 
 
 _words = option_words
