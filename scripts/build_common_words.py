@@ -9,12 +9,9 @@ Run from the repository (jionlp installed):  python scripts/build_common_words.p
 
 from __future__ import annotations
 
-import gzip
-import os
 import sys
-from pathlib import Path
 
-import jionlp
+from idf_words import han_words, write_list
 
 from deident.detection.names.surnames import COMPOUND, SINGLE
 
@@ -22,20 +19,14 @@ IDF_MAX = 8.6
 
 
 def main() -> int:
-    src = Path(os.path.dirname(jionlp.__file__)) / "dictionary" / "idf.txt"
-    out = Path(__file__).resolve().parents[1] / "src" / "deident" / "data" / "surname_words.txt.gz"
-    words = set()
-    for line in src.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) != 2:
-            continue
-        w, idf = parts[0], float(parts[1])
-        is_han = all("\u4e00" <= c <= "\u9fff" for c in w)
-        if idf < IDF_MAX and len(w) in (2, 3, 4) and (w[0] in SINGLE or w[:2] in COMPOUND) and is_han:
-            words.add(w)
-    with gzip.GzipFile(out, "wb", mtime=0) as fh:
-        fh.write("\n".join(sorted(words)).encode("utf-8") + b"\n")
-    print(f"{len(words)} words -> {out} ({out.stat().st_size} bytes)")
+    write_list(
+        "surname_words.txt.gz",
+        {
+            w
+            for w, idf in han_words()
+            if idf < IDF_MAX and len(w) in (2, 3, 4) and (w[0] in SINGLE or w[:2] in COMPOUND)
+        },
+    )
     return 0
 
 

@@ -10,29 +10,13 @@ Run from the repository (jionlp installed):  python scripts/build_frequent_words
 
 from __future__ import annotations
 
-import gzip
-import os
-from pathlib import Path
-
-import jionlp
+from idf_words import han_words, write_list
 
 IDF_MAX = 9.0
 
 
 def main() -> int:
-    src = Path(os.path.dirname(jionlp.__file__)) / "dictionary" / "idf.txt"
-    out = Path(__file__).resolve().parents[1] / "src" / "deident" / "data" / "frequent_words.txt.gz"
-    words: set[str] = set()
-    for line in src.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) != 2:
-            continue
-        w, idf = parts[0], float(parts[1])
-        if idf < IDF_MAX and len(w) in (2, 3) and all("\u4e00" <= c <= "\u9fff" for c in w):
-            words.add(w)
-    with gzip.GzipFile(out, "wb", mtime=0) as fh:
-        fh.write("\n".join(sorted(words)).encode("utf-8") + b"\n")
-    print(f"{len(words)} words -> {out} ({out.stat().st_size} bytes)")
+    write_list("frequent_words.txt.gz", {w for w, idf in han_words() if idf < IDF_MAX and len(w) in (2, 3)})
     return 0
 
 

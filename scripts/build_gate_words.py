@@ -12,11 +12,8 @@ Run from the repository (jionlp installed):  python scripts/build_gate_words.py
 
 from __future__ import annotations
 
-import gzip
-import os
-from pathlib import Path
-
 import jionlp
+from idf_words import han_words, write_list
 
 from deident.detection.names.surnames import SINGLE
 
@@ -25,24 +22,14 @@ IDF_FREQUENT = 8.6  # below: frequent enough that a two-character word starting 
 
 
 def main() -> int:
-    src = Path(os.path.dirname(jionlp.__file__)) / "dictionary" / "idf.txt"
-    out = Path(__file__).resolve().parents[1] / "src" / "deident" / "data" / "gate_words.txt.gz"
     words: dict[str, bool] = {}  # word -> frequent (idf < IDF_FREQUENT)
-    for line in src.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) != 2:
-            continue
-        w, idf = parts[0], float(parts[1])
-        is_han = all("\u4e00" <= c <= "\u9fff" for c in w)
-        if idf < IDF_MAX and len(w) in (2, 3, 4) and is_han and any(c in SINGLE for c in w):
+    for w, idf in han_words():
+        if idf < IDF_MAX and len(w) in (2, 3, 4) and any(c in SINGLE for c in w):
             words[w] = idf < IDF_FREQUENT
     for w, frequent in list(words.items()):
         words.setdefault(jionlp.sim2tra(w, mode="char"), frequent)
     # One word a line; "*" after the word marks the frequent ones.
-    lines = sorted(w + ("*" if frequent else "") for w, frequent in words.items())
-    with gzip.GzipFile(out, "wb", mtime=0) as fh:
-        fh.write("\n".join(lines).encode("utf-8") + b"\n")
-    print(f"{len(words)} words -> {out} ({out.stat().st_size} bytes)")
+    write_list("gate_words.txt.gz", (w + ("*" if frequent else "") for w, frequent in words.items()))
     return 0
 
 
