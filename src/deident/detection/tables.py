@@ -62,13 +62,15 @@ def header_entity(header: str) -> str | None:
     """The entity a column header declares, or None. Headers longer than 12 characters are
     sentences, not headers, and declare nothing. `NOT_PERSONAL` declares that the column holds
     no one's identifier."""
-    h = _SPACES.sub("", header)
+    return _rule(_SPACES.sub("", header)) or None
+
+
+def _rule(h: str) -> str | None:
+    """The entity of the first header rule `h` (spaces removed) matches ("" for the public
+    columns: 序号, 性别, 单位地址 …), or None when none does or `h` is too long for a header."""
     if not h or len(h) > 12:
         return None
-    for rx, entity in _COMPILED:
-        if rx.search(h):
-            return entity or None
-    return None
+    return next((entity for rx, entity in _COMPILED if rx.search(h)), None)
 
 
 # Column titles that name no entity: in a header row they are labels, never a value to hint.
@@ -84,9 +86,7 @@ COLUMN_TITLES = frozenset(
 def is_label(text: str) -> bool:
     """`text` is a column title or a form label (姓名, 序号, 备注 …), not a value."""
     h = _SPACES.sub("", text)
-    if not h or len(h) > 12:
-        return False
-    return h in COLUMN_TITLES or any(rx.search(h) for rx, _entity in _COMPILED)
+    return h in COLUMN_TITLES or _rule(h) is not None
 
 
 # A cell carries a value worth forcing only if it has a digit, a Latin letter or a Han character.

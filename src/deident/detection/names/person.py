@@ -33,10 +33,9 @@ NAME_DOTS = "·•・‧⋅･∙．."
 MINORITY = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}}(?:[{NAME_DOTS}][\u4e00-\u9fff]{{1,10}})?"
 )
-# A head count after a list of names (…二人, …三人): no transliterated name holds one.
-_COUNT_AFTER = re.compile(r"[二两三四五六七八九十几数]人")
-# Characters that end a minority name after its dot: words of the sentence, not transliterations.
-MINORITY_STOP = re.compile("[的在于因向被将把从到等和与及是系至了已经]")
+# What ends a minority name after its dot: characters of the sentence's words, and a head count
+# after a list of names (…麦麦提二人以行窃为目的); no transliteration holds them.
+MINORITY_STOP = re.compile("[的在于因向被将把从到等和与及是系至了已经]|[二两三四五六七八九十几数]人")
 _SEPARATORS = "：: \u3000"
 _TAB_ROW = re.compile(r"[^\n]*\t[^\n]*")
 _LONG_NUMBER = re.compile(r"[0-9]{7,}|[0-9]{4,}[ -][0-9]{3,}")
@@ -157,9 +156,6 @@ class PersonDetector:
         """A minority name runs on after its dot until a word that follows names (买买提·艾力来电
         → 买买提·艾力); one-character followers are too common inside such names to cut at."""
         best = end
-        count = _COUNT_AFTER.search(t, dot + 2, best)
-        if count is not None:
-            best = count.start()  # 艾力·吐尔孙、努尔艾力·麦麦提二人以行窃为目的: a head count ends the list
         for w in self.followers:
             if len(w) >= 2:
                 i = t.find(w, dot + 3, best)
